@@ -1,0 +1,44 @@
+// Astro: the public site lives in site/, the admin console's pages in admin/pages are injected under /admin.
+import { readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'astro/config';
+import node from '@astrojs/node';
+
+const adminPages = fileURLToPath(new URL('./admin/pages/', import.meta.url));
+
+/** Every .astro/.ts file under admin/pages becomes a route under /admin, as Astro's file routing would. */
+function listAdminRoutes(dir = adminPages) {
+  const routes = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) routes.push(...listAdminRoutes(full));
+    else if (/\.(astro|ts)$/.test(entry.name) && !entry.name.startsWith('_')) {
+      const rel = relative(adminPages, full).replace(/\\/g, '/').replace(/\.(astro|ts)$/, '');
+      const pattern = ('/admin/' + rel).replace(/\/index$/, '').replace(/^\/admin\/$/, '/admin');
+      routes.push({ pattern, entrypoint: './admin/pages/' + relative(adminPages, full).replace(/\\/g, '/') });
+    }
+  }
+  return routes;
+}
+
+const adminConsole = {
+  name: 'herald-admin',
+  hooks: {
+    'astro:config:setup': ({ injectRoute }) => {
+      for (const route of listAdminRoutes()) injectRoute({ ...route, prerender: false });
+    },
+  },
+};
+
+export default defineConfig({
+  srcDir: './site',
+  publicDir: './site/public',
+  output: 'server',
+  adapter: node({ mode: 'middleware' }),
+  integrations: [adminConsole],
+  security: { checkOrigin: true },
+  server: { host: '127.0.0.1', port: 4321 },
+  devToolbar: { enabled: false },
+  telemetry: false,
+});

@@ -1,0 +1,262 @@
+// The drizzle schema: every table Herald keeps. Times are stored as integer milliseconds (UTC).
+import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+
+const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
+const flag = (name: string) => integer(name, { mode: 'boolean' });
+
+export const ROLES = ['owner', 'publisher', 'editor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const MAINTENANCE_STATUSES = ['scheduled', 'in_progress', 'verifying', 'completed'] as const;
+export type MaintenanceStatus = (typeof MAINTENANCE_STATUSES)[number];
+
+export const STAGES = [
+  'detection',
+  'triage',
+  'contain',
+  'investigate',
+  'remediate',
+  'verify',
+  'resolved',
+  'post_incident',
+] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const IMPACTS = ['none', 'minor', 'major', 'critical', 'maintenance'] as const;
+export type Impact = (typeof IMPACTS)[number];
+
+export const COMPONENT_STATUSES = [
+  'operational',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+  'under_maintenance',
+] as const;
+export type ComponentStatus = (typeof COMPONENT_STATUSES)[number];
+
+export const ESCALATION_LEVELS = [
+  'on-call engineer',
+  'team lead',
+  'engineering manager',
+  'CTO/VP engineering',
+] as const;
+
+/** One entry of an update's `affected_components`, in Statuspage's shape. */
+export interface AffectedComponent {
+  code: string;
+  name: string;
+  old_status: ComponentStatus;
+  new_status: ComponentStatus;
+}
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
+  passwordHash: text('password_hash'),
+  disabledAt: ms('disabled_at'),
+  createdAt: ms('created_at').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: ms('created_at').notNull(),
+    lastUsedAt: ms('last_used_at').notNull(),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    scope: text('scope', { enum: ['read', 'write'] }).notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: ms('created_at').notNull(),
+    lastUsedAt: ms('last_used_at'),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [index('api_tokens_user_idx').on(t.userId)],
+);
+
+/** One-time links: the first-run setup link and user invitations. Only a hash of the secret is kept. */
+export const oneTimeLinks = sqliteTable('one_time_links', {
+  id: text('id').primaryKey(),
+  purpose: text('purpose', { enum: ['setup', 'invite'] }).notNull(),
+  secretHash: text('secret_hash').notNull(),
+  userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: ms('created_at').notNull(),
+  expiresAt: ms('expires_at').notNull(),
+  usedAt: ms('used_at'),
+});
+
+/** Failed sign-ins per key (an account or a client address), for rate limits and lockout. */
+export const loginFailures = sqliteTable('login_failures', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  windowStart: ms('window_start').notNull(),
+  lockedUntil: ms('locked_until'),
+});
+
+export const componentGroups = sqliteTable('component_groups', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description'),
+  position: integer('position').notNull().default(0),
+  createdAt: ms('created_at').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});
+
+export const components = sqliteTable(
+  'components',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    description: text('description'),
+    groupId: text('group_id').references(() => componentGroups.id, { onDelete: 'set null' }),
+    status: text('status', { enum: COMPONENT_STATUSES }).notNull().default('operational'),
+    position: integer('position').notNull().default(0),
+    showcase: flag('showcase').notNull().default(true),
+    onlyShowIfDegraded: flag('only_show_if_degraded').notNull().default(false),
+    startDate: text('start_date'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [index('components_group_idx').on(t.groupId, t.position)],
+);
+
+/** Incidents and scheduled maintenance share one table; `kind` tells them apart. */
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: ['incident', 'maintenance'] }).notNull().default('incident'),
+    title: text('title').notNull(),
+    severity: text('severity', { enum: SEVERITIES }),
+    status: text('status').notNull(),
+    stage: text('stage', { enum: STAGES }).notNull().default('triage'),
+    impact: text('impact', { enum: IMPACTS }).notNull(),
+    commanderId: text('commander_id').references(() => users.id, { onDelete: 'set null' }),
+    techLeadId: text('tech_lead_id').references(() => users.id, { onDelete: 'set null' }),
+    commsLeadId: text('comms_lead_id').references(() => users.id, { onDelete: 'set null' }),
+    escalationLevel: integer('escalation_level').notNull().default(0),
+    startedAt: ms('started_at').notNull(),
+    identifiedAt: ms('identified_at'),
+    monitoringAt: ms('monitoring_at'),
+    resolvedAt: ms('resolved_at'),
+    scheduledFor: ms('scheduled_for'),
+    scheduledUntil: ms('scheduled_until'),
+    autoStart: flag('auto_start').notNull().default(false),
+    autoComplete: flag('auto_complete').notNull().default(false),
+    remindBeforeMinutes: integer('remind_before_minutes'),
+    nextUpdateDueAt: ms('next_update_due_at'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [
+    index('incidents_kind_status_idx').on(t.kind, t.status),
+    index('incidents_started_idx').on(t.startedAt),
+    index('incidents_kind_started_idx').on(t.kind, t.startedAt),
+    index('incidents_resolved_idx').on(t.resolvedAt),
+  ],
+);
+
+/** The components an incident or maintenance affects. */
+export const incidentComponents = sqliteTable(
+  'incident_components',
+  {
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    componentId: text('component_id')
+      .notNull()
+      .references(() => components.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.componentId] }), index('incident_components_component_idx').on(t.componentId)],
+);
+
+/**
+ * Update posts. `state`: draft (an editor's, not public), scheduled (goes out at `publishAt`),
+ * published (public since `publishedAt`). `displayAt` is the time shown publicly.
+ */
+export const incidentUpdates = sqliteTable(
+  'incident_updates',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    status: text('status').notNull(),
+    body: text('body').notNull(),
+    state: text('state', { enum: ['draft', 'scheduled', 'published'] }).notNull(),
+    authorId: text('author_id').references(() => users.id, { onDelete: 'set null' }),
+    stage: text('stage', { enum: STAGES }),
+    affectedComponents: text('affected_components', { mode: 'json' }).$type<AffectedComponent[] | null>(),
+    /** Component changes requested by a draft or scheduled update, applied when it is published. */
+    componentChanges: text('component_changes', { mode: 'json' }).$type<Record<string, ComponentStatus> | null>(),
+    notify: flag('notify').notNull().default(true),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    displayAt: ms('display_at').notNull(),
+    publishAt: ms('publish_at'),
+    publishedAt: ms('published_at'),
+  },
+  (t) => [
+    index('incident_updates_incident_idx').on(t.incidentId, t.displayAt),
+    index('incident_updates_due_idx').on(t.state, t.publishAt),
+  ],
+);
+
+/** Settings as key → JSON value (page name, public URL, time zone, severity targets, ...). */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: ms('at').notNull(),
+    userId: text('user_id'),
+    tokenId: text('token_id'),
+    action: text('action').notNull(),
+    entityType: text('entity_type').notNull(),
+    entityId: text('entity_id'),
+    incidentId: text('incident_id'),
+    before: text('before', { mode: 'json' }),
+    after: text('after', { mode: 'json' }),
+  },
+  (t) => [
+    index('audit_log_user_idx').on(t.userId, t.at),
+    index('audit_log_incident_idx').on(t.incidentId, t.at),
+    index('audit_log_at_idx').on(t.at),
+  ],
+);
+
+/** A single row whose version every write bumps, so every instance can drop its page cache. */
+export const contentVersion = sqliteTable('content_version', {
+  id: integer('id').primaryKey(),
+  version: integer('version').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});
