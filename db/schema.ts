@@ -169,6 +169,8 @@ export const incidents = sqliteTable(
     autoComplete: flag('auto_complete').notNull().default(false),
     remindBeforeMinutes: integer('remind_before_minutes'),
     nextUpdateDueAt: ms('next_update_due_at'),
+    /** When its first update was published: an incident is public only from then on. */
+    publishedAt: ms('published_at'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
   },

@@ -111,6 +111,7 @@ CREATE TABLE `incidents` (
 	`auto_complete` integer DEFAULT false NOT NULL,
 	`remind_before_minutes` integer,
 	`next_update_due_at` integer,
+	`published_at` integer,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`commander_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null,
