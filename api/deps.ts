@@ -32,6 +32,11 @@ export interface AppDeps {
   publicUrl: string;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
+  /**
+   * Behind a reverse proxy: take the client address from X-Forwarded-For (login rate limits key on it).
+   * Off by default, because a client could otherwise pick its own address.
+   */
+  trustProxy?: boolean;
   /** Where log lines go; defaults to nowhere (tests), the server passes console. */
   log?: (line: string) => void;
 }
