@@ -3,8 +3,8 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeHexLowerCase } from '@oslojs/encoding';
-import { and, eq, isNull } from 'drizzle-orm';
-import type { DB } from '../db/client.ts';
+import { and, eq, isNull, ne } from 'drizzle-orm';
+import type { DB, Executor } from '../db/client.ts';
 import { apiTokens, sessions, users } from '../db/schema.ts';
 import { newId, newSecret } from './ids.ts';
 
@@ -22,19 +22,19 @@ export function hashSecret(secret: string): string {
   return encodeHexLowerCase(sha256(new TextEncoder().encode(secret)));
 }
 
-function secretMatches(secret: string, storedHash: string): boolean {
+export function secretMatches(secret: string, storedHash: string): boolean {
   const a = new TextEncoder().encode(hashSecret(secret));
   const b = new TextEncoder().encode(storedHash);
   return a.length === b.length && constantTimeEqual(a, b);
 }
 
-function splitToken(token: string): [string, string] | null {
+export function splitToken(token: string): [string, string] | null {
   const parts = token.split('.');
   if (parts.length !== 2 || !parts[0] || !parts[1] || parts[0].length > 64 || parts[1].length > 128) return null;
   return [parts[0], parts[1]];
 }
 
-export async function createSession(db: DB, userId: string, now: Date, userAgent?: string): Promise<{ token: string; session: Session }> {
+export async function createSession(db: Executor, userId: string, now: Date, userAgent?: string): Promise<{ token: string; session: Session }> {
   const id = newId();
   const secret = newSecret();
   const session: Session = {
@@ -83,12 +83,14 @@ export async function validateSessionToken(db: DB, token: string, now: Date): Pr
   return { session: row.session, user: row.user, renewed };
 }
 
-export async function invalidateSession(db: DB, sessionId: string): Promise<void> {
+export async function invalidateSession(db: Executor, sessionId: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, sessionId));
 }
 
-export async function invalidateUserSessions(db: DB, userId: string): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.userId, userId));
+/** Signs a user out everywhere, except (when given) the session making the change. */
+export async function invalidateUserSessions(db: Executor, userId: string, exceptSessionId?: string): Promise<void> {
+  const mine = eq(sessions.userId, userId);
+  await db.delete(sessions).where(exceptSessionId ? and(mine, ne(sessions.id, exceptSessionId)) : mine);
 }
 
 /** Set-Cookie value for a session token; `Secure` when the public URL is https. */
@@ -105,7 +107,7 @@ export function blankSessionCookie(secure: boolean): string {
 export const TOKEN_PREFIX = 'hrld_';
 
 export async function createApiToken(
-  db: DB,
+  db: Executor,
   input: { userId: string; name: string; scope: 'read' | 'write' },
   now: Date,
 ): Promise<{ token: string; row: ApiToken }> {

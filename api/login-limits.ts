@@ -1,0 +1,108 @@
+// Sign-in rate limits and lockout: failures counted per account and per client address.
+import type { Context } from 'hono';
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client.ts';
+import { loginFailures } from '../db/schema.ts';
+import type { AppEnv } from './access.ts';
+import { hashSecret } from './sessions.ts';
+
+export interface FailurePolicy {
+  /** Failures within `windowMs` that lock the key. */
+  limit: number;
+  windowMs: number;
+  /** How long a locked key refuses every attempt, right password or not. */
+  lockoutMs: number;
+}
+
+const MINUTE = 60_000;
+
+/** Five wrong passwords for one account lock it for a quarter of an hour. */
+export const ACCOUNT_POLICY: FailurePolicy = { limit: 5, windowMs: 15 * MINUTE, lockoutMs: 15 * MINUTE };
+/** One address may fail more often (a shared office NAT), but not spray many accounts. */
+export const ADDRESS_POLICY: FailurePolicy = { limit: 20, windowMs: 15 * MINUTE, lockoutMs: 15 * MINUTE };
+
+export interface LimitKey {
+  key: string;
+  policy: FailurePolicy;
+}
+
+/**
+ * The keys one attempt counts against. Stored hashed: people type passwords into the email field,
+ * and addresses are personal data; neither needs to be readable here.
+ */
+export function loginKeys(email: string, address: string): LimitKey[] {
+  return [
+    { key: `account:${hashSecret(email.toLowerCase())}`, policy: ACCOUNT_POLICY },
+    { key: `address:${hashSecret(address)}`, policy: ADDRESS_POLICY },
+  ];
+}
+
+/** The client's address: the socket's, or X-Forwarded-For's first hop when the proxy is trusted. */
+export function clientAddress(c: Context<AppEnv>): string {
+  if (c.get('deps').trustProxy) {
+    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded.slice(0, 100);
+  }
+  // @hono/node-server puts the Node request in env; app.request() and `astro dev` have none.
+  const env: unknown = c.env;
+  if (env && typeof env === 'object' && 'incoming' in env) {
+    const incoming = (env as { incoming?: { socket?: { remoteAddress?: string } } }).incoming;
+    const address = incoming?.socket?.remoteAddress;
+    if (address) return address;
+  }
+  return 'unknown';
+}
+
+/** Milliseconds until the first of `keys` unlocks, or 0 when none is locked. */
+export async function lockedFor(db: Executor, keys: LimitKey[], now: Date): Promise<number> {
+  const rows = await db
+    .select({ lockedUntil: loginFailures.lockedUntil })
+    .from(loginFailures)
+    .where(inArray(loginFailures.key, keys.map((k) => k.key)));
+  let wait = 0;
+  for (const row of rows) {
+    if (row.lockedUntil && row.lockedUntil.getTime() > now.getTime()) wait = Math.max(wait, row.lockedUntil.getTime() - now.getTime());
+  }
+  return wait;
+}
+
+/**
+ * Counts one failure against each key. Each count is a single upsert, so concurrent failures are
+ * all counted; reaching the limit locks the key and starts a fresh window for after the lockout.
+ */
+export async function recordLoginFailure(db: Executor, keys: LimitKey[], now: Date): Promise<void> {
+  const t = now.getTime();
+  for (const { key, policy } of keys) {
+    const windowExpired = sql`${loginFailures.windowStart} <= ${t - policy.windowMs}`;
+    await db
+      .insert(loginFailures)
+      .values({ key, count: 1, windowStart: now, lockedUntil: null })
+      .onConflictDoUpdate({
+        target: loginFailures.key,
+        set: {
+          count: sql`CASE WHEN ${windowExpired} THEN 1 ELSE ${loginFailures.count} + 1 END`,
+          windowStart: sql`CASE WHEN ${windowExpired} THEN ${t} ELSE ${loginFailures.windowStart} END`,
+        },
+      });
+    await db
+      .update(loginFailures)
+      .set({ count: 0, windowStart: now, lockedUntil: new Date(t + policy.lockoutMs) })
+      .where(and(eq(loginFailures.key, key), sql`${loginFailures.count} >= ${policy.limit}`));
+  }
+  // Forget keys whose window and lockout are both over, so the table stays small.
+  const longest = Math.max(ACCOUNT_POLICY.windowMs, ADDRESS_POLICY.windowMs);
+  await db
+    .delete(loginFailures)
+    .where(
+      and(
+        lt(loginFailures.windowStart, new Date(t - longest)),
+        or(isNull(loginFailures.lockedUntil), lt(loginFailures.lockedUntil, now)),
+      ),
+    );
+}
+
+/** A successful sign-in forgets the account's failures (not the address's: one good account must not reset a spray). */
+export async function clearAccountFailures(db: Executor, keys: LimitKey[]): Promise<void> {
+  const accountKeys = keys.filter((k) => k.key.startsWith('account:')).map((k) => k.key);
+  if (accountKeys.length) await db.delete(loginFailures).where(inArray(loginFailures.key, accountKeys));
+}
