@@ -168,6 +168,8 @@ export const incidents = sqliteTable(
     autoStart: flag('auto_start').notNull().default(false),
     autoComplete: flag('auto_complete').notNull().default(false),
     remindBeforeMinutes: integer('remind_before_minutes'),
+    /** When the maintenance reminder was claimed by the worker: set once, so it goes out exactly once. */
+    reminderSentAt: ms('reminder_sent_at'),
     nextUpdateDueAt: ms('next_update_due_at'),
     /** When its first update was published: an incident is public only from then on. */
     publishedAt: ms('published_at'),
@@ -192,6 +194,8 @@ export const incidentComponents = sqliteTable(
     componentId: text('component_id')
       .notNull()
       .references(() => components.id, { onDelete: 'cascade' }),
+    /** Maintenance only: the component's status when the maintenance started, restored at completion. */
+    previousStatus: text('previous_status', { enum: COMPONENT_STATUSES }),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.componentId] }), index('incident_components_component_idx').on(t.componentId)],
 );
@@ -226,6 +230,60 @@ export const incidentUpdates = sqliteTable(
     index('incident_updates_incident_idx').on(t.incidentId, t.displayAt),
     index('incident_updates_due_idx').on(t.state, t.publishAt),
   ],
+);
+
+/** The published copy of a postmortem's sections, frozen at publish time. */
+export interface PostmortemContent {
+  summary: string;
+  timeline: string;
+  rootCause: string;
+  impact: string;
+  remediation: string;
+  lessons: string;
+  externalUrl: string | null;
+}
+
+/**
+ * One postmortem per incident. The section columns hold the console's working draft; `published`
+ * holds what the public sees, so editing a published postmortem stays private until published again.
+ */
+export const postmortems = sqliteTable('postmortems', {
+  incidentId: text('incident_id')
+    .primaryKey()
+    .references(() => incidents.id, { onDelete: 'cascade' }),
+  summary: text('summary').notNull().default(''),
+  timeline: text('timeline').notNull().default(''),
+  rootCause: text('root_cause').notNull().default(''),
+  impact: text('impact').notNull().default(''),
+  remediation: text('remediation').notNull().default(''),
+  lessons: text('lessons').notNull().default(''),
+  externalUrl: text('external_url'),
+  published: text('published', { mode: 'json' }).$type<PostmortemContent | null>(),
+  authorId: text('author_id').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: ms('created_at').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+  /** First publication; `lastPublishedAt` moves with each later publish. */
+  publishedAt: ms('published_at'),
+  lastPublishedAt: ms('last_published_at'),
+});
+
+/** Follow-up work from an incident; internal unless `public` is set on the item. */
+export const actionItems = sqliteTable(
+  'action_items',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    title: text('title').notNull(),
+    ownerId: text('owner_id').references(() => users.id, { onDelete: 'set null' }),
+    dueAt: ms('due_at'),
+    doneAt: ms('done_at'),
+    public: flag('public').notNull().default(false),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [index('action_items_incident_idx').on(t.incidentId), index('action_items_open_idx').on(t.doneAt, t.dueAt)],
 );
 
 /** Settings as key → JSON value (page name, public URL, time zone, severity targets, ...). */

@@ -1,3 +1,19 @@
+CREATE TABLE `action_items` (
+	`id` text PRIMARY KEY NOT NULL,
+	`incident_id` text NOT NULL,
+	`title` text NOT NULL,
+	`owner_id` text,
+	`due_at` integer,
+	`done_at` integer,
+	`public` integer DEFAULT false NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`incident_id`) REFERENCES `incidents`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`owner_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE INDEX `action_items_incident_idx` ON `action_items` (`incident_id`);--> statement-breakpoint
+CREATE INDEX `action_items_open_idx` ON `action_items` (`done_at`,`due_at`);--> statement-breakpoint
 CREATE TABLE `api_tokens` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
@@ -61,6 +77,7 @@ CREATE TABLE `content_version` (
 CREATE TABLE `incident_components` (
 	`incident_id` text NOT NULL,
 	`component_id` text NOT NULL,
+	`previous_status` text,
 	PRIMARY KEY(`incident_id`, `component_id`),
 	FOREIGN KEY (`incident_id`) REFERENCES `incidents`(`id`) ON UPDATE no action ON DELETE cascade,
 	FOREIGN KEY (`component_id`) REFERENCES `components`(`id`) ON UPDATE no action ON DELETE cascade
@@ -110,6 +127,7 @@ CREATE TABLE `incidents` (
 	`auto_start` integer DEFAULT false NOT NULL,
 	`auto_complete` integer DEFAULT false NOT NULL,
 	`remind_before_minutes` integer,
+	`reminder_sent_at` integer,
 	`next_update_due_at` integer,
 	`published_at` integer,
 	`created_at` integer NOT NULL,
@@ -139,6 +157,25 @@ CREATE TABLE `one_time_links` (
 	`expires_at` integer NOT NULL,
 	`used_at` integer,
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE TABLE `postmortems` (
+	`incident_id` text PRIMARY KEY NOT NULL,
+	`summary` text DEFAULT '' NOT NULL,
+	`timeline` text DEFAULT '' NOT NULL,
+	`root_cause` text DEFAULT '' NOT NULL,
+	`impact` text DEFAULT '' NOT NULL,
+	`remediation` text DEFAULT '' NOT NULL,
+	`lessons` text DEFAULT '' NOT NULL,
+	`external_url` text,
+	`published` text,
+	`author_id` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	`published_at` integer,
+	`last_published_at` integer,
+	FOREIGN KEY (`incident_id`) REFERENCES `incidents`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`author_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
 CREATE TABLE `sessions` (
