@@ -1,5 +1,5 @@
 // The drizzle schema: every table Herald keeps. Times are stored as integer milliseconds (UTC).
-import { sqliteTable, text, integer, index, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
 const flag = (name: string) => integer(name, { mode: 'boolean' });
@@ -320,3 +320,112 @@ export const contentVersion = sqliteTable('content_version', {
   version: integer('version').notNull(),
   updatedAt: ms('updated_at').notNull(),
 });
+
+// ---- Subscriptions and notifications (api/subscribers.ts, api/webhooks.ts, api/outbox.ts) ----
+
+export const SUBSCRIBER_KINDS = ['email', 'webhook'] as const;
+export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];
+export const SUBSCRIBER_STATES = ['pending', 'confirmed', 'unsubscribed'] as const;
+export type SubscriberState = (typeof SUBSCRIBER_STATES)[number];
+
+/**
+ * Who hears about incidents: email addresses (double opt-in: `pending` until the link is followed)
+ * and webhooks registered in the console (confirmed from the start). `allComponents` false means
+ * only incidents touching a component in subscriber_components.
+ */
+export const subscribers = sqliteTable(
+  'subscribers',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: SUBSCRIBER_KINDS }).notNull(),
+    /** Lower-cased; unique among email subscribers. */
+    email: text('email').unique(),
+    url: text('url'),
+    /** A webhook's signing secret (`whsec_…`): HMAC needs the key itself, so it cannot be hashed. Never logged or shown again. */
+    signingSecret: text('signing_secret'),
+    description: text('description'),
+    state: text('state', { enum: SUBSCRIBER_STATES }).notNull(),
+    allComponents: flag('all_components').notNull().default(true),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    confirmedAt: ms('confirmed_at'),
+    unsubscribedAt: ms('unsubscribed_at'),
+    /** The last confirmation email asked for (one per few minutes per address, whoever asks). */
+    confirmationSentAt: ms('confirmation_sent_at'),
+  },
+  (t) => [index('subscribers_kind_state_idx').on(t.kind, t.state)],
+);
+
+export const subscriberComponents = sqliteTable(
+  'subscriber_components',
+  {
+    subscriberId: text('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id, { onDelete: 'cascade' }),
+    componentId: text('component_id')
+      .notNull()
+      .references(() => components.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.subscriberId, t.componentId] }), index('subscriber_components_component_idx').on(t.componentId)],
+);
+
+/** The key that signs subscription links (confirm, manage, one-click unsubscribe); one row, made on first use. */
+export const subscriptionKeys = sqliteTable('subscription_keys', {
+  id: integer('id').primaryKey(),
+  secret: text('secret').notNull(),
+  createdAt: ms('created_at').notNull(),
+});
+
+/**
+ * Something to tell subscribers about, with a snapshot of what to say (so a later edit or deletion
+ * does not change a message half-way through a fan-out). `key` is unique per event: enqueuing the
+ * same event twice adds nothing.
+ */
+export const outboxEvents = sqliteTable(
+  'outbox_events',
+  {
+    id: text('id').primaryKey(),
+    key: text('key').notNull().unique(),
+    kind: text('kind').notNull(),
+    incidentId: text('incident_id'),
+    content: text('content', { mode: 'json' }).notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('outbox_events_incident_idx').on(t.incidentId)],
+);
+
+export const DELIVERY_STATES = ['pending', 'sent', 'failed', 'held', 'skipped'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/**
+ * One message per (event, recipient), the unique pair being the exactly-once key. A worker claims
+ * a row by setting `leaseUntil`/`leasedBy` with a conditional update; `held` means kept, not sent
+ * (no SMTP configured); `skipped` means the recipient unsubscribed before it went out.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    eventId: text('event_id')
+      .notNull()
+      .references(() => outboxEvents.id, { onDelete: 'cascade' }),
+    subscriberId: text('subscriber_id')
+      .notNull()
+      .references(() => subscribers.id, { onDelete: 'cascade' }),
+    channel: text('channel', { enum: ['email', 'webhook'] }).notNull(),
+    state: text('state', { enum: DELIVERY_STATES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ms('next_attempt_at').notNull(),
+    leaseUntil: ms('lease_until'),
+    leasedBy: text('leased_by'),
+    lastError: text('last_error'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    sentAt: ms('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('outbox_event_subscriber_idx').on(t.eventId, t.subscriberId),
+    index('outbox_due_idx').on(t.state, t.nextAttemptAt),
+    index('outbox_subscriber_idx').on(t.subscriberId),
+  ],
+);

@@ -159,6 +159,38 @@ CREATE TABLE `one_time_links` (
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
+CREATE TABLE `outbox` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`event_id` text NOT NULL,
+	`subscriber_id` text NOT NULL,
+	`channel` text NOT NULL,
+	`state` text NOT NULL,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`next_attempt_at` integer NOT NULL,
+	`lease_until` integer,
+	`leased_by` text,
+	`last_error` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	`sent_at` integer,
+	FOREIGN KEY (`event_id`) REFERENCES `outbox_events`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`subscriber_id`) REFERENCES `subscribers`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `outbox_event_subscriber_idx` ON `outbox` (`event_id`,`subscriber_id`);--> statement-breakpoint
+CREATE INDEX `outbox_due_idx` ON `outbox` (`state`,`next_attempt_at`);--> statement-breakpoint
+CREATE INDEX `outbox_subscriber_idx` ON `outbox` (`subscriber_id`);--> statement-breakpoint
+CREATE TABLE `outbox_events` (
+	`id` text PRIMARY KEY NOT NULL,
+	`key` text NOT NULL,
+	`kind` text NOT NULL,
+	`incident_id` text,
+	`content` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `outbox_events_key_unique` ON `outbox_events` (`key`);--> statement-breakpoint
+CREATE INDEX `outbox_events_incident_idx` ON `outbox_events` (`incident_id`);--> statement-breakpoint
 CREATE TABLE `postmortems` (
 	`incident_id` text PRIMARY KEY NOT NULL,
 	`summary` text DEFAULT '' NOT NULL,
@@ -193,6 +225,39 @@ CREATE TABLE `settings` (
 	`key` text PRIMARY KEY NOT NULL,
 	`value` text NOT NULL,
 	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `subscriber_components` (
+	`subscriber_id` text NOT NULL,
+	`component_id` text NOT NULL,
+	PRIMARY KEY(`subscriber_id`, `component_id`),
+	FOREIGN KEY (`subscriber_id`) REFERENCES `subscribers`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`component_id`) REFERENCES `components`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `subscriber_components_component_idx` ON `subscriber_components` (`component_id`);--> statement-breakpoint
+CREATE TABLE `subscribers` (
+	`id` text PRIMARY KEY NOT NULL,
+	`kind` text NOT NULL,
+	`email` text,
+	`url` text,
+	`signing_secret` text,
+	`description` text,
+	`state` text NOT NULL,
+	`all_components` integer DEFAULT true NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL,
+	`confirmed_at` integer,
+	`unsubscribed_at` integer,
+	`confirmation_sent_at` integer
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `subscribers_email_unique` ON `subscribers` (`email`);--> statement-breakpoint
+CREATE INDEX `subscribers_kind_state_idx` ON `subscribers` (`kind`,`state`);--> statement-breakpoint
+CREATE TABLE `subscription_keys` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`secret` text NOT NULL,
+	`created_at` integer NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE `users` (
