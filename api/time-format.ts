@@ -1,0 +1,159 @@
+// Times and calendar days in the page's time zone: day boundaries for the uptime bars and history, and display text.
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Intl formatters are costly to build; pages format hundreds of times per render. */
+const formatterCache = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string, key: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const cacheKey = `${timeZone}|${key}`;
+  let f = formatterCache.get(cacheKey);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { ...options, timeZone });
+    formatterCache.set(cacheKey, f);
+  }
+  return f;
+}
+
+/** A zone Intl accepts, falling back to UTC so that a bad setting never breaks the page. */
+export function safeTimeZone(timeZone: string | null | undefined): string {
+  if (!timeZone) return 'Etc/UTC';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return timeZone;
+  } catch {
+    return 'Etc/UTC';
+  }
+}
+
+/** The calendar date in `timeZone`: what "today" means to the page's readers. */
+export interface CivilDate {
+  year: number;
+  /** 1–12 */
+  month: number;
+  day: number;
+}
+
+function parts(t: number, timeZone: string): Record<string, number> {
+  const f = formatter(timeZone, 'parts', {
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  });
+  const out: Record<string, number> = {};
+  for (const p of f.formatToParts(new Date(t))) if (p.type !== 'literal') out[p.type] = Number(p.value);
+  return out;
+}
+
+/** Milliseconds to add to UTC to get the wall-clock time in `timeZone` at instant `t`. */
+export function zoneOffset(t: number, timeZone: string): number {
+  const p = parts(t, timeZone);
+  const wall = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  return wall - Math.floor(t / 1000) * 1000;
+}
+
+export function civilDate(t: number, timeZone: string): CivilDate {
+  const p = parts(t, timeZone);
+  return { year: p.year ?? 1970, month: p.month ?? 1, day: p.day ?? 1 };
+}
+
+/** The instant a civil date's midnight happens in `timeZone` (two passes settle DST edges). */
+export function startOfCivilDay(d: CivilDate, timeZone: string): number {
+  const wall = Date.UTC(d.year, d.month - 1, d.day);
+  let t = wall - zoneOffset(wall, timeZone);
+  t = wall - zoneOffset(t, timeZone);
+  return t;
+}
+
+export function startOfDay(t: number, timeZone: string): number {
+  return startOfCivilDay(civilDate(t, timeZone), timeZone);
+}
+
+/** The civil date `n` days after `d` (n may be negative). */
+export function addDays(d: CivilDate, n: number): CivilDate {
+  const u = new Date(Date.UTC(d.year, d.month - 1, d.day) + n * DAY);
+  return { year: u.getUTCFullYear(), month: u.getUTCMonth() + 1, day: u.getUTCDate() };
+}
+
+/** The first day of the month `n` months after `d`'s month. */
+export function addMonths(d: CivilDate, n: number): CivilDate {
+  const index = d.year * 12 + (d.month - 1) + n;
+  return { year: Math.floor(index / 12), month: (index % 12) + 1, day: 1 };
+}
+
+/** `YYYY-MM-DD`, a stable key for a civil date. */
+export function dateKey(d: CivilDate): string {
+  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+}
+
+/** `YYYY-MM`, a stable key for a month. */
+export function monthKey(d: CivilDate): string {
+  return `${d.year}-${String(d.month).padStart(2, '0')}`;
+}
+
+/** "Nov 27, 2026" (a civil date, no zone shift: it is already the page's date). */
+export function formatCivilDate(d: CivilDate, style: 'short' | 'long' = 'short'): string {
+  const f = formatter('Etc/UTC', `date-${style}`, {
+    year: 'numeric',
+    month: style === 'long' ? 'long' : 'short',
+    day: 'numeric',
+  });
+  return f.format(new Date(Date.UTC(d.year, d.month - 1, d.day)));
+}
+
+/** "November 2026". */
+export function formatMonth(d: CivilDate): string {
+  return formatter('Etc/UTC', 'month', { year: 'numeric', month: 'long' }).format(new Date(Date.UTC(d.year, d.month - 1, 1)));
+}
+
+/** "Nov 27, 2026, 14:05 UTC" in the page's zone, with the zone's short name so no reader has to guess. */
+export function formatDateTime(t: number | Date, timeZone: string): string {
+  const f = formatter(timeZone, 'datetime', {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  });
+  return f.format(typeof t === 'number' ? new Date(t) : t);
+}
+
+/** "14:05 UTC": for times on a day that is already shown. */
+export function formatTime(t: number | Date, timeZone: string): string {
+  const f = formatter(timeZone, 'time', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+  return f.format(typeof t === 'number' ? new Date(t) : t);
+}
+
+/** "Nov 27, 2026" of an instant, in the page's zone. */
+export function formatDate(t: number | Date, timeZone: string): string {
+  return formatCivilDate(civilDate(typeof t === 'number' ? t : t.getTime(), timeZone));
+}
+
+/** "2 h 15 min", "3 days 4 h", "12 min", "less than a minute": how long something lasted. */
+export function formatDuration(ms: number): string {
+  const m = Math.floor(Math.max(0, ms) / MINUTE);
+  if (m < 1) return 'less than a minute';
+  const days = Math.floor(m / (24 * 60));
+  const hours = Math.floor((m % (24 * 60)) / 60);
+  const minutes = m % 60;
+  const out: string[] = [];
+  if (days) out.push(days === 1 ? '1 day' : `${days} days`);
+  if (hours) out.push(`${hours} h`);
+  if (minutes && !days) out.push(`${minutes} min`);
+  return out.join(' ');
+}
+
+/** ISO-8601 for `<time datetime>`. */
+export function iso(t: number | Date): string {
+  return (typeof t === 'number' ? new Date(t) : t).toISOString();
+}
+
+export const TIME = { MINUTE, HOUR, DAY } as const;

@@ -1,0 +1,380 @@
+// The 90-day uptime bars: each component's status per day and its uptime %, from published incident and maintenance history.
+//
+// How Herald computes uptime (quoted in the README):
+// - A component's status over time comes from the `affected_components` of published updates: each entry
+//   is a change old_status → new_status at the update's display time. Before the first change in the
+//   window the component had the first change's old_status; with no change at all it was operational.
+//   When the component's current status differs from where its timeline ends (it was set directly,
+//   outside an incident), the current status counts from the component's last change.
+// - A maintenance that went ahead (in progress, verifying or completed) puts its components under
+//   maintenance from its scheduled start (or start) to its end (or now).
+// - Each day (midnight to midnight in the page's time zone) takes the worst status it saw:
+//   major outage > partial outage > degraded performance > under maintenance > operational.
+// - Uptime weighs the time spent in each status: major outage counts as down, partial outage as 30% down,
+//   degraded performance and maintenance as up (slow or planned is not down). uptime = 1 − (major +
+//   0.3 × partial) / observed time. Days before a component existed (its start date, else its creation)
+//   have no data and count for nothing; today counts up to now.
+import { and, eq, gte, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
+import type { AppDeps } from './deps.ts';
+import {
+  components,
+  incidentComponents,
+  incidents,
+  incidentUpdates,
+  type AffectedComponent,
+  type ComponentStatus,
+} from '../db/schema.ts';
+import { getSettings } from './settings.ts';
+import { addDays, civilDate, dateKey, formatCivilDate, safeTimeZone, startOfCivilDay, type CivilDate } from './time-format.ts';
+
+export const UPTIME_DAYS = 90;
+
+/** How much of a status's time counts as down. */
+export const DOWN_WEIGHT: Record<ComponentStatus, number> = {
+  operational: 0,
+  under_maintenance: 0,
+  degraded_performance: 0,
+  partial_outage: 0.3,
+  major_outage: 1,
+};
+
+/** Worse statuses rank higher; a day shows its highest-ranked status. */
+export const STATUS_RANK: Record<ComponentStatus, number> = {
+  operational: 0,
+  under_maintenance: 1,
+  degraded_performance: 2,
+  partial_outage: 3,
+  major_outage: 4,
+};
+
+export function worseStatus(a: ComponentStatus, b: ComponentStatus): ComponentStatus {
+  return STATUS_RANK[b] > STATUS_RANK[a] ? b : a;
+}
+
+export interface DayIncident {
+  id: string;
+  name: string;
+  kind: 'incident' | 'maintenance';
+}
+
+export interface UptimeDay {
+  /** `YYYY-MM-DD` in the page's time zone. */
+  date: string;
+  /** "Nov 27, 2026". */
+  label: string;
+  /** The worst status seen that day, or null when the component did not exist yet. */
+  status: ComponentStatus | null;
+  /** 0–1, or null when there is no data for the day. */
+  uptime: number | null;
+  /** Incidents and maintenance that touched this component that day. */
+  incidents: DayIncident[];
+}
+
+export interface ComponentUptime {
+  componentId: string;
+  /** Oldest first; the last one is today. */
+  days: UptimeDay[];
+  /** Over the observed part of the window, 0–1; null when nothing was observed. */
+  uptime: number | null;
+}
+
+/** A component as the computation needs it. */
+export interface UptimeComponent {
+  id: string;
+  status: ComponentStatus;
+  /** When its status (or anything) last changed: where a directly set status starts counting. */
+  updatedAt: number;
+  /** The first instant it has data: its start date, else its creation. */
+  since: number;
+}
+
+/** A published incident or maintenance overlapping the window. */
+export interface UptimeIncident {
+  id: string;
+  name: string;
+  kind: 'incident' | 'maintenance';
+  status: string;
+  /** When it began affecting its components. */
+  start: number;
+  /** When it stopped, or null while it goes on. */
+  end: number | null;
+  componentIds: string[];
+}
+
+/** One status change of one component, from an update's `affected_components`. */
+export interface StatusChange {
+  at: number;
+  componentId: string;
+  from: ComponentStatus;
+  to: ComponentStatus;
+}
+
+export interface UptimeInput {
+  now: number;
+  timeZone: string;
+  days?: number;
+  components: UptimeComponent[];
+  incidents: UptimeIncident[];
+  changes: StatusChange[];
+}
+
+interface Segment {
+  from: number;
+  to: number;
+  status: ComponentStatus;
+}
+
+/** The component's status as segments over [windowStart, now]. */
+function timeline(c: UptimeComponent, changes: StatusChange[], windowStart: number, now: number): Segment[] {
+  const sorted = changes.filter((ch) => ch.at <= now).sort((a, b) => a.at - b.at);
+  const out: Segment[] = [];
+  let status: ComponentStatus = sorted[0]?.from ?? 'operational';
+  let since = windowStart;
+  let lastChange = -Infinity;
+  for (const ch of sorted) {
+    if (ch.at > since) {
+      out.push({ from: since, to: ch.at, status });
+      since = ch.at;
+    }
+    status = ch.to;
+    lastChange = ch.at;
+  }
+  if (status !== c.status) {
+    // Set outside any incident: it counts from the component's last change, never before the timeline's.
+    const at = Math.min(now, Math.max(c.updatedAt, lastChange, windowStart));
+    if (at > since) {
+      out.push({ from: since, to: at, status });
+      since = at;
+    }
+    status = c.status;
+  }
+  if (now > since) out.push({ from: since, to: now, status });
+  return out;
+}
+
+/** The pure computation: tests drive it through the database with a controlled clock. */
+export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> {
+  const tz = safeTimeZone(input.timeZone);
+  const n = input.days ?? UPTIME_DAYS;
+  const today = civilDate(input.now, tz);
+  const dates: CivilDate[] = [];
+  for (let i = n - 1; i >= 0; i--) dates.push(addDays(today, -i));
+  const bounds = dates.map((d) => startOfCivilDay(d, tz));
+  bounds.push(startOfCivilDay(addDays(today, 1), tz));
+  const windowStart = bounds[0] ?? input.now;
+  const now = input.now;
+
+  const changesByComponent = new Map<string, StatusChange[]>();
+  for (const ch of input.changes) {
+    const list = changesByComponent.get(ch.componentId) ?? [];
+    list.push(ch);
+    changesByComponent.set(ch.componentId, list);
+  }
+  const incidentsByComponent = new Map<string, UptimeIncident[]>();
+  for (const inc of input.incidents) {
+    for (const id of inc.componentIds) {
+      const list = incidentsByComponent.get(id) ?? [];
+      list.push(inc);
+      incidentsByComponent.set(id, list);
+    }
+  }
+
+  /** Indexes of the days that [from, to) touches. */
+  const daysTouched = (from: number, to: number): number[] => {
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const ds = bounds[i] ?? 0;
+      const de = bounds[i + 1] ?? 0;
+      if (from < de && to > ds) out.push(i);
+      else if (from === to && from >= ds && from < de) out.push(i);
+    }
+    return out;
+  };
+
+  const result = new Map<string, ComponentUptime>();
+  for (const c of input.components) {
+    const observedFrom = Math.max(windowStart, c.since);
+    const segments = timeline(c, changesByComponent.get(c.id) ?? [], windowStart, now);
+    const related = incidentsByComponent.get(c.id) ?? [];
+    for (const m of related) {
+      if (m.kind !== 'maintenance' || m.status === 'scheduled') continue;
+      const end = Math.min(m.end ?? now, now);
+      if (end > m.start) segments.push({ from: m.start, to: end, status: 'under_maintenance' });
+    }
+
+    const observed = new Array<number>(n).fill(0);
+    const down = new Array<number>(n).fill(0);
+    const worst = new Array<ComponentStatus | null>(n).fill(null);
+    for (let i = 0; i < n; i++) {
+      const ds = Math.max(bounds[i] ?? 0, observedFrom);
+      const de = Math.min(bounds[i + 1] ?? 0, now);
+      observed[i] = Math.max(0, de - ds);
+      if (observed[i]! > 0) worst[i] = 'operational';
+    }
+
+    // Maintenance overlaps the status timeline rather than replacing it: down time comes from the timeline only.
+    for (const seg of segments) {
+      const isOverlay = seg.status === 'under_maintenance';
+      for (const i of daysTouched(seg.from, seg.to)) {
+        const ds = Math.max(bounds[i] ?? 0, observedFrom);
+        const de = Math.min(bounds[i + 1] ?? 0, now);
+        const overlap = Math.min(de, seg.to) - Math.max(ds, seg.from);
+        if (overlap <= 0) continue;
+        worst[i] = worseStatus(worst[i] ?? 'operational', seg.status);
+        if (!isOverlay) down[i]! += overlap * DOWN_WEIGHT[seg.status];
+      }
+    }
+
+    const days: UptimeDay[] = dates.map((d, i) => ({
+      date: dateKey(d),
+      label: formatCivilDate(d),
+      status: worst[i] ?? null,
+      uptime: observed[i]! > 0 ? Math.max(0, 1 - down[i]! / observed[i]!) : null,
+      incidents: [],
+    }));
+    for (const inc of related) {
+      const end = Math.min(inc.end ?? now, now);
+      if (inc.kind === 'maintenance' && inc.status === 'scheduled') continue;
+      for (const i of daysTouched(inc.start, Math.max(end, inc.start))) {
+        const day = days[i];
+        if (day && !day.incidents.some((x) => x.id === inc.id)) day.incidents.push({ id: inc.id, name: inc.name, kind: inc.kind });
+      }
+    }
+
+    const totalObserved = observed.reduce((a, b) => a + b, 0);
+    const totalDown = down.reduce((a, b) => a + b, 0);
+    result.set(c.id, {
+      componentId: c.id,
+      days,
+      uptime: totalObserved > 0 ? Math.max(0, 1 - totalDown / totalObserved) : null,
+    });
+  }
+  return result;
+}
+
+/** "99.98%": truncated, never rounded up, so any downtime at all never shows as 100%. */
+export function formatUptime(fraction: number | null): string {
+  if (fraction === null) return 'no data';
+  const hundredths = Math.floor(fraction * 10_000 + 1e-9);
+  return `${(hundredths / 100).toFixed(2)}%`;
+}
+
+const STATUSES = new Set<string>(['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance']);
+
+function isStatus(s: unknown): s is ComponentStatus {
+  return typeof s === 'string' && STATUSES.has(s);
+}
+
+/** Parses a `start_date` (YYYY-MM-DD) as the start of that day in the page's zone. */
+function startDateInstant(startDate: string | null, timeZone: string): number | null {
+  const m = startDate ? /^(\d{4})-(\d{2})-(\d{2})/.exec(startDate) : null;
+  if (!m) return null;
+  return startOfCivilDay({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, timeZone);
+}
+
+/**
+ * Loads what the window needs and computes every component's bar. The queries touch only incidents that
+ * overlap the window (started in it, ended in it, or still open), each through an index, so the cost
+ * follows the last 90 days, never the whole history.
+ */
+export async function getUptime(deps: AppDeps, opts: { days?: number; timeZone?: string } = {}): Promise<Map<string, ComponentUptime>> {
+  const { db } = deps;
+  const now = deps.clock.now().getTime();
+  const tz = safeTimeZone(opts.timeZone ?? (await getSettings(db)).timeZone);
+  const n = opts.days ?? UPTIME_DAYS;
+  const windowStart = startOfCivilDay(addDays(civilDate(now, tz), -(n - 1)), tz);
+  const ws = new Date(windowStart);
+
+  const incidentColumns = {
+    id: incidents.id,
+    title: incidents.title,
+    kind: incidents.kind,
+    status: incidents.status,
+    startedAt: incidents.startedAt,
+    resolvedAt: incidents.resolvedAt,
+    scheduledFor: incidents.scheduledFor,
+  };
+  const published = isNotNull(incidents.publishedAt);
+  const [componentRows, startedIn, endedIn, open] = await Promise.all([
+    db
+      .select({
+        id: components.id,
+        status: components.status,
+        updatedAt: components.updatedAt,
+        createdAt: components.createdAt,
+        startDate: components.startDate,
+      })
+      .from(components),
+    db.select(incidentColumns).from(incidents).where(and(published, gte(incidents.startedAt, ws))),
+    db
+      .select(incidentColumns)
+      .from(incidents)
+      .where(and(published, gte(incidents.resolvedAt, ws), lt(incidents.startedAt, ws))),
+    db.select(incidentColumns).from(incidents).where(and(published, isNull(incidents.resolvedAt), lt(incidents.startedAt, ws))),
+  ]);
+
+  const rows = [...startedIn, ...endedIn, ...open];
+  const ids = rows.map((r) => r.id);
+  const links: { incidentId: string; componentId: string }[] = [];
+  const updates: { incidentId: string; displayAt: Date; affected: AffectedComponent[] | null }[] = [];
+  // Chunks keep each IN list well under SQLite's variable limit.
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    const [l, u] = await Promise.all([
+      db.select().from(incidentComponents).where(inArray(incidentComponents.incidentId, chunk)),
+      db
+        .select({ incidentId: incidentUpdates.incidentId, displayAt: incidentUpdates.displayAt, affected: incidentUpdates.affectedComponents })
+        .from(incidentUpdates)
+        .where(
+          and(
+            inArray(incidentUpdates.incidentId, chunk),
+            eq(incidentUpdates.state, 'published'),
+            isNotNull(incidentUpdates.affectedComponents),
+          ),
+        ),
+    ]);
+    links.push(...l);
+    updates.push(...u);
+  }
+
+  const componentsOf = new Map<string, Set<string>>();
+  for (const l of links) {
+    const set = componentsOf.get(l.incidentId) ?? new Set<string>();
+    set.add(l.componentId);
+    componentsOf.set(l.incidentId, set);
+  }
+  const changes: StatusChange[] = [];
+  for (const u of updates) {
+    for (const a of Array.isArray(u.affected) ? u.affected : []) {
+      if (!a || typeof a.code !== 'string' || !isStatus(a.old_status) || !isStatus(a.new_status)) continue;
+      changes.push({ at: u.displayAt.getTime(), componentId: a.code, from: a.old_status, to: a.new_status });
+      const set = componentsOf.get(u.incidentId) ?? new Set<string>();
+      set.add(a.code);
+      componentsOf.set(u.incidentId, set);
+    }
+  }
+
+  const uptimeIncidents: UptimeIncident[] = rows.map((r) => ({
+    id: r.id,
+    name: r.title,
+    kind: r.kind,
+    status: r.status,
+    start: (r.kind === 'maintenance' ? (r.scheduledFor ?? r.startedAt) : r.startedAt).getTime(),
+    end: r.resolvedAt ? r.resolvedAt.getTime() : null,
+    componentIds: [...(componentsOf.get(r.id) ?? [])],
+  }));
+
+  return computeUptime({
+    now,
+    timeZone: tz,
+    days: n,
+    components: componentRows.map((c) => ({
+      id: c.id,
+      status: c.status,
+      updatedAt: c.updatedAt.getTime(),
+      since: startDateInstant(c.startDate, tz) ?? c.createdAt.getTime(),
+    })),
+    incidents: uptimeIncidents,
+    changes,
+  });
+}
