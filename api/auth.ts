@@ -22,8 +22,8 @@ const loginSchema = z.object({
 
 const tokenSchema = z.string().trim().min(1, 'The link is missing its token.').max(200);
 
-const setupSchema = z.object({ token: tokenSchema, email: emailSchema, name: nameSchema, password: newPasswordSchema });
-const invitationSchema = z.object({ token: tokenSchema, password: newPasswordSchema, name: nameSchema.optional() });
+const setupSchema = z.object({ token: tokenSchema, email: emailSchema, name: nameSchema, password: newPasswordSchema }).strict();
+const invitationSchema = z.object({ token: tokenSchema, password: newPasswordSchema, name: nameSchema.optional() }).strict();
 
 const invalidCredentials = () =>
   new ApiError(401, 'invalid_credentials', 'The email or password is not right.');
