@@ -85,3 +85,31 @@ export interface SummaryJson {
   scheduled_maintenances: ScheduledMaintenanceJson[];
   status: StatusJson;
 }
+
+/** The other envelopes: `page` first, then the payload. */
+export interface StatusResponse {
+  page: PageJson;
+  status: StatusJson;
+}
+
+export interface ComponentsResponse {
+  page: PageJson;
+  components: ComponentJson[];
+}
+
+export interface IncidentsResponse {
+  page: PageJson;
+  incidents: IncidentJson[];
+}
+
+export interface MaintenancesResponse {
+  page: PageJson;
+  scheduled_maintenances: ScheduledMaintenanceJson[];
+}
+
+/** An incident or a maintenance: maintenances carry `scheduled_for` / `scheduled_until`. */
+export type AnyIncidentJson = IncidentJson | ScheduledMaintenanceJson;
+
+export function isMaintenanceJson(x: AnyIncidentJson): x is ScheduledMaintenanceJson {
+  return 'scheduled_for' in x;
+}
