@@ -12,6 +12,7 @@ import { componentRoutes } from './components.ts';
 import { incidentRoutes } from './incidents.ts';
 import { settingsRoutes } from './settings-routes.ts';
 import { statuspageRoutes } from './statuspage.ts';
+import { previewRoutes } from './preview.ts';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
@@ -43,6 +44,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', componentRoutes());
   app.route('/api/v1', incidentRoutes());
   app.route('/api/v1', settingsRoutes());
+  app.route('/api/v1', previewRoutes());
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
   return app;
 }

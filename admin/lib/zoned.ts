@@ -1,0 +1,26 @@
+// The page's time zone in forms: <input type="datetime-local"> holds wall-clock time there, the API wants UTC.
+import { safeTimeZone, zoneOffset } from '../../api/time-format.ts';
+
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/** "2026-11-27T14:05" in `timeZone` → the instant; null when the text is not a datetime-local value. */
+export function wallTimeToUtc(value: string, timeZone: string): Date | null {
+  const m = LOCAL.exec(value.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s] = m;
+  const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0));
+  if (Number.isNaN(wall)) return null;
+  const zone = safeTimeZone(timeZone);
+  // Two passes settle the offset at DST edges (the offset at the guess can differ from the offset at the answer).
+  let t = wall - zoneOffset(wall, zone);
+  t = wall - zoneOffset(t, zone);
+  return new Date(t);
+}
+
+/** The instant as a datetime-local value in `timeZone` (seconds kept when not zero). */
+export function utcToWallTime(t: Date | number, timeZone: string): string {
+  const ms = +t;
+  const wall = new Date(Math.floor(ms / 1000) * 1000 + zoneOffset(ms, safeTimeZone(timeZone)));
+  const iso = wall.toISOString();
+  return wall.getUTCSeconds() ? iso.slice(0, 19) : iso.slice(0, 16);
+}
