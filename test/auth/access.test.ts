@@ -1,0 +1,153 @@
+// Access rules over every /api/v1 route, enumerated from the app itself so a new route cannot slip by.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog } from '../../db/schema.ts';
+import { bearer, json, makeTestApp, ORIGIN, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
+
+let t: TestApp;
+let owner: TestUser;
+let viewer: TestUser;
+let ownerReadToken: Record<string, string>;
+
+beforeAll(async () => {
+  t = await makeTestApp();
+  owner = await userWithSession(t, 'owner');
+  viewer = await userWithSession(t, 'viewer');
+  ownerReadToken = await bearer(t, owner.id, 'read');
+});
+afterAll(() => t.close());
+
+interface Route {
+  method: string;
+  path: string;
+}
+
+/** Every method + path the app answers under /api/v1 (middleware entries are method ALL). */
+function v1Routes(): Route[] {
+  const seen = new Map<string, Route>();
+  for (const r of t.app.routes) {
+    if (r.method === 'ALL' || !r.path.startsWith('/api/v1/')) continue;
+    seen.set(`${r.method} ${r.path}`, { method: r.method, path: r.path });
+  }
+  return [...seen.values()].sort((a, b) => `${a.path} ${a.method}`.localeCompare(`${b.path} ${b.method}`));
+}
+
+const isWrite = (r: Route) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method);
+const label = (r: Route) => `${r.method} ${r.path}`;
+/** A concrete URL: every `:param` becomes an id that exists nowhere (access is decided before lookup). */
+const urlOf = (r: Route) => r.path.replace(/:[A-Za-z_]+(\{[^}]*\})?/g, 'no-such-id');
+
+function send(r: Route, headers: Record<string, string>): Promise<Response> {
+  if (!isWrite(r)) return Promise.resolve(t.app.request(urlOf(r), { method: r.method, headers }));
+  return Promise.resolve(t.app.request(urlOf(r), json(r.method, {}, { ...ORIGIN, ...headers })));
+}
+
+async function auditCount(): Promise<number> {
+  return (await t.database.db.select().from(auditLog)).length;
+}
+
+/**
+ * Non-GET routes a viewer may use: their own things, or nothing stored at all. Everything else a
+ * viewer sends is refused; adding a route here is a decision, so say why.
+ */
+const SELF_SERVICE = new Set([
+  'PATCH /api/v1/me', // own name and password
+  'POST /api/v1/tokens', // own API tokens (a viewer's token can still only read)
+  'DELETE /api/v1/tokens/:id',
+  'POST /api/v1/preview', // renders markdown for the composer; stores nothing
+]);
+
+describe('the route list', () => {
+  it('is read from the app and holds the routes this suite must cover', () => {
+    const names = v1Routes().map(label);
+    for (const expected of ['GET /api/v1/me', 'GET /api/v1/users', 'POST /api/v1/tokens', 'DELETE /api/v1/tokens/:id']) {
+      expect(names).toContain(expected);
+    }
+    for (const entry of SELF_SERVICE) expect(names).toContain(entry);
+  });
+});
+
+describe('every /api/v1 route', () => {
+  it('refuses an anonymous request with 401 and the error shape', async () => {
+    const wrong: string[] = [];
+    for (const r of v1Routes()) {
+      const res = await send(r, {});
+      const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+      if (res.status !== 401 || body?.error?.code !== 'unauthorized' || !body.error.message) wrong.push(`${label(r)} → ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('refuses an anonymous request with a body even when it is not valid JSON', async () => {
+    const wrong: string[] = [];
+    for (const r of v1Routes().filter(isWrite)) {
+      const res = await t.app.request(urlOf(r), { method: r.method, headers: { 'Content-Type': 'application/json', ...ORIGIN }, body: '{"x":' });
+      if (res.status !== 401) wrong.push(`${label(r)} → ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('refuses an invalid bearer token with 401', async () => {
+    const wrong: string[] = [];
+    for (const r of v1Routes()) {
+      const res = await send(r, { Authorization: 'Bearer hrld_nope.nope' });
+      if (res.status !== 401) wrong.push(`${label(r)} → ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('refuses every write made with a read-scoped token, even an owner’s, and writes nothing', async () => {
+    const before = await auditCount();
+    const wrong: string[] = [];
+    for (const r of v1Routes().filter(isWrite)) {
+      const res = await send(r, ownerReadToken);
+      const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
+      if (res.status !== 403 || body?.error?.code !== 'forbidden') wrong.push(`${label(r)} → ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('refuses a viewer every write except their own profile and tokens', async () => {
+    const before = await auditCount();
+    const wrong: string[] = [];
+    for (const r of v1Routes().filter((r) => isWrite(r) && !SELF_SERVICE.has(label(r)))) {
+      const res = await send(r, viewer.headers);
+      if (res.status !== 403) wrong.push(`${label(r)} → ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('refuses a cookie-authenticated write from another site before anything else', async () => {
+    const before = await auditCount();
+    const wrong: string[] = [];
+    for (const r of v1Routes().filter(isWrite)) {
+      const res = await t.app.request(urlOf(r), json(r.method, {}, { Cookie: owner.headers.Cookie!, Origin: 'https://evil.example' }));
+      if (res.status !== 403) wrong.push(`${label(r)} → ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('lets a viewer read (viewers read admin data)', async () => {
+    const wrong: string[] = [];
+    for (const r of v1Routes().filter((r) => !isWrite(r))) {
+      const res = await send(r, viewer.headers);
+      if (res.status === 401 || res.status === 403 || res.status >= 500) wrong.push(`${label(r)} → ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('unknown /api paths', () => {
+  it('answer a JSON 404, signed in or not', async () => {
+    for (const headers of [{}, viewer.headers]) {
+      for (const path of ['/api/v1/nothing-here', '/api/nope', '/api/v1/users/x/y/z']) {
+        const res = await t.app.request(path, { headers });
+        expect(res.status).toBe(404);
+        expect(res.headers.get('content-type')).toContain('application/json');
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
+      }
+    }
+  });
+});
