@@ -13,6 +13,6 @@ export interface Runtime {
 
 export async function createRuntime(config: Config, log: (line: string) => void = (line) => console.log(line)): Promise<Runtime> {
   const database = await openMigratedDatabase(config.databaseUrl, config.databaseAuthToken);
-  const deps: AppDeps = { db: database.db, clock: systemClock, publicUrl: config.publicUrl, log };
+  const deps: AppDeps = { db: database.db, clock: systemClock, publicUrl: config.publicUrl, trustProxy: config.trustProxy, log };
   return { config, database, deps, app: createApp(deps) };
 }

@@ -1,0 +1,117 @@
+// Bodies kept in memory with their gzip/brotli forms and ETag, and answering a request from one (304, negotiation).
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+export interface StoredBody {
+  status: number;
+  /** Headers to send with every answer (content type, CORS...), lower-case names. */
+  headers: Record<string, string>;
+  identity: Buffer;
+  gzip: Buffer | null;
+  br: Buffer | null;
+  /** The content hash, without quotes; each encoding's ETag adds a suffix. */
+  hash: string;
+  /** identity + gzip + brotli bytes, for the cache's size bound. */
+  size: number;
+}
+
+const COMPRESSIBLE = /^(?:text\/|application\/(?:json|javascript|xml|rss\+xml|atom\+xml|manifest\+json|ld\+json)|image\/svg\+xml)/i;
+
+/** Below this many bytes compression saves nothing worth a header. */
+const MIN_COMPRESS_BYTES = 256;
+
+/** Hashes and compresses `bytes` once, so that every later answer is a lookup. */
+export async function storeBody(status: number, headers: Record<string, string>, bytes: Uint8Array): Promise<StoredBody> {
+  const identity = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const hash = createHash('sha256').update(identity).digest('base64url').slice(0, 27);
+  let gz: Buffer | null = null;
+  let br: Buffer | null = null;
+  if (identity.length >= MIN_COMPRESS_BYTES && COMPRESSIBLE.test(headers['content-type'] ?? '')) {
+    const [g, b] = await Promise.all([
+      gzipAsync(identity, { level: 9 }),
+      brotliAsync(identity, {
+        params: {
+          [zlibConstants.BROTLI_PARAM_QUALITY]: 10,
+          [zlibConstants.BROTLI_PARAM_SIZE_HINT]: identity.length,
+          [zlibConstants.BROTLI_PARAM_MODE]: zlibConstants.BROTLI_MODE_TEXT,
+        },
+      }),
+    ]);
+    if (g.length < identity.length) gz = g;
+    if (b.length < identity.length) br = b;
+  }
+  return { status, headers, identity, gzip: gz, br, hash, size: identity.length + (gz?.length ?? 0) + (br?.length ?? 0) };
+}
+
+export type Encoding = 'br' | 'gzip' | 'identity';
+
+/** The best encoding the client accepts (q-values honoured; brotli preferred, then gzip). */
+export function chooseEncoding(acceptEncoding: string | undefined, body: StoredBody): Encoding {
+  if (!acceptEncoding || (!body.br && !body.gzip)) return 'identity';
+  let br: number | null = null;
+  let gz: number | null = null;
+  let star: number | null = null;
+  for (const part of acceptEncoding.split(',')) {
+    const [rawName, ...params] = part.split(';');
+    const name = rawName?.trim().toLowerCase();
+    let q = 1;
+    for (const p of params) {
+      const m = /^\s*q\s*=\s*([0-9.]+)\s*$/i.exec(p);
+      if (m) q = Number(m[1]);
+    }
+    if (!Number.isFinite(q)) q = 0;
+    if (name === 'br') br = q;
+    else if (name === 'gzip' || name === 'x-gzip') gz = q;
+    else if (name === '*') star = q;
+  }
+  br ??= star ?? 0;
+  gz ??= star ?? 0;
+  if (body.br && br > 0 && br >= gz) return 'br';
+  if (body.gzip && gz > 0) return 'gzip';
+  if (body.br && br > 0) return 'br';
+  return 'identity';
+}
+
+const SUFFIX: Record<Encoding, string> = { identity: '', gzip: '-gz', br: '-br' };
+
+export function etagFor(body: StoredBody, encoding: Encoding): string {
+  return `"${body.hash}${SUFFIX[encoding]}"`;
+}
+
+/** True when If-None-Match names this body in any of its encodings (the content is the same). */
+export function matchesIfNoneMatch(ifNoneMatch: string | undefined, body: StoredBody): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  for (const raw of ifNoneMatch.split(',')) {
+    const tag = raw.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
+    if (tag === body.hash || tag === `${body.hash}-gz` || tag === `${body.hash}-br`) return true;
+  }
+  return false;
+}
+
+export interface RequestFacts {
+  method: string;
+  acceptEncoding: string | undefined;
+  ifNoneMatch: string | undefined;
+}
+
+/** The answer for a stored body: 304 when the client has it, else the negotiated bytes. */
+export function answerFromBody(body: StoredBody, req: RequestFacts, cacheControl: string): Response {
+  const compressible = body.gzip !== null || body.br !== null;
+  const encoding = chooseEncoding(req.acceptEncoding, body);
+  const headers: Record<string, string> = { ...body.headers, etag: etagFor(body, encoding), 'cache-control': cacheControl };
+  if (compressible) headers.vary = 'Accept-Encoding';
+  if (body.status === 200 && matchesIfNoneMatch(req.ifNoneMatch, body)) {
+    delete headers['content-type'];
+    return new Response(null, { status: 304, headers });
+  }
+  const bytes = encoding === 'br' ? body.br! : encoding === 'gzip' ? body.gzip! : body.identity;
+  if (encoding !== 'identity') headers['content-encoding'] = encoding;
+  headers['content-length'] = String(bytes.length);
+  // Buffer is a Uint8Array; the DOM typings only want to be told its buffer is a plain ArrayBuffer.
+  return new Response(req.method === 'HEAD' ? null : (bytes as Uint8Array<ArrayBuffer>), { status: body.status, headers });
+}

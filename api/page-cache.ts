@@ -1,0 +1,189 @@
+// The page cache: public pages, feeds and /api/v2 JSON rendered once per content version, answered from memory.
+import { storeBody, type StoredBody } from './http-body.ts';
+
+/** What a renderer returns on a miss. */
+export interface RenderedPage {
+  status: number;
+  headers: Record<string, string>;
+  body: Uint8Array;
+}
+
+export interface PageCacheOptions {
+  /** Renders `key` (path + query) for an anonymous reader. */
+  render(key: string): Promise<RenderedPage>;
+  /** The database's content version; every public write bumps it. */
+  readVersion(): Promise<number>;
+  /** Entry count bound (LRU), so that random ids or query strings cannot grow memory. */
+  maxEntries?: number;
+  /** Byte bound over identity + gzip + brotli forms. */
+  maxBytes?: number;
+  /** How often the content version is polled: the bound on how stale another instance's write can leave us. */
+  pollMs?: number;
+  /** Statuses worth keeping: 200 by default. */
+  cacheableStatus?(key: string, status: number): boolean;
+  log?: (line: string) => void;
+}
+
+export interface CacheLookup {
+  body: StoredBody;
+  /** False when the render was answered once and not kept (not a 200, or invalidated meanwhile). */
+  stored: boolean;
+}
+
+export interface PageCacheStats {
+  hits: number;
+  misses: number;
+  renders: number;
+  invalidations: number;
+  entries: number;
+  bytes: number;
+  version: number | null;
+}
+
+/** Headers that describe one answer, not the content: the cache sets its own or drops them. */
+const PER_ANSWER_HEADERS = new Set([
+  'set-cookie', 'content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive',
+  'date', 'etag', 'last-modified', 'cache-control', 'vary', 'expires', 'age',
+]);
+
+/** The rendered headers worth keeping with the bytes (content type, CORS...), lower-case names. */
+export function keptHeaders(headers: Record<string, string>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = name.toLowerCase();
+    if (!PER_ANSWER_HEADERS.has(lower)) kept[lower] = value;
+  }
+  return kept;
+}
+
+export const DEFAULT_MAX_ENTRIES = 1000;
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_POLL_MS = 250;
+
+/**
+ * A cache of rendered bytes. Concurrent misses for one key share one render; a render that began before an
+ * invalidation is answered but not kept; the content version is polled and re-read after local writes.
+ */
+export class PageCache {
+  readonly #opts: PageCacheOptions;
+  readonly #maxEntries: number;
+  readonly #maxBytes: number;
+  readonly #entries = new Map<string, StoredBody>();
+  readonly #inflight = new Map<string, Promise<CacheLookup>>();
+  #bytes = 0;
+  #generation = 0;
+  #version: number | null = null;
+  #readSeq = 0;
+  #appliedSeq = 0;
+  #timer: NodeJS.Timeout | null = null;
+  #lastPollError = 0;
+  #stats = { hits: 0, misses: 0, renders: 0, invalidations: 0 };
+
+  constructor(opts: PageCacheOptions) {
+    this.#opts = opts;
+    this.#maxEntries = Math.max(1, opts.maxEntries ?? DEFAULT_MAX_ENTRIES);
+    this.#maxBytes = Math.max(1, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+  }
+
+  /** A stored entry, without rendering; refreshes its LRU position. */
+  peek(key: string): StoredBody | undefined {
+    const hit = this.#entries.get(key);
+    if (hit) {
+      this.#stats.hits++;
+      // Map keeps insertion order: re-inserting makes this the most recently used.
+      this.#entries.delete(key);
+      this.#entries.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** The entry for `key`, rendering it on a miss (one render for all concurrent misses). */
+  get(key: string): Promise<CacheLookup> {
+    const hit = this.peek(key);
+    if (hit) return Promise.resolve({ body: hit, stored: true });
+    const pending = this.#inflight.get(key);
+    if (pending) return pending;
+    this.#stats.misses++;
+    const generation = this.#generation;
+    const render = this.#renderAndStore(key, generation).finally(() => {
+      if (this.#inflight.get(key) === render) this.#inflight.delete(key);
+    });
+    this.#inflight.set(key, render);
+    return render;
+  }
+
+  async #renderAndStore(key: string, generation: number): Promise<CacheLookup> {
+    this.#stats.renders++;
+    const page = await this.#opts.render(key);
+    const body = await storeBody(page.status, keptHeaders(page.headers), page.body);
+    const keep = this.#opts.cacheableStatus ? this.#opts.cacheableStatus(key, page.status) : page.status === 200;
+    // A render that started before an invalidation may hold old content: answer with it, never keep it.
+    if (!keep || generation !== this.#generation || body.size > this.#maxBytes) return { body, stored: false };
+    const old = this.#entries.get(key);
+    if (old) {
+      this.#bytes -= old.size;
+      this.#entries.delete(key);
+    }
+    this.#entries.set(key, body);
+    this.#bytes += body.size;
+    this.#evict();
+    return { body, stored: true };
+  }
+
+  #evict(): void {
+    for (const [key, body] of this.#entries) {
+      if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break;
+      this.#entries.delete(key);
+      this.#bytes -= body.size;
+    }
+  }
+
+  /** Drops every entry and every render in flight. */
+  invalidate(): void {
+    this.#generation++;
+    this.#stats.invalidations++;
+    this.#entries.clear();
+    this.#inflight.clear();
+    this.#bytes = 0;
+  }
+
+  /**
+   * Reads the content version now and drops the cache when it moved. Safe to call concurrently: a read that
+   * finishes after a later one is ignored, so an old version can never be applied last.
+   */
+  async checkVersion(): Promise<void> {
+    const seq = ++this.#readSeq;
+    const version = await this.#opts.readVersion();
+    if (seq < this.#appliedSeq) return;
+    this.#appliedSeq = seq;
+    if (this.#version !== null && version !== this.#version) this.invalidate();
+    this.#version = version;
+  }
+
+  /** Reads the version once, then polls it on an unref'd timer. */
+  async start(): Promise<void> {
+    await this.checkVersion();
+    if (this.#timer) return;
+    const pollMs = this.#opts.pollMs ?? DEFAULT_POLL_MS;
+    this.#timer = setInterval(() => {
+      this.checkVersion().catch((err: unknown) => {
+        // A database hiccup leaves the cache as it is (stale beats down for a status page); log once a minute.
+        const now = Date.now();
+        if (now - this.#lastPollError > 60_000) {
+          this.#lastPollError = now;
+          this.#opts.log?.(`page cache: cannot read the content version: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      });
+    }, pollMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  stats(): PageCacheStats {
+    return { ...this.#stats, entries: this.#entries.size, bytes: this.#bytes, version: this.#version };
+  }
+}

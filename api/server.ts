@@ -1,0 +1,61 @@
+// The Herald server process (`npm start`): build when stale, migrate, then one listener for API, pages and assets.
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadAstroHandler } from './astro-render.ts';
+import { ensureBuilt, entryFile } from './build.ts';
+import { ConfigError, describeDatabaseUrl, readConfig } from './config.ts';
+import { createHeraldServer } from './http-server.ts';
+import { issueSetupLink } from './one-time-links.ts';
+import { createRuntime } from './runtime.ts';
+import { loadStaticFiles } from './static-files.ts';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+let config;
+try {
+  config = readConfig(process.env);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`Configuration error: ${err.message}\n`);
+    process.exit(1);
+  }
+  throw err;
+}
+const quiet = config.logLevel === 'silent';
+const log = quiet ? () => undefined : say;
+
+await ensureBuilt(root, say);
+const runtime = await createRuntime(config, log);
+const astro = await loadAstroHandler(entryFile(root));
+const staticFiles = await loadStaticFiles(join(root, 'dist', 'client'));
+const herald = await createHeraldServer({ runtime, astro, staticFiles, log, logRequests: config.logLevel === 'info' });
+
+const setupLink = await issueSetupLink(runtime.database.db, runtime.deps.clock.now(), config.publicUrl);
+const server = await herald.listen(config.port, config.host);
+const address = server.address();
+const port = typeof address === 'object' && address ? address.port : config.port;
+
+say(`Herald listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port} (public URL ${config.publicUrl})`);
+say(`database ${describeDatabaseUrl(config.databaseUrl)}, ${staticFiles.size} static files in memory`);
+if (setupLink) {
+  say('');
+  say('No user exists yet. Open this one-time link to create the first owner (valid 24 hours):');
+  say(`  ${setupLink}`);
+  say('');
+}
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say(`${signal}: finishing in-flight requests`);
+  // Hard stop if something hangs: a supervisor's next signal would be a SIGKILL anyway.
+  setTimeout(() => process.exit(1), 15_000).unref();
+  await herald.close(10_000);
+  runtime.database.close();
+  say('stopped');
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
