@@ -429,3 +429,16 @@ export const outbox = sqliteTable(
     index('outbox_subscriber_idx').on(t.subscriberId),
   ],
 );
+
+/** Incident templates: a saved title, first update, severity and components, picked when opening an incident. */
+export const incidentTemplates = sqliteTable('incident_templates', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  severity: text('severity', { enum: SEVERITIES }).notNull(),
+  /** Component id → the status the incident starts it at. */
+  components: text('components', { mode: 'json' }).$type<Record<string, ComponentStatus>>().notNull(),
+  createdAt: ms('created_at').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});

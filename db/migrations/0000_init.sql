@@ -84,6 +84,17 @@ CREATE TABLE `incident_components` (
 );
 --> statement-breakpoint
 CREATE INDEX `incident_components_component_idx` ON `incident_components` (`component_id`);--> statement-breakpoint
+CREATE TABLE `incident_templates` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`title` text NOT NULL,
+	`body` text NOT NULL,
+	`severity` text NOT NULL,
+	`components` text NOT NULL,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `incident_updates` (
 	`id` text PRIMARY KEY NOT NULL,
 	`incident_id` text NOT NULL,
