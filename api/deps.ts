@@ -1,5 +1,7 @@
 // What createApp needs from the outside world: no globals, no env reads inside handlers.
 import type { DB } from '../db/client.ts';
+import type { Mailer } from './mailer.ts';
+import type { DeliveryOptions } from './outbox.ts';
 
 /** The injected clock: tests of cadence, targets and schedules set the time exactly. */
 export interface Clock {
@@ -37,6 +39,10 @@ export interface AppDeps {
    * Off by default, because a client could otherwise pick its own address.
    */
   trustProxy?: boolean;
+  /** Sends subscriber email; without one, email stays in the outbox as `held` (shown in the console). */
+  mailer?: Mailer;
+  /** Outbox delivery: attempts, backoff, lease, batch size (api/outbox.ts has the defaults). */
+  delivery?: Partial<DeliveryOptions>;
   /** Where log lines go; defaults to nowhere (tests), the server passes console. */
   log?: (line: string) => void;
 }
