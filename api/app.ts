@@ -13,6 +13,7 @@ import { incidentRoutes } from './incidents.ts';
 import { settingsRoutes } from './settings-routes.ts';
 import { statuspageRoutes } from './statuspage.ts';
 import { previewRoutes } from './preview.ts';
+import { templateRoutes } from './templates.ts';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', incidentRoutes());
   app.route('/api/v1', settingsRoutes());
   app.route('/api/v1', previewRoutes());
+  app.route('/api/v1', templateRoutes());
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
   return app;
 }

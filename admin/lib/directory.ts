@@ -1,0 +1,35 @@
+// Lists the console's forms choose from: components, groups, users (through the API).
+import type { ComponentGroupOut, ComponentOut } from '../../api/components.ts';
+import type { ConsoleApi } from './api.ts';
+
+export interface UserItem {
+  id: string;
+  name: string;
+  email: string;
+  role: string;
+  disabled: boolean;
+}
+
+export async function loadComponents(api: ConsoleApi): Promise<{ components: ComponentOut[]; groups: ComponentGroupOut[] }> {
+  const [c, g] = await Promise.all([
+    api.get<{ components: ComponentOut[] }>('/api/v1/components'),
+    api.get<{ groups?: ComponentGroupOut[]; component_groups?: ComponentGroupOut[] }>('/api/v1/component-groups'),
+  ]);
+  return {
+    components: c.ok ? c.data.components : [],
+    groups: g.ok ? (g.data.groups ?? g.data.component_groups ?? []) : [],
+  };
+}
+
+export async function loadUsers(api: ConsoleApi): Promise<UserItem[]> {
+  const r = await api.get<{ users: UserItem[] }>('/api/v1/users');
+  return r.ok ? r.data.users : [];
+}
+
+/** Options for a role select: active users, plus "unassigned". */
+export function userOptions(users: UserItem[], current?: string | null): { value: string; label: string }[] {
+  return [
+    { value: '', label: 'Unassigned' },
+    ...users.filter((u) => !u.disabled || u.id === current).map((u) => ({ value: u.id, label: `${u.name} (${u.role})` })),
+  ];
+}
