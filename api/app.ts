@@ -12,6 +12,7 @@ import { componentRoutes } from './components.ts';
 import { incidentRoutes } from './incidents.ts';
 import { settingsRoutes } from './settings-routes.ts';
 import { statuspageRoutes } from './statuspage.ts';
+import { maintenanceRoutes } from './maintenances.ts';
 import { previewRoutes } from './preview.ts';
 import { templateRoutes } from './templates.ts';
 
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', componentRoutes());
   app.route('/api/v1', incidentRoutes());
   app.route('/api/v1', settingsRoutes());
+  app.route('/api/v1', maintenanceRoutes());
   app.route('/api/v1', previewRoutes());
   app.route('/api/v1', templateRoutes());
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));

@@ -1,0 +1,34 @@
+// Side effects of maintenance reminders and postmortem publication, inside the write's transaction (subscriber notifications queue here).
+import type { Tx } from '../db/client.ts';
+import type { AppDeps } from './deps.ts';
+import type { IncidentRow } from './incident-store.ts';
+
+export interface MaintenanceReminderEvent {
+  maintenance: IncidentRow;
+  now: Date;
+}
+
+export interface PostmortemPublishedEvent {
+  incident: IncidentRow;
+  /** The public address: ours, or the external document's. */
+  url: string;
+  now: Date;
+}
+
+/**
+ * Called once per maintenance reminder, in the transaction that claimed it, so a queued
+ * notification commits with the claim (never twice, never lost). Scheduled, started and completed
+ * notices need nothing here: they are maintenance updates and go through onUpdatePublished.
+ */
+export async function onMaintenanceReminder(tx: Tx, deps: AppDeps, event: MaintenanceReminderEvent): Promise<void> {
+  void tx;
+  void deps;
+  void event;
+}
+
+/** Called when a postmortem is published with `notify`, in the publishing transaction. */
+export async function onPostmortemPublished(tx: Tx, deps: AppDeps, event: PostmortemPublishedEvent): Promise<void> {
+  void tx;
+  void deps;
+  void event;
+}
