@@ -53,6 +53,8 @@ export function keptHeaders(headers: Record<string, string>): Record<string, str
     const lower = name.toLowerCase();
     if (!PER_ANSWER_HEADERS.has(lower)) kept[lower] = value;
   }
+  // Astro says just text/html; its output is always UTF-8, and a browser should not have to guess.
+  if (kept['content-type'] === 'text/html') kept['content-type'] = 'text/html; charset=utf-8';
   return kept;
 }
 

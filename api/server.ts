@@ -36,7 +36,6 @@ const server = await herald.listen(config.port, config.host);
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
 
-say(`Herald listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port} (public URL ${config.publicUrl})`);
 say(`database ${describeDatabaseUrl(config.databaseUrl)}, ${staticFiles.size} static files in memory`);
 if (setupLink) {
   say('');
@@ -44,6 +43,8 @@ if (setupLink) {
   say(`  ${setupLink}`);
   say('');
 }
+// Last, so that whoever waits for this line has seen everything above it (tests read the setup link).
+say(`Herald listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port} (public URL ${config.publicUrl})`);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
