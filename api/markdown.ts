@@ -92,9 +92,13 @@ const SANITIZE: sanitizeHtml.IOptions = {
   exclusiveFilter: (frame) => frame.tag === 'img' && !frame.attribs.src,
 };
 
+// C0 controls (but tab, newline, carriage return) and DEL: invisible, invalid in XML feeds, and a way
+// to hide a scheme from naive filters. Dropped before anything else looks at the text.
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
 /** Markdown (GFM, single newlines kept as line breaks) → HTML that is safe to put in a page, feed or email. */
 export function renderMarkdown(md: string): string {
-  const html = marked.parse(md, { async: false });
+  const html = marked.parse(md.replace(CONTROL_CHARS, ''), { async: false });
   return sanitizeHtml(html, SANITIZE).trim();
 }
 
@@ -214,5 +218,5 @@ function blockText(tokens: readonly Token[], depth: number): string {
 
 /** Markdown → readable plain text (email text part, feed summaries): links as "text (url)", lists with bullets. */
 export function markdownToText(md: string): string {
-  return blockText(marked.lexer(md), 0).trim();
+  return blockText(marked.lexer(md.replace(CONTROL_CHARS, '')), 0).trim();
 }
