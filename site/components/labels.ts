@@ -1,0 +1,76 @@
+// Words and CSS classes for statuses and impacts: every colour on the page comes with words.
+import type { ComponentStatus } from '../../db/schema.ts';
+import type { Indicator } from '../../api/statuspage-types.ts';
+
+export const COMPONENT_LABEL: Record<ComponentStatus, string> = {
+  operational: 'Operational',
+  degraded_performance: 'Degraded performance',
+  partial_outage: 'Partial outage',
+  major_outage: 'Major outage',
+  under_maintenance: 'Under maintenance',
+};
+
+/** Short class names keep 50 components × 90 days of bars small. */
+export const COMPONENT_CLASS: Record<ComponentStatus, string> = {
+  operational: 'ok',
+  degraded_performance: 'mi',
+  partial_outage: 'ma',
+  major_outage: 'cr',
+  under_maintenance: 'mt',
+};
+
+export const INDICATOR_CLASS: Record<Indicator, string> = {
+  none: 'ok',
+  minor: 'mi',
+  major: 'ma',
+  critical: 'cr',
+  maintenance: 'mt',
+};
+
+const STATUS_LABEL: Record<string, string> = {
+  investigating: 'Investigating',
+  identified: 'Identified',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+  postmortem: 'Postmortem',
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  verifying: 'Verifying',
+  completed: 'Completed',
+};
+
+export function statusLabel(status: string): string {
+  return STATUS_LABEL[status] ?? status.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
+}
+
+const IMPACT_LABEL: Record<string, string> = {
+  none: 'No impact',
+  minor: 'Minor impact',
+  major: 'Major impact',
+  critical: 'Critical impact',
+  maintenance: 'Maintenance',
+};
+
+export function impactLabel(impact: string): string {
+  return IMPACT_LABEL[impact] ?? impact;
+}
+
+/** Impact → the colour class of its accent. */
+export function impactClass(impact: string): string {
+  switch (impact) {
+    case 'critical':
+      return 'cr';
+    case 'major':
+      return 'ma';
+    case 'minor':
+      return 'mi';
+    case 'maintenance':
+      return 'mt';
+    default:
+      return 'no';
+  }
+}
+
+export function isComponentStatus(s: string): s is ComponentStatus {
+  return s in COMPONENT_LABEL;
+}
