@@ -101,8 +101,12 @@ export async function applyComponentChanges(tx: Tx, changes: ComponentChanges | 
   if (!changes || !ids.length) return null;
   const rows = await tx.select().from(components).where(inArray(components.id, ids));
   const affected: AffectedComponent[] = [];
-  for (const row of rows) {
-    const next = changes[row.id];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  // in the order the update lists them, so the diff reads as it was written
+  for (const id of ids) {
+    const row = byId.get(id);
+    const next = changes[id];
+    if (!row) continue;
     if (!next || next === row.status) continue;
     await tx.update(components).set({ status: next, updatedAt: now }).where(eq(components.id, row.id));
     affected.push({ code: row.id, name: row.name, old_status: row.status, new_status: next });

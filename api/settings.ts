@@ -70,6 +70,11 @@ export async function getSettings(db: Executor): Promise<Settings> {
 export async function putSettings(db: Executor, values: Partial<Omit<Settings, 'pageId'>>, now: Date): Promise<void> {
   for (const [key, value] of Object.entries(values) as [SettingKey, unknown][]) {
     if (value === undefined) continue;
+    // null means "back to the default" (the column cannot hold SQL NULL); every nullable setting defaults to null
+    if (value === null) {
+      await db.delete(settings).where(eq(settings.key, key));
+      continue;
+    }
     await db
       .insert(settings)
       .values({ key, value, updatedAt: now })
