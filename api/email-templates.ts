@@ -114,6 +114,8 @@ export interface IncidentEmailInput {
   incident: AnyIncidentJson;
   /** The update this message is about; null for events without one (a reminder, a postmortem). */
   update: IncidentUpdateJson | null;
+  /** The page to link to, when not the incident's (a published postmortem). */
+  link?: string;
 }
 
 /** Incident and maintenance messages. One subject per incident, so mail clients thread by subject too. */
@@ -123,7 +125,8 @@ export function composeIncidentEmail(input: IncidentEmailInput): ComposedEmail {
   const subject = oneLine(`[${page.pageName}] ${maintenance ? 'Maintenance: ' : ''}${incident.name}`);
   const status = statusLabel(update?.status ?? incident.status);
   const headline = `${HEADLINES[kind]}: ${status}`;
-  const link = incident.shortlink;
+  const link = input.link ?? incident.shortlink;
+  const linkLabel = kind === 'postmortem_published' ? 'postmortem' : maintenance ? 'maintenance page' : 'incident page';
   const components = incident.components.filter((c) => !c.group).map((c) => c.name);
   const when = update ? formatDateTime(new Date(update.display_at), page.timeZone) : null;
   const window =
@@ -142,7 +145,7 @@ export function composeIncidentEmail(input: IncidentEmailInput): ComposedEmail {
     ...(components.length ? [`Affected components: ${components.join(', ')}`] : []),
     ...(when ? [`Posted ${when}`] : []),
     '',
-    `${maintenance ? 'Maintenance' : 'Incident'} page: ${link}`,
+    `View the ${linkLabel}: ${link}`,
     '',
   ].join('\n');
 
@@ -155,7 +158,7 @@ export function composeIncidentEmail(input: IncidentEmailInput): ComposedEmail {
     `<p style="margin:0 0 16px;color:#555">${escapeHtml(headline)}</p>` +
     (bodyHtml ? `<div>${bodyHtml}</div>` : '') +
     (meta.length ? `<p style="color:#555;font-size:13px">${meta.join('<br>')}</p>` : '') +
-    `<p><a href="${escapeHtml(link)}" style="color:#0b57d0">View the ${maintenance ? 'maintenance' : 'incident'} page</a></p>`;
+    `<p><a href="${escapeHtml(link)}" style="color:#0b57d0">View the ${linkLabel}</a></p>`;
 
   return {
     subject,

@@ -2,6 +2,7 @@
 import type { Tx } from '../db/client.ts';
 import type { AppDeps } from './deps.ts';
 import type { IncidentRow } from './incident-store.ts';
+import { enqueueIncidentEvent, enqueueMaintenanceEvent } from './outbox.ts';
 
 export interface MaintenanceReminderEvent {
   maintenance: IncidentRow;
@@ -21,14 +22,12 @@ export interface PostmortemPublishedEvent {
  * notices need nothing here: they are maintenance updates and go through onUpdatePublished.
  */
 export async function onMaintenanceReminder(tx: Tx, deps: AppDeps, event: MaintenanceReminderEvent): Promise<void> {
-  void tx;
   void deps;
-  void event;
+  await enqueueMaintenanceEvent(tx, { kind: 'maintenance_reminder', maintenanceId: event.maintenance.id }, event.now);
 }
 
 /** Called when a postmortem is published with `notify`, in the publishing transaction. */
 export async function onPostmortemPublished(tx: Tx, deps: AppDeps, event: PostmortemPublishedEvent): Promise<void> {
-  void tx;
   void deps;
-  void event;
+  await enqueueIncidentEvent(tx, { kind: 'postmortem_published', incidentId: event.incident.id, link: event.url }, event.now);
 }

@@ -15,7 +15,7 @@ export type EventKind = IncidentEmailKind | 'component_update' | 'subscription_c
  * it is delivered, from what is public then (an update deleted before delivery is not sent).
  */
 export type EventRef =
-  | { type: 'incident'; incidentId: string; updateId: string | null; componentIds: string[] }
+  | { type: 'incident'; incidentId: string; updateId: string | null; componentIds: string[]; /** Where the message links instead of the incident page (a postmortem). */ link?: string }
   | { type: 'component'; componentId: string; oldStatus: ComponentStatus; newStatus: ComponentStatus; at: string; componentIds: string[] }
   | { type: 'confirmation'; componentIds: string[] };
 
@@ -81,7 +81,7 @@ export async function composeEvent(deps: ReadDeps, kind: EventKind, ref: EventRe
   return {
     kind,
     page,
-    email: composeIncidentEmail({ kind: emailKind, page, incident, update }),
+    email: composeIncidentEmail({ kind: emailKind, page, incident, update, link: ref.link }),
     webhook: { page: await webhookPage(deps), incident },
     slack: slackIncidentMessage(page.pageName, incident, update),
   };

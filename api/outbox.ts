@@ -120,7 +120,7 @@ function eventKey(kind: EventKind, incidentId: string, updateId: string | null |
 /** Incident created / updated / resolved (and postmortem published): to email and webhook subscribers. */
 export async function enqueueIncidentEvent(
   tx: Executor,
-  input: { kind: IncidentEventKind; incidentId: string; updateId?: string | null; componentIds?: string[] },
+  input: { kind: IncidentEventKind; incidentId: string; updateId?: string | null; componentIds?: string[]; link?: string },
   now: Date,
 ): Promise<EnqueueResult> {
   const componentIds = await touchedComponents(tx, input.incidentId, input.componentIds);
@@ -130,7 +130,7 @@ export async function enqueueIncidentEvent(
       key: eventKey(input.kind, input.incidentId, input.updateId),
       kind: input.kind,
       incidentId: input.incidentId,
-      ref: { type: 'incident', incidentId: input.incidentId, updateId: input.updateId ?? null, componentIds },
+      ref: { type: 'incident', incidentId: input.incidentId, updateId: input.updateId ?? null, componentIds, link: input.link },
       channels: ['email', 'webhook'],
       componentIds,
     },

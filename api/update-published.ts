@@ -2,6 +2,7 @@
 import type { Tx } from '../db/client.ts';
 import type { Actor } from './access.ts';
 import type { IncidentRow, UpdateRow } from './incident-store.ts';
+import { enqueueForPublishedUpdate } from './outbox.ts';
 
 export interface UpdatePublishedEvent {
   /** The incident (or maintenance) after the update was applied. */
@@ -22,7 +23,5 @@ export interface UpdatePublishedEvent {
  * `event.update.notify` before queueing anything for subscribers.
  */
 export async function onUpdatePublished(tx: Tx, event: UpdatePublishedEvent): Promise<void> {
-  // Nothing yet: subscriber notifications (email, webhooks) will queue their outbox rows here.
-  void tx;
-  void event;
+  await enqueueForPublishedUpdate(tx, event);
 }
