@@ -260,7 +260,7 @@ describe('/api/v2 shapes, key by key', () => {
       affected_components: [{ code: s.api, name: 'API', old_status: 'operational', new_status: 'partial_outage' }],
       deliver_notifications: true,
     });
-    expect((updates[0] as J).display_at > (updates[1] as J).display_at).toBe(true);
+    expect(String((updates[0] as J).display_at) > String((updates[1] as J).display_at)).toBe(true);
     const comps = open.components as J[];
     expect(comps.map((c) => c.id)).toEqual([s.api]);
     expect(Object.keys(comps[0] as J)).toEqual(COMPONENT_KEYS);
