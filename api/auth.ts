@@ -8,7 +8,7 @@ import type { Actor, AppEnv } from './access.ts';
 import { countUsers, emailSchema, findUser, findUserByEmail, insertUser, nameSchema, userAudit, userJson } from './accounts.ts';
 import { recordAudit } from './audit.ts';
 import { ApiError, conflict } from './errors.ts';
-import { clearAccountFailures, clientAddress, lockedFor, loginKeys, recordLoginFailure } from './login-limits.ts';
+import { clearAccountFailures, clientAddress, lockedFor, loginKeys, rateLimited, recordLoginFailure } from './login-limits.ts';
 import { consumeOneTimeLink, findOneTimeLink, type LinkPurpose } from './one-time-links.ts';
 import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyAgainstNothing, verifyPassword } from './passwords.ts';
 import { blankSessionCookie, createSession, invalidateSession, sessionCookie, type User } from './sessions.ts';
@@ -53,18 +53,18 @@ async function usableLink(db: Executor, token: string, purpose: LinkPurpose, now
 
 export function authRoutes() {
   const r = new Hono<AppEnv>();
+  // Answers here carry session cookies and account details: no cache may keep them.
+  r.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
 
   r.post('/login', jsonBody(loginSchema), async (c) => {
     const { db, clock } = c.get('deps');
     const { email, password } = c.req.valid('json');
     const keys = loginKeys(email, clientAddress(c));
     const wait = await lockedFor(db, keys, clock.now());
-    if (wait > 0) {
-      const seconds = Math.ceil(wait / 1000);
-      throw new ApiError(429, 'rate_limited', `Too many failed sign-ins. Try again in ${Math.ceil(seconds / 60)} minutes.`, undefined, {
-        'Retry-After': String(seconds),
-      });
-    }
+    if (wait > 0) throw rateLimited(wait);
     // Unknown email, disabled account, no password yet, wrong password: one answer, one cost.
     const user = await findUserByEmail(db, email);
     const ok = user?.passwordHash && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : await verifyAgainstNothing(password);
@@ -73,8 +73,11 @@ export function authRoutes() {
       await db.transaction((tx) => recordLoginFailure(tx, keys, now));
       throw invalidCredentials();
     }
+    // A browser that was signed in (perhaps as someone else) gets a fresh session, never keeps the old one.
+    const previous = c.get('actor');
     await db.transaction(async (tx) => {
       await clearAccountFailures(tx, keys);
+      if (previous?.via === 'session' && previous.sessionId) await invalidateSession(tx, previous.sessionId);
       await signIn(c, tx, user, now, 'session.login');
     });
     return c.json({ id: user.id, email: user.email, name: user.name, role: user.role });

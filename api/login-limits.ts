@@ -4,6 +4,7 @@ import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { loginFailures } from '../db/schema.ts';
 import type { AppEnv } from './access.ts';
+import { ApiError } from './errors.ts';
 import { hashSecret } from './sessions.ts';
 
 export interface FailurePolicy {
@@ -105,4 +106,12 @@ export async function recordLoginFailure(db: Executor, keys: LimitKey[], now: Da
 export async function clearAccountFailures(db: Executor, keys: LimitKey[]): Promise<void> {
   const accountKeys = keys.filter((k) => k.key.startsWith('account:')).map((k) => k.key);
   if (accountKeys.length) await db.delete(loginFailures).where(inArray(loginFailures.key, accountKeys));
+}
+
+/** The 429 for a locked key, with Retry-After in seconds. */
+export function rateLimited(waitMs: number): ApiError {
+  const seconds = Math.ceil(waitMs / 1000);
+  return new ApiError(429, 'rate_limited', `Too many failed attempts. Try again in ${Math.ceil(seconds / 60)} minutes.`, undefined, {
+    'Retry-After': String(seconds),
+  });
 }

@@ -32,6 +32,18 @@ describe('POST /api/auth/login', () => {
     expect(await me.json()).toMatchObject({ id: u.id, email: u.email, name: 'publisher person', role: 'publisher' });
   });
 
+  it('replaces the session a browser already had, and tells caches to keep nothing', async () => {
+    const first = await userWithPassword(t, 'viewer');
+    const second = await userWithPassword(t, 'owner');
+    const old = sessionTokenOf(await login(t, first.email, PASSWORD))!;
+    const res = await login(t, second.email, PASSWORD, cookieHeaders(old));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect((await t.app.request('/api/v1/me', { headers: cookieHeaders(old) })).status).toBe(401);
+    const failed = await login(t, second.email, 'wrong password!');
+    expect(failed.headers.get('cache-control')).toBe('no-store');
+  });
+
   it('stores only a SHA-256 hash of the session secret', async () => {
     const u = await userWithPassword(t, 'viewer');
     const token = sessionTokenOf(await login(t, u.email, PASSWORD))!;

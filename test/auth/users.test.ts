@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog, users, type Role } from '../../db/schema.ts';
+import { ACCOUNT_POLICY } from '../../api/login-limits.ts';
 import { bearer, json, makeTestApp, ORIGIN, userWithSession, type TestApp } from '../support/app.ts';
 import { cookieHeaders, login, PASSWORD, sessionsOf, sessionTokenOf, snapshot, userWithPassword } from './fixtures.ts';
 
@@ -52,6 +53,18 @@ describe('/api/v1/me', () => {
     expect((await t.app.request('/api/v1/me', { headers: cookieHeaders(elsewhere) })).status).toBe(401);
     expect((await login(t, u.email, PASSWORD)).status).toBe(401);
     expect((await login(t, u.email, 'a brand new password')).status).toBe(200);
+  });
+
+  it('counts wrong current passwords like failed sign-ins', async () => {
+    const u = await userWithPassword(t, 'viewer');
+    const session = sessionTokenOf(await login(t, u.email, PASSWORD))!;
+    const attempt = (current: string) =>
+      t.app.request('/api/v1/me', json('PATCH', { password: 'a brand new password', current_password: current }, cookieHeaders(session)));
+    for (let i = 0; i < ACCOUNT_POLICY.limit; i++) expect((await attempt(`guess number ${i}`)).status).toBe(400);
+    const locked = await attempt(PASSWORD);
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toBeTruthy();
+    expect((await login(t, u.email, PASSWORD)).status).toBe(429);
   });
 
   it('refuses bad input and changes nothing', async () => {
