@@ -1,0 +1,250 @@
+// The page cache: ETag/304, gzip/brotli negotiation, invalidation through the content version, LRU bound,
+// single-flight; and the same through the real listener on a real database.
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bumpContentVersion } from '../../api/audit.ts';
+import { answerFromBody, chooseEncoding, storeBody } from '../../api/http-body.ts';
+import { createHeraldServer, type HeraldServer } from '../../api/http-server.ts';
+import { PageCache, type RenderedPage } from '../../api/page-cache.ts';
+import { readConfig } from '../../api/config.ts';
+import { bearer, json, makeTestApp, userWithSession, type TestApp } from '../support/app.ts';
+
+const html = (text: string): RenderedPage => ({
+  status: 200,
+  headers: { 'content-type': 'text/html' },
+  body: new TextEncoder().encode(`<!doctype html><title>t</title><p>${text}</p>${'<p>padding so that compression pays</p>'.repeat(20)}`),
+});
+
+function fakeSource() {
+  const state = { version: 1, renders: 0, text: 'first' as string, status: 200, gate: null as Promise<void> | null };
+  const cache = new PageCache({
+    render: async (key) => {
+      state.renders++;
+      if (state.gate) await state.gate;
+      return { ...html(`${key} ${state.text}`), status: state.status };
+    },
+    readVersion: async () => state.version,
+    maxEntries: 3,
+    pollMs: 10_000,
+  });
+  return { state, cache };
+}
+
+const facts = (h: { ae?: string; inm?: string; method?: string } = {}) => ({ method: h.method ?? 'GET', acceptEncoding: h.ae, ifNoneMatch: h.inm });
+
+describe('answers from a stored body', () => {
+  it('sends a strong ETag, and 304 for a matching If-None-Match in any encoding', async () => {
+    const body = await storeBody(200, { 'content-type': 'text/html; charset=utf-8' }, html('x').body);
+    const first = answerFromBody(body, facts(), 'public, max-age=1');
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    expect(first.headers.get('cache-control')).toBe('public, max-age=1');
+    expect(first.headers.get('vary')).toBe('Accept-Encoding');
+    expect(answerFromBody(body, facts({ inm: etag }), 'x').status).toBe(304);
+    const gz = answerFromBody(body, facts({ ae: 'gzip' }), 'x').headers.get('etag')!;
+    expect(gz).not.toBe(etag);
+    expect(answerFromBody(body, facts({ inm: gz }), 'x').status).toBe(304);
+    expect(answerFromBody(body, facts({ inm: `W/${etag}` }), 'x').status).toBe(304);
+    expect(answerFromBody(body, facts({ inm: '"other", ' + etag }), 'x').status).toBe(304);
+    expect(answerFromBody(body, facts({ inm: '"other"' }), 'x').status).toBe(200);
+    const notModified = answerFromBody(body, facts({ inm: etag }), 'x');
+    expect(notModified.headers.get('etag')).toBe(etag);
+    expect(await notModified.text()).toBe('');
+  });
+
+  it('negotiates brotli, gzip or identity from Accept-Encoding, q-values included', async () => {
+    const body = await storeBody(200, { 'content-type': 'text/html' }, html('x').body);
+    expect(chooseEncoding(undefined, body)).toBe('identity');
+    expect(chooseEncoding('gzip, deflate, br', body)).toBe('br');
+    expect(chooseEncoding('gzip', body)).toBe('gzip');
+    expect(chooseEncoding('br;q=0, gzip', body)).toBe('gzip');
+    expect(chooseEncoding('gzip;q=0.5, br;q=0.4', body)).toBe('gzip');
+    expect(chooseEncoding('*', body)).toBe('br');
+    expect(chooseEncoding('*;q=0', body)).toBe('identity');
+    expect(chooseEncoding('identity', body)).toBe('identity');
+
+    const br = answerFromBody(body, facts({ ae: 'br' }), 'x');
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(brotliDecompressSync(Buffer.from(await br.arrayBuffer())).equals(body.identity)).toBe(true);
+    const gz = answerFromBody(body, facts({ ae: 'gzip' }), 'x');
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).equals(body.identity)).toBe(true);
+    expect(Number(gz.headers.get('content-length'))).toBeLessThan(body.identity.length);
+  });
+
+  it('does not compress images or tiny bodies, and answers HEAD without a body', async () => {
+    const png = await storeBody(200, { 'content-type': 'image/png' }, new Uint8Array(4096));
+    expect(png.gzip).toBeNull();
+    expect(answerFromBody(png, facts({ ae: 'br' }), 'x').headers.get('vary')).toBeNull();
+    const tiny = await storeBody(200, { 'content-type': 'text/plain' }, new TextEncoder().encode('ok'));
+    expect(tiny.br).toBeNull();
+    const head = answerFromBody(await storeBody(200, { 'content-type': 'text/html' }, html('x').body), facts({ method: 'HEAD' }), 'x');
+    expect(await head.text()).toBe('');
+    expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
+  });
+});
+
+describe('PageCache', () => {
+  it('renders once for many concurrent misses of one key', async () => {
+    const { state, cache } = fakeSource();
+    await cache.start();
+    let open!: () => void;
+    state.gate = new Promise((r) => (open = r));
+    const all = Promise.all(Array.from({ length: 50 }, () => cache.get('/')));
+    open();
+    const results = await all;
+    expect(state.renders).toBe(1);
+    expect(new Set(results.map((r) => r.body)).size).toBe(1);
+    await cache.get('/');
+    expect(state.renders).toBe(1);
+    cache.stop();
+  });
+
+  it('drops everything when the content version moves, and only then', async () => {
+    const { state, cache } = fakeSource();
+    await cache.start();
+    const before = (await cache.get('/')).body;
+    await cache.checkVersion();
+    expect((await cache.get('/')).body).toBe(before);
+    expect(state.renders).toBe(1);
+    state.version = 2;
+    state.text = 'second';
+    await cache.checkVersion();
+    const after = (await cache.get('/')).body;
+    expect(state.renders).toBe(2);
+    expect(after.identity.toString()).toContain('second');
+    expect(after.hash).not.toBe(before.hash);
+    cache.stop();
+  });
+
+  it('answers but never keeps a render that began before an invalidation', async () => {
+    const { state, cache } = fakeSource();
+    await cache.start();
+    let open!: () => void;
+    state.gate = new Promise((r) => (open = r));
+    const pending = cache.get('/');
+    state.version = 2;
+    await cache.checkVersion();
+    open();
+    expect((await pending).stored).toBe(false);
+    state.gate = null;
+    await cache.get('/');
+    expect(state.renders).toBe(2);
+    cache.stop();
+  });
+
+  it('keeps only 200s', async () => {
+    const { state, cache } = fakeSource();
+    await cache.start();
+    state.status = 404;
+    expect((await cache.get('/incidents/nope')).stored).toBe(false);
+    await cache.get('/incidents/nope');
+    expect(state.renders).toBe(2);
+    expect(cache.stats().entries).toBe(0);
+    cache.stop();
+  });
+
+  it('is bounded: least recently used entries go first', async () => {
+    const { state, cache } = fakeSource();
+    await cache.start();
+    for (const k of ['/a', '/b', '/c']) await cache.get(k);
+    cache.peek('/a'); // now /b is the least recently used
+    await cache.get('/d');
+    expect(cache.stats().entries).toBe(3);
+    expect(cache.peek('/b')).toBeUndefined();
+    expect(cache.peek('/a')).toBeDefined();
+    for (let i = 0; i < 100; i++) await cache.get(`/incidents/${i}`);
+    expect(cache.stats().entries).toBe(3);
+    expect(state.renders).toBe(104);
+    cache.stop();
+  });
+});
+
+function rawGet(base: string, path: string, headers: Record<string, string> = {}) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+    const req = httpRequest(base + path, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the listener with its cache, on a real database', () => {
+  let t: TestApp;
+  let server: HeraldServer;
+  let base: string;
+  let auth: Record<string, string>;
+
+  beforeAll(async () => {
+    t = await makeTestApp();
+    const owner = await userWithSession(t, 'owner');
+    auth = await bearer(t, owner.id, 'write');
+    const config = readConfig({ PORT: '0' });
+    server = await createHeraldServer({
+      runtime: { config, database: t.database, deps: t.deps, app: t.app },
+      astro: null,
+      staticFiles: new Map(),
+      log: () => undefined,
+      logRequests: false,
+      pollMs: 100,
+    });
+    const listening = await server.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await server.close(1000);
+    t.close();
+  });
+
+  it('serves /api/v2 JSON with ETag, 304, gzip and brotli, and renders once', async () => {
+    const first = await rawGet(base, '/api/v2/summary.json');
+    expect(first.status).toBe(200);
+    expect(first.headers['access-control-allow-origin']).toBe('*');
+    expect(first.headers['content-type']).toMatch(/application\/json/);
+    expect(first.headers['cache-control']).toMatch(/public, max-age=\d+/);
+    expect(first.headers['cache-control']).toMatch(/stale-while-revalidate=\d+/);
+    const etag = String(first.headers.etag);
+    expect((await rawGet(base, '/api/v2/summary.json', { 'if-none-match': etag })).status).toBe(304);
+    const br = await rawGet(base, '/api/v2/summary.json', { 'accept-encoding': 'br' });
+    if (br.headers['content-encoding'] === 'br') expect(brotliDecompressSync(br.body).equals(first.body)).toBe(true);
+    const gz = await rawGet(base, '/api/v2/summary.json', { 'accept-encoding': 'gzip' });
+    if (gz.headers['content-encoding'] === 'gzip') expect(gunzipSync(gz.body).equals(first.body)).toBe(true);
+    expect(server.cache.stats().renders).toBe(1);
+  });
+
+  it('shows a write made through this server in its very next answer', async () => {
+    const before = JSON.parse((await rawGet(base, '/api/v2/components.json')).body.toString()) as { components: unknown[] };
+    const res = await fetch(`${base}/api/v1/components`, json('POST', { name: 'Checkout API' }, auth));
+    expect(res.status).toBe(201);
+    const after = JSON.parse((await rawGet(base, '/api/v2/components.json')).body.toString()) as { components: { name: string }[] };
+    expect(after.components.length).toBe(before.components.length + 1);
+    expect(after.components.some((c) => c.name === 'Checkout API')).toBe(true);
+  });
+
+  it('drops its cache within one poll when someone else bumps the content version', async () => {
+    await rawGet(base, '/api/v2/status.json');
+    const renders = server.cache.stats().renders;
+    // Written behind the server's back, as another process on the same database would.
+    await bumpContentVersion(t.database.db, new Date());
+    let seen = false;
+    // Bounded: 50 × 20 ms = one second.
+    for (let i = 0; i < 50 && !seen; i++) {
+      await rawGet(base, '/api/v2/status.json');
+      seen = server.cache.stats().renders > renders;
+      if (!seen) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(seen).toBe(true);
+  });
+
+  it('answers unknown /api paths with the JSON 404 and never caches them', async () => {
+    const res = await rawGet(base, '/api/v2/nope.json');
+    expect(res.status).toBe(404);
+    expect(JSON.parse(res.body.toString()).error.code).toBe('not_found');
+  });
+});
