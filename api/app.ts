@@ -12,6 +12,7 @@ import { componentRoutes } from './components.ts';
 import { incidentRoutes } from './incidents.ts';
 import { settingsRoutes } from './settings-routes.ts';
 import { statuspageRoutes } from './statuspage.ts';
+import { feedRoutes } from './feeds.ts';
 import { maintenanceRoutes } from './maintenances.ts';
 import { previewRoutes } from './preview.ts';
 import { templateRoutes } from './templates.ts';
@@ -49,6 +50,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', maintenanceRoutes());
   app.route('/api/v1', previewRoutes());
   app.route('/api/v1', templateRoutes());
+  app.route('/', feedRoutes());
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
   return app;
 }
