@@ -1,0 +1,210 @@
+// The 90-day uptime bars: exact worst status and uptime per day, with a controlled clock and a real database.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeTestApp, type TestApp } from '../support/app.ts';
+import { addComponent, addIncident } from '../support/seed-demo.ts';
+import { formatUptime, getUptime, type ComponentUptime } from '../../api/uptime.ts';
+import { putSettings } from '../../api/settings.ts';
+
+const H = 3_600_000;
+const DAY = 24 * H;
+/** "Now": Tuesday 10 March 2026, 12:00 UTC. Today's cell has 12 observed hours. */
+const NOW = Date.UTC(2026, 2, 10, 12);
+const at = (iso: string) => new Date(iso);
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await makeTestApp({ memory: true });
+  t.clock.set(NOW);
+});
+afterEach(() => t.close());
+
+const created = new Date(NOW - 200 * DAY);
+const day = (u: ComponentUptime, date: string) => {
+  const d = u.days.find((x) => x.date === date);
+  if (!d) throw new Error(`no cell for ${date}`);
+  return d;
+};
+
+/** An incident whose component goes from operational to `status` at `from` and back at `to`. */
+async function outage(componentId: string, status: 'major_outage' | 'partial_outage' | 'degraded_performance', from: string, to: string, title = 'Outage') {
+  return addIncident(t.database.db, {
+    title,
+    impact: 'major',
+    status: 'resolved',
+    startedAt: at(from),
+    resolvedAt: at(to),
+    updates: [
+      { status: 'investigating', body: 'down', at: at(from), affected: { [componentId]: ['operational', status] } },
+      { status: 'resolved', body: 'up', at: at(to), affected: { [componentId]: [status, 'operational'] } },
+    ],
+  });
+}
+
+describe('uptime per day', () => {
+  it('has 90 cells, oldest first, ending today, all operational at 100% on a quiet page', async () => {
+    const c = await addComponent(t.database.db, { name: 'API', createdAt: created });
+    const u = (await getUptime(t.deps)).get(c)!;
+    expect(u.days).toHaveLength(90);
+    expect(u.days[89]!.date).toBe('2026-03-10');
+    expect(u.days[0]!.date).toBe('2025-12-11');
+    expect(u.days.every((d) => d.status === 'operational' && d.uptime === 1 && d.incidents.length === 0)).toBe(true);
+    expect(u.uptime).toBe(1);
+    expect(formatUptime(u.uptime)).toBe('100.00%');
+  });
+
+  it('counts a major outage as down: 2 h on one day', async () => {
+    const c = await addComponent(t.database.db, { name: 'API', createdAt: created });
+    await outage(c, 'major_outage', '2026-03-08T10:00:00Z', '2026-03-08T12:00:00Z', 'Two hours down');
+    const u = (await getUptime(t.deps)).get(c)!;
+    const d = day(u, '2026-03-08');
+    expect(d.status).toBe('major_outage');
+    expect(d.uptime).toBeCloseTo(1 - 2 / 24, 12);
+    expect(d.incidents.map((i) => i.name)).toEqual(['Two hours down']);
+    expect(day(u, '2026-03-07').status).toBe('operational');
+    expect(day(u, '2026-03-09').status).toBe('operational');
+    // 89 whole days and 12 h of today observed.
+    expect(u.uptime).toBeCloseTo(1 - 2 / (89 * 24 + 12), 12);
+    expect(formatUptime(u.uptime)).toBe('99.90%');
+  });
+
+  it('weighs a partial outage at 30% and a degraded performance at 0%', async () => {
+    const c = await addComponent(t.database.db, { name: 'API', createdAt: created });
+    await outage(c, 'partial_outage', '2026-03-05T00:00:00Z', '2026-03-05T06:00:00Z');
+    await outage(c, 'degraded_performance', '2026-03-06T00:00:00Z', '2026-03-06T06:00:00Z');
+    const u = (await getUptime(t.deps)).get(c)!;
+    expect(day(u, '2026-03-05').status).toBe('partial_outage');
+    expect(day(u, '2026-03-05').uptime).toBeCloseTo(1 - (0.3 * 6) / 24, 12);
+    expect(day(u, '2026-03-06').status).toBe('degraded_performance');
+    expect(day(u, '2026-03-06').uptime).toBe(1);
+  });
+
+  it('shows the worst status of the day and splits an outage across midnight', async () => {
+    const c = await addComponent(t.database.db, { name: 'API', createdAt: created });
+    await addIncident(t.database.db, {
+      title: 'Rolling trouble',
+      impact: 'major',
+      status: 'resolved',
+      startedAt: at('2026-03-03T20:00:00Z'),
+      resolvedAt: at('2026-03-04T02:00:00Z'),
+      updates: [
+        { status: 'investigating', body: 'slow', at: at('2026-03-03T20:00:00Z'), affected: { [c]: ['operational', 'degraded_performance'] } },
+        { status: 'identified', body: 'down', at: at('2026-03-03T22:00:00Z'), affected: { [c]: ['degraded_performance', 'major_outage'] } },
+        { status: 'monitoring', body: 'partly', at: at('2026-03-04T01:00:00Z'), affected: { [c]: ['major_outage', 'partial_outage'] } },
+        { status: 'resolved', body: 'fine', at: at('2026-03-04T02:00:00Z'), affected: { [c]: ['partial_outage', 'operational'] } },
+      ],
+    });
+    const u = (await getUptime(t.deps)).get(c)!;
+    expect(day(u, '2026-03-03').status).toBe('major_outage');
+    expect(day(u, '2026-03-03').uptime).toBeCloseTo(1 - 2 / 24, 12);
+    expect(day(u, '2026-03-04').status).toBe('major_outage');
+    expect(day(u, '2026-03-04').uptime).toBeCloseTo(1 - (1 + 0.3) / 24, 12);
+    expect(day(u, '2026-03-04').incidents.map((i) => i.name)).toEqual(['Rolling trouble']);
+  });
+
+  it('marks maintenance that went ahead as under maintenance, at 100%; scheduled maintenance not yet', async () => {
+    const c = await addComponent(t.database.db, { name: 'DB', createdAt: created });
+    await addIncident(t.database.db, {
+      kind: 'maintenance',
+      title: 'Upgrade',
+      impact: 'maintenance',
+      status: 'completed',
+      startedAt: at('2026-03-01T00:00:00Z'),
+      scheduledFor: at('2026-03-02T01:00:00Z'),
+      scheduledUntil: at('2026-03-02T03:00:00Z'),
+      resolvedAt: at('2026-03-02T02:30:00Z'),
+      componentIds: [c],
+      updates: [{ status: 'scheduled', body: 'planned', at: at('2026-03-01T00:00:00Z') }],
+    });
+    await addIncident(t.database.db, {
+      kind: 'maintenance',
+      title: 'Future',
+      impact: 'maintenance',
+      status: 'scheduled',
+      startedAt: at('2026-03-09T00:00:00Z'),
+      scheduledFor: at('2026-03-10T01:00:00Z'),
+      scheduledUntil: at('2026-03-10T03:00:00Z'),
+      componentIds: [c],
+      updates: [{ status: 'scheduled', body: 'planned', at: at('2026-03-09T00:00:00Z') }],
+    });
+    const u = (await getUptime(t.deps)).get(c)!;
+    expect(day(u, '2026-03-02').status).toBe('under_maintenance');
+    expect(day(u, '2026-03-02').uptime).toBe(1);
+    expect(day(u, '2026-03-02').incidents.map((i) => i.name)).toEqual(['Upgrade']);
+    expect(day(u, '2026-03-10').status).toBe('operational');
+    expect(day(u, '2026-03-10').incidents).toEqual([]);
+  });
+
+  it('ignores unpublished incidents and draft updates', async () => {
+    const c = await addComponent(t.database.db, { name: 'API', createdAt: created });
+    await addIncident(t.database.db, {
+      title: 'Draft only',
+      impact: 'major',
+      status: 'investigating',
+      startedAt: at('2026-03-08T10:00:00Z'),
+      updates: [{ status: 'investigating', body: 'd', at: at('2026-03-08T10:00:00Z'), state: 'draft', affected: { [c]: ['operational', 'major_outage'] } }],
+    });
+    const u = (await getUptime(t.deps)).get(c)!;
+    expect(day(u, '2026-03-08').status).toBe('operational');
+    expect(day(u, '2026-03-08').incidents).toEqual([]);
+    expect(u.uptime).toBe(1);
+  });
+
+  it('counts an ongoing outage up to now, and a status set outside incidents from the last change', async () => {
+    const api = await addComponent(t.database.db, { name: 'API', createdAt: created, status: 'major_outage' });
+    await addIncident(t.database.db, {
+      title: 'Ongoing',
+      impact: 'critical',
+      status: 'identified',
+      startedAt: at('2026-03-10T09:00:00Z'),
+      updates: [{ status: 'investigating', body: 'down', at: at('2026-03-10T09:00:00Z'), affected: { [api]: ['operational', 'major_outage'] } }],
+    });
+    const web = await addComponent(t.database.db, {
+      name: 'Web',
+      createdAt: created,
+      status: 'partial_outage',
+      updatedAt: at('2026-03-10T08:00:00Z'),
+    });
+    const all = await getUptime(t.deps);
+    const today = day(all.get(api)!, '2026-03-10');
+    expect(today.status).toBe('major_outage');
+    expect(today.uptime).toBeCloseTo(1 - 3 / 12, 12);
+    const webToday = day(all.get(web)!, '2026-03-10');
+    expect(webToday.status).toBe('partial_outage');
+    expect(webToday.uptime).toBeCloseTo(1 - (0.3 * 4) / 12, 12);
+    expect(day(all.get(web)!, '2026-03-09').status).toBe('operational');
+  });
+
+  it('has no data before a component existed', async () => {
+    const c = await addComponent(t.database.db, { name: 'New', createdAt: at('2026-03-05T12:00:00Z') });
+    const u = (await getUptime(t.deps)).get(c)!;
+    expect(day(u, '2026-03-04')).toMatchObject({ status: null, uptime: null });
+    expect(day(u, '2026-03-05')).toMatchObject({ status: 'operational', uptime: 1 });
+    expect(u.days.filter((d) => d.status === null)).toHaveLength(84);
+    const withStart = await addComponent(t.database.db, { name: 'Dated', createdAt: at('2026-03-09T12:00:00Z'), startDate: '2026-03-01' });
+    expect(day((await getUptime(t.deps)).get(withStart)!, '2026-03-01').status).toBe('operational');
+    expect(day((await getUptime(t.deps)).get(withStart)!, '2026-02-28').status).toBe(null);
+  });
+
+  it("cuts days at midnight in the page's time zone, including a 23-hour DST day", async () => {
+    await putSettings(t.database.db, { timeZone: 'America/New_York' }, t.clock.now());
+    const c = await addComponent(t.database.db, { name: 'API', createdAt: created });
+    // 03:00–04:00 UTC on 9 March is 23:00–24:00 on 8 March in New York (EDT from 8 March, 02:00).
+    await outage(c, 'major_outage', '2026-03-09T03:00:00Z', '2026-03-09T04:00:00Z');
+    const u = (await getUptime(t.deps)).get(c)!;
+    expect(u.days[89]!.date).toBe('2026-03-10');
+    const d = day(u, '2026-03-08');
+    expect(d.status).toBe('major_outage');
+    expect(d.uptime).toBeCloseTo(1 - 1 / 23, 12);
+    expect(day(u, '2026-03-09').status).toBe('operational');
+  });
+});
+
+describe('formatUptime', () => {
+  it('truncates, so any downtime never reads 100%', () => {
+    expect(formatUptime(0.99999)).toBe('99.99%');
+    expect(formatUptime(0.9995)).toBe('99.95%');
+    expect(formatUptime(1)).toBe('100.00%');
+    expect(formatUptime(0)).toBe('0.00%');
+    expect(formatUptime(null)).toBe('no data');
+  });
+});
