@@ -60,12 +60,17 @@ export interface Built<T> {
 }
 
 /** The publish part of a body: publish_at for a schedule, draft for a draft. */
-function publishPart(v: UpdateFormValues, timeZone: string, fields: Record<string, string>): { publish_at?: string; draft?: boolean } {
+function publishPart(v: UpdateFormValues, timeZone: string, now: Date, fields: Record<string, string>): { publish_at?: string; draft?: boolean } {
   if (v.mode === 'draft') return { draft: true };
   if (v.mode === 'schedule') {
     const at = wallTimeToUtc(v.publishAt, timeZone);
     if (!at) {
       fields.publish_at = 'Choose the date and time to publish.';
+      return {};
+    }
+    // The API would publish a past time at once; someone who chose "schedule" meant later.
+    if (at.getTime() <= now.getTime()) {
+      fields.publish_at = 'That time has passed: choose a later time, or publish now.';
       return {};
     }
     return { publish_at: at.toISOString() };
@@ -74,13 +79,13 @@ function publishPart(v: UpdateFormValues, timeZone: string, fields: Record<strin
 }
 
 /** POST /api/v1/incidents/:id/updates. */
-export function updateBody(v: UpdateFormValues, timeZone: string): Built<Record<string, unknown>> {
+export function updateBody(v: UpdateFormValues, timeZone: string, now: Date): Built<Record<string, unknown>> {
   const fields: Record<string, string> = {};
   const body: Record<string, unknown> = {
     status: v.status,
     message: v.message,
     notify: v.notify,
-    ...publishPart(v, timeZone, fields),
+    ...publishPart(v, timeZone, now, fields),
   };
   if (v.stage) body.stage = v.stage;
   if (Object.keys(v.components).length) body.components = v.components;
@@ -88,7 +93,7 @@ export function updateBody(v: UpdateFormValues, timeZone: string): Built<Record<
 }
 
 /** POST /api/v1/incidents. */
-export function incidentBody(v: IncidentFormValues, timeZone: string): Built<Record<string, unknown>> {
+export function incidentBody(v: IncidentFormValues, timeZone: string, now: Date): Built<Record<string, unknown>> {
   const fields: Record<string, string> = {};
   const body: Record<string, unknown> = {
     title: v.title,
@@ -96,7 +101,7 @@ export function incidentBody(v: IncidentFormValues, timeZone: string): Built<Rec
     status: v.status || 'investigating',
     message: v.message,
     notify: v.notify,
-    ...publishPart(v, timeZone, fields),
+    ...publishPart(v, timeZone, now, fields),
   };
   if (v.stage) body.stage = v.stage;
   if (Object.keys(v.components).length) body.components = v.components;
