@@ -1,11 +1,17 @@
 // zod at the edge: request parts that fail validation become a 400 with field-level messages.
 import { zValidator } from '@hono/zod-validator';
 import type { ZodTypeAny } from 'zod';
-import { validationError } from './errors.ts';
+import { badRequest, validationError } from './errors.ts';
+
+const isJson = (contentType: string | undefined) => /^application\/([a-z.-]+\+)?json\b/i.test(contentType ?? '');
 
 export const jsonBody = <T extends ZodTypeAny>(schema: T) =>
-  zValidator('json', schema, (result) => {
-    if (!result.success) throw validationError(result.error);
+  zValidator('json', schema, (result, c) => {
+    if (result.success) return;
+    // Hono ignores a body not labelled JSON; say so instead of listing every field as missing
+    // (curl -d sends application/x-www-form-urlencoded unless told otherwise).
+    if (!isJson(c.req.header('content-type'))) throw badRequest('Send the body as JSON, with the header Content-Type: application/json.');
+    throw validationError(result.error);
   });
 
 export const queryParams = <T extends ZodTypeAny>(schema: T) =>

@@ -107,6 +107,16 @@ describe('POST /api/auth/login', () => {
     expect(await snapshot(t)).toEqual(before);
   });
 
+  it('says so when the body is not sent as JSON (curl -d without a Content-Type)', async () => {
+    const res = await t.app.request('/api/auth/login', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...ORIGIN },
+      body: 'email=a@example.com&password=x',
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/Content-Type: application\/json/);
+  });
+
   it('refuses an oversized body with 413', async () => {
     const res = await t.app.request('/api/auth/login', json('POST', { email: 'a@example.com', password: 'x'.repeat(300 * 1024) }, ORIGIN));
     expect(res.status).toBe(413);
