@@ -7,7 +7,7 @@
 //   When the component's current status differs from where its timeline ends (it was set directly,
 //   outside an incident), the current status counts from the component's last change.
 // - A maintenance that went ahead (in progress, verifying or completed) puts its components under
-//   maintenance from its scheduled start (or start) to its end (or now).
+//   maintenance from when it began to when it completed (or now).
 // - Each day (midnight to midnight in the page's time zone) takes the worst status it saw:
 //   major outage > partial outage > degraded performance > under maintenance > operational.
 // - Uptime weighs the time spent in each status: major outage counts as down, partial outage as 30% down,
@@ -292,7 +292,6 @@ export async function getUptime(deps: AppDeps, opts: { days?: number; timeZone?:
     status: incidents.status,
     startedAt: incidents.startedAt,
     resolvedAt: incidents.resolvedAt,
-    scheduledFor: incidents.scheduledFor,
   };
   const published = isNotNull(incidents.publishedAt);
   const [componentRows, startedIn, endedIn, open] = await Promise.all([
@@ -359,7 +358,8 @@ export async function getUptime(deps: AppDeps, opts: { days?: number; timeZone?:
     name: r.title,
     kind: r.kind,
     status: r.status,
-    start: (r.kind === 'maintenance' ? (r.scheduledFor ?? r.startedAt) : r.startedAt).getTime(),
+    // A maintenance's started_at is its window's start until it begins, then when it really began.
+    start: r.startedAt.getTime(),
     end: r.resolvedAt ? r.resolvedAt.getTime() : null,
     componentIds: [...(componentsOf.get(r.id) ?? [])],
   }));

@@ -194,7 +194,8 @@ export async function seedDemo(db: DB, now: Date = new Date()): Promise<DemoIds>
     title: 'Managed database storage upgrade',
     impact: 'maintenance',
     status: 'scheduled',
-    startedAt: ago(2 * DAY),
+    // As the API keeps it: started_at is the window's start until the maintenance begins.
+    startedAt: new Date(t + 2 * DAY + 3 * HOUR),
     scheduledFor: new Date(t + 2 * DAY + 3 * HOUR),
     scheduledUntil: new Date(t + 2 * DAY + 5 * HOUR),
     componentIds: [database],
