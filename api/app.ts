@@ -16,6 +16,9 @@ import { feedRoutes } from './feeds.ts';
 import { maintenanceRoutes } from './maintenances.ts';
 import { previewRoutes } from './preview.ts';
 import { templateRoutes } from './templates.ts';
+import { consoleSubscriberRoutes, publicSubscriptionRoutes } from './subscribers.ts';
+import { webhookRoutes } from './webhooks.ts';
+import { outboxRoutes } from './outbox-routes.ts';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
@@ -41,6 +44,7 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', authenticate, csrfGuard);
 
   app.route('/api/v2', statuspageRoutes());
+  app.route('/api/v2', publicSubscriptionRoutes());
   app.route('/api/auth', authRoutes());
   app.route('/api/v1', userRoutes());
   app.route('/api/v1', tokenRoutes());
@@ -50,6 +54,9 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', maintenanceRoutes());
   app.route('/api/v1', previewRoutes());
   app.route('/api/v1', templateRoutes());
+  app.route('/api/v1', consoleSubscriberRoutes());
+  app.route('/api/v1', webhookRoutes());
+  app.route('/api/v1', outboxRoutes());
   app.route('/', feedRoutes());
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
   return app;
