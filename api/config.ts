@@ -14,6 +14,8 @@ export interface Config {
   mailFrom: string | undefined;
   /** `info` logs a line per request; `warn` only problems; `silent` nothing. */
   logLevel: 'info' | 'warn' | 'silent';
+  /** `auto`: build dist/ at start when missing or stale; `skip`: serve dist/ as it is (tests build once first). */
+  build: 'auto' | 'skip';
 }
 
 export class ConfigError extends Error {}
@@ -29,6 +31,7 @@ export const CONFIG_VARIABLES = {
   SMTP_URL: '(none: email is not sent)',
   MAIL_FROM: '(none)',
   LOG_LEVEL: 'info',
+  HERALD_BUILD: 'auto',
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -73,6 +76,8 @@ export function readConfig(env: Env = process.env): Config {
   if (logLevel !== 'info' && logLevel !== 'warn' && logLevel !== 'silent') throw new ConfigError(`LOG_LEVEL must be info, warn or silent, not "${logLevel}".`);
   const smtpUrl = blank(env.SMTP_URL);
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://.');
+  const build = (blank(env.HERALD_BUILD) ?? 'auto').toLowerCase();
+  if (build !== 'auto' && build !== 'skip') throw new ConfigError(`HERALD_BUILD must be auto or skip, not "${build}".`);
   return {
     port,
     host,
@@ -83,6 +88,7 @@ export function readConfig(env: Env = process.env): Config {
     smtpUrl,
     mailFrom: blank(env.MAIL_FROM),
     logLevel,
+    build,
   };
 }
 

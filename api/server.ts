@@ -1,4 +1,5 @@
 // The Herald server process (`npm start`): build when stale, migrate, then one listener for API, pages and assets.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAstroHandler } from './astro-render.ts';
@@ -25,7 +26,11 @@ try {
 const quiet = config.logLevel === 'silent';
 const log = quiet ? () => undefined : say;
 
-await ensureBuilt(root, say);
+if (config.build === 'auto') await ensureBuilt(root, say);
+else if (!existsSync(entryFile(root))) {
+  process.stderr.write('HERALD_BUILD=skip, but dist/ has no build: run `npm run build` first.\n');
+  process.exit(1);
+}
 const runtime = await createRuntime(config, log);
 const astro = await loadAstroHandler(entryFile(root));
 const staticFiles = await loadStaticFiles(join(root, 'dist', 'client'));

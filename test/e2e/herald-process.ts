@@ -49,6 +49,8 @@ function baseEnv(): Record<string, string> {
     if (v !== undefined) env[key] = v;
   }
   env.ASTRO_TELEMETRY_DISABLED = '1';
+  // The global setup built dist/ once; a server must not rebuild it under its neighbours mid-run.
+  env.HERALD_BUILD = 'skip';
   return env;
 }
 
