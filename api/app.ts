@@ -14,6 +14,8 @@ import { settingsRoutes } from './settings-routes.ts';
 import { statuspageRoutes } from './statuspage.ts';
 import { feedRoutes } from './feeds.ts';
 import { maintenanceRoutes } from './maintenances.ts';
+import { postmortemRoutes } from './postmortems.ts';
+import { actionItemRoutes } from './action-items.ts';
 import { previewRoutes } from './preview.ts';
 import { templateRoutes } from './templates.ts';
 import { consoleSubscriberRoutes, publicSubscriptionRoutes } from './subscribers.ts';
@@ -52,6 +54,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', incidentRoutes());
   app.route('/api/v1', settingsRoutes());
   app.route('/api/v1', maintenanceRoutes());
+  app.route('/api/v1', postmortemRoutes());
+  app.route('/api/v1', actionItemRoutes());
   app.route('/api/v1', previewRoutes());
   app.route('/api/v1', templateRoutes());
   app.route('/api/v1', consoleSubscriberRoutes());

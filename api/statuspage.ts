@@ -15,6 +15,7 @@ import {
 } from '../db/schema.ts';
 import type { AppEnv } from './access.ts';
 import type { AppDeps } from './deps.ts';
+import { getPublishedPostmortems, postmortemUrl } from './postmortems.ts';
 import { getSettings, publicBaseUrl } from './settings.ts';
 import { rollupStatus, worstComponentStatus } from './status-rollup.ts';
 import type {
@@ -210,6 +211,7 @@ export async function getStatusJson(deps: ReadDeps): Promise<StatusResponse> {
 /** Which public incidents to load. Only published incidents (published_at set) are ever returned. */
 export interface IncidentQuery {
   kind: 'incident' | 'maintenance' | 'any';
+  /** Meant for the small sets (open incidents, upcoming or active maintenance): see the ORDER BY below. */
   statuses?: readonly string[];
   /** Only incidents affecting one of these components (via incident_components). */
   componentIds?: readonly string[];
@@ -250,9 +252,12 @@ export async function queryIncidentsJson(deps: ReadDeps, q: IncidentQuery, ctx?:
   if (limit === 0 || q.componentIds?.length === 0) return [];
   const page = ctx ?? (await loadPageContext(deps));
   const scheduledAt = sql`coalesce(${incidents.scheduledFor}, ${incidents.startedAt})`;
+  // With a status filter (the small open sets) SQLite should find rows by (kind, status) and sort the
+  // few it finds; `+started_at` stops it from walking the (kind, started_at) index over all history.
+  const started = q.statuses ? sql`+${incidents.startedAt}` : incidents.startedAt;
   const orderBy =
     q.order === 'started_desc'
-      ? [desc(incidents.startedAt), desc(incidents.id)]
+      ? [desc(started), desc(incidents.id)]
       : q.order === 'scheduled_asc'
         ? [asc(scheduledAt), asc(incidents.id)]
         : [desc(scheduledAt), desc(incidents.id)];
@@ -281,15 +286,11 @@ export async function countIncidents(deps: ReadDeps, q: Omit<IncidentQuery, 'ord
 
 type IncidentRow = typeof incidents.$inferSelect;
 
-/** Placeholder for the postmortem helper: the public postmortem URL of an incident, when published. */
-function postmortemUrl(_row: IncidentRow, _base: string): string | null {
-  return null;
-}
 
 async function hydrateIncidents(db: DB, rows: IncidentRow[], ctx: PageContext, set: ComponentSet): Promise<AnyIncidentJson[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [updates, links] = await Promise.all([
+  const [updates, links, postmortemsOf] = await Promise.all([
     db
       .select({
         id: incidentUpdates.id,
@@ -303,12 +304,15 @@ async function hydrateIncidents(db: DB, rows: IncidentRow[], ctx: PageContext, s
         notify: incidentUpdates.notify,
       })
       .from(incidentUpdates)
-      .where(and(inArray(incidentUpdates.incidentId, ids), eq(incidentUpdates.state, 'published')))
+      // `+state`: keeps SQLite on the (incident_id, display_at) index; the (state, publish_at) index
+      // would read every published update in the database.
+      .where(and(inArray(incidentUpdates.incidentId, ids), sql`+${incidentUpdates.state} = 'published'`))
       .orderBy(desc(incidentUpdates.displayAt), desc(incidentUpdates.createdAt), desc(incidentUpdates.id)),
     db
       .select({ incidentId: incidentComponents.incidentId, componentId: incidentComponents.componentId })
       .from(incidentComponents)
       .where(inArray(incidentComponents.incidentId, ids)),
+    getPublishedPostmortems(db, ids),
   ]);
   const updatesOf = new Map<string, IncidentUpdateJson[]>();
   const componentIdsOf = new Map<string, Set<string>>();
@@ -345,10 +349,12 @@ async function hydrateIncidents(db: DB, rows: IncidentRow[], ctx: PageContext, s
       if (c) comps.push(c);
     }
     comps.sort((a, b) => (set.rank.get(a.id) ?? 0) - (set.rank.get(b.id) ?? 0));
+    // A resolved incident with a published postmortem reads `postmortem`, as on Statuspage.
+    const postmortem = r.kind === 'incident' ? postmortemsOf.get(r.id) : undefined;
     const json: IncidentJson = {
       id: r.id,
       name: r.title,
-      status: r.status,
+      status: postmortem && r.status === 'resolved' ? 'postmortem' : r.status,
       created_at: iso(r.createdAt),
       updated_at: iso(r.updatedAt),
       monitoring_at: isoOrNull(r.monitoringAt),
@@ -359,7 +365,7 @@ async function hydrateIncidents(db: DB, rows: IncidentRow[], ctx: PageContext, s
       page_id: ctx.page.id,
       incident_updates: updatesOf.get(r.id) ?? [],
       components: comps,
-      postmortem_url: postmortemUrl(r, ctx.base),
+      postmortem_url: postmortem ? postmortemUrl(ctx.base, r.id, postmortem.externalUrl) : null,
     };
     if (r.kind !== 'maintenance') return json;
     const maintenance: ScheduledMaintenanceJson = {
