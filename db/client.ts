@@ -6,6 +6,7 @@ import { createClient, type Client } from '@libsql/client';
 import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import * as schema from './schema.ts';
+import { withWriteLock } from './write-lock.ts';
 
 export type DB = LibSQLDatabase<typeof schema>;
 export interface Database {
@@ -23,7 +24,8 @@ export async function openDatabase(url = DEFAULT_DATABASE_URL, authToken?: strin
     const path = url.slice('file:'.length);
     if (path && path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   }
-  const client = createClient({ url, authToken });
+  // Writes queue per file inside this process (db/write-lock.ts); the busy timeout covers other processes.
+  const client = withWriteLock(createClient({ url, authToken, timeout: 5000 }), url);
   if (url.startsWith('file:') && !url.includes(':memory:')) {
     await client.execute('PRAGMA journal_mode = WAL');
     await client.execute('PRAGMA busy_timeout = 5000');
