@@ -1,8 +1,8 @@
-// /api/v1/me (the signed-in user) and /api/v1/users (owners manage accounts; everyone signed in may list them).
-import { asc, eq } from 'drizzle-orm';
+// /api/v1/me (the signed-in user and their sessions) and /api/v1/users (owners manage accounts; everyone signed in may list them).
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { users } from '../db/schema.ts';
+import { sessions, users } from '../db/schema.ts';
 import type { Executor } from '../db/client.ts';
 import { actorOf, requireAuth, requireRole, type AppEnv } from './access.ts';
 import { countActiveOwners, emailSchema, findUser, findUserByEmail, insertUser, nameSchema, roleSchema, userAudit, userJson } from './accounts.ts';
@@ -11,7 +11,7 @@ import { badRequest, conflict, notFound } from './errors.ts';
 import { createOneTimeLink, linkUrl } from './one-time-links.ts';
 import { clientAddress, lockedFor, loginKeys, rateLimited, recordLoginFailure } from './login-limits.ts';
 import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.ts';
-import { invalidateUserSessions, type User } from './sessions.ts';
+import { invalidateSession, invalidateUserSessions, type User } from './sessions.ts';
 import { publicBaseUrl, getSettings } from './settings.ts';
 import { jsonBody } from './validate.ts';
 
@@ -107,6 +107,40 @@ export function userRoutes() {
       return after;
     });
     return c.json(userJson(user));
+  });
+
+  /** Where you are signed in, newest use first: spot a session you do not recognise, and end it. */
+  r.get('/me/sessions', requireAuth, async (c) => {
+    const actor = actorOf(c);
+    const rows = await c
+      .get('deps')
+      .db.select()
+      .from(sessions)
+      .where(eq(sessions.userId, actor.user.id))
+      .orderBy(desc(sessions.lastUsedAt), desc(sessions.createdAt));
+    return c.json({
+      sessions: rows.map((s) => ({
+        id: s.id,
+        created_at: s.createdAt.toISOString(),
+        last_used_at: s.lastUsedAt.toISOString(),
+        user_agent: s.userAgent,
+        current: s.id === actor.sessionId,
+      })),
+    });
+  });
+
+  r.delete('/me/sessions/:id', requireRole('viewer'), async (c) => {
+    const { db, clock } = c.get('deps');
+    const actor = actorOf(c);
+    const id = c.req.param('id');
+    const now = clock.now();
+    await db.transaction(async (tx) => {
+      const rows = await tx.select().from(sessions).where(and(eq(sessions.id, id), eq(sessions.userId, actor.user.id))).limit(1);
+      if (!rows[0]) throw notFound('session');
+      await invalidateSession(tx, id);
+      await recordAudit(tx, actor, { action: 'session.revoke', entityType: 'session', entityId: id }, now);
+    });
+    return c.body(null, 204);
   });
 
   r.get('/users', requireRole('viewer'), async (c) => {

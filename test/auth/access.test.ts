@@ -36,8 +36,17 @@ function v1Routes(): Route[] {
 
 const isWrite = (r: Route) => !['GET', 'HEAD', 'OPTIONS'].includes(r.method);
 const label = (r: Route) => `${r.method} ${r.path}`;
-/** A concrete URL: every `:param` becomes an id that exists nowhere (access is decided before lookup). */
-const urlOf = (r: Route) => r.path.replace(/:[A-Za-z_]+(\{[^}]*\})?/g, 'no-such-id');
+/**
+ * A concrete URL: every `:param` becomes an id that exists nowhere (access is decided before lookup),
+ * one that fits the param's pattern when it has one (`:id{[0-9]+}`), or the router would 404 first.
+ */
+const urlOf = (r: Route) =>
+  r.path.replace(/:[A-Za-z_]+(?:\{([^}]*)\})?/g, (_all, pattern: string | undefined) => {
+    if (!pattern) return 'no-such-id';
+    const fits = ['no-such-id', '999999999', 'x'].find((v) => new RegExp(`^(?:${pattern})$`).test(v));
+    if (!fits) throw new Error(`no sample value fits :param{${pattern}} in ${r.path}; add one`);
+    return fits;
+  });
 
 function send(r: Route, headers: Record<string, string>): Promise<Response> {
   if (!isWrite(r)) return Promise.resolve(t.app.request(urlOf(r), { method: r.method, headers }));
@@ -54,6 +63,7 @@ async function auditCount(): Promise<number> {
  */
 const SELF_SERVICE = new Set([
   'PATCH /api/v1/me', // own name and password
+  'DELETE /api/v1/me/sessions/:id', // sign out one of your own sessions
   'POST /api/v1/tokens', // own API tokens (a viewer's token can still only read)
   'DELETE /api/v1/tokens/:id',
   'POST /api/v1/preview', // renders markdown for the composer; stores nothing
@@ -150,6 +160,8 @@ describe('every /api/v1 route', () => {
 const LEAST_ROLE: Record<string, Role> = {
   'GET /api/v1/me': 'viewer',
   'PATCH /api/v1/me': 'viewer',
+  'GET /api/v1/me/sessions': 'viewer',
+  'DELETE /api/v1/me/sessions/:id': 'viewer',
   'GET /api/v1/users': 'viewer',
   'GET /api/v1/users/:id': 'viewer',
   'POST /api/v1/users': 'owner',
@@ -193,6 +205,22 @@ const LEAST_ROLE: Record<string, Role> = {
   'POST /api/v1/templates': 'publisher',
   'PATCH /api/v1/templates/:id': 'publisher',
   'DELETE /api/v1/templates/:id': 'publisher',
+  'GET /api/v1/incidents/:id/postmortem': 'viewer',
+  'PUT /api/v1/incidents/:id/postmortem': 'editor',
+  'POST /api/v1/incidents/:id/postmortem/publish': 'publisher',
+  'GET /api/v1/action-items': 'viewer',
+  'GET /api/v1/incidents/:id/action-items': 'viewer',
+  'POST /api/v1/incidents/:id/action-items': 'editor',
+  'PATCH /api/v1/action-items/:id': 'editor',
+  'DELETE /api/v1/action-items/:id': 'editor',
+  'GET /api/v1/subscribers': 'viewer',
+  'GET /api/v1/subscribers.csv': 'viewer',
+  'GET /api/v1/subscribers/:id': 'viewer',
+  'DELETE /api/v1/subscribers/:id': 'publisher',
+  'GET /api/v1/outbox': 'viewer',
+  'GET /api/v1/outbox/:id{[0-9]+}': 'viewer',
+  'POST /api/v1/outbox/:id{[0-9]+}/retry': 'publisher',
+  'POST /api/v1/outbox/retry-failed': 'publisher',
   'GET /api/v1/webhooks': 'viewer',
   'GET /api/v1/webhooks/:id': 'viewer',
   'POST /api/v1/webhooks': 'publisher',

@@ -65,6 +65,31 @@ describe('session lifetime', () => {
   });
 });
 
+describe('/api/v1/me/sessions', () => {
+  it('lists your sessions, marks this one, and ends another', async () => {
+    const u = await userWithPassword(t, 'viewer');
+    const here = sessionTokenOf(await login(t, u.email, PASSWORD, { 'User-Agent': 'Laptop browser' }))!;
+    t.clock.advance(1000);
+    const there = sessionTokenOf(await login(t, u.email, PASSWORD, { 'User-Agent': 'Phone browser' }))!;
+    const someoneElse = await userWithSession(t, 'owner');
+
+    const res = await t.app.request('/api/v1/me/sessions', { headers: cookieHeaders(here) });
+    const list = ((await res.json()) as { sessions: { id: string; current: boolean; user_agent: string }[] }).sessions;
+    expect(list.map((s) => [s.user_agent, s.current])).toEqual([
+      ['Phone browser', false],
+      ['Laptop browser', true],
+    ]);
+    expect(JSON.stringify(list)).not.toContain(here.split('.')[1]!);
+
+    const phone = list[0]!.id;
+    expect((await t.app.request(`/api/v1/me/sessions/${phone}`, { method: 'DELETE', headers: someoneElse.headers })).status).toBe(404);
+    expect((await me(cookieHeaders(there))).status).toBe(200);
+    expect((await t.app.request(`/api/v1/me/sessions/${phone}`, { method: 'DELETE', headers: cookieHeaders(here) })).status).toBe(204);
+    expect((await me(cookieHeaders(there))).status).toBe(401);
+    expect((await me(cookieHeaders(here))).status).toBe(200);
+  });
+});
+
 describe('POST /api/auth/logout', () => {
   it('revokes the session, clears the cookie and audits it', async () => {
     const u = await userWithPassword(t, 'editor');
