@@ -1,0 +1,302 @@
+// Email subscriptions end to end against a real SMTP server on loopback: opt-in, messages, threading, unsubscribe.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ParsedMail } from 'mailparser';
+import { eq } from 'drizzle-orm';
+import { outbox, subscribers } from '../../db/schema.ts';
+import { createSmtpMailer, type Mailer } from '../../api/mailer.ts';
+import { deliverDue } from '../../api/outbox.ts';
+import { json, makeTestApp, ORIGIN, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
+import { startMailSink, type MailSink } from '../support/mail-sink.ts';
+
+let t: TestApp;
+let sink: MailSink;
+let mailer: Mailer;
+let owner: TestUser;
+
+beforeEach(async () => {
+  sink = await startMailSink();
+  mailer = createSmtpMailer({ url: sink.url, from: 'Status <status@example.com>' });
+  t = await makeTestApp({ deps: { mailer } });
+  owner = await userWithSession(t, 'owner');
+});
+
+afterEach(async () => {
+  mailer.close();
+  await sink.close();
+  t.close();
+});
+
+async function component(name: string): Promise<string> {
+  const res = await t.app.request('/api/v1/components', json('POST', { name }, owner.headers));
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function subscribe(email: string, componentIds?: string[]): Promise<Response> {
+  return t.app.request('/api/v2/subscribers.json', json('POST', { subscriber: { email, component_ids: componentIds } }));
+}
+
+async function openIncident(body: Record<string, unknown>): Promise<string> {
+  const res = await t.app.request('/api/v1/incidents', json('POST', { title: 'Checkout errors', severity: 'P2', message: 'We are looking into it.', ...body }, owner.headers));
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function postUpdate(incidentId: string, body: Record<string, unknown>): Promise<void> {
+  const res = await t.app.request(`/api/v1/incidents/${incidentId}/updates`, json('POST', body, owner.headers));
+  expect(res.status).toBe(201);
+}
+
+/** A header as written on the wire (mailparser folds List-* headers into a structured `list`). */
+function rawHeader(mail: ParsedMail, name: string): string | undefined {
+  const line = mail.headerLines.find((h) => h.key === name.toLowerCase())?.line;
+  return line?.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+}
+
+function linkIn(mail: ParsedMail, path: string): string {
+  const m = new RegExp(`${PUBLIC_URL.replace(/[.]/g, '\\.')}${path}\\?token=[^\\s"<>]+`).exec(mail.text ?? '');
+  expect(m, `a ${path} link in the text part`).not.toBeNull();
+  return m![0];
+}
+
+const tokenOf = (url: string) => new URL(url).searchParams.get('token')!;
+
+/** Subscribes and follows the confirmation link; returns the confirmation email. */
+async function subscribeAndConfirm(email: string, componentIds?: string[]): Promise<ParsedMail> {
+  expect((await subscribe(email, componentIds)).status).toBe(202);
+  await deliverDue(t.deps);
+  const [mail] = await sink.to(email);
+  expect(mail).toBeDefined();
+  const res = await t.app.request('/api/v2/subscriptions/confirm', json('POST', { token: tokenOf(linkIn(mail!, '/subscriptions/confirm')) }));
+  expect(res.status).toBe(200);
+  sink.clear();
+  return mail!;
+}
+
+describe('subscribe (double opt-in)', () => {
+  it('answers the same for new and known addresses and sends one confirmation, nothing else until confirmed', async () => {
+    const first = await subscribe('Ada@Example.com');
+    const firstBody = await first.text();
+    expect(first.status).toBe(202);
+    const again = await subscribe('ada@example.com');
+    expect(again.status).toBe(202);
+    expect(await again.text()).toBe(firstBody);
+
+    await openIncident({});
+    expect(await deliverDue(t.deps)).toBeGreaterThan(0);
+    const mails = await sink.parsed();
+    // one confirmation (the second request within minutes sends no other), no incident email
+    expect(mails).toHaveLength(1);
+    const mail = mails[0]!;
+    expect(sink.rcpt[0]).toEqual(['ada@example.com']);
+    expect(mail.subject).toBe('Confirm your subscription to Herald status updates');
+    expect(mail.text).toContain('/subscriptions/confirm?token=');
+    expect(mail.html).toContain('Confirm subscription');
+    expect(rawHeader(mail, 'List-Unsubscribe')).toBeUndefined();
+
+    const [row] = await t.database.db.select().from(subscribers).where(eq(subscribers.email, 'ada@example.com'));
+    expect(row!.state).toBe('pending');
+  });
+
+  it('takes Statuspage form encoding and answers a browser form with a redirect', async () => {
+    const form = await t.app.request('/api/v2/subscribers.json', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'subscriber%5Bemail%5D=form%40example.com',
+    });
+    expect(form.status).toBe(202);
+    const browser = await t.app.request('/api/v2/subscribers.json', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', ...ORIGIN },
+      body: 'subscriber%5Bemail%5D=browser%40example.com',
+    });
+    expect(browser.status).toBe(303);
+    expect(browser.headers.get('location')).toBe('/subscriptions/requested');
+    const rows = await t.database.db.select().from(subscribers);
+    expect(rows.map((r) => r.email).sort()).toEqual(['browser@example.com', 'form@example.com']);
+  });
+
+  it('refuses a bad address or unknown components with 400 and no row', async () => {
+    const bad = await subscribe('not-an-address');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_input');
+    const unknown = await subscribe('x@example.com', ['nope']);
+    expect(unknown.status).toBe(400);
+    expect(await t.database.db.select().from(subscribers)).toHaveLength(0);
+  });
+
+  it('rate-limits subscribe requests per client address', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await subscribe(`user${i}@example.com`)).status);
+    expect(statuses.slice(0, 10).every((s) => s === 202)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    t.clock.advance(16 * 60_000);
+    expect((await subscribe('later@example.com')).status).toBe(202);
+  });
+
+  it('confirmation links expire, and a tampered link is refused', async () => {
+    await subscribe('late@example.com');
+    await deliverDue(t.deps);
+    const [mail] = await sink.parsed();
+    const token = tokenOf(linkIn(mail!, '/subscriptions/confirm'));
+    const tampered = await t.app.request('/api/v2/subscriptions/confirm', json('POST', { token: token.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) }));
+    expect(tampered.status).toBe(400);
+    expect(((await tampered.json()) as { error: { code: string } }).error.code).toBe('invalid_token');
+    t.clock.advance(49 * 60 * 60_000);
+    const expired = await t.app.request('/api/v2/subscriptions/confirm', json('POST', { token }));
+    expect(expired.status).toBe(400);
+    expect(((await expired.json()) as { error: { code: string } }).error.code).toBe('link_expired');
+    const [row] = await t.database.db.select().from(subscribers);
+    expect(row!.state).toBe('pending');
+  });
+});
+
+describe('incident messages', () => {
+  it('sends created, updated and resolved as threaded multipart messages with one-click unsubscribe', async () => {
+    const api = await component('API');
+    await subscribeAndConfirm('ops@example.com');
+    const id = await openIncident({ message: 'Errors on **checkout**. <script>alert(1)</script>', components: { [api]: 'partial_outage' } });
+    await postUpdate(id, { status: 'identified', message: 'Found the *cause*.' });
+    await postUpdate(id, { status: 'monitoring', message: 'Quiet update.', notify: false });
+    await postUpdate(id, { status: 'resolved', message: 'All good.', components: { [api]: 'operational' } });
+    await deliverDue(t.deps);
+
+    const mails = await sink.to('ops@example.com');
+    expect(mails).toHaveLength(3);
+    const [created, updated, resolved] = mails as [ParsedMail, ParsedMail, ParsedMail];
+    for (const m of mails) {
+      expect(m.subject).toBe('[Herald] Checkout errors');
+      expect(m.text).toBeTruthy();
+      expect(m.html).toBeTruthy();
+      expect(m.messageId).toMatch(/^<[^@\s]+@127\.0\.0\.1>$/);
+      const unsubscribe = rawHeader(m, 'List-Unsubscribe') ?? '';
+      expect(unsubscribe).toMatch(new RegExp(`^<${PUBLIC_URL}/api/v2/subscriptions/unsubscribe\\?token=`));
+      expect(rawHeader(m, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+      expect(m.text).toContain(`${PUBLIC_URL}/incidents/${id}`);
+      expect(m.html).toContain(`href="${PUBLIC_URL}/incidents/${id}"`);
+      expect(m.text).toContain('/subscriptions/manage?token=');
+    }
+    expect(created.text).toContain('New incident: Investigating');
+    expect(created.html).toContain('<strong>checkout</strong>');
+    expect(created.html).not.toContain('<script>');
+    expect(created.text).toContain('Affected components: API');
+    expect(updated.text).toContain('Found the cause.');
+    expect(updated.html).toContain('<em>cause</em>');
+    expect(resolved.text).toContain('Incident resolved: Resolved');
+    // one thread: later messages answer the first
+    for (const m of [updated, resolved]) {
+      expect(m.inReplyTo).toBe(created.messageId);
+      expect(m.references).toEqual(created.messageId);
+    }
+    expect(new Set(mails.map((m) => m.messageId)).size).toBe(3);
+  });
+
+  it('sends a component subscriber only what touches its components', async () => {
+    const api = await component('API');
+    const web = await component('Website');
+    await subscribeAndConfirm('api-only@example.com', [api]);
+    await subscribeAndConfirm('everything@example.com');
+    await openIncident({ title: 'Website slow', components: { [web]: 'degraded_performance' } });
+    await openIncident({ title: 'API down', components: { [api]: 'major_outage' } });
+    await openIncident({ title: 'Something vague' });
+    await deliverDue(t.deps);
+    expect((await sink.to('api-only@example.com')).map((m) => m.subject)).toEqual(['[Herald] API down']);
+    expect((await sink.to('everything@example.com')).map((m) => m.subject).sort()).toEqual(['[Herald] API down', '[Herald] Something vague', '[Herald] Website slow']);
+  });
+
+  it('one-click unsubscribe (RFC 8058) stops everything, including messages already queued', async () => {
+    await subscribeAndConfirm('leaver@example.com');
+    const id = await openIncident({});
+    await deliverDue(t.deps);
+    const [mail] = await sink.to('leaver@example.com');
+    const url = (rawHeader(mail!, 'List-Unsubscribe') ?? '').replace(/^<|>$/g, '');
+    await postUpdate(id, { status: 'identified', message: 'Queued before the unsubscribe.' });
+    // as a mail provider does it: a POST with no cookie, no Origin, the RFC's body
+    const res = await t.app.request(url.replace(PUBLIC_URL, ''), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(res.status).toBe(200);
+    await postUpdate(id, { status: 'resolved', message: 'After.' });
+    sink.clear();
+    await deliverDue(t.deps);
+    expect(await sink.to('leaver@example.com')).toHaveLength(0);
+    const rows = await t.database.db.select().from(outbox);
+    expect(rows.filter((r) => r.state === 'sent')).toHaveLength(2); // the confirmation and the first incident email
+  });
+
+  it('the manage link changes components and shows the subscription', async () => {
+    const api = await component('API');
+    await subscribeAndConfirm('chooser@example.com');
+    await openIncident({});
+    await deliverDue(t.deps);
+    const [mail] = await sink.to('chooser@example.com');
+    const token = tokenOf(linkIn(mail!, '/subscriptions/manage'));
+    const got = await t.app.request(`/api/v2/subscriptions/manage?token=${encodeURIComponent(token)}`);
+    expect(got.status).toBe(200);
+    const body = (await got.json()) as { subscriber: { address: string; all_components: boolean }; components: { id: string }[] };
+    expect(body.subscriber).toMatchObject({ address: 'chooser@example.com', all_components: true });
+    expect(body.components.map((c) => c.id)).toEqual([api]);
+    const put = await t.app.request('/api/v2/subscriptions/manage', json('PUT', { token, component_ids: [api] }));
+    expect(put.status).toBe(200);
+    expect(((await put.json()) as { subscriber: { component_ids: string[] } }).subscriber.component_ids).toEqual([api]);
+  });
+});
+
+describe('without SMTP', () => {
+  it('keeps messages as held and shows them in the delivery log', async () => {
+    const plain = await makeTestApp();
+    try {
+      const o = await userWithSession(plain, 'owner');
+      await plain.app.request('/api/v2/subscribers.json', json('POST', { subscriber: { email: 'kept@example.com' } }));
+      expect(await deliverDue(plain.deps)).toBe(1);
+      const log = await plain.app.request('/api/v1/outbox?state=held', { headers: o.headers });
+      const body = (await log.json()) as { deliveries: { id: number; recipient: string; event_kind: string }[]; counts: { held: number } };
+      expect(body.counts.held).toBe(1);
+      expect(body.deliveries[0]).toMatchObject({ recipient: 'kept@example.com', event_kind: 'subscription_confirmation' });
+      const one = await plain.app.request(`/api/v1/outbox/${body.deliveries[0]!.id}`, { headers: o.headers });
+      const detail = (await one.json()) as { message: { subject: string; text: string } };
+      expect(detail.message.subject).toContain('Confirm your subscription');
+      expect(detail.message.text).toContain('/subscriptions/confirm?token=');
+    } finally {
+      plain.close();
+    }
+  });
+});
+
+describe('console', () => {
+  it('lists subscribers with counts per component, exports CSV and removes one', async () => {
+    const api = await component('API');
+    await component('Website');
+    await subscribeAndConfirm('a@example.com', [api]);
+    await subscribeAndConfirm('+b@example.com');
+    await subscribe('pending@example.com');
+    const viewer = await userWithSession(t, 'viewer');
+    const list = await t.app.request('/api/v1/subscribers', { headers: viewer.headers });
+    expect(list.status).toBe(200);
+    const body = (await list.json()) as {
+      subscribers: { id: string; email: string; state: string; components: string[] }[];
+      total: number;
+      counts: { confirmed: number; pending: number; all_components: number; per_component: { name: string; subscribers: number; reached: number }[] };
+    };
+    expect(body.total).toBe(3);
+    expect(body.counts).toMatchObject({ confirmed: 2, pending: 1, all_components: 1 });
+    expect(body.counts.per_component).toEqual([
+      { component_id: api, name: 'API', subscribers: 1, reached: 2 },
+      expect.objectContaining({ name: 'Website', subscribers: 0, reached: 1 }),
+    ]);
+    const csv = await t.app.request('/api/v1/subscribers.csv', { headers: viewer.headers });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('email,state,components,created_at,confirmed_at,unsubscribed_at');
+    expect(lines).toHaveLength(4);
+    expect(lines.some((l) => l.startsWith("'+b@example.com,confirmed,all,"))).toBe(true);
+    expect(lines.some((l) => l.startsWith('a@example.com,confirmed,API,'))).toBe(true);
+
+    const victim = body.subscribers.find((s) => s.email === 'a@example.com')!;
+    expect((await t.app.request(`/api/v1/subscribers/${victim.id}`, { method: 'DELETE', headers: viewer.headers })).status).toBe(403);
+    expect((await t.app.request(`/api/v1/subscribers/${victim.id}`, { method: 'DELETE', headers: owner.headers })).status).toBe(204);
+    expect((await t.app.request(`/api/v1/subscribers/${victim.id}`, { headers: owner.headers })).status).toBe(404);
+  });
+});
