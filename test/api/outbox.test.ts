@@ -1,0 +1,195 @@
+// The outbox's promises: one message per (event, recipient) through stops, crashes and two workers; retries and failure.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { openDatabase, openMigratedDatabase, type Database } from '../../db/client.ts';
+import { outbox, outboxEvents, subscribers } from '../../db/schema.ts';
+import { createApp } from '../../api/app.ts';
+import { ManualClock, type AppDeps } from '../../api/deps.ts';
+import { newId } from '../../api/ids.ts';
+import { createSmtpMailer, type Mailer } from '../../api/mailer.ts';
+import { backoffMs, claimDue, DEFAULT_DELIVERY_OPTIONS, deliverDue, enqueueIncidentEvent } from '../../api/outbox.ts';
+import { json, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
+import { startMailSink, type MailSink } from '../support/mail-sink.ts';
+
+let dir: string;
+let database: Database;
+let sink: MailSink;
+let mailer: Mailer;
+let t: TestApp;
+let owner: TestUser;
+const extra: { close(): void }[] = [];
+
+/** A test app on a temp file (so a second connection can share it), with a real SMTP server behind it. */
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'herald-outbox-'));
+  database = await openMigratedDatabase(`file:${join(dir, 'test.db')}`);
+  sink = await startMailSink({ reject: (rcpt) => (rcpt.startsWith('bounce') ? 550 : rcpt.startsWith('busy') ? 451 : null) });
+  mailer = createSmtpMailer({ url: sink.url, from: 'status@example.com' });
+  const clock = new ManualClock();
+  const deps: AppDeps = { db: database.db, clock, publicUrl: PUBLIC_URL, mailer, delivery: { batchSize: 25 } };
+  t = { app: createApp(deps), deps, database, clock, close: () => database.close() };
+  owner = await userWithSession(t, 'owner');
+});
+
+afterEach(async () => {
+  for (const e of extra.splice(0)) e.close();
+  mailer.close();
+  await sink.close();
+  database.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Confirmed subscribers, inserted directly: the opt-in flow has its own tests. */
+async function confirmedSubscribers(n: number, prefix = 'user'): Promise<string[]> {
+  const now = t.clock.now();
+  const emails = Array.from({ length: n }, (_, i) => `${prefix}${i}@example.com`);
+  for (let i = 0; i < emails.length; i += 200) {
+    await t.database.db.insert(subscribers).values(
+      emails.slice(i, i + 200).map((email) => ({ id: newId(), kind: 'email' as const, email, state: 'confirmed' as const, allComponents: true, createdAt: now, updatedAt: now, confirmedAt: now })),
+    );
+  }
+  return emails;
+}
+
+async function openIncident(): Promise<string> {
+  const res = await t.app.request('/api/v1/incidents', json('POST', { title: 'Outage', severity: 'P1', message: 'Down.' }, owner.headers));
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+/** Messages per envelope recipient. */
+function perRecipient(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const r of sink.rcpt) for (const a of r) counts.set(a, (counts.get(a) ?? 0) + 1);
+  return counts;
+}
+
+function expectExactlyOnce(emails: string[]): void {
+  const counts = perRecipient();
+  expect(counts.size).toBe(emails.length);
+  for (const e of emails) expect(counts.get(e), e).toBe(1);
+}
+
+async function states(): Promise<Record<string, number>> {
+  const rows = await t.database.db.select({ state: outbox.state }).from(outbox);
+  const out: Record<string, number> = {};
+  for (const r of rows) out[r.state] = (out[r.state] ?? 0) + 1;
+  return out;
+}
+
+describe('fan-out', () => {
+  it('writes one row per recipient in the publishing transaction, and a second enqueue of the event adds none', async () => {
+    await confirmedSubscribers(50);
+    const id = await openIncident();
+    expect(await states()).toEqual({ pending: 50 });
+    const [event] = await t.database.db.select().from(outboxEvents);
+    const again = await t.database.db.transaction((tx) =>
+      enqueueIncidentEvent(tx, { kind: 'incident_created', incidentId: id, updateId: (event!.content as { updateId: string }).updateId }, t.clock.now()),
+    );
+    expect(again).toEqual({ eventId: null, recipients: 0 });
+    expect(await states()).toEqual({ pending: 50 });
+  });
+
+  it('a worker stopped after N messages and started again: everyone has exactly one', async () => {
+    const emails = await confirmedSubscribers(120);
+    await openIncident();
+    expect(await deliverDue(t.deps, { limit: 35 })).toBe(35);
+    expect(sink.raw).toHaveLength(35);
+    expect(await deliverDue(t.deps)).toBe(85);
+    expectExactlyOnce(emails);
+    expect(await states()).toEqual({ sent: 120 });
+  });
+
+  it('a worker aborted from inside the fan-out (after the 40th accepted message) and restarted: exactly one each', async () => {
+    const emails = await confirmedSubscribers(150);
+    await openIncident();
+    const stop = new AbortController();
+    sink.onMessage = (n) => {
+      if (n === 40) stop.abort();
+    };
+    const first = await deliverDue(t.deps, { signal: stop.signal });
+    expect(first).toBeLessThan(150);
+    sink.onMessage = undefined;
+    await deliverDue(t.deps);
+    expectExactlyOnce(emails);
+  });
+
+  it('rows claimed by a worker that died wait for its lease, then go out once', async () => {
+    const emails = await confirmedSubscribers(30);
+    await openIncident();
+    // a worker claims ten rows and dies before sending them
+    const claimed = await claimDue(t.database.db, 'dead-worker', 10, t.clock.now(), DEFAULT_DELIVERY_OPTIONS.leaseMs);
+    expect(claimed).toHaveLength(10);
+    expect(await deliverDue(t.deps)).toBe(20);
+    expect(sink.raw).toHaveLength(20);
+    t.clock.advance(DEFAULT_DELIVERY_OPTIONS.leaseMs + 1);
+    expect(await deliverDue(t.deps)).toBe(10);
+    expectExactlyOnce(emails);
+  });
+
+  it('two instances on one database deliver every message once', async () => {
+    const emails = await confirmedSubscribers(300);
+    await openIncident();
+    const second = await openDatabase(`file:${join(dir, 'test.db')}`);
+    extra.push(second);
+    const mailer2 = createSmtpMailer({ url: sink.url, from: 'status@example.com' });
+    extra.push(mailer2);
+    const deps2: AppDeps = { ...t.deps, db: second.db, mailer: mailer2 };
+    const [a, b] = await Promise.all([deliverDue(t.deps, { workerId: 'a' }), deliverDue(deps2, { workerId: 'b' })]);
+    expect(a + b).toBe(300);
+    expectExactlyOnce(emails);
+    expect(await states()).toEqual({ sent: 300 });
+  });
+});
+
+describe('retries', () => {
+  it('backs off exponentially on a temporary refusal and gives up after maxAttempts', async () => {
+    t.deps.delivery = { maxAttempts: 3 };
+    await confirmedSubscribers(1, 'busy');
+    await confirmedSubscribers(1, 'fine');
+    await openIncident();
+    await deliverDue(t.deps);
+    const [row1] = await t.database.db.select().from(outbox).where(eq(outbox.state, 'pending'));
+    expect(row1).toMatchObject({ attempts: 1 });
+    expect(row1!.lastError).toContain('451');
+    expect(row1!.nextAttemptAt.getTime()).toBe(t.clock.now().getTime() + backoffMs(1, DEFAULT_DELIVERY_OPTIONS));
+    // not due yet: nothing happens
+    expect(await deliverDue(t.deps)).toBe(0);
+    t.clock.advance(backoffMs(1, DEFAULT_DELIVERY_OPTIONS));
+    expect(await deliverDue(t.deps)).toBe(1);
+    const [row2] = await t.database.db.select().from(outbox).where(eq(outbox.state, 'pending'));
+    expect(row2!.nextAttemptAt.getTime()).toBe(t.clock.now().getTime() + backoffMs(2, DEFAULT_DELIVERY_OPTIONS));
+    expect(backoffMs(2, DEFAULT_DELIVERY_OPTIONS)).toBe(2 * backoffMs(1, DEFAULT_DELIVERY_OPTIONS));
+    t.clock.advance(backoffMs(2, DEFAULT_DELIVERY_OPTIONS));
+    expect(await deliverDue(t.deps)).toBe(1);
+    expect(await states()).toEqual({ sent: 1, failed: 1 });
+    t.clock.advance(24 * 60 * 60_000);
+    expect(await deliverDue(t.deps)).toBe(0);
+  });
+
+  it('marks a permanent refusal (5xx) failed at once; the console retries it by hand', async () => {
+    await confirmedSubscribers(1, 'bounce');
+    await openIncident();
+    await deliverDue(t.deps);
+    const [row] = await t.database.db.select().from(outbox);
+    expect(row).toMatchObject({ state: 'failed', attempts: 1 });
+    expect(row!.lastError).toContain('550');
+
+    const viewer = await userWithSession(t, 'viewer');
+    const log = await t.app.request('/api/v1/outbox?state=failed', { headers: viewer.headers });
+    const body = (await log.json()) as { deliveries: { id: number; state: string; last_error: string; recipient: string }[]; counts: { failed: number } };
+    expect(body.counts.failed).toBe(1);
+    expect(body.deliveries[0]).toMatchObject({ id: row!.id, recipient: 'bounce0@example.com', state: 'failed' });
+    expect((await t.app.request(`/api/v1/outbox/${row!.id}/retry`, { method: 'POST', headers: viewer.headers })).status).toBe(403);
+    const retry = await t.app.request(`/api/v1/outbox/${row!.id}/retry`, { method: 'POST', headers: owner.headers });
+    expect(retry.status).toBe(200);
+    const [again] = await t.database.db.select().from(outbox);
+    expect(again).toMatchObject({ state: 'pending', attempts: 0, lastError: null });
+    // a sent message cannot be "retried" into a duplicate
+    await t.database.db.update(outbox).set({ state: 'sent' });
+    expect((await t.app.request(`/api/v1/outbox/${row!.id}/retry`, { method: 'POST', headers: owner.headers })).status).toBe(422);
+  });
+});
