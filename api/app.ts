@@ -13,6 +13,7 @@ import { incidentRoutes } from './incidents.ts';
 import { settingsRoutes } from './settings-routes.ts';
 import { statuspageRoutes } from './statuspage.ts';
 import { feedRoutes } from './feeds.ts';
+import { icalRoutes } from './ical.ts';
 import { maintenanceRoutes } from './maintenances.ts';
 import { postmortemRoutes } from './postmortems.ts';
 import { actionItemRoutes } from './action-items.ts';
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', webhookRoutes());
   app.route('/api/v1', outboxRoutes());
   app.route('/', feedRoutes());
+  app.route('/', icalRoutes());
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
   return app;
 }
