@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getIncidentJson, getSummary, listIncidentsJson, listMaintenancesJson } from '../../api/statuspage.ts';
 import { putSettings } from '../../api/settings.ts';
-import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
+import { json, makeTestApp, PUBLIC_URL, userWithSession, type TestApp } from '../support/app.ts';
 import { addComponent, addGroup, addIncident, addUpdate, bump } from '../support/public-rows.ts';
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -382,5 +382,47 @@ describe('/api/v2 behaviour', () => {
     expect(list).toHaveLength(50);
     expect(list[0]?.name).toBe('n0');
     expect(list[49]?.name).toBe('n49');
+  });
+});
+
+describe('/api/v2 through the write API', () => {
+  it('components and a P1 incident created through /api/v1 read back in Statuspage shapes; an editor draft never shows', async () => {
+    const publisher = await userWithSession(t, 'publisher');
+    const editor = await userWithSession(t, 'editor');
+    const post = async (path: string, body: unknown, headers = publisher.headers) => {
+      const res = await t.app.request(path, json('POST', body, headers));
+      expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
+      return (await res.json()) as J;
+    };
+    const idOf = (x: J) => String((x.component ?? x.incident ?? x.update ?? x).id ?? '');
+    const api = idOf(await post('/api/v1/components', { name: 'API' }));
+    const web = idOf(await post('/api/v1/components', { name: 'Web' }));
+    expect(api).not.toBe('');
+    const incident = idOf(
+      await post('/api/v1/incidents', { title: 'API down', severity: 'P1', message: 'We are looking into it.', components: { [api]: 'major_outage' } }),
+    );
+    t.clock.advance(10 * 60_000);
+    await post(`/api/v1/incidents/${incident}/updates`, { status: 'identified', message: 'Found a bad deploy.' });
+    t.clock.advance(60_000);
+    await post(`/api/v1/incidents/${incident}/updates`, { status: 'monitoring', message: 'EDITOR DRAFT' }, editor.headers);
+
+    const { body } = await get('/api/v2/summary.json');
+    const page = body.page as J;
+    expect(body.status).toEqual({ indicator: 'critical', description: 'Major Service Outage' });
+    const [inc] = body.incidents as J[];
+    checkIncident(inc as J, page.id);
+    expect(inc).toMatchObject({ id: incident, name: 'API down', status: 'identified', impact: 'critical', shortlink: `${PUBLIC_URL}/incidents/${incident}` });
+    const updates = (inc as J).incident_updates as J[];
+    expect(updates.map((u) => u.status)).toEqual(['identified', 'investigating']);
+    expect(updates[1]?.affected_components).toEqual([{ code: api, name: 'API', old_status: 'operational', new_status: 'major_outage' }]);
+    expect(((inc as J).components as J[]).map((c) => c.id)).toEqual([api]);
+    expect((body.components as J[]).find((c) => c.id === api)?.status).toBe('major_outage');
+    expect((body.components as J[]).find((c) => c.id === web)?.status).toBe('operational');
+    expect(JSON.stringify(body)).not.toContain('EDITOR DRAFT');
+
+    const unresolved = await get('/api/v2/incidents/unresolved.json');
+    expect((unresolved.body.incidents as J[]).map((i) => i.id)).toEqual([incident]);
+    // page.updated_at is the last public change: the identified update, not the editor's draft a minute later.
+    expect(page.updated_at).toBe(new Date(t.clock.now().getTime() - 60_000).toISOString());
   });
 });
