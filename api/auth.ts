@@ -11,7 +11,7 @@ import { ApiError, conflict } from './errors.ts';
 import { clearAccountFailures, clientAddress, lockedFor, loginKeys, rateLimited, recordLoginFailure } from './login-limits.ts';
 import { consumeOneTimeLink, findOneTimeLink, type LinkPurpose } from './one-time-links.ts';
 import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyAgainstNothing, verifyPassword } from './passwords.ts';
-import { blankSessionCookie, createSession, invalidateSession, sessionCookie, type User } from './sessions.ts';
+import { blankSessionCookie, createSession, invalidateSession, purgeExpiredSessions, sessionCookie, type User } from './sessions.ts';
 import { jsonBody, queryParams } from './validate.ts';
 
 const loginSchema = z.object({
@@ -78,6 +78,7 @@ export function authRoutes() {
     await db.transaction(async (tx) => {
       await clearAccountFailures(tx, keys);
       if (previous?.via === 'session' && previous.sessionId) await invalidateSession(tx, previous.sessionId);
+      await purgeExpiredSessions(tx, now);
       await signIn(c, tx, user, now, 'session.login');
     });
     return c.json({ id: user.id, email: user.email, name: user.name, role: user.role });

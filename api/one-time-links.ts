@@ -1,5 +1,5 @@
 // One-time links: the first-run setup link and user invitations. Token "id.secret", only a hash kept.
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, lte, or } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { oneTimeLinks } from '../db/schema.ts';
 import { countUsers } from './accounts.ts';
@@ -29,10 +29,14 @@ export async function createOneTimeLink(
   await db
     .delete(oneTimeLinks)
     .where(
-      and(
-        eq(oneTimeLinks.purpose, purpose),
-        userId ? eq(oneTimeLinks.userId, userId) : isNull(oneTimeLinks.userId),
-        isNull(oneTimeLinks.usedAt),
+      or(
+        and(
+          eq(oneTimeLinks.purpose, purpose),
+          userId ? eq(oneTimeLinks.userId, userId) : isNull(oneTimeLinks.userId),
+          isNull(oneTimeLinks.usedAt),
+        ),
+        // Expired links are dead weight: nothing can use them any more.
+        lte(oneTimeLinks.expiresAt, now),
       ),
     );
   const id = newId();

@@ -3,7 +3,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeHexLowerCase } from '@oslojs/encoding';
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull, lte, ne } from 'drizzle-orm';
 import type { DB, Executor } from '../db/client.ts';
 import { apiTokens, sessions, users } from '../db/schema.ts';
 import { newId, newSecret } from './ids.ts';
@@ -81,6 +81,11 @@ export async function validateSessionToken(db: DB, token: string, now: Date): Pr
     renewed = true;
   }
   return { session: row.session, user: row.user, renewed };
+}
+
+/** Deletes sessions past their inactivity expiry (a session nobody presents again is never checked). */
+export async function purgeExpiredSessions(db: Executor, now: Date): Promise<void> {
+  await db.delete(sessions).where(lte(sessions.lastUsedAt, new Date(now.getTime() - SESSION_INACTIVITY_MS)));
 }
 
 export async function invalidateSession(db: Executor, sessionId: string): Promise<void> {

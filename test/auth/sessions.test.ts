@@ -25,6 +25,14 @@ describe('session lifetime', () => {
     expect(await sessionsOf(t, u.id)).toHaveLength(0);
   });
 
+  it('purges sessions past their expiry at the next sign-in, even ones never presented again', async () => {
+    const u = await userWithPassword(t, 'viewer');
+    await login(t, u.email, PASSWORD);
+    t.clock.advance(SESSION_INACTIVITY_MS);
+    await login(t, u.email, PASSWORD);
+    expect(await sessionsOf(t, u.id)).toHaveLength(1);
+  });
+
   it('slides: use renews the session and sets the cookie again', async () => {
     const u = await userWithPassword(t, 'viewer');
     const token = sessionTokenOf(await login(t, u.email, PASSWORD))!;
