@@ -394,7 +394,7 @@ describe('/api/v2 through the write API', () => {
       expect(res.status, `${path}: ${await res.clone().text()}`).toBeLessThan(300);
       return (await res.json()) as J;
     };
-    const idOf = (x: J) => String((x.component ?? x.incident ?? x.update ?? x).id ?? '');
+    const idOf = (x: J) => String(((x.component ?? x.incident ?? x.update ?? x) as J).id ?? '');
     const api = idOf(await post('/api/v1/components', { name: 'API' }));
     const web = idOf(await post('/api/v1/components', { name: 'Web' }));
     expect(api).not.toBe('');
