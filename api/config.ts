@@ -12,6 +12,8 @@ export interface Config {
   trustProxy: boolean;
   smtpUrl: string | undefined;
   mailFrom: string | undefined;
+  /** Delivery attempts per message (email or webhook) before it is marked failed. */
+  deliveryMaxAttempts: number;
   /** `info` logs a line per request; `warn` only problems; `silent` nothing. */
   logLevel: 'info' | 'warn' | 'silent';
   /** `auto`: build dist/ at start when missing or stale; `skip`: serve dist/ as it is (tests build once first). */
@@ -30,6 +32,7 @@ export const CONFIG_VARIABLES = {
   TRUST_PROXY: 'false',
   SMTP_URL: '(none: email is not sent)',
   MAIL_FROM: '(none)',
+  DELIVERY_MAX_ATTEMPTS: '8',
   LOG_LEVEL: 'info',
   HERALD_BUILD: 'auto',
 } as const;
@@ -78,6 +81,8 @@ export function readConfig(env: Env = process.env): Config {
   if (smtpUrl && !/^smtps?:\/\//.test(smtpUrl)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://.');
   const build = (blank(env.HERALD_BUILD) ?? 'auto').toLowerCase();
   if (build !== 'auto' && build !== 'skip') throw new ConfigError(`HERALD_BUILD must be auto or skip, not "${build}".`);
+  const attempts = blank(env.DELIVERY_MAX_ATTEMPTS) ?? '8';
+  if (!/^\d+$/.test(attempts) || Number(attempts) < 1 || Number(attempts) > 100) throw new ConfigError(`DELIVERY_MAX_ATTEMPTS must be a number from 1 to 100, not "${attempts}".`);
   return {
     port,
     host,
@@ -87,6 +92,7 @@ export function readConfig(env: Env = process.env): Config {
     trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY),
     smtpUrl,
     mailFrom: blank(env.MAIL_FROM),
+    deliveryMaxAttempts: Number(attempts),
     logLevel,
     build,
   };

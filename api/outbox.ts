@@ -402,3 +402,9 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
   }
   return done;
 }
+
+/** Most messages one scheduler tick delivers, so the other jobs (scheduled updates) keep their turn. */
+export const DELIVERIES_PER_TICK = 5000;
+
+/** The scheduler job (api/scheduler.ts): delivers what is due. */
+export const deliverOutbox = (deps: AppDeps): Promise<number> => deliverDue(deps, { limit: DELIVERIES_PER_TICK });

@@ -3,6 +3,7 @@ import { openMigratedDatabase, type Database } from '../db/client.ts';
 import { createApp, type App } from './app.ts';
 import type { Config } from './config.ts';
 import { systemClock, type AppDeps } from './deps.ts';
+import { createSmtpMailer, defaultMailFrom } from './mailer.ts';
 
 export interface Runtime {
   config: Config;
@@ -13,6 +14,16 @@ export interface Runtime {
 
 export async function createRuntime(config: Config, log: (line: string) => void = (line) => console.log(line)): Promise<Runtime> {
   const database = await openMigratedDatabase(config.databaseUrl, config.databaseAuthToken);
-  const deps: AppDeps = { db: database.db, clock: systemClock, publicUrl: config.publicUrl, trustProxy: config.trustProxy, log };
+  // No SMTP_URL: email stays in the outbox as held, shown in the console (the default works unconfigured).
+  const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom ?? defaultMailFrom(config.publicUrl) }) : undefined;
+  const deps: AppDeps = {
+    db: database.db,
+    clock: systemClock,
+    publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
+    log,
+    mailer,
+    delivery: { maxAttempts: config.deliveryMaxAttempts },
+  };
   return { config, database, deps, app: createApp(deps) };
 }
