@@ -6,6 +6,7 @@ import type { Executor } from '../db/client.ts';
 import { COMPONENT_STATUSES, componentGroups, components } from '../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from './access.ts';
 import { bumpContentVersion, recordAudit } from './audit.ts';
+import { onComponentStatusChanged } from './component-changed.ts';
 import { badRequest, notFound } from './errors.ts';
 import { newId } from './ids.ts';
 import { iso } from './iso.ts';
@@ -237,6 +238,9 @@ export function componentRoutes() {
         updatedAt: now,
       };
       await tx.update(components).set(after).where(eq(components.id, before.id));
+      if (after.status !== before.status) {
+        await onComponentStatusChanged(tx, { componentId: before.id, oldStatus: before.status, newStatus: after.status, actor, now });
+      }
       await recordAudit(tx, actor, { action: 'component.update', entityType: 'component', entityId: before.id, before, after }, now);
       await bumpContentVersion(tx, now);
       return after;

@@ -1,7 +1,7 @@
 // Components and component groups: every endpoint's success path, reordering, role limits, audit and content version.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { readContentVersion } from '../../api/audit.ts';
-import { auditLog } from '../../db/schema.ts';
+import { auditLog, outbox, outboxEvents } from '../../db/schema.ts';
 import { bearer, json, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 
 let t: TestApp;
@@ -56,6 +56,17 @@ describe('components', () => {
     expect(entry).toMatchObject({ userId: publisher.id, entityId: a.body.id });
     expect((entry?.before as { status: string }).status).toBe('operational');
     expect((entry?.after as { status: string }).status).toBe('major_outage');
+  });
+
+  test('a direct status change queues a component_update webhook; a PATCH without one does not', async () => {
+    const a = await call('POST', '/api/v1/components', { name: 'API' });
+    expect((await call('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook' })).status).toBe(201);
+    await call('PATCH', `/api/v1/components/${a.body.id}`, { name: 'Renamed' });
+    expect(await t.database.db.select().from(outboxEvents)).toEqual([]);
+    await call('PATCH', `/api/v1/components/${a.body.id}`, { status: 'partial_outage' });
+    const events = await t.database.db.select().from(outboxEvents);
+    expect(events.map((e) => e.kind)).toEqual(['component_update']);
+    expect(await t.database.db.select().from(outbox)).toHaveLength(1);
   });
 
   test('DELETE removes it (204), then 404', async () => {
