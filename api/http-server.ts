@@ -4,10 +4,11 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { serve, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { readContentVersion } from './audit.ts';
-import { renderAstroPage, type AstroHandler } from './astro-render.ts';
+import type { AstroHandler } from './astro-render.ts';
 import { answerFromBody, type RequestFacts, type StoredBody } from './http-body.ts';
-import { PageCache, type RenderedPage } from './page-cache.ts';
-import { isCacheablePath, isHonoCacheablePath, isHonoPath } from './public-paths.ts';
+import { PageCache } from './page-cache.ts';
+import { createPublicRenderer, NOT_FOUND_KEY } from './public-render.ts';
+import { isCacheablePath, isHonoPath } from './public-paths.ts';
 import { resolvePageActor } from './request-actor.ts';
 import type { Runtime } from './runtime.ts';
 import type { StaticFile } from './static-files.ts';
@@ -16,9 +17,6 @@ import type { StaticFile } from './static-files.ts';
  * revalidating (a 304 with the ETag), and kept for a day if this server is down: the worst hour is when it matters. */
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=1, stale-while-revalidate=30, stale-if-error=86400';
 export const PRIVATE_CACHE_CONTROL = 'no-store';
-
-/** The cache key of the not-found page, rendered once per content version like any public page. */
-const NOT_FOUND_KEY = '/404';
 
 const UNSAFE = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 
@@ -49,34 +47,10 @@ function facts(incoming: IncomingMessage): RequestFacts {
   };
 }
 
-async function responseToPage(res: Response): Promise<RenderedPage> {
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
-  return { status: res.status, headers, body: new Uint8Array(await res.arrayBuffer()) };
-}
-
-const PLAIN_NOT_FOUND: RenderedPage = {
-  status: 404,
-  headers: { 'content-type': 'text/plain; charset=utf-8' },
-  body: new TextEncoder().encode('Not found.\n'),
-};
-
 export async function createHeraldServer(opts: HeraldServerOptions): Promise<HeraldServer> {
   const { runtime, astro, staticFiles, log } = opts;
-  const { deps, app, config } = runtime;
-  const publicLocals = { herald: { deps, app, actor: null } };
-
-  async function render(key: string): Promise<RenderedPage> {
-    const path = key.split('?', 1)[0] ?? '/';
-    if (isHonoCacheablePath(path)) return responseToPage(await app.fetch(new Request(config.publicUrl + key)));
-    if (!astro) return PLAIN_NOT_FOUND;
-    const page = await renderAstroPage(astro, { target: key, publicUrl: config.publicUrl, locals: publicLocals });
-    // Astro answers a direct request for its 404 route with 200 or 404 depending on the page; ours is always 404.
-    if (key === NOT_FOUND_KEY) return page ? { ...page, status: 404 } : PLAIN_NOT_FOUND;
-    return page ?? render(NOT_FOUND_KEY);
-  }
+  const { deps, app } = runtime;
+  const render = createPublicRenderer(runtime, astro);
 
   const cache = new PageCache({
     render,

@@ -1,0 +1,43 @@
+// Renders a public page, feed or /api/v2 document for an anonymous reader: what the page cache keeps and the export writes.
+import { renderAstroPage, type AstroHandler } from './astro-render.ts';
+import type { RenderedPage } from './page-cache.ts';
+import { isHonoCacheablePath } from './public-paths.ts';
+import type { Runtime } from './runtime.ts';
+
+/** The not-found page's key: rendered like any public page, answered with 404. */
+export const NOT_FOUND_KEY = '/404';
+
+const PLAIN_NOT_FOUND: RenderedPage = {
+  status: 404,
+  headers: { 'content-type': 'text/plain; charset=utf-8' },
+  body: new TextEncoder().encode('Not found.\n'),
+};
+
+async function responseToPage(res: Response): Promise<RenderedPage> {
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  return { status: res.status, headers, body: new Uint8Array(await res.arrayBuffer()) };
+}
+
+export type PublicRenderer = (key: string) => Promise<RenderedPage>;
+
+/**
+ * `key` is a path with its query. Feeds and /api/v2 come from the Hono app, pages from Astro with no actor;
+ * a path Astro has no route for gets the not-found page.
+ */
+export function createPublicRenderer(runtime: Runtime, astro: AstroHandler | null): PublicRenderer {
+  const { deps, app, config } = runtime;
+  const locals = { herald: { deps, app, actor: null } };
+  const render = async (key: string): Promise<RenderedPage> => {
+    const path = key.split('?', 1)[0] ?? '/';
+    if (isHonoCacheablePath(path)) return responseToPage(await app.fetch(new Request(config.publicUrl + key)));
+    if (!astro) return PLAIN_NOT_FOUND;
+    const page = await renderAstroPage(astro, { target: key, publicUrl: config.publicUrl, locals });
+    // Astro answers a direct request for its 404 route with 200 or 404 depending on the page; ours is always 404.
+    if (key === NOT_FOUND_KEY) return page ? { ...page, status: 404 } : PLAIN_NOT_FOUND;
+    return page ?? render(NOT_FOUND_KEY);
+  };
+  return render;
+}

@@ -1,0 +1,106 @@
+// `npm run export -- <dir>`: served by a plain static file server, the exported home page, incident pages,
+// history and feeds load, and every internal link on them resolves.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Parser from 'rss-parser';
+import { api, expect, test } from './fixtures.ts';
+import { ROOT } from './herald-process.ts';
+import { serveFolder } from './static-server.ts';
+
+const outDir = mkdtempSync(join(tmpdir(), 'herald-export-'));
+let site: Awaited<ReturnType<typeof serveFolder>> | null = null;
+
+test.afterAll(async () => {
+  await site?.close();
+  rmSync(outDir, { recursive: true, force: true });
+});
+
+test('the exported site works from a static file server', async ({ herald, owner, page }) => {
+  const component = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Payments API' });
+  const active = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', {
+    title: 'Card payments are declined',
+    severity: 'P1',
+    status: 'investigating',
+    message: 'Card payments fail for **some** customers.',
+    components: { [component.id]: 'major_outage' },
+  });
+  await api(herald, owner, 'POST', `/api/v1/incidents/${active.id}/updates`, { status: 'identified', message: 'A certificate expired at the processor.' });
+  const old = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', { title: 'Slow dashboard', severity: 'P3', message: 'Dashboards load slowly.' });
+  await api(herald, owner, 'POST', `/api/v1/incidents/${old.id}/updates`, { status: 'resolved', message: 'Fixed.' });
+
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'api/export.ts', join(outDir, 'site')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  expect(run.status, run.stdout + run.stderr).toBe(0);
+  expect(run.stdout).toMatch(/exported \d+ documents/);
+  const root = join(outDir, 'site');
+  for (const file of ['index.html', 'history/index.html', `incidents/${active.id}/index.html`, `incidents/${old.id}/index.html`, 'history.rss', 'history.atom', 'api/v2/summary.json', 'api/v2/incidents/unresolved.json', '404.html', `components/${component.id}/history.rss`]) {
+    expect(existsSync(join(root, file)), file).toBe(true);
+  }
+  // Byte for byte what the live server answers.
+  expect(readFileSync(join(root, 'api/v2/incidents/unresolved.json'), 'utf8')).toBe(await (await fetch(`${herald.baseURL}/api/v2/incidents/unresolved.json`)).text());
+
+  site = await serveFolder(root);
+  const base = site.baseURL;
+
+  await page.goto(`${base}/`);
+  await expect(page.getByText('Card payments are declined').first()).toBeVisible();
+  // Styles arrived: the page is not unstyled HTML.
+  const sheets = await page.evaluate(() => document.styleSheets.length);
+  expect(sheets).toBeGreaterThan(0);
+
+  await page.getByRole('link', { name: 'Card payments are declined' }).first().click();
+  await expect(page).toHaveURL(new RegExp(`/incidents/${active.id}/`));
+  await expect(page.getByText('A certificate expired at the processor.')).toBeVisible();
+
+  // Every internal link and asset on these pages resolves on the static host.
+  const checked = new Set<string>();
+  for (const path of ['/', '/history/', `/incidents/${active.id}/`, `/incidents/${old.id}/`]) {
+    await page.goto(base + path);
+    const urls = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLAnchorElement | HTMLLinkElement>('a[href], link[href]')]
+        .filter((el) => !/\b(canonical|alternate)\b/.test(el.getAttribute('rel') ?? ''))
+        .map((el) => el.href),
+    );
+    for (const url of urls) {
+      const u = new URL(url);
+      if (u.origin !== base || checked.has(u.pathname)) continue;
+      checked.add(u.pathname);
+      const res = await fetch(u.origin + u.pathname);
+      expect(res.status, `${url} linked from ${path}`).toBe(200);
+    }
+  }
+  expect(checked.size).toBeGreaterThan(5);
+
+  const parser = new Parser();
+  const rss = await parser.parseString(await (await fetch(`${base}/history.rss`)).text());
+  expect(rss.items.map((i) => i.title)).toContain('Card payments are declined');
+  const atom = await parser.parseString(await (await fetch(`${base}/history.atom`)).text());
+  expect(atom.items.length).toBeGreaterThanOrEqual(2);
+  const summary = (await (await fetch(`${base}/api/v2/summary.json`)).json()) as { incidents: { name: string }[] };
+  expect(summary.incidents.map((i) => i.name)).toContain('Card payments are declined');
+
+  // The export can run again into its own folder, and refuses a folder that is not one.
+  const again = spawnSync(process.execPath, ['--import', 'tsx', 'api/export.ts', root], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' },
+    encoding: 'utf8',
+  });
+  expect(again.status, again.stderr).toBe(0);
+  const foreign = join(outDir, 'not-an-export');
+  mkdirSync(foreign);
+  writeFileSync(join(foreign, 'keep.txt'), 'someone else\'s file');
+  const refused = spawnSync(process.execPath, ['--import', 'tsx', 'api/export.ts', foreign], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, HERALD_BUILD: 'skip' },
+    encoding: 'utf8',
+  });
+  expect(refused.status).not.toBe(0);
+  expect(refused.stderr).toMatch(/not empty/);
+  expect(readFileSync(join(foreign, 'keep.txt'), 'utf8')).toBe("someone else's file");
+});
