@@ -7,6 +7,7 @@ import { notFound } from './errors.ts';
 import { markdownToText, renderMarkdown } from './markdown.ts';
 import { loadComponents, loadPageContext, queryIncidentsJson, type PageContext, type ReadDeps } from './statuspage.ts';
 import { isMaintenanceJson, type AnyIncidentJson } from './statuspage-types.ts';
+import { formatDateTime, safeTimeZone } from './time-format.ts';
 
 /** Feeds carry the last 50 incidents and maintenances, newest first by start. */
 export const FEED_LIMIT = 50;
@@ -97,27 +98,11 @@ async function loadFeed(deps: ReadDeps, componentId?: string): Promise<FeedData 
     description = `Incidents and maintenance affecting ${component.name} on ${ctx.page.name}`;
   }
   const items = await queryIncidentsJson(deps, { kind: 'any', componentIds, order: 'started_desc', limit: FEED_LIMIT }, ctx, set);
-  return { ctx, title, description, selfBase: `${ctx.base}${feedPath(componentId)}`, alternate: `${ctx.base}/`, items };
+  return { ctx: { ...ctx, timeZone: safeTimeZone(ctx.timeZone) }, title, description, selfBase: `${ctx.base}${feedPath(componentId)}`, alternate: `${ctx.base}/`, items };
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** "Nov 27, 2026, 05:00 UTC" in the page's time zone (UTC when the setting is not a valid zone). */
-export function formatDisplayTime(isoTime: string, timeZone: string): string {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    const options: Intl.DateTimeFormatOptions = {
-      year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short',
-    };
-    try {
-      f = new Intl.DateTimeFormat('en-US', { ...options, timeZone });
-    } catch {
-      f = new Intl.DateTimeFormat('en-US', { ...options, timeZone: 'UTC' });
-    }
-    if (formatters.size < 64) formatters.set(timeZone, f);
-  }
-  return f.format(new Date(isoTime));
-}
+/** "Nov 27, 2026, 05:00 UTC" in the page's time zone, as the pages show it. */
+const displayTime = (isoTime: string, timeZone: string) => formatDateTime(new Date(isoTime), timeZone);
 
 function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
@@ -131,11 +116,11 @@ const xmlSafe = (s: string) => s.replace(NOT_XML, '');
 function itemHtml(x: AnyIncidentJson, timeZone: string): string {
   const parts: string[] = [];
   if (isMaintenanceJson(x) && x.scheduled_for) {
-    const until = x.scheduled_until ? ` – ${escapeXml(formatDisplayTime(x.scheduled_until, timeZone))}` : '';
-    parts.push(`<p><strong>Scheduled</strong> ${escapeXml(formatDisplayTime(x.scheduled_for, timeZone))}${until}</p>`);
+    const until = x.scheduled_until ? ` – ${escapeXml(displayTime(x.scheduled_until, timeZone))}` : '';
+    parts.push(`<p><strong>Scheduled</strong> ${escapeXml(displayTime(x.scheduled_for, timeZone))}${until}</p>`);
   }
   for (const u of x.incident_updates) {
-    parts.push(`<p><strong>${escapeXml(statusLabel(u.status))}</strong> — ${escapeXml(formatDisplayTime(u.display_at, timeZone))}</p>`);
+    parts.push(`<p><strong>${escapeXml(statusLabel(u.status))}</strong> — ${escapeXml(displayTime(u.display_at, timeZone))}</p>`);
     parts.push(renderMarkdown(u.body));
     if (u.affected_components) {
       const changes = u.affected_components.map(

@@ -100,6 +100,16 @@ describe('/history.rss', () => {
     expect(after.feed.items.map((i) => i.link)).toEqual(before.feed.items.map((i) => i.link));
   });
 
+  it("times are in the page's time zone (UTC when the setting is not a zone)", async () => {
+    const { putSettings } = await import('../../api/settings.ts');
+    const id = await addIncident(t, { title: 'x', startedMinutesAgo: 20 });
+    await addUpdate(t, id, { status: 'investigating', body: 'x', minutesAgo: 20 });
+    await putSettings(t.database.db, { timeZone: 'Europe/Berlin' }, t.clock.now());
+    expect((await fetchFeed('/history.rss')).feed.items[0]?.content).toContain('Jan 1, 2026, 12:40 GMT+1');
+    await putSettings(t.database.db, { timeZone: 'Not/AZone' }, t.clock.now());
+    expect((await fetchFeed('/history.atom')).feed.items[0]?.content).toContain('Jan 1, 2026, 11:40 UTC');
+  });
+
   it('carries the last 50', async () => {
     for (let i = 0; i < 53; i++) await addIncident(t, { title: `n${i}`, status: 'resolved', startedMinutesAgo: i });
     const { feed } = await fetchFeed('/history.rss');
