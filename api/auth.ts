@@ -8,7 +8,7 @@ import type { Actor, AppEnv } from './access.ts';
 import { countUsers, emailSchema, findUser, findUserByEmail, insertUser, nameSchema, userAudit, userJson } from './accounts.ts';
 import { recordAudit } from './audit.ts';
 import { ApiError, conflict } from './errors.ts';
-import { clearAccountFailures, clientAddress, lockedFor, loginKeys, rateLimited, recordLoginFailure } from './login-limits.ts';
+import { attemptSucceeded, beginAttempt, clientAddress, loginKeys, rateLimited } from './login-limits.ts';
 import { consumeOneTimeLink, findOneTimeLink, type LinkPurpose } from './one-time-links.ts';
 import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyAgainstNothing, verifyPassword } from './passwords.ts';
 import { blankSessionCookie, createSession, invalidateSession, purgeExpiredSessions, sessionCookie, type User } from './sessions.ts';
@@ -63,20 +63,17 @@ export function authRoutes() {
     const { db, clock } = c.get('deps');
     const { email, password } = c.req.valid('json');
     const keys = loginKeys(email, clientAddress(c));
-    const wait = await lockedFor(db, keys, clock.now());
+    const wait = await beginAttempt(db, keys, clock.now());
     if (wait > 0) throw rateLimited(wait);
     // Unknown email, disabled account, no password yet, wrong password: one answer, one cost.
     const user = await findUserByEmail(db, email);
     const ok = user?.passwordHash && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : await verifyAgainstNothing(password);
+    if (!ok || !user) throw invalidCredentials(); // already counted by beginAttempt
     const now = clock.now();
-    if (!ok || !user) {
-      await db.transaction((tx) => recordLoginFailure(tx, keys, now));
-      throw invalidCredentials();
-    }
     // A browser that was signed in (perhaps as someone else) gets a fresh session, never keeps the old one.
     const previous = c.get('actor');
     await db.transaction(async (tx) => {
-      await clearAccountFailures(tx, keys);
+      await attemptSucceeded(tx, keys);
       if (previous?.via === 'session' && previous.sessionId) await invalidateSession(tx, previous.sessionId);
       await purgeExpiredSessions(tx, now);
       await signIn(c, tx, user, now, 'session.login');

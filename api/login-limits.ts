@@ -1,7 +1,7 @@
 // Sign-in rate limits and lockout: failures counted per account and per client address.
 import type { Context } from 'hono';
 import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Executor } from '../db/client.ts';
+import type { DB, Executor } from '../db/client.ts';
 import { loginFailures } from '../db/schema.ts';
 import type { AppEnv } from './access.ts';
 import { ApiError } from './errors.ts';
@@ -68,44 +68,56 @@ export async function lockedFor(db: Executor, keys: LimitKey[], now: Date): Prom
 }
 
 /**
- * Counts one failure against each key. Each count is a single upsert, so concurrent failures are
- * all counted; reaching the limit locks the key and starts a fresh window for after the lockout.
+ * Counts an attempt against each key *before* the password is checked, so a burst of parallel
+ * guesses cannot all slip past the lock: at most `limit` attempts per window get a password check,
+ * and the next one locks the key. Returns the milliseconds to wait; 0 means go ahead and check.
  */
-export async function recordLoginFailure(db: Executor, keys: LimitKey[], now: Date): Promise<void> {
+export async function beginAttempt(db: DB, keys: LimitKey[], now: Date): Promise<number> {
+  const wait = await lockedFor(db, keys, now);
+  if (wait > 0) return wait;
   const t = now.getTime();
-  for (const { key, policy } of keys) {
-    const windowExpired = sql`${loginFailures.windowStart} <= ${t - policy.windowMs}`;
-    await db
-      .insert(loginFailures)
-      .values({ key, count: 1, windowStart: now, lockedUntil: null })
-      .onConflictDoUpdate({
-        target: loginFailures.key,
-        set: {
-          count: sql`CASE WHEN ${windowExpired} THEN 1 ELSE ${loginFailures.count} + 1 END`,
-          windowStart: sql`CASE WHEN ${windowExpired} THEN ${t} ELSE ${loginFailures.windowStart} END`,
-        },
-      });
-    await db
-      .update(loginFailures)
-      .set({ count: 0, windowStart: now, lockedUntil: new Date(t + policy.lockoutMs) })
-      .where(and(eq(loginFailures.key, key), sql`${loginFailures.count} >= ${policy.limit}`));
-  }
-  // Forget keys whose window and lockout are both over, so the table stays small.
-  const longest = Math.max(ACCOUNT_POLICY.windowMs, ADDRESS_POLICY.windowMs);
-  await db
-    .delete(loginFailures)
-    .where(
-      and(
-        lt(loginFailures.windowStart, new Date(t - longest)),
-        or(isNull(loginFailures.lockedUntil), lt(loginFailures.lockedUntil, now)),
-      ),
-    );
+  await db.transaction(async (tx) => {
+    for (const { key, policy } of keys) {
+      const windowExpired = sql`${loginFailures.windowStart} <= ${t - policy.windowMs}`;
+      await tx
+        .insert(loginFailures)
+        .values({ key, count: 1, windowStart: now, lockedUntil: null })
+        .onConflictDoUpdate({
+          target: loginFailures.key,
+          set: {
+            count: sql`CASE WHEN ${windowExpired} THEN 1 ELSE ${loginFailures.count} + 1 END`,
+            windowStart: sql`CASE WHEN ${windowExpired} THEN ${t} ELSE ${loginFailures.windowStart} END`,
+          },
+        });
+      // The lockout starts a fresh window, so after it ends the key gets `limit` tries again.
+      await tx
+        .update(loginFailures)
+        .set({ count: 0, windowStart: now, lockedUntil: new Date(t + policy.lockoutMs) })
+        .where(and(eq(loginFailures.key, key), sql`${loginFailures.count} > ${policy.limit}`));
+    }
+    // Forget keys whose window and lockout are both over, so the table stays small.
+    const longest = Math.max(ACCOUNT_POLICY.windowMs, ADDRESS_POLICY.windowMs);
+    await tx
+      .delete(loginFailures)
+      .where(
+        and(
+          lt(loginFailures.windowStart, new Date(t - longest)),
+          or(isNull(loginFailures.lockedUntil), lt(loginFailures.lockedUntil, now)),
+        ),
+      );
+  });
+  return lockedFor(db, keys, now);
 }
 
-/** A successful sign-in forgets the account's failures (not the address's: one good account must not reset a spray). */
-export async function clearAccountFailures(db: Executor, keys: LimitKey[]): Promise<void> {
-  const accountKeys = keys.filter((k) => k.key.startsWith('account:')).map((k) => k.key);
-  if (accountKeys.length) await db.delete(loginFailures).where(inArray(loginFailures.key, accountKeys));
+/**
+ * The password was right, so the attempt was no failure: the account's count is forgotten, the
+ * address's only loses this attempt (one good account must not reset a spray over many others).
+ */
+export async function attemptSucceeded(db: Executor, keys: LimitKey[]): Promise<void> {
+  for (const { key } of keys) {
+    if (key.startsWith('account:')) await db.delete(loginFailures).where(eq(loginFailures.key, key));
+    else await db.update(loginFailures).set({ count: sql`MAX(${loginFailures.count} - 1, 0)` }).where(eq(loginFailures.key, key));
+  }
 }
 
 /** The 429 for a locked key, with Retry-After in seconds. */

@@ -9,7 +9,7 @@ import { countActiveOwners, emailSchema, findUser, findUserByEmail, insertUser, 
 import { recordAudit } from './audit.ts';
 import { badRequest, conflict, notFound } from './errors.ts';
 import { createOneTimeLink, linkUrl } from './one-time-links.ts';
-import { clientAddress, lockedFor, loginKeys, rateLimited, recordLoginFailure } from './login-limits.ts';
+import { attemptSucceeded, beginAttempt, clientAddress, loginKeys, rateLimited } from './login-limits.ts';
 import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.ts';
 import { invalidateSession, invalidateUserSessions, type User } from './sessions.ts';
 import { publicBaseUrl, getSettings } from './settings.ts';
@@ -87,13 +87,13 @@ export function userRoutes() {
     if (body.password !== undefined) {
       // Guessing the current password through a borrowed session counts like failed sign-ins.
       const keys = loginKeys(actor.user.email, clientAddress(c));
-      const wait = await lockedFor(db, keys, clock.now());
+      const wait = await beginAttempt(db, keys, clock.now());
       if (wait > 0) throw rateLimited(wait);
       const current = actor.user.passwordHash;
       if (!current || !(await verifyPassword(current, body.current_password ?? ''))) {
-        await db.transaction((tx) => recordLoginFailure(tx, keys, clock.now()));
         throw badRequest('The current password is not right.', { current_password: 'The current password is not right.' });
       }
+      await attemptSucceeded(db, keys);
       passwordHash = await hashPassword(body.password);
     }
     const now = clock.now();

@@ -153,6 +153,15 @@ describe('lockout and rate limits', () => {
     expect((await login(t, u.email, PASSWORD)).status).toBe(200);
   });
 
+  it('counts parallel guesses before checking them: only the allowed number get a password check', async () => {
+    const u = await userWithPassword(t, 'owner');
+    const burst = await Promise.all(Array.from({ length: 15 }, (_, i) => login(t, u.email, `parallel guess ${i}`)));
+    const statuses = burst.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 401)).toHaveLength(ACCOUNT_POLICY.limit);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15 - ACCOUNT_POLICY.limit);
+    expect((await login(t, u.email, PASSWORD)).status).toBe(429);
+  });
+
   it('forgets failures outside the window, and a success clears the account count', async () => {
     const u = await userWithPassword(t, 'owner');
     for (let i = 0; i < ACCOUNT_POLICY.limit - 1; i++) await login(t, u.email, 'wrong password!');
