@@ -133,7 +133,8 @@ function itemHtml(x: AnyIncidentJson, timeZone: string): string {
   if (x.components.length > 0) {
     parts.push(`<p>Affected components: ${x.components.map((c) => escapeXml(c.name)).join(', ')}</p>`);
   }
-  if (x.postmortem_url) {
+  // The postmortem link is validated when saved; checked again here because it lands in an href.
+  if (x.postmortem_url && /^https?:\/\//i.test(x.postmortem_url)) {
     parts.push(`<p><a rel="nofollow noopener noreferrer" href="${escapeXml(x.postmortem_url)}">Read the postmortem</a></p>`);
   }
   return parts.join('\n');

@@ -2,7 +2,7 @@
 import Parser from 'rss-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { feedLinks } from '../../api/feeds.ts';
-import { makeTestApp, PUBLIC_URL, type TestApp } from '../support/app.ts';
+import { json, makeTestApp, PUBLIC_URL, userWithSession, type TestApp } from '../support/app.ts';
 import { addComponent, addGroup, addIncident, addUpdate, bump, setIncident } from '../support/public-rows.ts';
 import { findUnsafeHtml, XSS_PAYLOADS } from '../support/xss-payloads.ts';
 
@@ -108,6 +108,22 @@ describe('/history.rss', () => {
     expect((await fetchFeed('/history.rss')).feed.items[0]?.content).toContain('Jan 1, 2026, 12:40 GMT+1');
     await putSettings(t.database.db, { timeZone: 'Not/AZone' }, t.clock.now());
     expect((await fetchFeed('/history.atom')).feed.items[0]?.content).toContain('Jan 1, 2026, 11:40 UTC');
+  });
+
+  it('an item links its postmortem once one is published', async () => {
+    const id = await addIncident(t, { title: 'Outage', status: 'resolved', startedMinutesAgo: 90 });
+    await addUpdate(t, id, { status: 'resolved', body: 'Fixed.' });
+    expect((await fetchFeed('/history.rss')).feed.items[0]?.content).not.toContain('postmortem');
+    const owner = await userWithSession(t, 'owner');
+    const put = await t.app.request(`/api/v1/incidents/${id}/postmortem`, json('PUT', { summary: 'What happened.' }, owner.headers));
+    expect(put.status).toBe(200);
+    const pub = await t.app.request(`/api/v1/incidents/${id}/postmortem/publish`, json('POST', {}, owner.headers));
+    expect(pub.status).toBeLessThan(300);
+    for (const path of ['/history.rss', '/history.atom']) {
+      const content = (await fetchFeed(path)).feed.items[0]?.content ?? '';
+      expect(content).toContain(`href="${PUBLIC_URL}/incidents/${id}/postmortem">Read the postmortem</a>`);
+      expect(findUnsafeHtml(content)).toEqual([]);
+    }
   });
 
   it('carries the last 50', async () => {
