@@ -9,24 +9,39 @@
 import { resolve } from 'node:path';
 import type { Client, InStatement, Transaction, TransactionMode } from '@libsql/client';
 
-/** A FIFO async lock. */
+/** How long a write waits for the lock before failing, instead of hanging forever. */
+export const WRITE_LOCK_TIMEOUT_MS = 15_000;
+
+/** A FIFO async lock whose waiters give up after a timeout. */
 class Mutex {
   #tail: Promise<void> = Promise.resolve();
 
   /** Resolves, once the lock is free, to the function that releases it (idempotent). */
-  lock(): Promise<() => void> {
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
-    const ready = this.#tail.then(() => {
-      let done = false;
-      return () => {
-        if (done) return;
-        done = true;
+  lock(timeoutMs = WRITE_LOCK_TIMEOUT_MS): Promise<() => void> {
+    let free!: () => void;
+    const held = new Promise<void>((r) => (free = r));
+    const previous = this.#tail;
+    this.#tail = previous.then(() => held);
+    let done = false;
+    const release = () => {
+      if (done) return;
+      done = true;
+      free();
+    };
+    return new Promise((resolve, reject) => {
+      // A write made with `db` inside a `db.transaction` callback would wait for its own
+      // transaction forever; failing it lets that transaction roll back and free the lock.
+      const timer = setTimeout(() => {
         release();
-      };
+        reject(new Error(`Timed out after ${timeoutMs} ms waiting for the database write lock (is a write using db inside db.transaction?).`));
+      }, timeoutMs);
+      timer.unref();
+      void previous.then(() => {
+        if (done) return;
+        clearTimeout(timer);
+        resolve(release);
+      });
     });
-    this.#tail = this.#tail.then(() => held);
-    return ready;
   }
 }
 
@@ -81,14 +96,14 @@ function releasingTransaction(tx: Transaction, release: () => void): Transaction
 }
 
 /** The client with writes queued per file (`file:` URLs only; others are returned as they are). */
-export function withWriteLock(client: Client, url: string): Client {
+export function withWriteLock(client: Client, url: string, timeoutMs = WRITE_LOCK_TIMEOUT_MS): Client {
   if (!url.startsWith('file:')) return client;
   const path = url.slice('file:'.length).split('?')[0] ?? '';
   if (!path || path.includes(':memory:')) return client;
   const mutex = lockFor(resolve(path));
 
   async function locked<T>(run: () => Promise<T>): Promise<T> {
-    const release = await mutex.lock();
+    const release = await mutex.lock(timeoutMs);
     try {
       return await run();
     } finally {
@@ -106,7 +121,7 @@ export function withWriteLock(client: Client, url: string): Client {
     executeMultiple: (sql) => locked(() => client.executeMultiple(sql)),
     transaction: async (mode?: TransactionMode) => {
       if (mode === 'read') return client.transaction(mode);
-      const release = await mutex.lock();
+      const release = await mutex.lock(timeoutMs);
       try {
         return releasingTransaction(await client.transaction(mode), release);
       } catch (err) {
