@@ -274,18 +274,7 @@ export async function queryIncidentsJson(deps: ReadDeps, q: IncidentQuery, ctx?:
   return hydrateIncidents(deps.db, rows, page, comps);
 }
 
-/** How many public incidents a query matches (for paging). */
-export async function countIncidents(deps: ReadDeps, q: Omit<IncidentQuery, 'order' | 'limit' | 'offset'>): Promise<number> {
-  if (q.componentIds?.length === 0) return 0;
-  const rows = await deps.db
-    .select({ n: sql<number>`count(*)` })
-    .from(incidents)
-    .where(whereOf({ ...q, order: 'started_desc', limit: 0 }, deps.db));
-  return Number(rows[0]?.n ?? 0);
-}
-
 type IncidentRow = typeof incidents.$inferSelect;
-
 
 async function hydrateIncidents(db: DB, rows: IncidentRow[], ctx: PageContext, set: ComponentSet): Promise<AnyIncidentJson[]> {
   if (rows.length === 0) return [];
