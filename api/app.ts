@@ -22,6 +22,7 @@ import { templateRoutes } from './templates.ts';
 import { consoleSubscriberRoutes, publicSubscriptionRoutes } from './subscribers.ts';
 import { webhookRoutes } from './webhooks.ts';
 import { outboxRoutes } from './outbox-routes.ts';
+import { auditRoutes } from './audit-routes.ts';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', consoleSubscriberRoutes());
   app.route('/api/v1', webhookRoutes());
   app.route('/api/v1', outboxRoutes());
+  app.route('/api/v1', auditRoutes());
   app.route('/', feedRoutes());
   app.route('/', icalRoutes());
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
