@@ -10,7 +10,7 @@ import { recordAudit } from './audit.ts';
 import { ApiError, badRequest, notFound, validationError } from './errors.ts';
 import { newId } from './ids.ts';
 import { iso, isoOrNull } from './iso.ts';
-import { clientAddress, lockedFor, recordLoginFailure, type LimitKey } from './login-limits.ts';
+import { beginAttempt, clientAddress, type LimitKey } from './login-limits.ts';
 import { enqueueConfirmation } from './outbox.ts';
 import { hashSecret } from './sessions.ts';
 import { linkKey, MANAGE_PATH, signLinkToken, verifyLinkToken, type LinkPurpose } from './subscription-links.ts';
@@ -211,13 +211,13 @@ export function publicSubscriptionRoutes() {
     const now = clock.now();
     const browser = isBrowserForm(c);
     const keys: LimitKey[] = [{ key: `subscribe:${hashSecret(clientAddress(c))}`, policy: SUBSCRIBE_ADDRESS_POLICY }];
-    const wait = await lockedFor(db, keys, now);
+    // Counted before anything else, so a burst of parallel requests cannot slip past the limit.
+    const wait = await beginAttempt(db, keys, now);
     if (wait > 0) {
       if (browser) return redirect(c, '/subscriptions?error=rate_limited');
       const seconds = String(Math.ceil(wait / 1000));
       throw new ApiError(429, 'rate_limited', `Too many subscribe requests from this address; try again in ${seconds} s.`, undefined, { 'Retry-After': seconds });
     }
-    await recordLoginFailure(db, keys, now);
     const parsed = subscribeSchema.safeParse(subscribeInput(await readFields(c)));
     if (!parsed.success) {
       if (browser) return redirect(c, '/subscriptions?error=invalid_email');
