@@ -67,6 +67,45 @@ export async function lockedFor(db: Executor, keys: LimitKey[], now: Date): Prom
   return wait;
 }
 
+/** Rows untouched this long are forgotten; longer than any policy's window. */
+const FORGET_AFTER_MS = 24 * 60 * MINUTE;
+
+/**
+ * Adds one to each key's count in its window and locks the keys whose count passed their limit
+ * (`atLimit`: reaching the limit locks; otherwise only going past it does). One upsert per key,
+ * so concurrent requests are all counted. A lockout starts a fresh window for after it ends.
+ */
+async function countAgainst(db: Executor, keys: LimitKey[], now: Date, atLimit: boolean): Promise<void> {
+  const t = now.getTime();
+  for (const { key, policy } of keys) {
+    const windowExpired = sql`${loginFailures.windowStart} <= ${t - policy.windowMs}`;
+    await db
+      .insert(loginFailures)
+      .values({ key, count: 1, windowStart: now, lockedUntil: null })
+      .onConflictDoUpdate({
+        target: loginFailures.key,
+        set: {
+          count: sql`CASE WHEN ${windowExpired} THEN 1 ELSE ${loginFailures.count} + 1 END`,
+          windowStart: sql`CASE WHEN ${windowExpired} THEN ${t} ELSE ${loginFailures.windowStart} END`,
+        },
+      });
+    const passed = atLimit ? sql`${loginFailures.count} >= ${policy.limit}` : sql`${loginFailures.count} > ${policy.limit}`;
+    await db
+      .update(loginFailures)
+      .set({ count: 0, windowStart: now, lockedUntil: new Date(t + policy.lockoutMs) })
+      .where(and(eq(loginFailures.key, key), passed));
+  }
+  // Forget keys whose window and lockout are long over, so the table stays small.
+  await db
+    .delete(loginFailures)
+    .where(
+      and(
+        lt(loginFailures.windowStart, new Date(t - FORGET_AFTER_MS)),
+        or(isNull(loginFailures.lockedUntil), lt(loginFailures.lockedUntil, now)),
+      ),
+    );
+}
+
 /**
  * Counts an attempt against each key *before* the password is checked, so a burst of parallel
  * guesses cannot all slip past the lock: at most `limit` attempts per window get a password check,
@@ -75,38 +114,16 @@ export async function lockedFor(db: Executor, keys: LimitKey[], now: Date): Prom
 export async function beginAttempt(db: DB, keys: LimitKey[], now: Date): Promise<number> {
   const wait = await lockedFor(db, keys, now);
   if (wait > 0) return wait;
-  const t = now.getTime();
-  await db.transaction(async (tx) => {
-    for (const { key, policy } of keys) {
-      const windowExpired = sql`${loginFailures.windowStart} <= ${t - policy.windowMs}`;
-      await tx
-        .insert(loginFailures)
-        .values({ key, count: 1, windowStart: now, lockedUntil: null })
-        .onConflictDoUpdate({
-          target: loginFailures.key,
-          set: {
-            count: sql`CASE WHEN ${windowExpired} THEN 1 ELSE ${loginFailures.count} + 1 END`,
-            windowStart: sql`CASE WHEN ${windowExpired} THEN ${t} ELSE ${loginFailures.windowStart} END`,
-          },
-        });
-      // The lockout starts a fresh window, so after it ends the key gets `limit` tries again.
-      await tx
-        .update(loginFailures)
-        .set({ count: 0, windowStart: now, lockedUntil: new Date(t + policy.lockoutMs) })
-        .where(and(eq(loginFailures.key, key), sql`${loginFailures.count} > ${policy.limit}`));
-    }
-    // Forget keys whose window and lockout are both over, so the table stays small.
-    const longest = Math.max(ACCOUNT_POLICY.windowMs, ADDRESS_POLICY.windowMs);
-    await tx
-      .delete(loginFailures)
-      .where(
-        and(
-          lt(loginFailures.windowStart, new Date(t - longest)),
-          or(isNull(loginFailures.lockedUntil), lt(loginFailures.lockedUntil, now)),
-        ),
-      );
-  });
+  await db.transaction((tx) => countAgainst(tx, keys, now, false));
   return lockedFor(db, keys, now);
+}
+
+/**
+ * Counts one event (a failure, a request) against each key; the `limit`-th in a window locks it.
+ * For limits that are not sign-ins (subscribe requests per address); sign-ins use beginAttempt.
+ */
+export async function recordLoginFailure(db: Executor, keys: LimitKey[], now: Date): Promise<void> {
+  await countAgainst(db, keys, now, true);
 }
 
 /**
