@@ -76,9 +76,13 @@ test('with JavaScript disabled the home page shows the banner, components, the a
   await expect(components.getByText('Website', { exact: true })).toBeVisible();
   await expect(components.locator('.c', { hasText: 'Public API' }).locator('.s')).toHaveText('Partial outage');
   await expect(components.locator('.c', { hasText: 'Website' }).locator('.s')).toHaveText('Operational');
-  // One uptime bar per component, each with an accessible summary.
-  await expect(components.getByRole('img')).toHaveCount(2);
-  await expect(components.getByRole('img', { name: /^Public API: \d+\.\d\d% uptime over the last 90 days/ })).toHaveCount(1);
+  // One uptime bar per component, each with an accessible summary, and a text for every day.
+  await expect(components.locator('svg.u')).toHaveCount(2);
+  await expect(components.getByRole('img', { name: /^Public API, last 90 days: \d+\.\d\d% uptime, incidents on 1 day$/ })).toHaveCount(1);
+  const today = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date());
+  const apiBar = components.locator('.c', { hasText: 'Public API' }).locator('svg.u');
+  await expect(apiBar.locator('path > title').last()).toHaveText(new RegExp(`^${today}: Partial outage, \\d+\\.\\d\\d%\\. ${TITLE}$`));
+  await expect(apiBar.locator('path > title').first()).toHaveText(/: no data$/);
 
   const active = page.getByRole('region', { name: 'Active incidents' });
   await expect(active.getByRole('link', { name: TITLE })).toBeVisible();
