@@ -30,7 +30,6 @@ export const SECTIONS = [
 ] as const;
 
 export type SectionKey = (typeof SECTIONS)[number]['key'];
-type SectionField = (typeof SECTIONS)[number]['field'];
 
 export interface PostmortemOut {
   incident_id: string;
