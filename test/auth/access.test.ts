@@ -221,6 +221,7 @@ const LEAST_ROLE: Record<string, Role> = {
   'GET /api/v1/outbox/:id{[0-9]+}': 'viewer',
   'POST /api/v1/outbox/:id{[0-9]+}/retry': 'publisher',
   'POST /api/v1/outbox/retry-failed': 'publisher',
+  'GET /api/v1/audit': 'viewer',
   'GET /api/v1/webhooks': 'viewer',
   'GET /api/v1/webhooks/:id': 'viewer',
   'POST /api/v1/webhooks': 'publisher',
