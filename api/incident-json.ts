@@ -316,6 +316,30 @@ export function eventSummary(action: string, before: unknown, after: unknown, na
       return `Update (${text(pick(before, 'status'))}) deleted`;
     case 'incident_update.schedule_failed':
       return `Scheduled update could not be published: ${text(pick(after, 'reason'))}`;
+    case 'postmortem.save':
+      return 'Postmortem draft saved';
+    case 'postmortem.publish':
+      return pick(before, 'published') ? 'Postmortem changes published' : 'Postmortem published';
+    case 'action_item.create':
+      return `Action item added: "${text(pick(after, 'title'))}"${pick(after, 'owner_id') ? ` (owner ${person(pick(after, 'owner_id'))})` : ''}`;
+    case 'action_item.edit':
+      return `Action item edited: "${text(pick(after, 'title'))}"`;
+    case 'action_item.close':
+      return `Action item done: "${text(pick(after, 'title'))}"`;
+    case 'action_item.reopen':
+      return `Action item reopened: "${text(pick(after, 'title'))}"`;
+    case 'action_item.delete':
+      return `Action item removed: "${text(pick(before, 'title'))}"`;
+    case 'maintenance.create':
+      return 'Maintenance scheduled';
+    case 'maintenance.edit':
+      return `Maintenance plan changed (${Object.keys(after && typeof after === 'object' ? after : {}).join(', ')})`;
+    case 'maintenance.status':
+      return `Maintenance ${text(pick(before, 'status'))} → ${text(pick(after, 'status'))}${pick(after, 'automatic') ? ' (automatic)' : ''}`;
+    case 'maintenance.reminder':
+      return 'Maintenance reminder sent';
+    case 'maintenance.reminder_skipped':
+      return 'Maintenance reminder skipped (the window had already started)';
     default:
       return action;
   }
