@@ -18,6 +18,8 @@ export interface Config {
   logLevel: 'info' | 'warn' | 'silent';
   /** `auto`: build dist/ at start when missing or stale; `skip`: serve dist/ as it is (tests build once first). */
   build: 'auto' | 'skip';
+  /** Tests only (HERALD_CLOCK_OFFSET_FILE, not in the README table): a file whose number of ms shifts the server's clock. */
+  clockOffsetFile?: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -95,6 +97,7 @@ export function readConfig(env: Env = process.env): Config {
     deliveryMaxAttempts: Number(attempts),
     logLevel,
     build,
+    clockOffsetFile: blank(env.HERALD_CLOCK_OFFSET_FILE),
   };
 }
 

@@ -3,6 +3,7 @@ import { openMigratedDatabase, type Database } from '../db/client.ts';
 import { createApp, type App } from './app.ts';
 import type { Config } from './config.ts';
 import { systemClock, type AppDeps } from './deps.ts';
+import { fileOffsetClock } from './test-clock.ts';
 import { createSmtpMailer, defaultMailFrom } from './mailer.ts';
 
 export interface Runtime {
@@ -18,7 +19,7 @@ export async function createRuntime(config: Config, log: (line: string) => void 
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom ?? defaultMailFrom(config.publicUrl) }) : undefined;
   const deps: AppDeps = {
     db: database.db,
-    clock: systemClock,
+    clock: config.clockOffsetFile ? fileOffsetClock(config.clockOffsetFile) : systemClock,
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
     log,
