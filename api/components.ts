@@ -126,6 +126,12 @@ async function nextComponentPosition(db: Executor, group: string | null): Promis
   return top === null || top === undefined ? 0 : top + 1;
 }
 
+/** True when two versions of a row differ at most in updatedAt. */
+function sameExceptUpdatedAt<T extends { updatedAt: Date }>(a: T, b: T): boolean {
+  const keys = Object.keys(a) as (keyof T)[];
+  return keys.every((k) => k === 'updatedAt' || a[k] === b[k]);
+}
+
 async function findComponent(db: Executor, id: string): Promise<ComponentRow> {
   const rows = await db.select().from(components).where(eq(components.id, id));
   if (!rows[0]) throw notFound('component');
@@ -237,6 +243,8 @@ export function componentRoutes() {
         startDate: body.start_date === undefined ? before.startDate : body.start_date,
         updatedAt: now,
       };
+      // nothing changed: no write, no audit entry, no cache invalidation
+      if (sameExceptUpdatedAt(before, after)) return before;
       await tx.update(components).set(after).where(eq(components.id, before.id));
       if (after.status !== before.status) {
         await onComponentStatusChanged(tx, { componentId: before.id, oldStatus: before.status, newStatus: after.status, actor, now });
@@ -336,15 +344,18 @@ export function componentRoutes() {
         position: body.position ?? before.position,
         updatedAt: now,
       };
-      await tx.update(componentGroups).set(after).where(eq(componentGroups.id, before.id));
-      await recordAudit(tx, actor, { action: 'component_group.update', entityType: 'component_group', entityId: before.id, before, after }, now);
-      await bumpContentVersion(tx, now);
+      const changed = !sameExceptUpdatedAt(before, after);
+      if (changed) {
+        await tx.update(componentGroups).set(after).where(eq(componentGroups.id, before.id));
+        await recordAudit(tx, actor, { action: 'component_group.update', entityType: 'component_group', entityId: before.id, before, after }, now);
+        await bumpContentVersion(tx, now);
+      }
       const members = await tx
         .select({ id: components.id })
         .from(components)
         .where(eq(components.groupId, before.id))
         .orderBy(asc(components.position), asc(components.name));
-      return componentGroupJson(after, members.map((m) => m.id));
+      return componentGroupJson(changed ? after : before, members.map((m) => m.id));
     });
     return c.json(out);
   });

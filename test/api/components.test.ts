@@ -4,6 +4,7 @@ import { readContentVersion } from '../../api/audit.ts';
 import { auditLog, outbox, outboxEvents } from '../../db/schema.ts';
 import { bearer, json, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 
+const MIN = 60_000;
 let t: TestApp;
 let publisher: TestUser;
 let viewer: TestUser;
@@ -67,6 +68,17 @@ describe('components', () => {
     const events = await t.database.db.select().from(outboxEvents);
     expect(events.map((e) => e.kind)).toEqual(['component_update']);
     expect(await t.database.db.select().from(outbox)).toHaveLength(1);
+  });
+
+  test('a PATCH that changes nothing writes nothing', async () => {
+    const a = await call('POST', '/api/v1/components', { name: 'API' });
+    const audits = (await t.database.db.select().from(auditLog)).length;
+    const version = await readContentVersion(t.database.db);
+    t.clock.advance(MIN);
+    const same = await call('PATCH', `/api/v1/components/${a.body.id}`, { name: 'API', status: 'operational' });
+    expect(same.body).toEqual(a.body);
+    expect((await t.database.db.select().from(auditLog)).length).toBe(audits);
+    expect(await readContentVersion(t.database.db)).toBe(version);
   });
 
   test('DELETE removes it (204), then 404', async () => {
