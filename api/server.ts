@@ -7,11 +7,18 @@ import { ensureBuilt, entryFile } from './build.ts';
 import { ConfigError, describeDatabaseUrl, readConfig } from './config.ts';
 import { createHeraldServer } from './http-server.ts';
 import { issueSetupLink } from './one-time-links.ts';
+import { createLogSink } from './log-sink.ts';
 import { createRuntime } from './runtime.ts';
+import { DEFAULT_JOBS, startScheduler } from './scheduler.ts';
+import { runMaintenanceJobs } from './maintenance-worker.ts';
+import { deliverOutbox } from './outbox.ts';
 import { loadStaticFiles } from './static-files.ts';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const say = (line: string) => process.stdout.write(`${line}\n`);
+
+// Every line goes through one batched sink so that start-up messages and request lines keep their order.
+const sink = createLogSink();
+const say = (line: string) => sink(line);
 
 let config;
 try {
@@ -24,7 +31,7 @@ try {
   throw err;
 }
 const quiet = config.logLevel === 'silent';
-const log = quiet ? () => undefined : say;
+const log = quiet ? () => undefined : sink;
 
 if (config.build === 'auto') await ensureBuilt(root, say);
 else if (!existsSync(entryFile(root))) {
@@ -35,6 +42,9 @@ const runtime = await createRuntime(config, log);
 const astro = await loadAstroHandler(entryFile(root));
 const staticFiles = await loadStaticFiles(join(root, 'dist', 'client'));
 const herald = await createHeraldServer({ runtime, astro, staticFiles, log, logRequests: config.logLevel === 'info' });
+
+// Background work in this process: scheduled updates, maintenance moves, then outbox delivery (claims make it safe with several instances).
+const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, deliverOutbox] });
 
 const setupLink = await issueSetupLink(runtime.database.db, runtime.deps.clock.now(), config.publicUrl);
 const server = await herald.listen(config.port, config.host);
@@ -59,8 +69,12 @@ async function shutdown(signal: string): Promise<void> {
   // Hard stop if something hangs: a supervisor's next signal would be a SIGKILL anyway.
   setTimeout(() => process.exit(1), 15_000).unref();
   await herald.close(10_000);
+  sink.flush();
+  await scheduler.stop();
+  runtime.deps.mailer?.close();
   runtime.database.close();
   say('stopped');
+  sink.flush();
   process.exit(0);
 }
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
