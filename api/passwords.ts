@@ -28,14 +28,15 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
   }
 }
 
-let dummyHash: Promise<string> | null = null;
+// Made once, as soon as the module loads: were it made on first use, the first unknown-email
+// sign-in would take a hash longer than a wrong password and tell the two apart.
+const dummyHash: Promise<string> = hashPassword(`herald-dummy-${crypto.randomUUID()}`);
 
 /**
  * Spends the time of one verification without a real hash, so a sign-in for an unknown email
  * takes as long as one with a wrong password and the timing does not tell which accounts exist.
  */
 export async function verifyAgainstNothing(password: string): Promise<false> {
-  dummyHash ??= hashPassword('herald-dummy-password-never-matches');
   await verifyPassword(await dummyHash, password);
   return false;
 }
