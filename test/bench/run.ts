@@ -1,0 +1,206 @@
+// `npm run bench`: (a) cached GET / and /api/v2/summary.json against a bare node:http ceiling, same run;
+// (b) uncached renders of / and /history on 10,000 incidents vs an empty database, and the database size;
+// (c) the home page's HTML + CSS weight and whether it needs JavaScript. Prints PASS/FAIL per target.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { openMigratedDatabase } from '../../db/client.ts';
+import { loadAstroHandler } from '../../api/astro-render.ts';
+import { ensureBuilt, entryFile } from '../../api/build.ts';
+import { readConfig } from '../../api/config.ts';
+import { createPublicRenderer, type PublicRenderer } from '../../api/public-render.ts';
+import { createRuntime, type Runtime } from '../../api/runtime.ts';
+import { freePort, ROOT, startHerald } from '../e2e/herald-process.ts';
+import { seedDemo } from '../support/seed-demo.ts';
+import { seedHistory } from './seed-history.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
+};
+const DURATION = option('duration', 6);
+const CONNECTIONS = option('connections', 100);
+const INCIDENTS = option('incidents', 10_000);
+const UPDATES_PER_INCIDENT = option('updates', 10);
+const COMPONENTS = option('components', 50);
+
+const results: { target: string; value: string; pass: boolean }[] = [];
+const verdict = (target: string, value: string, pass: boolean) => {
+  results.push({ target, value, pass });
+  console.log(`${pass ? 'PASS' : 'FAIL'}  ${target}: ${value}`);
+};
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface Load {
+  rps: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(url: string, duration: number): Promise<Load> {
+  const r = await autocannon({ url, connections: CONNECTIONS, duration, pipelining: 1 });
+  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+}
+
+async function waitForLine(child: ChildProcess, line: string, ms: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${line}" within ${ms} ms`)), ms);
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      if (chunk.includes(line)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', () => reject(new Error('exited early')));
+  });
+}
+
+async function throughput(work: string): Promise<void> {
+  console.log(`\n(a) throughput from the cache: autocannon -c ${CONNECTIONS} -d ${DURATION}, one server at a time`);
+  const dbFile = join(work, 'load.db');
+  const seeded = await openMigratedDatabase(`file:${dbFile}`);
+  await seedDemo(seeded.db);
+  seeded.close();
+
+  const herald = await startHerald({ databaseUrl: `file:${dbFile}`, discardOutput: true });
+  const paths = ['/', '/api/v2/summary.json'];
+  const pages: Record<string, { headers: Record<string, string>; body: string }> = {};
+  for (const path of paths) {
+    const res = await fetch(herald.baseURL + path, { headers: { 'accept-encoding': 'identity' } });
+    const body = Buffer.from(await res.arrayBuffer());
+    const headers: Record<string, string> = {};
+    for (const name of ['content-type', 'etag', 'cache-control', 'vary', 'access-control-allow-origin']) {
+      const v = res.headers.get(name);
+      if (v) headers[name] = v;
+    }
+    headers['content-length'] = String(body.length);
+    pages[path] = { headers, body: body.toString('base64') };
+    console.log(`  ${path}: ${res.status}, ${kb(body.length)}`);
+  }
+  const pagesFile = join(work, 'pages.json');
+  writeFileSync(pagesFile, JSON.stringify(pages));
+  const port = await freePort();
+  const baseline = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/baseline-server.ts'), String(port), pagesFile], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    await waitForLine(baseline, 'ready', 20_000);
+    const bare = `http://127.0.0.1:${port}`;
+    for (const path of paths) {
+      // Warm both (JIT, connection pools), then measure each alone so they never share the CPU.
+      await load(bare + path, 1);
+      await load(herald.baseURL + path, 1);
+      const b = await load(bare + path, DURATION);
+      const h = await load(herald.baseURL + path, DURATION);
+      const rpsRatio = h.rps / b.rps;
+      const p99Ratio = h.p99 / Math.max(1, b.p99);
+      console.log(`  GET ${path}`);
+      console.log(`    bare node:http  ${b.rps.toFixed(0).padStart(7)} req/s   p99 ${b.p99} ms   errors ${b.errors}`);
+      console.log(`    Herald          ${h.rps.toFixed(0).padStart(7)} req/s   p99 ${h.p99} ms   errors ${h.errors}`);
+      verdict(`GET ${path} req/s ratio ≥ 0.70`, rpsRatio.toFixed(2), rpsRatio >= 0.7 && h.errors === 0);
+      verdict(`GET ${path} p99 ratio ≤ 1.5`, p99Ratio.toFixed(2), p99Ratio <= 1.5);
+    }
+  } finally {
+    baseline.kill('SIGTERM');
+    await herald.stop();
+  }
+}
+
+async function timeRenders(render: PublicRenderer, path: string, n: number): Promise<{ first: number; median: number; bytes: number; html: string }> {
+  const times: number[] = [];
+  let bytes = 0;
+  let html = '';
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const page = await render(path);
+    times.push(performance.now() - t);
+    if (page.status !== 200) throw new Error(`${path} answered ${page.status}`);
+    bytes = page.body.length;
+    html = Buffer.from(page.body).toString('utf8');
+  }
+  return { first: times[0]!, median: median(times.slice(1)), bytes, html };
+}
+
+async function historyScale(work: string): Promise<void> {
+  console.log(`\n(b) history scale: ${INCIDENTS} incidents × ${UPDATES_PER_INCIDENT} updates, ${COMPONENTS} components`);
+  const seededUrl = `file:${join(work, 'history.db')}`;
+  const emptyUrl = `file:${join(work, 'empty.db')}`;
+  const seeded = await openMigratedDatabase(seededUrl);
+  const started = Date.now();
+  await seedHistory(seeded.db, { incidents: INCIDENTS, updatesPerIncident: UPDATES_PER_INCIDENT, components: COMPONENTS, years: 10, now: new Date() });
+  await seeded.client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+  seeded.close();
+  const dbPath = join(work, 'history.db');
+  const size = statSync(dbPath).size + (existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0);
+  console.log(`  seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  verdict('database file < 100 MB', `${(size / 1024 / 1024).toFixed(1)} MB`, size < 100 * 1024 * 1024);
+
+  // Renders go straight to the renderer the cache calls on a miss: every call here is an uncached render.
+  // The first call of each also loads the page's code; the median of the next ones is the steady miss cost.
+  const astro = await loadAstroHandler(entryFile(ROOT));
+  const runtimes: Runtime[] = [];
+  const open = async (url: string) => {
+    const rt = await createRuntime(readConfig({ DATABASE_URL: url, PUBLIC_URL: 'http://127.0.0.1:4321' }), () => undefined);
+    runtimes.push(rt);
+    return createPublicRenderer(rt, astro);
+  };
+  try {
+    const emptyRender = await open(emptyUrl);
+    const seededRender = await open(seededUrl);
+    // Load every page's code once, on neither database, so neither side pays it in its "first".
+    await timeRenders(emptyRender, '/', 1);
+    await timeRenders(emptyRender, '/history', 1);
+    let home = '';
+    for (const path of ['/', '/history']) {
+      const e = await timeRenders(emptyRender, path, 7);
+      const s = await timeRenders(seededRender, path, 7);
+      if (path === '/') home = s.html;
+      console.log(`  GET ${path}: empty first ${e.first.toFixed(1)} ms, median ${e.median.toFixed(1)} ms (${kb(e.bytes)}); seeded first ${s.first.toFixed(1)} ms, median ${s.median.toFixed(1)} ms (${kb(s.bytes)})`);
+      verdict(`first uncached render of ${path} ≤ 2× empty`, `${(s.first / e.first).toFixed(2)}× (${s.first.toFixed(1)} vs ${e.first.toFixed(1)} ms)`, s.first / e.first <= 2);
+      verdict(`uncached render of ${path}, median, ≤ 2× empty`, `${(s.median / e.median).toFixed(2)}× (${s.median.toFixed(1)} vs ${e.median.toFixed(1)} ms)`, s.median / e.median <= 2);
+    }
+    weight(home);
+  } finally {
+    for (const rt of runtimes) rt.database.close();
+  }
+}
+
+function weight(html: string): void {
+  console.log('\n(c) home page weight on the seeded database');
+  let css = 0;
+  for (const m of html.matchAll(/<link\b[^>]*rel=["']?stylesheet[^>]*>/gi)) {
+    const href = /href=["']([^"']+)["']/.exec(m[0])?.[1];
+    if (!href) continue;
+    const file = join(ROOT, 'dist', 'client', href.replace(/^https?:\/\/[^/]+/, ''));
+    if (existsSync(file)) css += statSync(file).size;
+  }
+  const htmlBytes = Buffer.byteLength(html);
+  console.log(`  HTML ${kb(htmlBytes)} (inline styles included), linked CSS ${kb(css)}`);
+  verdict('home HTML + CSS < 50 KB', kb(htmlBytes + css), htmlBytes + css < 50 * 1024);
+  const scripts = [...html.matchAll(/<script\b[^>]*>/gi)].map((m) => m[0]);
+  const executable = scripts.filter((s) => !/type=["']?application\/(ld\+)?json/i.test(s));
+  // Without JavaScript the page must already say everything: the banner and every component are in the HTML.
+  const complete = /Service 1\b/.test(html) && /Service 50\b/.test(html) && /(Operational|operational)/.test(html);
+  console.log(`  script tags: ${executable.length}${executable.length ? ` (${executable.join(' ')})` : ''}`);
+  verdict('no JavaScript required (status and components are in the HTML)', executable.length === 0 ? 'no scripts' : `${executable.length} optional script(s)`, complete);
+}
+
+async function main(): Promise<void> {
+  await ensureBuilt(ROOT, (line) => console.log(`[herald] ${line}`));
+  const work = mkdtempSync(join(tmpdir(), 'herald-bench-'));
+  try {
+    if (!flag('skip-load')) await throughput(work);
+    if (!flag('skip-scale')) await historyScale(work);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const failed = results.filter((r) => !r.pass);
+  console.log(`\n${results.length - failed.length} of ${results.length} targets met${failed.length ? `; missed: ${failed.map((f) => f.target).join('; ')}` : ''}`);
+}
+
+await main();
