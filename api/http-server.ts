@@ -101,9 +101,17 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
     return RESPONSE_ALREADY_SENT;
   }
 
-  async function toHono(request: Request, env: HttpBindings, method: string): Promise<Response> {
+  async function toHono(request: Request, env: HttpBindings, method: string, path: string): Promise<Response> {
     const res = await app.fetch(request, env);
     if (UNSAFE(method)) await cache.checkVersion();
+    // Signed-in API answers (/api/v1, /api/auth) are personal: never kept by a browser or a CDN.
+    if (path.startsWith('/api/') && !path.startsWith('/api/v2/') && !res.headers.has('cache-control')) {
+      try {
+        res.headers.set('cache-control', PRIVATE_CACHE_CONTROL);
+      } catch {
+        // an immutable Response (a redirect) keeps its own headers
+      }
+    }
     return res;
   }
 
@@ -123,7 +131,7 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
         return cache.get(raw).then(({ body }) => answer(body, incoming));
       }
     }
-    if (isHonoPath(path)) return toHono(request, env, method);
+    if (isHonoPath(path)) return toHono(request, env, method, path);
     return toAstro(incoming, outgoing, method);
   }
 

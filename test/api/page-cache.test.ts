@@ -1,6 +1,9 @@
 // The page cache: ETag/304, gzip/brotli negotiation, invalidation through the content version, LRU bound,
 // single-flight; and the same through the real listener on a real database.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +12,7 @@ import { answerFromBody, chooseEncoding, storeBody } from '../../api/http-body.t
 import { createHeraldServer, type HeraldServer } from '../../api/http-server.ts';
 import { PageCache, type RenderedPage } from '../../api/page-cache.ts';
 import { readConfig } from '../../api/config.ts';
+import { loadStaticFiles } from '../../api/static-files.ts';
 import { bearer, json, makeTestApp, userWithSession, type TestApp } from '../support/app.ts';
 
 const html = (text: string): RenderedPage => ({
@@ -179,16 +183,21 @@ describe('the listener with its cache, on a real database', () => {
   let server: HeraldServer;
   let base: string;
   let auth: Record<string, string>;
+  let assets: string;
 
   beforeAll(async () => {
     t = await makeTestApp();
     const owner = await userWithSession(t, 'owner');
     auth = await bearer(t, owner.id, 'write');
     const config = readConfig({ PORT: '0' });
+    assets = mkdtempSync(join(tmpdir(), 'herald-assets-'));
+    mkdirSync(join(assets, '_astro'));
+    writeFileSync(join(assets, '_astro', 'site.AbC123.css'), 'body{color:#123}'.repeat(40));
+    writeFileSync(join(assets, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
     server = await createHeraldServer({
       runtime: { config, database: t.database, deps: t.deps, app: t.app },
       astro: null,
-      staticFiles: new Map(),
+      staticFiles: await loadStaticFiles(assets),
       log: () => undefined,
       logRequests: false,
       pollMs: 100,
@@ -200,6 +209,7 @@ describe('the listener with its cache, on a real database', () => {
   afterAll(async () => {
     await server.close(1000);
     t.close();
+    rmSync(assets, { recursive: true, force: true });
   });
 
   it('serves /api/v2 JSON with ETag, 304, gzip and brotli, and renders once', async () => {
@@ -240,6 +250,24 @@ describe('the listener with its cache, on a real database', () => {
       if (!seen) await new Promise((r) => setTimeout(r, 20));
     }
     expect(seen).toBe(true);
+  });
+
+  it('serves build assets from memory: hashed ones immutable, others briefly cached', async () => {
+    const css = await rawGet(base, '/_astro/site.AbC123.css', { 'accept-encoding': 'gzip' });
+    expect(css.status).toBe(200);
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(css.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(css.headers['content-encoding']).toBe('gzip');
+    const icon = await rawGet(base, '/favicon.svg');
+    expect(icon.headers['content-type']).toBe('image/svg+xml');
+    expect(icon.headers['cache-control']).not.toMatch(/immutable/);
+    expect((await rawGet(base, '/_astro/missing.css')).status).toBe(404);
+  });
+
+  it('marks signed-in API answers no-store', async () => {
+    const res = await fetch(`${base}/api/v1/components`, { headers: auth });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
   it('answers unknown /api paths with the JSON 404 and never caches them', async () => {
