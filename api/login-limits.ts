@@ -38,10 +38,14 @@ export function loginKeys(email: string, address: string): LimitKey[] {
   ];
 }
 
-/** The client's address: the socket's, or X-Forwarded-For's first hop when the proxy is trusted. */
+/**
+ * The client's address: the socket's, or, behind a trusted proxy, the last X-Forwarded-For entry,
+ * the one that proxy appended. Entries before it come from the client and could be anything, so
+ * trusting the first would let one client rotate made-up addresses past the per-address limit.
+ */
 export function clientAddress(c: Context<AppEnv>): string {
   if (c.get('deps').trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    const forwarded = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (forwarded) return forwarded.slice(0, 100);
   }
   // @hono/node-server puts the Node request in env; app.request() and `astro dev` have none.

@@ -176,9 +176,10 @@ describe('lockout and rate limits', () => {
     t.close();
     t = await makeTestApp({ deps: { trustProxy: true } });
     const u = await userWithPassword(t, 'owner');
-    const from = (address: string) => ({ 'X-Forwarded-For': `${address}, 10.0.0.1` });
+    // The proxy appends the address it saw; what comes before is the client's to invent.
+    const from = (address: string, claimed = '10.9.8.7') => ({ 'X-Forwarded-For': `${claimed}, ${address}` });
     for (let i = 0; i < ADDRESS_POLICY.limit; i++) {
-      expect((await login(t, `spray-${i}@example.com`, 'guess', from('203.0.113.7'))).status).toBe(401);
+      expect((await login(t, `spray-${i}@example.com`, 'guess', from('203.0.113.7', `10.0.0.${i}`))).status).toBe(401);
     }
     const blocked = await login(t, u.email, PASSWORD, from('203.0.113.7'));
     expect(blocked.status).toBe(429);
