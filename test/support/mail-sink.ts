@@ -29,6 +29,8 @@ export async function startMailSink(opts: { reject?: (rcpt: string) => number | 
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
     size: 10 * 1024 * 1024,
+    // close() waits this long for clients (a server's pooled connections) before cutting them off.
+    closeTimeout: 200,
     onRcptTo(address, _session, callback) {
       const code = opts.reject?.(address.address) ?? null;
       if (code) {

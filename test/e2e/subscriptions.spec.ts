@@ -1,0 +1,93 @@
+// Email subscriptions in a real browser: subscribe on the home page, follow the emailed links to confirm, read, unsubscribe.
+import type { ParsedMail } from 'mailparser';
+import { api, expect, test } from './fixtures.ts';
+import { startMailSink } from '../support/mail-sink.ts';
+
+// The server of this file sends through a real SMTP server on loopback, started here.
+const sink = await startMailSink();
+test.use({ heraldEnv: { SMTP_URL: sink.url, MAIL_FROM: 'Status <status@example.com>' } });
+test.afterAll(async () => {
+  await sink.close();
+});
+
+/** Waits for the n-th message to `email` (the server's worker delivers within a tick or two). */
+async function mailTo(email: string, n: number): Promise<ParsedMail> {
+  await expect.poll(async () => (await sink.to(email)).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(n);
+  return (await sink.to(email))[n - 1]!;
+}
+
+function link(mail: ParsedMail, path: string): string {
+  const m = new RegExp(`https?://[^\\s"<>]+${path}\\?token=[^\\s"<>]+`).exec(mail.text ?? '');
+  if (!m) throw new Error(`no ${path} link in:\n${mail.text}`);
+  return m[0];
+}
+
+test('subscribe, confirm by following the emailed link, receive an incident, unsubscribe from the manage page', async ({ page, herald, owner }) => {
+  const email = 'reader@example.com';
+  await page.goto('/');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('button', { name: 'Subscribe' }).click();
+  await expect(page).toHaveURL(/\/subscriptions\/requested$/);
+  await expect(page.getByRole('status')).toContainText('confirmation email is on its way');
+
+  const confirmation = await mailTo(email, 1);
+  expect(confirmation.subject).toContain('Confirm your subscription');
+  const confirmUrl = link(confirmation, '/subscriptions/confirm');
+  expect(confirmUrl.startsWith(herald.baseURL)).toBe(true);
+  // Opening the link alone confirms nothing (mail scanners open links); the button does.
+  await page.goto(confirmUrl);
+  await expect(page.getByText(`Send status updates to ${email}?`)).toBeVisible();
+  await page.getByRole('button', { name: 'Confirm subscription' }).click();
+  await expect(page).toHaveURL(/\/subscriptions\/manage\?token=.*confirmed=1/);
+  await expect(page.getByRole('status')).toHaveText('Your subscription is confirmed.');
+
+  const incident = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', {
+    title: 'Login failures',
+    severity: 'P2',
+    message: 'Some sign-ins **fail**.',
+  });
+  const news = await mailTo(email, 2);
+  expect(news.subject).toContain('Login failures');
+  expect(news.html).toContain('<strong>fail</strong>');
+  const listUnsubscribe = news.headerLines.find((h) => h.key === 'list-unsubscribe')?.line ?? '';
+  expect(listUnsubscribe).toContain(`${herald.baseURL}/api/v2/subscriptions/unsubscribe?token=`);
+
+  // The incident link in the email opens the public incident page.
+  await page.goto(`${herald.baseURL}/incidents/${incident.id}`);
+  await expect(page.getByRole('heading', { name: 'Login failures' })).toBeVisible();
+  expect(news.text).toContain(`${herald.baseURL}/incidents/${incident.id}`);
+
+  // The manage link from the email: one button unsubscribes.
+  await page.goto(link(news, '/subscriptions/manage'));
+  await expect(page.getByText(`Updates for ${email}.`)).toBeVisible();
+  await page.getByRole('button', { name: 'Unsubscribe' }).click();
+  await expect(page.getByRole('status')).toHaveText('You are unsubscribed. You will receive no more emails from us.');
+
+  // Later updates queue nothing for this address (the fan-out happens in the publishing transaction).
+  await api(herald, owner, 'POST', `/api/v1/incidents/${incident.id}/updates`, { status: 'resolved', message: 'Fixed.' });
+  const log = await api<{ deliveries: { recipient: string; event_kind: string }[] }>(herald, owner, 'GET', '/api/v1/outbox?limit=500');
+  expect(log.deliveries.filter((d) => d.recipient === email).map((d) => d.event_kind).sort()).toEqual(['incident_created', 'subscription_confirmation']);
+});
+
+test('choose components when subscribing and change them on the manage page', async ({ page, herald, owner }) => {
+  await api(herald, owner, 'POST', '/api/v1/components', { name: 'Billing' });
+  await api(herald, owner, 'POST', '/api/v1/components', { name: 'Search' });
+  const email = 'picky@example.com';
+  await page.goto('/subscriptions');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Billing').check();
+  await page.getByRole('button', { name: 'Subscribe' }).click();
+  await expect(page).toHaveURL(/\/subscriptions\/requested$/);
+  await page.goto(link(await mailTo(email, 1), '/subscriptions/confirm'));
+  await page.getByRole('button', { name: 'Confirm subscription' }).click();
+  await expect(page.getByLabel('Only these:')).toBeChecked();
+  await expect(page.getByLabel('Billing')).toBeChecked();
+  await expect(page.getByLabel('Search')).not.toBeChecked();
+
+  await page.getByLabel('Every component').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Your choice of components is saved.');
+  await expect(page.getByLabel('Every component')).toBeChecked();
+  const subs = await api<{ subscribers: { email: string; all_components: boolean }[] }>(herald, owner, 'GET', `/api/v1/subscribers?q=picky`);
+  expect(subs.subscribers).toEqual([expect.objectContaining({ email, all_components: true })]);
+});
