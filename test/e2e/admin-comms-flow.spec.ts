@@ -1,0 +1,134 @@
+// A communications lead runs a P1 from open to resolved in the console, with and without JavaScript,
+// checking the public page, the feed and /api/v2/incidents.json after every step.
+import type { APIRequestContext, Page } from '@playwright/test';
+import { api, expect, test, type HeraldProcess, type Owner } from './fixtures.ts';
+
+interface V2Incident {
+  id: string;
+  name: string;
+  status: string;
+  incident_updates: { status: string; body: string; affected_components: { code: string; new_status: string }[] | null }[];
+  components: { id: string; status: string }[];
+}
+
+async function signIn(page: Page, owner: Owner): Promise<void> {
+  await page.goto('/admin/login');
+  await page.getByLabel('Email').fill(owner.email);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+}
+
+/** The public side, after a step: the home page, the incident page, the RSS feed and /api/v2/incidents.json agree. */
+async function expectPublic(request: APIRequestContext, incidentId: string, title: string, text: string, status: string, components: Record<string, string>) {
+  await expect
+    .poll(async () => {
+      const res = await request.get('/api/v2/incidents.json');
+      const body = (await res.json()) as { incidents: V2Incident[] };
+      const found = body.incidents.find((i) => i.id === incidentId);
+      if (!found) return 'missing';
+      const latest = found.incident_updates[0];
+      const statuses = Object.fromEntries(found.components.map((c) => [c.id, c.status]));
+      const okComponents = Object.entries(components).every(([id, s]) => statuses[id] === s);
+      return `${found.status}|${latest?.body.includes(text) ? 'text' : 'no text'}|${okComponents ? 'components' : JSON.stringify(statuses)}`;
+    })
+    .toBe(`${status}|text|components`);
+  const home = await (await request.get('/')).text();
+  if (status !== 'resolved') expect(home).toContain(title);
+  const incidentPage = await (await request.get(`/incidents/${incidentId}`)).text();
+  expect(incidentPage).toContain(title);
+  expect(incidentPage).toContain(text.replace(/\*/g, ''));
+  const feed = await (await request.get('/history.rss')).text();
+  expect(feed).toContain(title);
+  expect(feed).toContain(text.replace(/\*/g, ''));
+}
+
+async function serverNow(page: Page): Promise<Date> {
+  return new Date((await page.locator('body').getAttribute('data-server-now')) ?? '');
+}
+
+/** "2026-11-27T05:30:05" in UTC (the page's default time zone), for a datetime-local field. */
+const wallUtc = (d: Date) => d.toISOString().slice(0, 19);
+
+async function postUpdate(page: Page, status: string, message: string, changes: Record<string, string>) {
+  const composer = page.locator('#composer');
+  await composer.getByLabel('Public status').selectOption(status);
+  for (const [id, s] of Object.entries(changes)) await composer.locator(`#cp-${id}`).selectOption(s);
+  await composer.getByLabel('Message (public)').fill(message);
+  await composer.getByRole('button', { name: 'Post update' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Update published.' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'Next update due' })).toBeVisible();
+}
+
+async function runFlow(page: Page, request: APIRequestContext, herald: HeraldProcess, owner: Owner, label: string) {
+  const apiC = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: `${label} API` });
+  const web = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: `${label} Website` });
+  const title = `${label}: checkout failing for all customers`;
+  await signIn(page, owner);
+
+  // Open a P1 affecting two components, with the first update.
+  await page.getByRole('link', { name: 'Open an incident' }).first().click();
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Severity').selectOption('P1');
+  await page.locator(`#cp-${apiC.id}`).selectOption('major_outage');
+  await page.locator(`#cp-${web.id}`).selectOption('partial_outage');
+  await page.getByLabel('First public update').fill('We are **investigating** failed checkouts.');
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.locator('[data-md-preview] strong')).toHaveText('investigating');
+  await page.getByRole('button', { name: 'Open incident' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Incident opened.' })).toBeVisible();
+  const incidentId = new URL(page.url()).pathname.split('/').pop() ?? '';
+  await expect(page.getByText('every 30 min')).toBeVisible();
+  await expectPublic(request, incidentId, title, 'failed checkouts', 'investigating', { [apiC.id]: 'major_outage', [web.id]: 'partial_outage' });
+
+  // Identified, with a component change in the same update.
+  await postUpdate(page, 'identified', 'A bad deploy of the payment gateway is the cause.', { [web.id]: 'degraded_performance' });
+  await expectPublic(request, incidentId, title, 'bad deploy of the payment gateway', 'identified', { [web.id]: 'degraded_performance' });
+
+  // Monitoring, the API back to operational.
+  await postUpdate(page, 'monitoring', 'The deploy is rolled back; we are watching checkouts recover.', { [apiC.id]: 'operational' });
+  await expectPublic(request, incidentId, title, 'watching checkouts recover', 'monitoring', { [apiC.id]: 'operational' });
+
+  // Schedule one update a few seconds ahead and see it go out.
+  const composer = page.locator('#composer');
+  await composer.getByLabel('Message (public)').fill('Checkout success rate is back to normal for an hour.');
+  await composer.getByLabel('Schedule for').check();
+  await composer.getByLabel(/^Time \(/).fill(wallUtc(new Date((await serverNow(page)).getTime() + 4_000)));
+  await composer.getByRole('button', { name: 'Post update' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Update scheduled.' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Waiting to go out' })).toBeVisible();
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'Waiting to go out' })).toHaveCount(0);
+    await expect(page.locator('.timeline li.public').first()).toContainText('back to normal for an hour');
+  }).toPass({ timeout: 20_000 });
+  await expectPublic(request, incidentId, title, 'back to normal for an hour', 'monitoring', {});
+
+  // Resolve: components back to operational, the duration, and the postmortem question.
+  await page.getByLabel('Resolution message (public)').fill('Checkout is fully restored. We will publish a postmortem.');
+  await expect(page.getByLabel(/Return affected components to operational/)).toBeChecked();
+  await page.getByRole('button', { name: 'Resolve incident' }).click();
+  const resolved = page.getByRole('status').filter({ hasText: 'Resolved' });
+  await expect(resolved).toContainText(/Resolved after (less than a minute|\d)/);
+  await expect(resolved.getByRole('link', { name: 'Start the postmortem' })).toHaveAttribute('href', `/admin/incidents/${incidentId}/postmortem`);
+  await expectPublic(request, incidentId, title, 'fully restored', 'resolved', { [apiC.id]: 'operational', [web.id]: 'operational' });
+
+  // The dashboard no longer lists it as open.
+  await page.getByRole('link', { name: 'Dashboard' }).click();
+  await expect(page.getByRole('link', { name: title })).toHaveCount(0);
+}
+
+test.describe('with JavaScript', () => {
+  test('a communications lead runs a P1 from open to resolved', async ({ page, request, herald, owner }) => {
+    test.setTimeout(90_000);
+    await runFlow(page, request, herald, owner, 'JS');
+  });
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+  test('the same flow works with plain forms', async ({ page, request, herald, owner }) => {
+    test.setTimeout(90_000);
+    await runFlow(page, request, herald, owner, 'No-JS');
+  });
+});
