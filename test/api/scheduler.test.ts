@@ -1,4 +1,6 @@
 // The scheduler: scheduled updates go public at the first tick after their time, exactly once, across instances and restarts.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createApp } from '../../api/app.ts';
@@ -42,10 +44,14 @@ async function publicIncidents(): Promise<PublicIncident[]> {
   return ((await res.json()) as { incidents: PublicIncident[] }).incidents;
 }
 
-/** A second "server process": its own client, app and deps on the same database file and clock. */
-async function secondInstance(): Promise<AppDeps> {
+async function databaseFile(): Promise<string> {
   const list = await t.database.client.execute('PRAGMA database_list');
-  const file = String(list.rows.find((r) => r.name === 'main')?.file);
+  return String(list.rows.find((r) => r.name === 'main')?.file);
+}
+
+/** A second "server" in this process: its own client, app and deps on the same database file and clock. */
+async function secondInstance(): Promise<AppDeps> {
+  const file = await databaseFile();
   const database = await openMigratedDatabase(`file:${file}`);
   extra.push(database);
   const deps: AppDeps = { ...t.deps, db: database.db };
@@ -99,7 +105,7 @@ describe('publishing scheduled updates', () => {
     await scheduler.stop();
   });
 
-  test('two instances ticking at once on one database publish each update exactly once', async () => {
+  test('two instances in one process ticking at once on one database publish each update exactly once', async () => {
     const opened = await call('POST', '/api/v1/incidents', { title: 'Many', severity: 'P2', message: 'Looking.' });
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
@@ -122,6 +128,45 @@ describe('publishing scheduled updates', () => {
     const states = await t.database.db.select({ state: incidentUpdates.state }).from(incidentUpdates).where(eq(incidentUpdates.incidentId, opened.body.id));
     expect(states.every((s) => s.state === 'published')).toBe(true);
   });
+
+  test('two server processes ticking at once on one database file publish each update exactly once', async () => {
+    const opened = await call('POST', '/api/v1/incidents', { title: 'Many', severity: 'P2', message: 'Looking.' });
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      ids.push((await call('POST', `/api/v1/incidents/${opened.body.id}/updates`, { status: 'identified', message: `note ${i}`, publish_at: plus(1 + i) })).body.id);
+    }
+    const file = await databaseFile();
+    const script = fileURLToPath(new URL('../support/scheduler-tick.ts', import.meta.url));
+    const start = () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', script, file, String(T0 + 60 * MIN), '3'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      let err = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      const ready = new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', () => out.includes('ready') && resolve());
+        child.on('exit', () => reject(new Error(`exited before ready: ${err}`)));
+      });
+      const done = new Promise<{ published: number; errors: string[] }>((resolve, reject) => {
+        child.on('exit', (code) => {
+          if (code !== 0) reject(new Error(`exit ${code}: ${err}`));
+          else resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '{}'));
+        });
+      });
+      return { child, ready, done };
+    };
+    const procs = [start(), start()];
+    await Promise.all(procs.map((p) => p.ready));
+    // both processes start ticking at the same moment
+    for (const p of procs) p.child.stdin.end('go\n');
+    const results = await Promise.all(procs.map((p) => p.done));
+    expect(results.flatMap((r) => r.errors)).toEqual([]);
+    expect(results.reduce((n, r) => n + r.published, 0)).toBe(20);
+
+    const publishes = (await t.database.db.select().from(auditLog)).filter((e) => e.action === 'incident_update.publish' && ids.includes(e.entityId ?? ''));
+    expect(publishes).toHaveLength(20);
+    expect(new Set(publishes.map((p) => p.entityId)).size).toBe(20);
+  }, 90_000);
 
   test('after a restart, a new scheduler publishes what is due and nothing twice', async () => {
     const opened = await call('POST', '/api/v1/incidents', { title: 'Restart', severity: 'P2', message: 'Looking.' });

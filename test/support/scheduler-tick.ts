@@ -1,0 +1,29 @@
+// A separate "server process" for scheduler tests: opens the database file, runs scheduler ticks at a given time, prints the count.
+// Usage: node --import tsx test/support/scheduler-tick.ts <database file> <now, ms since epoch> [ticks]; prints "ready", ticks after "go" on stdin.
+import { openMigratedDatabase } from '../../db/client.ts';
+import { ManualClock, type AppDeps } from '../../api/deps.ts';
+import { startScheduler } from '../../api/scheduler.ts';
+
+const [file, nowArg, ticksArg] = process.argv.slice(2);
+if (!file || !nowArg) {
+  process.stderr.write('usage: scheduler-tick.ts <database file> <now ms> [ticks]\n');
+  process.exit(2);
+}
+const database = await openMigratedDatabase(`file:${file}`);
+const errors: string[] = [];
+const deps: AppDeps = { db: database.db, clock: new ManualClock(Number(nowArg)), publicUrl: 'http://127.0.0.1:4321', log: (l) => errors.push(l) };
+const scheduler = startScheduler(deps, { intervalMs: 0 });
+// Say "ready", then wait for "go" on stdin, so that several of these start ticking at the same moment.
+process.stdout.write('ready\n');
+await new Promise<void>((resolve) => {
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (chunk: string) => {
+    if (chunk.includes('go')) resolve();
+  });
+});
+process.stdin.pause();
+let total = 0;
+for (let i = 0; i < Math.max(1, Number(ticksArg ?? 1)); i++) total += await scheduler.tick();
+await scheduler.stop();
+database.close();
+process.stdout.write(JSON.stringify({ published: total, errors }) + '\n');
