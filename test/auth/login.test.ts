@@ -187,6 +187,16 @@ describe('lockout and rate limits', () => {
     expect((await login(t, u.email, PASSWORD, from('198.51.100.2'))).status).toBe(200);
   });
 
+  it('keys on the socket address @hono/node-server passes (and the console passes for its form posts)', async () => {
+    const u = await userWithPassword(t, 'owner');
+    const socket = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress } } });
+    const attempt = (email: string, password: string, address: string) =>
+      t.app.request('/api/auth/login', json('POST', { email, password }, ORIGIN), socket(address));
+    for (let i = 0; i < ADDRESS_POLICY.limit; i++) expect((await attempt(`spray-${i}@example.com`, 'guess', '192.0.2.10')).status).toBe(401);
+    expect((await attempt(u.email, PASSWORD, '192.0.2.10')).status).toBe(429);
+    expect((await attempt(u.email, PASSWORD, '192.0.2.11')).status).toBe(200);
+  });
+
   it('ignores X-Forwarded-For unless the proxy is trusted', async () => {
     const u = await userWithPassword(t, 'owner');
     for (let i = 0; i < ACCOUNT_POLICY.limit; i++) {
