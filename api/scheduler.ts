@@ -5,7 +5,6 @@ import { recordAudit } from './audit.ts';
 import type { AppDeps } from './deps.ts';
 import { ApiError } from './errors.ts';
 import { publishUpdate } from './incident-store.ts';
-import { runMaintenanceJobs } from './maintenance-worker.ts';
 
 /** One kind of background work; returns how many things it did (for logs and tests). */
 export type Job = (deps: AppDeps) => Promise<number>;
@@ -70,7 +69,7 @@ export const publishDueUpdates: Job = async (deps) => {
   return published;
 };
 
-export const DEFAULT_JOBS: Job[] = [publishDueUpdates, runMaintenanceJobs];
+export const DEFAULT_JOBS: Job[] = [publishDueUpdates];
 
 export function startScheduler(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler {
   const jobs = opts.jobs ?? DEFAULT_JOBS;
