@@ -6,6 +6,7 @@ import {
   incidentComponents,
   incidents,
   incidentUpdates,
+  STAGES,
   users,
   type AffectedComponent,
   type ComponentStatus,
@@ -161,7 +162,8 @@ export async function publishUpdate(tx: Tx, updateId: string, opts: PublishOptio
   const milestone = rules.milestones[claimed.status];
   let stage: Stage = before.stage;
   if (claimed.stage) stage = claimed.stage;
-  else if (closed && rules.closedStage) stage = rules.closedStage;
+  // closing moves the stage forward to the closed stage, never back (post_incident stays)
+  else if (closed && rules.closedStage && STAGES.indexOf(before.stage) < STAGES.indexOf(rules.closedStage)) stage = rules.closedStage;
   let nextUpdateDueAt: Date | null = null;
   if (rules.timed && !closed && before.severity) {
     const policy = (await getSettings(tx)).severities[before.severity];

@@ -128,9 +128,11 @@ describe('the incident lifecycle', () => {
     expect(reopen.status).toBe(422);
     expect(reopen.body.error.code).toBe('invalid_transition');
     expect(reopen.body.error.message).toMatch(/open a new incident/);
+    await call('PATCH', `/api/v1/incidents/${id}`, { stage: 'post_incident' });
     const postNote = await call('POST', `/api/v1/incidents/${id}/updates`, { status: 'resolved', message: 'Postmortem to follow.' });
     expect(postNote.status).toBe(201);
-    expect(postNote.body.incident.resolved_at).toBe(plus(40));
+    // a further note keeps the first resolution time and does not move the stage back
+    expect(postNote.body.incident).toMatchObject({ resolved_at: plus(40), stage: 'post_incident' });
 
     const detail = await call('GET', `/api/v1/incidents/${id}`, undefined, viewer.headers);
     expect(detail.status).toBe(200);
