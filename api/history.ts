@@ -56,7 +56,7 @@ export interface RecentHistory {
 
 export const RECENT_DAYS = 14;
 /** The most incidents the home page lists in its 14 days, whatever happened. */
-export const RECENT_LIMIT = 50;
+export const RECENT_LIMIT = 25;
 export const HISTORY_PAGE_SIZE = 20;
 
 const itemColumns = {
