@@ -116,7 +116,7 @@ CREATE TABLE `incident_updates` (
 );
 --> statement-breakpoint
 CREATE INDEX `incident_updates_incident_idx` ON `incident_updates` (`incident_id`,`display_at`);--> statement-breakpoint
-CREATE INDEX `incident_updates_due_idx` ON `incident_updates` (`state`,`publish_at`);--> statement-breakpoint
+CREATE INDEX `incident_updates_due_idx` ON `incident_updates` (`publish_at`,`state`);--> statement-breakpoint
 CREATE TABLE `incidents` (
 	`id` text PRIMARY KEY NOT NULL,
 	`kind` text DEFAULT 'incident' NOT NULL,
