@@ -157,3 +157,8 @@ export function iso(t: number | Date): string {
 }
 
 export const TIME = { MINUTE, HOUR, DAY } as const;
+
+/** The next midnight in `timeZone` after `t`: when day-based content (uptime bars, the last 14 days) changes by itself. */
+export function nextMidnight(t: number, timeZone: string): number {
+  return startOfCivilDay(addDays(civilDate(t, timeZone), 1), timeZone);
+}
