@@ -1,5 +1,5 @@
 // Issue 6's browser test, as a communications lead: a postmortem drafted (not public), published (public, linked,
-// `postmortem` in the JSON, the feed item updated), then action items added and one closed.
+// linked from the incident page and the history, `postmortem` in the JSON, the feed item updated), then action items added and one closed.
 import { api, expect, OWNER, test } from './fixtures.ts';
 
 interface Incident {
@@ -83,6 +83,12 @@ test('postmortem: draft, publish, link, JSON, feed; action items', async ({ hera
     const item = json.incidents.find((i) => i.id === incident.id);
     expect(item?.status).toBe('postmortem');
     expect(item?.postmortem_url).toBe(`${herald.baseURL}${publicPath}`);
+
+    await page.goto('/history');
+    const row = page.getByRole('listitem').filter({ hasText: 'Card payments failing' });
+    await expect(row.getByText('Postmortem', { exact: true }).first()).toBeVisible();
+    await row.getByRole('link', { name: 'Postmortem' }).click();
+    await expect(page).toHaveURL(new RegExp(`${publicPath}$`));
 
     const feed = await (await page.request.get('/history.atom')).text();
     const entry = feed.split('<entry>').find((e) => e.includes(`/incidents/${incident.id}`)) ?? '';
