@@ -1,0 +1,77 @@
+// The public pages on a lived-in page (test/support/seed-demo.ts written into the server's database): groups,
+// an active incident, degraded components, maintenance, 90 days of history. axe-core in both themes, the
+// bars' day cells, the 14 days, and the home page's weight.
+import AxeBuilder from '@axe-core/playwright';
+import { openMigratedDatabase } from '../../db/client.ts';
+import { seedDemo, type DemoIds } from '../support/seed-demo.ts';
+import { expect, test, type HeraldProcess } from './fixtures.ts';
+
+const seeded = new Map<string, Promise<DemoIds>>();
+/** Once per server: rows straight into its database; the seed bumps the content version, so pages re-render. */
+function demo(herald: HeraldProcess): Promise<DemoIds> {
+  let p = seeded.get(herald.baseURL);
+  if (!p) {
+    p = (async () => {
+      const database = await openMigratedDatabase(herald.databaseUrl);
+      try {
+        return await seedDemo(database.db);
+      } finally {
+        database.close();
+      }
+    })();
+    seeded.set(herald.baseURL, p);
+  }
+  return p;
+}
+
+test('the demo page: bars with a text for each notable day, the 14 days, maintenance', async ({ herald, page }) => {
+  const ids = await demo(herald);
+  await page.goto('/');
+  await expect(page.locator('.brand')).toHaveText('Acme Cloud');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Partial System Outage');
+  await expect(page.locator('svg.u')).toHaveCount(9);
+  // "Email delivery" is 60 days old: its bar says where its data starts, and greys the days before.
+  const email = page.locator('.cl > li', { hasText: 'Email delivery' });
+  await expect(email.getByRole('img')).toHaveAccessibleName(/^\d+\.\d\d% uptime over 90 days, incidents on 1 of them; no data before /);
+  await expect(email.locator('svg.u path.x')).toHaveCount(1);
+  // A day cell names its date, status, uptime and incident.
+  const auth = page.locator('.cl > li', { hasText: 'Authentication' });
+  await expect(auth.locator('path > title')).toHaveText([/^[A-Z][a-z]{2} \d{1,2}: Major outage, \d+\.\d\d%\. Sign-in failures for SSO users$/]);
+  await expect(page.getByRole('region', { name: 'Scheduled maintenance' })).toContainText('Managed database storage upgrade');
+  const past = page.getByRole('region', { name: 'Past incidents' });
+  await expect(past.locator('.day')).toHaveCount(14);
+  await expect(past.getByRole('link', { name: 'Delayed webhook deliveries' })).toHaveAttribute('href', `/incidents/${ids.resolvedIncident}`);
+  await expect(past.getByText('No incidents reported.').first()).toBeVisible();
+});
+
+test('the home page weighs under 50 KB of HTML and CSS and needs no script', async ({ herald }) => {
+  await demo(herald);
+  const html = await (await fetch(`${herald.baseURL}/`)).text();
+  let css = 0;
+  for (const href of new Set(html.match(/\/_astro\/[^"]+\.css/g) ?? [])) css += (await (await fetch(herald.baseURL + href)).arrayBuffer()).byteLength;
+  const bytes = Buffer.byteLength(html) + css;
+  expect(bytes).toBeLessThan(50 * 1024);
+  // The only script is the optional local-time one, loaded deferred from a file.
+  expect(html.match(/<script/g)).toHaveLength(1);
+  expect(html).toContain('<script src="/local-time.js" defer>');
+});
+
+for (const dark of [false, true]) {
+  test(`axe-core: no violations on the demo's pages (${dark ? 'dark' : 'light'})`, async ({ herald, browser }) => {
+    const ids = await demo(herald);
+    const context = await browser.newContext({ baseURL: herald.baseURL, colorScheme: dark ? 'dark' : 'light' });
+    const page = await context.newPage();
+    for (const path of ['/', `/incidents/${ids.activeIncident}`, `/incidents/${ids.maintenance}`, `/incidents/${ids.resolvedIncident}`, '/history']) {
+      await page.goto(path);
+      const result = await new AxeBuilder({ page }).analyze();
+      const found = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+      expect(found, `${path} (${dark ? 'dark' : 'light'})`).toEqual([]);
+    }
+    // A 360 px phone, too.
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.goto('/');
+    const [scroll, client] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    expect(scroll).toBeLessThanOrEqual(client!);
+    await context.close();
+  });
+}
