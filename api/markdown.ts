@@ -1,5 +1,5 @@
 // Update bodies: markdown → sanitized HTML (pages, feeds, email HTML) and → plain text (email text, summaries).
-import { Marked, type Token, type Tokens } from 'marked';
+import { Lexer, Marked, type Token, type Tokens } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 
 /*
@@ -16,6 +16,7 @@ import sanitizeHtml from 'sanitize-html';
  *           referrerpolicy="no-referrer"; an image with any other src is dropped
  *    No attribute outside that list survives: no event handlers, no style, no class except
  *    code's language-* class, no id.
+ * A body marked would take too long on (or cannot parse) is shown as escaped plain text: see tooCostly.
  */
 
 const LINK_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
@@ -114,11 +115,51 @@ function remember(md: string, html: string): void {
   }
 }
 
+/*
+ * marked's inline pass is quadratic on some inputs: a 12,000-character run of "*_a*_a…" takes seconds,
+ * and blocks nested thousands deep overflow its stack. A body may be 50,000 characters and every
+ * page render meets it, so before the real parse we measure each inline run (delimiter characters ×
+ * length, from the cheap block pass); a body over budget, or one marked cannot parse, is shown as
+ * escaped plain text instead. Ordinary updates are far below: ~50 ms of work at the limit.
+ */
+const INLINE_BUDGET = 5_000_000;
+const DELIMITERS = /[*_~`[]/g;
+
+// Quotes and lists nested this deep are not prose; marked takes seconds (or overflows) on thousands.
+// (One whitespace character after each marker, so that the pattern cannot backtrack exponentially.)
+const TOO_DEEP = /^(?:[ \t]*>){20}|^[ \t]{80}|^(?:[ \t]*(?:[-*+>]|\d{1,9}[.)])[ \t]){20}/m;
+
+function tooCostly(md: string): boolean {
+  if (TOO_DEEP.test(md)) return true;
+  const lexer = new Lexer(marked.defaults);
+  lexer.blockTokens(md);
+  return lexer.inlineQueue.some(({ src }) => (src.match(DELIMITERS)?.length ?? 0) * src.length > INLINE_BUDGET);
+}
+
+/** The fallback: paragraphs and line breaks, everything else escaped text. */
+function plainHtml(text: string): string {
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter((p) => p !== '')
+    .map((p) => `<p>${escapeHtml(p).replace(/\r?\n/g, '<br />')}</p>`)
+    .join('\n');
+}
+
+function render(md: string): string {
+  try {
+    if (!tooCostly(md)) return sanitizeHtml(marked.parse(md, { async: false }), SANITIZE).trim();
+  } catch {
+    // nesting deeper than marked's recursion allows: fall through to plain text
+  }
+  return plainHtml(md);
+}
+
 /** Markdown (GFM, single newlines kept as line breaks) → HTML that is safe to put in a page, feed or email. */
 export function renderMarkdown(md: string): string {
   const known = memo.get(md);
   if (known !== undefined) return known;
-  const html = sanitizeHtml(marked.parse(md.replace(CONTROL_CHARS, ''), { async: false }), SANITIZE).trim();
+  const html = render(md.replace(CONTROL_CHARS, ''));
   remember(md, html);
   return html;
 }
@@ -239,5 +280,11 @@ function blockText(tokens: readonly Token[], depth: number): string {
 
 /** Markdown → readable plain text (email text part, feed summaries): links as "text (url)", lists with bullets. */
 export function markdownToText(md: string): string {
-  return blockText(marked.lexer(md.replace(CONTROL_CHARS, '')), 0).trim();
+  const clean = md.replace(CONTROL_CHARS, '');
+  try {
+    if (!tooCostly(clean)) return blockText(marked.lexer(clean), 0).trim();
+  } catch {
+    // see renderMarkdown: the text as written is the fallback
+  }
+  return clean.trim();
 }

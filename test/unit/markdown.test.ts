@@ -99,6 +99,34 @@ describe('renderMarkdown: ordinary markdown', () => {
   });
 });
 
+describe('renderMarkdown: inputs marked is slow or fragile on', () => {
+  // Without the guard these take seconds to minutes, or throw RangeError: each falls back to plain text.
+  it('a long run of emphasis delimiters is shown as text', () => {
+    const md = '*_a'.repeat(16_000);
+    expect(renderMarkdown(md)).toBe(`<p>${md}</p>`);
+    expect(markdownToText(md)).toBe(md);
+  });
+
+  it('quotes and lists nested thousands deep never throw', () => {
+    for (const md of ['>'.repeat(50_000) + ' x', '> '.repeat(25_000), '- '.repeat(2_000) + 'x']) {
+      const html = renderMarkdown(md);
+      expect(html.startsWith('<p>')).toBe(true);
+      expect(findUnsafeHtml(html)).toEqual([]);
+      expect(() => markdownToText(md)).not.toThrow();
+    }
+  });
+
+  it('the fallback keeps paragraphs and line breaks and escapes everything else', () => {
+    const md = `${'- '.repeat(30)}x <b>y</b>\nnext line\n\nsecond paragraph`;
+    expect(renderMarkdown(md)).toBe(`<p>${'- '.repeat(30).trim()} x &lt;b&gt;y&lt;/b&gt;<br />next line</p>\n<p>second paragraph</p>`);
+  });
+
+  it('ordinary nesting still renders as markdown', () => {
+    expect(renderMarkdown('> > quoted twice')).toBe('<blockquote>\n<blockquote>\n<p>quoted twice</p>\n</blockquote>\n</blockquote>');
+    expect(renderMarkdown('- a\n  - b')).toContain('<li>b</li>');
+  });
+});
+
 describe('markdownToText', () => {
   it('paragraphs, emphasis and breaks', () => {
     expect(markdownToText('We are **investigating** _errors_.\nMore soon.\n\nNext paragraph.')).toBe(
