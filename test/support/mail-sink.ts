@@ -28,6 +28,8 @@ export async function startMailSink(opts: { reject?: (rcpt: string) => number | 
     // No TLS on loopback: nodemailer then sends in the clear without a certificate.
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    // No reverse DNS per connection: on loopback it only adds a resolver round trip.
+    disableReverseLookup: true,
     size: 10 * 1024 * 1024,
     // close() waits this long for clients (a server's pooled connections) before cutting them off.
     closeTimeout: 200,
