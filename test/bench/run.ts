@@ -1,6 +1,7 @@
 // `npm run bench`: (a) cached GET / and /api/v2/summary.json against a bare node:http ceiling, same run;
 // (b) uncached renders of / and /history on 10,000 incidents vs an empty database, and the database size;
 // (c) the home page's HTML + CSS weight and whether it needs JavaScript. Prints PASS/FAIL per target.
+// (d) email fan-out to 10,000 subscribers through the outbox vs a bare pooled nodemailer loop (test/bench/fanout.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { createRuntime } from '../../api/runtime.ts';
 import { freePort, ROOT, startHerald } from '../e2e/herald-process.ts';
 import { seedDemo } from '../support/seed-demo.ts';
 import { seedHistory } from './seed-history.ts';
+import { fanoutBench } from './fanout.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -239,6 +241,7 @@ async function main(): Promise<void> {
   try {
     if (!flag('skip-load')) await throughput(work);
     if (!flag('skip-scale')) await historyScale(work);
+    if (!flag('skip-fanout')) await fanoutBench(verdict, { subscribers: option('subscribers', 10_000) });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
