@@ -1,5 +1,6 @@
 // Issue 6's browser test, as a communications lead: a postmortem drafted (not public), published (public, linked,
 // linked from the incident page and the history, `postmortem` in the JSON, the feed item updated), then action items added and one closed.
+import AxeBuilder from '@axe-core/playwright';
 import { api, expect, OWNER, test } from './fixtures.ts';
 
 interface Incident {
@@ -126,5 +127,15 @@ test('postmortem: draft, publish, link, JSON, feed; action items', async ({ hera
     await expect(actions).toContainText('Done');
     await expect(page.getByText('Rotate the on-call runbook')).toHaveCount(0);
     await expect(page.getByText(OWNER.name)).toHaveCount(0);
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  });
+
+  await test.step('the console pages have no axe violations', async () => {
+    for (const path of [editor, '/admin/action-items?all=1']) {
+      await page.goto(path);
+      const axe = await new AxeBuilder({ page }).analyze();
+      expect(axe.violations.map((v) => `${path} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    }
   });
 });
