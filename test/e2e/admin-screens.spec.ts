@@ -1,0 +1,97 @@
+// The console's other screens, as an owner uses them: tokens (shown once), users (invitation link), templates
+// (picked when opening an incident), settings (errors next to the fields), components, and the audit log filters.
+import type { Page } from '@playwright/test';
+import { api, expect, test, type Owner } from './fixtures.ts';
+
+async function signIn(page: Page, owner: Owner): Promise<void> {
+  await page.goto('/admin/login?next=%2Fadmin%2Ftokens');
+  await page.getByLabel('Email').fill(owner.email);
+  await page.getByLabel('Password').fill(owner.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/admin\/tokens$/);
+}
+
+test('tokens, users, templates, settings, components and the audit log', async ({ page, herald, owner, request }) => {
+  test.setTimeout(90_000);
+  const db = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Primary database' });
+  await signIn(page, owner);
+
+  // A token is shown once, works, shows its last use, and can be revoked.
+  await page.getByLabel('Name').fill('Alertmanager');
+  await page.getByLabel('Scope').selectOption('read');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  const token = (await page.locator('[data-secret]').textContent())?.trim() ?? '';
+  expect(token).toMatch(/^hrld_/);
+  expect((await request.get('/api/v1/incidents', { headers: { authorization: `Bearer ${token}` } })).status()).toBe(200);
+  await page.goto('/admin/tokens');
+  await expect(page.locator('[data-secret]')).toHaveCount(0);
+  const row = page.getByRole('row').filter({ hasText: 'Alertmanager' });
+  await expect(row).not.toContainText('never');
+  await row.getByRole('button', { name: /Revoke/ }).click();
+  await expect(page.getByRole('row').filter({ hasText: 'Alertmanager' })).toContainText('revoked');
+  expect((await request.get('/api/v1/incidents', { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
+
+  // Invite a user: the one-time link is shown, and it works.
+  await page.getByRole('link', { name: 'Users' }).click();
+  await page.locator('#f-email').fill('pat@example.com');
+  await page.locator('#f-name').fill('Pat Publisher');
+  await page.locator('#f-role').selectOption('publisher');
+  await page.getByRole('button', { name: 'Add user' }).click();
+  const link = (await page.locator('[data-secret]').textContent())?.trim() ?? '';
+  expect(link).toContain('/admin/invitation?token=');
+  await expect(page.getByRole('row').filter({ hasText: 'pat@example.com' })).toContainText('Invited');
+  const invitee = await page.context().browser()!.newContext({ baseURL: herald.baseURL });
+  const pat = await invitee.newPage();
+  await pat.goto(new URL(link).pathname + new URL(link).search);
+  await pat.locator('#f-password').fill('pats long password');
+  await pat.locator('#f-confirm').fill('pats long password');
+  await pat.getByRole('button', { name: 'Set password and sign in' }).click();
+  await expect(pat.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  await invitee.close();
+
+  // A template, then an incident opened from it.
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await page.getByLabel('Template name').fill('Database down');
+  await page.getByLabel('Incident title').fill('Database unavailable');
+  await page.getByLabel('Severity').selectOption('P1');
+  await page.locator(`#cp-${db.id}`).selectOption('major_outage');
+  await page.getByLabel('First public update').fill('We are investigating database errors.');
+  await page.getByRole('button', { name: 'Save template' }).click();
+  await page.getByRole('link', { name: /Open an incident from Database down/ }).click();
+  await expect(page.getByLabel('Title')).toHaveValue('Database unavailable');
+  await expect(page.getByLabel('Severity')).toHaveValue('P1');
+  await expect(page.locator(`#cp-${db.id}`)).toHaveValue('major_outage');
+  await page.getByRole('button', { name: 'Open incident' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Incident opened.' })).toBeVisible();
+
+  // Settings: a bad value is refused next to its field and what was typed stays.
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Page name').fill('Acme status');
+  await page.getByLabel('P2 cadence target, minutes').fill('0');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.locator('[id="severities.P2.cadence_minutes-error"]')).toBeVisible();
+  await expect(page.getByLabel('Page name')).toHaveValue('Acme status');
+  await page.getByLabel('P2 cadence target, minutes').fill('45');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+  expect((await api<{ severities: { P2: { cadence_minutes: number } } }>(herald, owner, 'GET', '/api/v1/settings')).severities.P2.cadence_minutes).toBe(45);
+
+  // Components: change a status without opening an incident.
+  await page.getByRole('link', { name: 'Components' }).click();
+  await page.getByLabel('Status of Primary database').selectOption('degraded_performance');
+  await page.getByRole('row').filter({ hasText: 'Primary database' }).getByRole('button', { name: 'Set' }).click();
+  await expect(page.getByLabel('Status of Primary database')).toHaveValue('degraded_performance');
+
+  // The audit log has every write, and filters by user and by kind.
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByLabel('User').selectOption({ label: 'Pat Publisher' });
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.locator('tbody')).toContainText('user.accept_invitation');
+  await expect(page.locator('tbody')).not.toContainText('settings.update');
+  await page.getByLabel('User').selectOption({ label: owner.name });
+  await page.getByLabel('Kind').selectOption({ label: 'Settings' });
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page.locator('tbody tr')).toHaveCount(1);
+  await expect(page.locator('tbody')).toContainText('settings.update');
+});
