@@ -244,6 +244,54 @@ describe('incident messages', () => {
   });
 });
 
+describe('maintenance and postmortem messages', () => {
+  it('sends maintenance scheduled, started and completed to subscribers of its components', async () => {
+    const db = await component('Database');
+    const web = await component('Website');
+    await subscribeAndConfirm('dba@example.com', [db]);
+    await subscribeAndConfirm('web@example.com', [web]);
+    const start = new Date(t.clock.now().getTime() + 60 * 60_000);
+    const end = new Date(start.getTime() + 60 * 60_000);
+    const created = await t.app.request(
+      '/api/v1/maintenances',
+      json('POST', { title: 'Database upgrade', message: 'Upgrading to the next **major** version.', components: [db], scheduled_for: start.toISOString(), scheduled_until: end.toISOString() }, owner.headers),
+    );
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    for (const status of ['in_progress', 'completed']) {
+      const res = await t.app.request(`/api/v1/maintenances/${id}`, json('PATCH', { status }, owner.headers));
+      expect(res.status).toBe(200);
+    }
+    await deliverDue(t.deps);
+    expect(await sink.to('web@example.com')).toHaveLength(0);
+    const mails = await sink.to('dba@example.com');
+    expect(mails.map((m) => m.subject)).toEqual(Array(3).fill('[Herald] Maintenance: Database upgrade'));
+    expect(mails[0]!.text).toContain('Maintenance scheduled: Scheduled');
+    expect(mails[0]!.text).toContain('Scheduled: ');
+    expect(mails[0]!.html).toContain('<strong>major</strong>');
+    expect(mails[1]!.text).toContain('Maintenance in progress');
+    expect(mails[2]!.text).toContain('Maintenance completed');
+    expect(mails[2]!.inReplyTo).toBe(mails[0]!.messageId);
+  });
+
+  it('sends the published postmortem (with notify) once, linking to it', async () => {
+    await subscribeAndConfirm('reader@example.com');
+    const id = await openIncident({ notify: false });
+    await postUpdate(id, { status: 'resolved', message: 'Fixed.', notify: false });
+    const put = await t.app.request(`/api/v1/incidents/${id}/postmortem`, json('PUT', { summary: 'What happened.', root_cause: 'A bad deploy.' }, owner.headers));
+    expect(put.status).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      const res = await t.app.request(`/api/v1/incidents/${id}/postmortem/publish`, json('POST', { notify: true }, owner.headers));
+      expect(res.status).toBe(200);
+    }
+    await deliverDue(t.deps);
+    const mails = await sink.to('reader@example.com');
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.text).toContain('Postmortem published');
+    expect(mails[0]!.text).toContain(`View the postmortem: ${PUBLIC_URL}/incidents/${id}/postmortem`);
+  });
+});
+
 describe('without SMTP', () => {
   it('keeps messages as held and shows them in the delivery log', async () => {
     const plain = await makeTestApp();
