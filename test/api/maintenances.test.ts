@@ -302,6 +302,24 @@ describe('the maintenance worker under a controlled clock', () => {
     expect((await componentStatuses())[api]).toBe('operational');
   });
 
+  it('does each transition once when two instances run their workers at the same moment', async () => {
+    const api = await createComponent('API');
+    const m = await schedule({ title: 'Race', message: 'x', components: [api], scheduled_for: iso(START + HOUR), scheduled_until: iso(START + 2 * HOUR), auto_start: true, auto_complete: true, remind_before_minutes: 10 });
+    const other = await openApp(dbPath, t.clock);
+    try {
+      for (const at of [START + HOUR - 10 * MINUTE, START + HOUR, START + 2 * HOUR]) {
+        t.clock.set(at);
+        const [a, b] = await Promise.all([runMaintenanceJobs(t.deps), runMaintenanceJobs(other.deps)]);
+        expect(a + b).toBe(1);
+      }
+    } finally {
+      other.close();
+    }
+    expect(await auditCount(m.id, 'maintenance.reminder')).toBe(1);
+    expect(await auditCount(m.id, 'maintenance.status')).toBe(2);
+    expect((await getMaintenance(m.id)).updates.map((u) => u.status)).toEqual(['completed', 'in_progress', 'scheduled']);
+  });
+
   it('leaves a component an incident changed during the maintenance as the incident set it', async () => {
     const api = await createComponent('API');
     const db = await createComponent('DB');
