@@ -110,6 +110,20 @@ describe('webhook delivery', () => {
     expect(bodies.some((b) => 'incident' in b)).toBe(true);
   });
 
+  it('sends component_update for a status changed directly on the component (no incident)', async () => {
+    const api = await component('API');
+    const r = await receiver();
+    await register(r.url);
+    const res = await t.app.request(`/api/v1/components/${api}`, json('PATCH', { status: 'degraded_performance' }, owner.headers));
+    expect(res.status).toBe(200);
+    await deliverDue(t.deps);
+    expect(r.requests).toHaveLength(1);
+    expect(JSON.parse(r.requests[0]!.body)).toMatchObject({
+      component_update: { component_id: api, old_status: 'operational', new_status: 'degraded_performance' },
+      component: { id: api, status: 'degraded_performance' },
+    });
+  });
+
   it('a receiver that fails twice then succeeds gets the event exactly once more, with the same webhook-id', async () => {
     const r = await receiver([500, 503]);
     const { secret } = await register(r.url);
