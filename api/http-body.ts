@@ -17,6 +17,15 @@ export interface StoredBody {
   hash: string;
   /** identity + gzip + brotli bytes, for the cache's size bound. */
   size: number;
+  /** Answer headers made once per Cache-Control value and encoding: a hit then copies nothing. */
+  prepared: Map<string, PreparedHeaders>;
+}
+
+interface PreparedHeaders {
+  identity: Record<string, string>;
+  gzip: Record<string, string> | null;
+  br: Record<string, string> | null;
+  notModified: Record<Encoding, Record<string, string>>;
 }
 
 const COMPRESSIBLE = /^(?:text\/|application\/(?:json|javascript|xml|rss\+xml|atom\+xml|manifest\+json|ld\+json)|image\/svg\+xml)/i;
@@ -44,7 +53,7 @@ export async function storeBody(status: number, headers: Record<string, string>,
     if (g.length < identity.length) gz = g;
     if (b.length < identity.length) br = b;
   }
-  return { status, headers, identity, gzip: gz, br, hash, size: identity.length + (gz?.length ?? 0) + (br?.length ?? 0) };
+  return { status, headers, identity, gzip: gz, br, hash, size: identity.length + (gz?.length ?? 0) + (br?.length ?? 0), prepared: new Map() };
 }
 
 export type Encoding = 'br' | 'gzip' | 'identity';
@@ -99,19 +108,42 @@ export interface RequestFacts {
   ifNoneMatch: string | undefined;
 }
 
+function prepare(body: StoredBody, cacheControl: string): PreparedHeaders {
+  const compressible = body.gzip !== null || body.br !== null;
+  const make = (encoding: Encoding, bytes: Buffer | null, notModified: boolean): Record<string, string> => {
+    // Built by assignment, never by spreading or deleting: V8 keeps such objects in its fast shape.
+    const h: Record<string, string> = {};
+    for (const [name, value] of Object.entries(body.headers)) if (!(notModified && name === 'content-type')) h[name] = value;
+    h.etag = etagFor(body, encoding);
+    h['cache-control'] = cacheControl;
+    if (compressible) h.vary = 'Accept-Encoding';
+    if (!notModified && bytes) {
+      if (encoding !== 'identity') h['content-encoding'] = encoding;
+      h['content-length'] = String(bytes.length);
+    }
+    return h;
+  };
+  return {
+    identity: make('identity', body.identity, false),
+    gzip: body.gzip ? make('gzip', body.gzip, false) : null,
+    br: body.br ? make('br', body.br, false) : null,
+    notModified: { identity: make('identity', null, true), gzip: make('gzip', null, true), br: make('br', null, true) },
+  };
+}
+
 /** The answer for a stored body: 304 when the client has it, else the negotiated bytes. */
 export function answerFromBody(body: StoredBody, req: RequestFacts, cacheControl: string): Response {
-  const compressible = body.gzip !== null || body.br !== null;
+  let prepared = body.prepared.get(cacheControl);
+  if (!prepared) {
+    prepared = prepare(body, cacheControl);
+    body.prepared.set(cacheControl, prepared);
+  }
   const encoding = chooseEncoding(req.acceptEncoding, body);
-  const headers: Record<string, string> = { ...body.headers, etag: etagFor(body, encoding), 'cache-control': cacheControl };
-  if (compressible) headers.vary = 'Accept-Encoding';
   if (body.status === 200 && matchesIfNoneMatch(req.ifNoneMatch, body)) {
-    delete headers['content-type'];
-    return new Response(null, { status: 304, headers });
+    return new Response(null, { status: 304, headers: prepared.notModified[encoding] });
   }
   const bytes = encoding === 'br' ? body.br! : encoding === 'gzip' ? body.gzip! : body.identity;
-  if (encoding !== 'identity') headers['content-encoding'] = encoding;
-  headers['content-length'] = String(bytes.length);
+  const headers = encoding === 'br' ? prepared.br! : encoding === 'gzip' ? prepared.gzip! : prepared.identity;
   // Buffer is a Uint8Array; the DOM typings only want to be told its buffer is a plain ArrayBuffer.
   return new Response(req.method === 'HEAD' ? null : (bytes as Uint8Array<ArrayBuffer>), { status: body.status, headers });
 }
