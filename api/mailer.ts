@@ -48,11 +48,11 @@ interface SmtpErrorShape {
   message?: string;
 }
 
-/** The From address when MAIL_FROM is not set: a no-reply address at the public host. */
-export function defaultMailFrom(publicUrl: string, pageName = 'Herald'): string {
+/** The From address when MAIL_FROM is not set: `Herald <status@public host>`. */
+export function defaultMailFrom(publicUrl: string): string {
   const host = new URL(publicUrl).hostname;
   const domain = host.includes('.') && !/^[\d.]+$/.test(host) ? host : 'localhost.localdomain';
-  return `"${pageName.replace(/["\\\r\n]/g, '')}" <noreply@${domain}>`;
+  return `Herald <status@${domain}>`;
 }
 
 /**
