@@ -254,15 +254,19 @@ export function maintenanceRoutes() {
     await db.transaction(async (tx) => {
       const m = await findIncident(tx, id, 'maintenance');
       const closed = m.status === 'completed';
-      const planChange =
-        body.components !== undefined ||
-        body.scheduled_for !== undefined ||
-        body.scheduled_until !== undefined ||
-        body.auto_start !== undefined ||
-        body.auto_complete !== undefined ||
-        body.remind_before_minutes !== undefined;
-      if (closed && planChange) throw invalidTransition('This maintenance is completed: only its title and description can still be edited.');
-      if (m.status !== 'scheduled' && (body.scheduled_for !== undefined || body.remind_before_minutes !== undefined)) {
+      // Only real changes count: a client may send the whole plan back unchanged (a PUT-like PATCH).
+      const linked = (await tx.select({ id: incidentComponents.componentId }).from(incidentComponents).where(eq(incidentComponents.incidentId, m.id))).map((l) => l.id);
+      const sameSet = (a: string[], b: string[]) => new Set(a).size === new Set(b).size && a.every((x) => b.includes(x));
+      const changes = {
+        components: body.components !== undefined && !sameSet(body.components, linked),
+        scheduledFor: body.scheduled_for !== undefined && body.scheduled_for.getTime() !== m.scheduledFor?.getTime(),
+        scheduledUntil: body.scheduled_until !== undefined && body.scheduled_until.getTime() !== m.scheduledUntil?.getTime(),
+        autoStart: body.auto_start !== undefined && body.auto_start !== m.autoStart,
+        autoComplete: body.auto_complete !== undefined && body.auto_complete !== m.autoComplete,
+        remind: body.remind_before_minutes !== undefined && body.remind_before_minutes !== m.remindBeforeMinutes,
+      };
+      if (closed && Object.values(changes).some(Boolean)) throw invalidTransition('This maintenance is completed: only its title and description can still be edited.');
+      if (m.status !== 'scheduled' && (changes.scheduledFor || changes.remind)) {
         throw invalidTransition('The maintenance has started: its start time and reminder can no longer change (the end time still can).');
       }
 
@@ -306,9 +310,7 @@ export function maintenanceRoutes() {
 
       if (body.components !== undefined) {
         await assertComponentsExist(tx, Object.fromEntries(body.components.map((cid) => [cid, 'under_maintenance' as const])));
-        const current = (await tx.select({ id: incidentComponents.componentId }).from(incidentComponents).where(eq(incidentComponents.incidentId, m.id))).map(
-          (l) => l.id,
-        );
+        const current = linked;
         const wanted = [...new Set(body.components)];
         const added = wanted.filter((cid) => !current.includes(cid));
         const removed = current.filter((cid) => !wanted.includes(cid));
