@@ -231,6 +231,9 @@ export async function enqueueForPublishedUpdate(tx: Executor, event: UpdatePubli
   }
 }
 
+/** Where `meta.documentation` points: the signing scheme a receiver has to implement. */
+export const WEBHOOK_DOCUMENTATION = 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md';
+
 // ---------------------------------------------------------------------------------------------
 // Delivery: claim a batch with a conditional update and a lease, send, record.
 
@@ -325,7 +328,7 @@ async function deliverOne(deps: AppDeps, row: OutboxRow, sub: SubscriberRow | un
   } else {
     if (!event.webhook || !sub.signingSecret) return skip;
     body = JSON.stringify({
-      meta: { unsubscribe: links.manage, documentation: `${event.page.base}/subscriptions/webhooks` },
+      meta: { unsubscribe: links.manage, documentation: WEBHOOK_DOCUMENTATION },
       ...event.webhook,
     });
     headers = webhookHeaders(sub.signingSecret, `msg_${row.eventId}_${sub.id}`, now, body);
