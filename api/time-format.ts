@@ -17,15 +17,23 @@ function formatter(timeZone: string, key: string, options: Intl.DateTimeFormatOp
   return f;
 }
 
+const knownZones = new Map<string, boolean>();
+
 /** A zone Intl accepts, falling back to UTC so that a bad setting never breaks the page. */
 export function safeTimeZone(timeZone: string | null | undefined): string {
   if (!timeZone) return 'Etc/UTC';
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-    return timeZone;
-  } catch {
-    return 'Etc/UTC';
+  let ok = knownZones.get(timeZone);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    // Bounded: a page has one zone; a flood of bad names must not grow this.
+    if (knownZones.size < 100) knownZones.set(timeZone, ok);
   }
+  return ok ? timeZone : 'Etc/UTC';
 }
 
 /** The calendar date in `timeZone`: what "today" means to the page's readers. */

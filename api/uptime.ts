@@ -14,14 +14,13 @@
 //   degraded performance and maintenance as up (slow or planned is not down). uptime = 1 − (major +
 //   0.3 × partial) / observed time. Days before a component existed (its start date, else its creation)
 //   have no data and count for nothing; today counts up to now.
-import { and, eq, gte, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
+import { and, gte, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { AppDeps } from './deps.ts';
 import {
   components,
   incidentComponents,
   incidents,
   incidentUpdates,
-  type AffectedComponent,
   type ComponentStatus,
 } from '../db/schema.ts';
 import { getSettings } from './settings.ts';
@@ -160,6 +159,9 @@ export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> 
   const dates: CivilDate[] = [];
   for (let i = n - 1; i >= 0; i--) dates.push(addDays(today, -i));
   const bounds = dates.map((d) => startOfCivilDay(d, tz));
+  // Once per page, not once per component: Intl formatting is the costly part of a day.
+  const keys = dates.map(dateKey);
+  const labels = dates.map((d) => formatCivilDate(d));
   bounds.push(startOfCivilDay(addDays(today, 1), tz));
   const windowStart = bounds[0] ?? input.now;
   const now = input.now;
@@ -225,9 +227,9 @@ export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> 
       }
     }
 
-    const days: UptimeDay[] = dates.map((d, i) => ({
-      date: dateKey(d),
-      label: formatCivilDate(d),
+    const days: UptimeDay[] = dates.map((_, i) => ({
+      date: keys[i]!,
+      label: labels[i]!,
       status: worst[i] ?? null,
       uptime: observed[i]! > 0 ? Math.max(0, 1 - down[i]! / observed[i]!) : null,
       incidents: [],
@@ -273,9 +275,9 @@ function startDateInstant(startDate: string | null, timeZone: string): number | 
 }
 
 /**
- * Loads what the window needs and computes every component's bar. The queries touch only incidents that
- * overlap the window (started in it, ended in it, or still open), each through an index, so the cost
- * follows the last 90 days, never the whole history.
+ * Loads what the window needs and computes every component's bar: four queries, each through an index and
+ * each touching only incidents that overlap the window, so the cost follows the last 90 days, never the
+ * whole history.
  */
 export async function getUptime(deps: AppDeps, opts: { days?: number; timeZone?: string } = {}): Promise<Map<string, ComponentUptime>> {
   const { db } = deps;
@@ -293,8 +295,15 @@ export async function getUptime(deps: AppDeps, opts: { days?: number; timeZone?:
     startedAt: incidents.startedAt,
     resolvedAt: incidents.resolvedAt,
   };
-  const published = isNotNull(incidents.publishedAt);
-  const [componentRows, startedIn, endedIn, open] = await Promise.all([
+  // Overlapping the window: started in it, ended in it, or still open. SQLite answers the OR from
+  // incidents_started_idx and incidents_resolved_idx (a multi-index OR), never by scanning history.
+  const overlapping = and(
+    isNotNull(incidents.publishedAt),
+    or(gte(incidents.startedAt, ws), gte(incidents.resolvedAt, ws), isNull(incidents.resolvedAt)),
+  );
+  const overlappingIds = db.select({ id: incidents.id }).from(incidents).where(overlapping);
+  type Transition = { incidentId: string; at: number; code: unknown; old: unknown; new: unknown };
+  const [componentRows, rows, links, transitions] = await Promise.all([
     db
       .select({
         id: components.id,
@@ -304,53 +313,32 @@ export async function getUptime(deps: AppDeps, opts: { days?: number; timeZone?:
         startDate: components.startDate,
       })
       .from(components),
-    db.select(incidentColumns).from(incidents).where(and(published, gte(incidents.startedAt, ws))),
-    db
-      .select(incidentColumns)
-      .from(incidents)
-      .where(and(published, gte(incidents.resolvedAt, ws), lt(incidents.startedAt, ws))),
-    db.select(incidentColumns).from(incidents).where(and(published, isNull(incidents.resolvedAt), lt(incidents.startedAt, ws))),
+    db.select(incidentColumns).from(incidents).where(overlapping),
+    db.select().from(incidentComponents).where(inArray(incidentComponents.incidentId, overlappingIds)),
+    // SQLite unpacks `affected_components` (json_each), and only changes shown in the window come back:
+    // the status before the window's first change is that change's old status, so earlier ones add nothing.
+    db.all<Transition>(sql`
+      select u.incident_id as incidentId, u.display_at as at,
+             json_extract(j.value, '$.code') as code,
+             json_extract(j.value, '$.old_status') as old,
+             json_extract(j.value, '$.new_status') as new
+      from ${incidentUpdates} u, json_each(u.affected_components) j
+      where u.incident_id in (${overlappingIds}) and u.state = 'published' and u.affected_components is not null
+        and u.display_at >= ${windowStart} and u.display_at <= ${now}`),
   ]);
 
-  const rows = [...startedIn, ...endedIn, ...open];
-  const ids = rows.map((r) => r.id);
-  const links: { incidentId: string; componentId: string }[] = [];
-  const updates: { incidentId: string; displayAt: Date; affected: AffectedComponent[] | null }[] = [];
-  // Chunks keep each IN list well under SQLite's variable limit.
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const [l, u] = await Promise.all([
-      db.select().from(incidentComponents).where(inArray(incidentComponents.incidentId, chunk)),
-      db
-        .select({ incidentId: incidentUpdates.incidentId, displayAt: incidentUpdates.displayAt, affected: incidentUpdates.affectedComponents })
-        .from(incidentUpdates)
-        .where(
-          and(
-            inArray(incidentUpdates.incidentId, chunk),
-            eq(incidentUpdates.state, 'published'),
-            isNotNull(incidentUpdates.affectedComponents),
-          ),
-        ),
-    ]);
-    links.push(...l);
-    updates.push(...u);
-  }
-
   const componentsOf = new Map<string, Set<string>>();
-  for (const l of links) {
-    const set = componentsOf.get(l.incidentId) ?? new Set<string>();
-    set.add(l.componentId);
-    componentsOf.set(l.incidentId, set);
-  }
+  const link = (incidentId: string, componentId: string) => {
+    const set = componentsOf.get(incidentId) ?? new Set<string>();
+    set.add(componentId);
+    componentsOf.set(incidentId, set);
+  };
+  for (const l of links) link(l.incidentId, l.componentId);
   const changes: StatusChange[] = [];
-  for (const u of updates) {
-    for (const a of Array.isArray(u.affected) ? u.affected : []) {
-      if (!a || typeof a.code !== 'string' || !isStatus(a.old_status) || !isStatus(a.new_status)) continue;
-      changes.push({ at: u.displayAt.getTime(), componentId: a.code, from: a.old_status, to: a.new_status });
-      const set = componentsOf.get(u.incidentId) ?? new Set<string>();
-      set.add(a.code);
-      componentsOf.set(u.incidentId, set);
-    }
+  for (const t of transitions) {
+    if (typeof t.code !== 'string' || !isStatus(t.old) || !isStatus(t.new)) continue;
+    changes.push({ at: Number(t.at), componentId: t.code, from: t.old, to: t.new });
+    link(t.incidentId, t.code);
   }
 
   const uptimeIncidents: UptimeIncident[] = rows.map((r) => ({
