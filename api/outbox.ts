@@ -205,8 +205,7 @@ export function kindForUpdate(event: Pick<UpdatePublishedEvent, 'incident' | 'up
   if (event.incident.kind === 'maintenance') {
     if (status === 'completed') return 'maintenance_completed';
     if (status === 'in_progress') return 'maintenance_started';
-    if (event.firstPublish || status === 'scheduled') return event.firstPublish ? 'maintenance_scheduled' : 'maintenance_updated';
-    return 'maintenance_updated';
+    return event.firstPublish ? 'maintenance_scheduled' : 'maintenance_updated';
   }
   if (status === 'resolved') return 'incident_resolved';
   return event.firstPublish ? 'incident_created' : 'incident_updated';
