@@ -169,7 +169,6 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
   }
 
   let server: Server | null = null;
-  const inflight = new Set<ServerResponse>();
 
   return {
     cache,
@@ -178,10 +177,6 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
       return new Promise((resolve, reject) => {
         const s = serve({ fetch: fetch as (request: Request, env: unknown) => Response | Promise<Response>, port, hostname: host }, () => resolve(s as Server)) as Server;
         s.once('error', reject);
-        s.on('request', (_req: IncomingMessage, res: ServerResponse) => {
-          inflight.add(res);
-          res.once('close', () => inflight.delete(res));
-        });
         server = s;
       });
     },
@@ -195,9 +190,8 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
         s.closeIdleConnections();
         const deadline = setTimeout(() => s.closeAllConnections(), graceMs);
         deadline.unref();
-        const poll = setInterval(() => {
-          if (inflight.size === 0) s.closeIdleConnections();
-        }, 50);
+        // A connection whose request just finished becomes idle; close it then (busy ones are left alone).
+        const poll = setInterval(() => s.closeIdleConnections(), 50);
         poll.unref();
         s.once('close', () => {
           clearInterval(poll);
