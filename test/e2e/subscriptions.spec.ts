@@ -1,4 +1,5 @@
 // Email subscriptions in a real browser: subscribe on the home page, follow the emailed links to confirm, read, unsubscribe.
+import AxeBuilder from '@axe-core/playwright';
 import type { ParsedMail } from 'mailparser';
 import { api, expect, test } from './fixtures.ts';
 import { startMailSink } from '../support/mail-sink.ts';
@@ -90,4 +91,54 @@ test('choose components when subscribing and change them on the manage page', as
   await expect(page.getByLabel('Every component')).toBeChecked();
   const subs = await api<{ subscribers: { email: string; all_components: boolean }[] }>(herald, owner, 'GET', `/api/v1/subscribers?q=picky`);
   expect(subs.subscribers).toEqual([expect.objectContaining({ email, all_components: true })]);
+
+  const manageUrl = page.url();
+  for (const path of ['/subscriptions', '/subscriptions/requested', '/subscriptions/confirm?token=nope', manageUrl]) {
+    await page.goto(path);
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.map((v) => `${path} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+});
+
+test('the console lists subscribers, adds a webhook with its secret shown once, and reads a delivered message', async ({ page, herald, owner }) => {
+  const [name, value] = owner.cookie.split('=') as [string, string];
+  await page.context().addCookies([{ name, value, url: herald.baseURL }]);
+  const email = 'console-check@example.com';
+  const res = await fetch(`${herald.baseURL}/api/v2/subscribers.json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ subscriber: { email } }),
+  });
+  expect(res.status).toBe(202);
+  await mailTo(email, 1);
+
+  await page.goto('/admin/subscribers?q=console-check');
+  const row = page.getByRole('row', { name: new RegExp(email) });
+  await expect(row).toContainText('waiting for confirmation');
+
+  await page.goto('/admin/webhooks');
+  await page.getByLabel('URL').fill('https://receiver.example.com/herald');
+  await page.getByLabel('Description').fill('Support bot');
+  await page.getByRole('button', { name: 'Add webhook' }).click();
+  const secret = (await page.locator('[data-secret]').textContent()) ?? '';
+  expect(secret).toMatch(/^whsec_/);
+  await page.goto('/admin/webhooks');
+  await expect(page.getByRole('row', { name: /receiver\.example\.com/ })).toContainText('Support bot');
+  expect(await page.content()).not.toContain(secret);
+
+  await page.goto('/admin/outbox?state=sent');
+  const sent = page.getByRole('row', { name: new RegExp(email) });
+  await expect(sent).toContainText('subscription confirmation');
+  await sent.getByRole('link').first().click();
+  await expect(page.getByText('Subject: Confirm your subscription', { exact: false })).toBeVisible();
+
+  for (const path of ['/admin/subscribers', '/admin/webhooks', '/admin/outbox']) {
+    await page.goto(path);
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.map((v) => `${path} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+
+  await page.goto('/admin/subscribers?q=console-check');
+  await page.getByRole('button', { name: `Remove ${email}` }).click();
+  await expect(page.getByRole('status')).toHaveText('Subscriber removed, with their pending messages.');
 });
