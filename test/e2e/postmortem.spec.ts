@@ -85,6 +85,10 @@ test('postmortem: draft, publish, link, JSON, feed; action items', async ({ hera
     expect(item?.status).toBe('postmortem');
     expect(item?.postmortem_url).toBe(`${herald.baseURL}${publicPath}`);
 
+    await page.goto('/');
+    const past = page.getByRole('region', { name: 'Past incidents' }).getByRole('article').filter({ hasText: 'Card payments failing' });
+    await expect(past.getByRole('link', { name: 'Postmortem' })).toHaveAttribute('href', publicPath);
+
     await page.goto('/history');
     const row = page.getByRole('listitem').filter({ hasText: 'Card payments failing' });
     await expect(row.getByText('Postmortem', { exact: true }).first()).toBeVisible();
