@@ -405,8 +405,40 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
   return done;
 }
 
+/** How long the delivery log keeps finished messages (sent, held, skipped); failed ones stay until retried or removed. */
+export const OUTBOX_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+const PRUNE_BATCH = 5000;
+
+/**
+ * Forgets finished messages older than the retention, and events left without messages, a batch at
+ * a time (bounded: a large backlog is worked off over several runs). Returns the rows deleted.
+ */
+export async function pruneOutbox(db: Executor, now: Date, retentionMs = OUTBOX_RETENTION_MS): Promise<number> {
+  const cutoff = new Date(now.getTime() - retentionMs);
+  const old = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(inArray(outbox.state, ['sent', 'held', 'skipped']), lte(outbox.updatedAt, cutoff)))
+    .limit(PRUNE_BATCH);
+  const gone = await db.delete(outbox).where(inArray(outbox.id, old));
+  await db.run(sql`DELETE FROM outbox_events WHERE created_at <= ${cutoff.getTime()} AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = outbox_events.id)`);
+  return gone.rowsAffected;
+}
+
 /** Most messages one scheduler tick delivers, so the other jobs (scheduled updates) keep their turn. */
 export const DELIVERIES_PER_TICK = 5000;
 
-/** The scheduler job (api/scheduler.ts): delivers what is due. */
-export const deliverOutbox = (deps: AppDeps): Promise<number> => deliverDue(deps, { limit: DELIVERIES_PER_TICK });
+// When each app's process last pruned (per deps object, so tests with many apps do not share it).
+const lastPruned = new WeakMap<AppDeps, number>();
+
+/** The scheduler job (api/scheduler.ts): delivers what is due; about once an hour also prunes the log. */
+export async function deliverOutbox(deps: AppDeps): Promise<number> {
+  const done = await deliverDue(deps, { limit: DELIVERIES_PER_TICK });
+  const now = deps.clock.now();
+  if (now.getTime() - (lastPruned.get(deps) ?? 0) >= PRUNE_EVERY_MS) {
+    lastPruned.set(deps, now.getTime());
+    await pruneOutbox(deps.db, now);
+  }
+  return done;
+}

@@ -10,7 +10,7 @@ import { createApp } from '../../api/app.ts';
 import { ManualClock, type AppDeps } from '../../api/deps.ts';
 import { newId } from '../../api/ids.ts';
 import { createSmtpMailer, type Mailer } from '../../api/mailer.ts';
-import { backoffMs, claimDue, DEFAULT_DELIVERY_OPTIONS, deliverDue, enqueueIncidentEvent } from '../../api/outbox.ts';
+import { backoffMs, claimDue, DEFAULT_DELIVERY_OPTIONS, deliverDue, deliverOutbox, enqueueIncidentEvent, OUTBOX_RETENTION_MS, pruneOutbox } from '../../api/outbox.ts';
 import { json, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
 
@@ -191,5 +191,25 @@ describe('retries', () => {
     // a sent message cannot be "retried" into a duplicate
     await t.database.db.update(outbox).set({ state: 'sent' });
     expect((await t.app.request(`/api/v1/outbox/${row!.id}/retry`, { method: 'POST', headers: owner.headers })).status).toBe(422);
+  });
+});
+
+describe('retention', () => {
+  it('forgets finished messages after the retention, keeps failed ones, and drops emptied events', async () => {
+    await confirmedSubscribers(3);
+    await confirmedSubscribers(1, 'bounce');
+    await openIncident();
+    // the scheduler's job delivers, and prunes nothing young
+    expect(await deliverOutbox(t.deps)).toBe(4);
+    expect(await states()).toEqual({ sent: 3, failed: 1 });
+    t.clock.advance(OUTBOX_RETENTION_MS - 1);
+    expect(await pruneOutbox(t.database.db, t.clock.now())).toBe(0);
+    t.clock.advance(2);
+    expect(await pruneOutbox(t.database.db, t.clock.now())).toBe(3);
+    expect(await states()).toEqual({ failed: 1 });
+    expect(await t.database.db.select().from(outboxEvents)).toHaveLength(1);
+    await t.database.db.delete(outbox);
+    await pruneOutbox(t.database.db, t.clock.now());
+    expect(await t.database.db.select().from(outboxEvents)).toHaveLength(0);
   });
 });
