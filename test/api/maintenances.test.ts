@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { openMigratedDatabase, type Database } from '../../db/client.ts';
-import { auditLog, incidentUpdates } from '../../db/schema.ts';
+import { auditLog, incidentUpdates, outbox, outboxEvents, subscribers } from '../../db/schema.ts';
 import { createApp } from '../../api/app.ts';
 import { ManualClock, type AppDeps } from '../../api/deps.ts';
 import { runMaintenanceJobs } from '../../api/maintenance-worker.ts';
@@ -260,6 +260,24 @@ describe('the maintenance worker under a controlled clock', () => {
     expect(completed.status).toBe('completed');
     expect(completed.updates.map((u) => u.status)).toEqual(['completed', 'in_progress', 'scheduled']);
     expect(await auditCount(m.id, 'maintenance.status')).toBe(2);
+  });
+
+  it('queues one notification per subscriber for scheduled, reminder, started and completed', async () => {
+    const api = await createComponent('API');
+    const now = t.clock.now();
+    await t.database.db
+      .insert(subscribers)
+      .values({ id: 'sub1', kind: 'email', email: 'reader@example.com', state: 'confirmed', allComponents: true, createdAt: now, updatedAt: now, confirmedAt: now });
+    const m = await schedule({ title: 'Notify', message: 'x', components: [api], scheduled_for: iso(START + HOUR), scheduled_until: iso(START + 2 * HOUR), auto_start: true, auto_complete: true, remind_before_minutes: 30 });
+    for (const at of [START + 30 * MINUTE, START + HOUR, START + 2 * HOUR]) {
+      t.clock.set(at);
+      await runMaintenanceJobs(t.deps);
+      await runMaintenanceJobs(t.deps);
+    }
+    const events = await t.database.db.select().from(outboxEvents).where(eq(outboxEvents.incidentId, m.id));
+    expect(events.map((e) => e.kind).sort()).toEqual(['maintenance_completed', 'maintenance_reminder', 'maintenance_scheduled', 'maintenance_started']);
+    const rows = await t.database.db.select().from(outbox).where(eq(outbox.subscriberId, 'sub1'));
+    expect(rows.filter((r) => events.some((e) => e.id === r.eventId))).toHaveLength(4);
   });
 
   it('does each transition exactly once with the server restarted in the middle and a second instance', async () => {

@@ -1,7 +1,7 @@
 // Postmortems: drafts are console-only, publishing needs a resolved incident and a publisher, then /api/v2 says `postmortem` and links it.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { auditLog } from '../../db/schema.ts';
+import { auditLog, outboxEvents } from '../../db/schema.ts';
 import { getPublicPostmortem, type PostmortemOut } from '../../api/postmortems.ts';
 import { json, makeTestApp, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 
@@ -154,7 +154,7 @@ describe('publishing a postmortem', () => {
     expect(incident.stage).toBe('post_incident');
   });
 
-  it('links an external postmortem instead', async () => {
+  it('links an external postmortem instead, and queues one notification when asked', async () => {
     const id = await resolvedIncident();
     await t.app.request(`/api/v1/incidents/${id}/postmortem`, json('PUT', { external_url: 'https://docs.example.com/pm/42' }, editor.headers));
     const res = await t.app.request(`/api/v1/incidents/${id}/postmortem/publish`, json('POST', { notify: true }, publisher.headers));
@@ -162,5 +162,9 @@ describe('publishing a postmortem', () => {
     expect(((await res.json()) as PostmortemOut).public_url).toBe('https://docs.example.com/pm/42');
     expect((await v2Incident(id))?.postmortem_url).toBe('https://docs.example.com/pm/42');
     expect((await getPublicPostmortem(t.deps, id))?.external_url).toBe('https://docs.example.com/pm/42');
+    // Notified once: publishing again (after an edit) with notify does not message subscribers twice.
+    await t.app.request(`/api/v1/incidents/${id}/postmortem/publish`, json('POST', { notify: true }, publisher.headers));
+    const events = await t.database.db.select().from(outboxEvents).where(and(eq(outboxEvents.incidentId, id), eq(outboxEvents.kind, 'postmortem_published')));
+    expect(events).toHaveLength(1);
   });
 });
