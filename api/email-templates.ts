@@ -83,7 +83,7 @@ const isMaintenance = (kind: IncidentEmailKind) => kind.startsWith('maintenance_
 function footerText(page: PageInfo, links: RecipientLinks): string {
   return [
     '--',
-    `You receive this because you subscribed to ${page.pageName} status updates.`,
+    `You receive this because you subscribed to updates from ${page.pageName}.`,
     `Manage your subscription or unsubscribe: ${links.manage}`,
   ].join('\n');
 }
@@ -91,7 +91,7 @@ function footerText(page: PageInfo, links: RecipientLinks): string {
 function footerHtml(page: PageInfo, links: RecipientLinks): string {
   return (
     `<p style="margin:24px 0 0;padding-top:12px;border-top:1px solid #ddd;color:#666;font-size:12px">` +
-    `You receive this because you subscribed to ${escapeHtml(page.pageName)} status updates. ` +
+    `You receive this because you subscribed to updates from ${escapeHtml(page.pageName)}. ` +
     `<a href="${escapeHtml(links.manage)}" style="color:#666">Manage your subscription or unsubscribe</a>.</p>`
   );
 }
@@ -176,7 +176,7 @@ export function composeIncidentEmail(input: IncidentEmailInput): ComposedEmail {
 
 /** The double opt-in message: one link, nothing else is sent until it is followed. */
 export function composeConfirmationEmail(page: PageInfo, componentNames: string[], ttlHours: number): ComposedEmail {
-  const subject = oneLine(`Confirm your subscription to ${page.pageName} status updates`);
+  const subject = oneLine(`Confirm your subscription to updates from ${page.pageName}`);
   const scope = componentNames.length ? `these components: ${componentNames.join(', ')}` : 'every component';
   return {
     subject,
@@ -186,7 +186,7 @@ export function composeConfirmationEmail(page: PageInfo, componentNames: string[
     render(links) {
       const confirm = links.confirm ?? links.manage;
       const text = [
-        `Someone (we hope you) asked to receive ${page.pageName} status updates at this address, for ${scope}.`,
+        `Someone (we hope you) asked to receive status updates from ${page.pageName} at this address, for ${scope}.`,
         '',
         `To confirm, open this link within ${ttlHours} hours:`,
         confirm,
@@ -198,7 +198,7 @@ export function composeConfirmationEmail(page: PageInfo, componentNames: string[
         page,
         subject,
         `<h1 style="font-size:20px;margin:0 0 16px">Confirm your subscription</h1>` +
-          `<p>Someone (we hope you) asked to receive ${escapeHtml(page.pageName)} status updates at this address, for ${escapeHtml(scope)}.</p>` +
+          `<p>Someone (we hope you) asked to receive status updates from ${escapeHtml(page.pageName)} at this address, for ${escapeHtml(scope)}.</p>` +
           `<p><a href="${escapeHtml(confirm)}" style="display:inline-block;padding:10px 16px;background:#0b57d0;color:#fff;text-decoration:none;border-radius:4px">Confirm subscription</a></p>` +
           `<p style="color:#555;font-size:13px">The link works for ${ttlHours} hours. If you did not ask for this, ignore this message: nothing will be sent to you.</p>`,
       );

@@ -89,7 +89,7 @@ describe('subscribe (double opt-in)', () => {
     expect(mails).toHaveLength(1);
     const mail = mails[0]!;
     expect(sink.rcpt[0]).toEqual(['ada@example.com']);
-    expect(mail.subject).toBe('Confirm your subscription to Herald status updates');
+    expect(mail.subject).toBe('Confirm your subscription to updates from Herald');
     expect(mail.text).toContain('/subscriptions/confirm?token=');
     expect(mail.html).toContain('Confirm subscription');
     expect(rawHeader(mail, 'List-Unsubscribe')).toBeUndefined();
