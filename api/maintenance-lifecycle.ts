@@ -1,6 +1,6 @@
 // Scheduled maintenance's state machine: create, move status (by hand or by the worker, exactly once), put components under maintenance and restore them.
-import { and, eq, inArray, ne } from 'drizzle-orm';
-import type { Tx } from '../db/client.ts';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import type { Executor, Tx } from '../db/client.ts';
 import {
   components,
   incidentComponents,
@@ -117,6 +117,20 @@ export async function leaveMaintenance(tx: Tx, maintenanceId: string, componentI
     if (link.previous !== 'under_maintenance') changes[link.componentId] = link.previous;
   }
   return changes;
+}
+
+/**
+ * Whether automatic moves notify subscribers: as the maintenance was scheduled (its first update's
+ * notify), so "don't notify" at scheduling time holds for the start and completion the worker posts.
+ */
+export async function notifiesByDefault(tx: Executor, maintenanceId: string): Promise<boolean> {
+  const [first] = await tx
+    .select({ notify: incidentUpdates.notify })
+    .from(incidentUpdates)
+    .where(eq(incidentUpdates.incidentId, maintenanceId))
+    .orderBy(asc(incidentUpdates.createdAt), asc(incidentUpdates.id))
+    .limit(1);
+  return first?.notify ?? true;
 }
 
 export interface TransitionOptions {

@@ -3,7 +3,7 @@ import { and, eq, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
 import { incidents } from '../db/schema.ts';
 import { recordAudit } from './audit.ts';
 import type { AppDeps } from './deps.ts';
-import { moveMaintenance, type MaintenanceRow } from './maintenance-lifecycle.ts';
+import { moveMaintenance, notifiesByDefault, type MaintenanceRow } from './maintenance-lifecycle.ts';
 import { onMaintenanceReminder } from './maintenance-events.ts';
 
 const MINUTE = 60_000;
@@ -72,7 +72,9 @@ async function moveDue(deps: AppDeps, due: MaintenanceRow[], to: 'in_progress' |
   let done = 0;
   for (const m of due) {
     try {
-      const moved = await deps.db.transaction((tx) => moveMaintenance(tx, m, to, { actor: null, notify: true, now, automatic: true }));
+      const moved = await deps.db.transaction(async (tx) =>
+        moveMaintenance(tx, m, to, { actor: null, notify: await notifiesByDefault(tx, m.id), now, automatic: true }),
+      );
       if (moved) done += 1;
     } catch (err) {
       // One bad row must not stop the others; the next run tries it again.

@@ -280,6 +280,22 @@ describe('the maintenance worker under a controlled clock', () => {
     expect(rows.filter((r) => events.some((e) => e.id === r.eventId))).toHaveLength(4);
   });
 
+  it('keeps quiet on the automatic start and completion of a maintenance scheduled without notifying', async () => {
+    const api = await createComponent('API');
+    const now = t.clock.now();
+    await t.database.db
+      .insert(subscribers)
+      .values({ id: 'sub2', kind: 'email', email: 'quiet@example.com', state: 'confirmed', allComponents: true, createdAt: now, updatedAt: now, confirmedAt: now });
+    const m = await schedule({ title: 'Quiet', message: 'x', components: [api], scheduled_for: iso(START + HOUR), scheduled_until: iso(START + 2 * HOUR), auto_start: true, auto_complete: true, notify: false });
+    t.clock.set(START + HOUR);
+    await runMaintenanceJobs(t.deps);
+    t.clock.set(START + 2 * HOUR);
+    await runMaintenanceJobs(t.deps);
+    expect((await getMaintenance(m.id)).status).toBe('completed');
+    const events = await t.database.db.select().from(outboxEvents).where(eq(outboxEvents.incidentId, m.id));
+    expect(events.map((e) => e.kind)).toEqual([]);
+  });
+
   it('does each transition exactly once with the server restarted in the middle and a second instance', async () => {
     const api = await createComponent('API');
     const m = await schedule({
