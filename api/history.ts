@@ -50,13 +50,16 @@ export interface HistoryDay {
 
 export interface RecentHistory {
   days: HistoryDay[];
-  /** True when more happened in the window than the page shows: the page points at /history. */
+  /**
+   * True when more happened in the window than the page lists: `days` then stops at the oldest listed
+   * incident's day (older days would wrongly read as quiet), and the page points at /history.
+   */
   truncated: boolean;
 }
 
 export const RECENT_DAYS = 14;
-/** The most incidents the home page lists in its 14 days, whatever happened. */
-export const RECENT_LIMIT = 25;
+/** The most incidents the home page lists in its 14 days, whatever happened (its weight budget is 50 KB). */
+export const RECENT_LIMIT = 10;
 export const HISTORY_PAGE_SIZE = 20;
 
 const itemColumns = {
@@ -125,6 +128,11 @@ export async function getRecentHistory(deps: AppDeps, opts: { days?: number; tim
   for (const r of shown) {
     const item: HistoryItem = { ...r, latestUpdate: latest.get(r.id) };
     byKey.get(dateKey(civilDate(r.startedAt.getTime(), tz)))?.items.push(item);
+  }
+  if (truncated) {
+    const oldest = shown[shown.length - 1];
+    const cut = oldest ? dateKey(civilDate(oldest.startedAt.getTime(), tz)) : days[0]!.date;
+    return { days: days.filter((d) => d.date >= cut), truncated };
   }
   return { days, truncated };
 }

@@ -118,8 +118,11 @@ describe('the last 14 days', () => {
 
   it('stops at a fixed number of incidents however busy the days were', async () => {
     for (let i = 0; i < RECENT_LIMIT + 5; i++) await resolved(`Busy ${i}`, NOW - 2 * H - i * 60_000);
+    await resolved('Last week', NOW - 7 * DAY);
     const recent = await getRecentHistory(t.deps);
     expect(recent.truncated).toBe(true);
     expect(recent.days.reduce((n, d) => n + d.items.length, 0)).toBe(RECENT_LIMIT);
+    // The list stops at the oldest listed day: earlier days are not shown as quiet when they were not.
+    expect(recent.days.map((d) => d.date)).toEqual(['2026-03-10']);
   });
 });
