@@ -1,0 +1,80 @@
+// Your own account (password, sessions, sign out everywhere) and editing a published update, which asks first.
+import type { Browser, Page } from '@playwright/test';
+import { api, expect, test } from './fixtures.ts';
+
+async function signIn(browser: Browser, baseURL: string, email: string, password: string): Promise<Page> {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  await page.goto('/admin/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  return page;
+}
+
+test('change password, end a session, sign out everywhere', async ({ browser, herald, owner }) => {
+  const email = 'sam@example.com';
+  await api(herald, owner, 'POST', '/api/v1/users', { email, name: 'Sam Publisher', role: 'publisher', password: 'first password 123' });
+  const laptop = await signIn(browser, herald.baseURL, email, 'first password 123');
+  const phone = await signIn(browser, herald.baseURL, email, 'first password 123');
+
+  await laptop.goto('/admin/account/sessions');
+  await expect(laptop.locator('tbody tr')).toHaveCount(2);
+  await laptop.getByRole('button', { name: 'End session' }).click();
+  await expect(laptop.getByRole('status')).toContainText('Session ended.');
+  await expect(laptop.locator('tbody tr')).toHaveCount(1);
+  await phone.goto('/admin');
+  await expect(phone).toHaveURL(/\/admin\/login/);
+
+  // A wrong current password is refused next to its field.
+  await laptop.goto('/admin/account/password');
+  await laptop.locator('#f-current_password').fill('not my password');
+  await laptop.locator('#f-password').fill('second password 456');
+  await laptop.locator('#f-confirm').fill('second password 456');
+  await laptop.getByRole('button', { name: 'Change password' }).click();
+  await expect(laptop.locator('#f-current_password-error')).toContainText('not right');
+  await laptop.locator('#f-current_password').fill('first password 123');
+  await laptop.locator('#f-password').fill('second password 456');
+  await laptop.locator('#f-confirm').fill('second password 456');
+  await laptop.getByRole('button', { name: 'Change password' }).click();
+  await expect(laptop.getByRole('status')).toContainText('Password changed.');
+
+  const tablet = await signIn(browser, herald.baseURL, email, 'second password 456');
+  await laptop.goto('/admin/account/sessions');
+  await laptop.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await expect(laptop).toHaveURL(/\/admin\/login\?signed_out=1/);
+  await tablet.goto('/admin');
+  await expect(tablet).toHaveURL(/\/admin\/login/);
+  for (const p of [laptop, phone, tablet]) await p.context().close();
+});
+
+test('editing or deleting a published update asks for confirmation and is audited', async ({ browser, herald, owner, request }) => {
+  const incident = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', { title: 'Email delays', severity: 'P3', message: 'Emails are delayed by up to an hour.' });
+  await api(herald, owner, 'POST', `/api/v1/incidents/${incident.id}/updates`, { status: 'identified', message: 'A queue worker is stuck.' });
+  const page = await signIn(browser, herald.baseURL, owner.email, owner.password);
+  await page.goto(`/admin/incidents/${incident.id}`);
+  await page.locator('.timeline li.public', { hasText: 'delayed by up to an hour' }).getByRole('link', { name: /Edit or delete/ }).click();
+
+  await page.getByLabel('Message (public)').fill('Emails are delayed by up to two hours.');
+  await page.getByRole('button', { name: 'Save change' }).click();
+  await expect(page.locator('#edit-confirm-error')).toBeVisible();
+  await expect(page.getByLabel('Message (public)')).toHaveValue('Emails are delayed by up to two hours.');
+  await page.getByLabel('I am changing a published update').check();
+  await page.getByRole('button', { name: 'Save change' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Update changed.' })).toBeVisible();
+  await expect.poll(async () => (await (await request.get('/api/v2/incidents.json')).text()).includes('up to two hours')).toBe(true);
+
+  await page.locator('.timeline li.public', { hasText: 'queue worker is stuck' }).getByRole('link', { name: /Edit or delete/ }).click();
+  await page.getByRole('button', { name: 'Delete update' }).click();
+  await expect(page.locator('#delete-confirm-error')).toBeVisible();
+  await page.getByLabel(/Delete this update from the public page/).check();
+  await page.getByRole('button', { name: 'Delete update' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Update deleted.' })).toBeVisible();
+  await expect(page.locator('.timeline')).toContainText('Update (identified) deleted');
+  await expect(page.locator('.timeline')).toContainText('Update (investigating) edited');
+
+  const audit = await api<{ events: { action: string }[] }>(herald, owner, 'GET', `/api/v1/audit?incident_id=${incident.id}&action=incident_update.`);
+  expect(audit.events.map((e) => e.action)).toEqual(expect.arrayContaining(['incident_update.edit', 'incident_update.delete']));
+  await page.context().close();
+});
