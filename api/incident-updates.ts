@@ -87,6 +87,8 @@ export function incidentUpdateRoutes() {
     const now = clock.now();
     const update = await db.transaction(async (tx) => {
       const incident = await findIncident(tx, c.req.param('id'));
+      // A maintenance's status moves put components under maintenance and back: only its own route does that.
+      if (incident.kind === 'maintenance') throw conflict('This is a maintenance: post its updates to /api/v1/maintenances/:id/updates.');
       return createUpdate(
         tx,
         incident,

@@ -156,6 +156,10 @@ describe('scheduling maintenance', () => {
     const backToWork = await t.app.request(`/api/v1/maintenances/${m.id}/updates`, json('POST', { status: 'in_progress', message: 'x' }, publisher.headers));
     expect(backToWork.status).toBe(422);
 
+    // The incident update route does not take maintenance: it would skip putting components back.
+    const sideDoor = await t.app.request(`/api/v1/incidents/${m.id}/updates`, json('POST', { status: 'completed', message: 'x' }, publisher.headers));
+    expect(sideDoor.status).toBe(409);
+
     const done = await t.app.request(`/api/v1/maintenances/${m.id}`, json('PATCH', { status: 'completed' }, publisher.headers));
     expect(done.status).toBe(200);
     expect((await componentStatuses())[api]).toBe('operational');
