@@ -82,6 +82,15 @@ test('tokens, users, templates, settings, components and the audit log', async (
   await page.getByLabel('Status of Primary database').selectOption('degraded_performance');
   await page.getByRole('row').filter({ hasText: 'Primary database' }).getByRole('button', { name: 'Set' }).click();
   await expect(page.getByLabel('Status of Primary database')).toHaveValue('degraded_performance');
+  // Reorder: ↑ without JS, drag with JS.
+  await api(herald, owner, 'POST', '/api/v1/components', { name: 'Alpha' });
+  await api(herald, owner, 'POST', '/api/v1/components', { name: 'Beta' });
+  await page.reload();
+  await page.getByRole('button', { name: 'Move Alpha up' }).click();
+  const order = async () => (await api<{ components: { name: string }[] }>(herald, owner, 'GET', '/api/v1/components')).components.map((c) => c.name);
+  expect(await order()).toEqual(['Alpha', 'Primary database', 'Beta']);
+  await page.getByRole('row').filter({ hasText: 'Beta' }).dragTo(page.getByRole('row').filter({ hasText: 'Alpha' }), { targetPosition: { x: 10, y: 2 } });
+  await expect.poll(order).toEqual(['Beta', 'Alpha', 'Primary database']);
 
   // The audit log has every write, and filters by user and by kind.
   await page.getByRole('link', { name: 'Audit log' }).click();
