@@ -77,31 +77,43 @@ function splitHash(url: string): [string, string] {
   return i < 0 ? [url, ''] : [url.slice(0, i), url.slice(i)];
 }
 
-// Forms are left alone: a static host cannot take a subscription anyway.
-const TAG = /<(a|link|script|img|source)\b[^>]*>/gi;
+const TAG = /<(a|link|script|img|source|form)\b[^>]*>/gi;
 const ATTR = /\b(href|src|action)=("([^"]*)"|'([^']*)')/gi;
 const CSS_URL = /url\(\s*(["']?)(\/[^)"']*)\1\s*\)/g;
 
 /**
- * Rewrites the internal links of an HTML document to relative file links, and lists the site URLs they name.
- * Canonical and alternate links keep their absolute URLs: they name the live site on purpose.
+ * Rewrites the internal links of an HTML document and lists the site URLs they name. Links to exported
+ * documents and assets become relative file links; links to what only the live server can do (forms,
+ * subscription pages, the console) become absolute links to the live site. Canonical and alternate links
+ * keep their absolute URLs: they name the live site on purpose.
  */
-export function rewriteHtml(html: string, file: string, base: string, found: (url: string) => void): string {
+export function rewriteHtml(
+  html: string,
+  file: string,
+  base: string,
+  found: (url: string) => void,
+  isExported: (path: string) => boolean = isCacheablePath,
+  /** For 404.html, which a static host serves at any depth: links from the host's root instead. */
+  fromRoot = false,
+): string {
   const decode = (s: string) => s.replace(/&amp;/g, '&');
+  const encode = (s: string) => s.replace(/&/g, '&amp;');
   return html
-    .replace(TAG, (tag) => {
+    .replace(TAG, (tag, name: string) => {
       const keepAbsolute = /\brel=["']?(canonical|alternate)\b/i.test(tag);
+      const isForm = name.toLowerCase() === 'form';
       return tag.replace(ATTR, (whole, attr: string, _q: string, dq: string | undefined, sq: string | undefined) => {
         const value = decode(dq ?? sq ?? '');
         const internal = internalUrl(value, base);
         if (internal === null) return whole;
         const [url, hash] = splitHash(internal);
-        const path = url.split('?', 1)[0] ?? '/';
-        if (isCacheablePath(path) || /\.[a-z0-9]+$/i.test(path)) found(url || '/');
+        const path = url.split('?', 1)[0] || '/';
+        const target = fileForUrl(url || '/');
+        const exported = !isForm && target !== null && isExported(path);
+        if (exported) found(url || '/');
         if (keepAbsolute) return whole;
-        const target = url === '' ? file : fileForUrl(url);
-        if (!target) return whole;
-        return `${attr}="${relativeLink(file, target, hash).replace(/&/g, '&amp;')}"`;
+        if (!exported) return `${attr}="${encode(base + (url || '/') + hash)}"`;
+        return `${attr}="${encode(fromRoot ? `/${target}${hash}` : relativeLink(file, target, hash))}"`;
       });
     })
     .replace(CSS_URL, (whole, q: string, url: string) => {
@@ -159,6 +171,7 @@ export async function exportSite(opts: {
     writeFileSync(full, rewriteCss(readFileSync(full, 'utf8'), rel));
   }
   const assetSet = new Set(assets.map((a) => `/${a}`));
+  const isExported = (path: string) => assetSet.has(path) || isCacheablePath(path);
 
   const enqueue = (url: string) => {
     if (seen.has(url) || assetSet.has(url) || seen.size >= MAX_DOCUMENTS) return;
@@ -182,7 +195,7 @@ export async function exportSite(opts: {
     }
     let body: Uint8Array | string = page.body;
     const type = page.headers['content-type'] ?? '';
-    if (type.startsWith('text/html')) body = rewriteHtml(Buffer.from(page.body).toString('utf8'), file, base, enqueue);
+    if (type.startsWith('text/html')) body = rewriteHtml(Buffer.from(page.body).toString('utf8'), file, base, enqueue, isExported);
     else if (url === '/api/v2/components.json') {
       // Per-component feeds are linked from nowhere in HTML; the component list names them.
       const parsed = JSON.parse(Buffer.from(page.body).toString('utf8')) as { components?: { id: string; group?: boolean }[] };
@@ -205,7 +218,7 @@ export async function exportSite(opts: {
   // Static hosts (Netlify, GitHub Pages, S3 website hosting...) answer unknown paths with /404.html.
   const notFound = await render(NOT_FOUND_KEY);
   if ((notFound.headers['content-type'] ?? '').startsWith('text/html')) {
-    writeFileSync(join(outDir, '404.html'), rewriteHtml(Buffer.from(notFound.body).toString('utf8'), '404.html', base, () => undefined));
+    writeFileSync(join(outDir, '404.html'), rewriteHtml(Buffer.from(notFound.body).toString('utf8'), '404.html', base, () => undefined, isExported, true));
   }
   writeFileSync(join(outDir, MARKER), `Written by Herald's export at ${new Date().toISOString()}.\n`);
   return { documents, assets: assets.length, skipped };
