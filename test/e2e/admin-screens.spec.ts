@@ -16,6 +16,11 @@ test('tokens, users, templates, settings, components and the audit log', async (
   const db = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Primary database' });
   await signIn(page, owner);
 
+  // Console pages are never cached, by the browser or by the public page cache.
+  for (const path of ['/admin', '/admin/incidents', '/admin/tokens', '/admin/login']) {
+    expect((await page.request.get(path)).headers()['cache-control'], path).toBe('no-store');
+  }
+
   // A token is shown once, works, shows its last use, and can be revoked.
   await page.getByLabel('Name').fill('Alertmanager');
   await page.getByLabel('Scope').selectOption('read');
