@@ -153,9 +153,10 @@ export function formatDuration(ms: number): string {
   const hours = Math.floor((m % (24 * 60)) / 60);
   const minutes = m % 60;
   const out: string[] = [];
-  if (days) out.push(days === 1 ? '1 day' : `${days} days`);
-  if (hours) out.push(`${hours} h`);
-  if (minutes && !days) out.push(`${minutes} min`);
+  // No-break spaces keep each number with its unit when a line wraps.
+  if (days) out.push(days === 1 ? '1\u00a0day' : `${days}\u00a0days`);
+  if (hours) out.push(`${hours}\u00a0h`);
+  if (minutes && !days) out.push(`${minutes}\u00a0min`);
   return out.join(' ');
 }
 
