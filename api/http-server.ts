@@ -63,7 +63,8 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
   await cache.start();
 
   function answer(body: StoredBody, incoming: IncomingMessage): Response {
-    return answerFromBody(body, facts(incoming), PUBLIC_CACHE_CONTROL);
+    // A failed render (5xx) must not be kept downstream either; a 404 is as public as the page would be.
+    return answerFromBody(body, facts(incoming), body.status < 500 ? PUBLIC_CACHE_CONTROL : PRIVATE_CACHE_CONTROL);
   }
 
   async function notFound(incoming: IncomingMessage): Promise<Response> {
