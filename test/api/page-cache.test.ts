@@ -150,6 +150,26 @@ describe('PageCache', () => {
     cache.stop();
   });
 
+  it('forgets a render that failed, so that the next request tries again', async () => {
+    let fail = true;
+    let renders = 0;
+    const cache = new PageCache({
+      render: async () => {
+        renders++;
+        if (fail) throw new Error('boom');
+        return html('ok');
+      },
+      readVersion: async () => 1,
+      pollMs: 10_000,
+    });
+    await cache.start();
+    await expect(cache.get('/')).rejects.toThrow('boom');
+    fail = false;
+    expect((await cache.get('/')).stored).toBe(true);
+    expect(renders).toBe(2);
+    cache.stop();
+  });
+
   it('is bounded: least recently used entries go first', async () => {
     const { state, cache } = fakeSource();
     await cache.start();
