@@ -1,6 +1,8 @@
 // The built Astro app (dist/server/entry.mjs, node adapter in middleware mode): handing requests to it,
 // and rendering a public page into bytes on a cache miss.
 import { EventEmitter } from 'node:events';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import type { RenderedPage } from './page-cache.ts';
@@ -17,6 +19,30 @@ export async function loadAstroHandler(entryFile: string): Promise<AstroHandler>
   const mod = (await import(pathToFileURL(entryFile).href)) as { handler?: unknown };
   if (typeof mod.handler !== 'function') throw new Error(`${entryFile} does not export handler(): is the node adapter in middleware mode?`);
   return mod.handler as AstroHandler;
+}
+
+/**
+ * Imports every page module and the middleware of the build once, at start. Astro loads them lazily on the
+ * first request otherwise: that request pays for it, and a rebuild of dist/ while the server runs (chunk
+ * names carry content hashes) would leave it importing files that no longer exist.
+ * Returns how many modules were loaded.
+ */
+export async function preloadAstroModules(serverDir: string): Promise<number> {
+  const files: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 10 || !existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full, depth + 1);
+      // _image is Astro's image endpoint (sharp); we do not serve it.
+      else if (entry.name.endsWith('.mjs') && !entry.name.startsWith('_image')) files.push(full);
+    }
+  };
+  walk(join(serverDir, 'pages'), 0);
+  const middleware = join(serverDir, '_astro-internal_middleware.mjs');
+  if (existsSync(middleware)) files.push(middleware);
+  for (const file of files) await import(pathToFileURL(file).href);
+  return files.length;
 }
 
 /**

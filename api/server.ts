@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadAstroHandler } from './astro-render.ts';
+import { loadAstroHandler, preloadAstroModules } from './astro-render.ts';
 import { ensureBuilt, entryFile } from './build.ts';
 import { ConfigError, describeDatabaseUrl, readConfig } from './config.ts';
 import { createHeraldServer } from './http-server.ts';
@@ -40,18 +40,21 @@ else if (!existsSync(entryFile(root))) {
 }
 const runtime = await createRuntime(config, log);
 const astro = await loadAstroHandler(entryFile(root));
+const preloaded = await preloadAstroModules(join(root, 'dist', 'server'));
 const staticFiles = await loadStaticFiles(join(root, 'dist', 'client'));
 const herald = await createHeraldServer({ runtime, astro, staticFiles, log, logRequests: config.logLevel === 'info' });
 
 // Background work in this process: scheduled updates, maintenance moves, then outbox delivery (claims make it safe with several instances).
-const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, deliverOutbox] });
+// Aborted first on shutdown: delivery finishes the batch in flight and claims no other.
+const backgroundStop = new AbortController();
+const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, (deps) => deliverOutbox(deps, backgroundStop.signal)] });
 
 const setupLink = await issueSetupLink(runtime.database.db, runtime.deps.clock.now(), config.publicUrl);
 const server = await herald.listen(config.port, config.host);
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
 
-say(`database ${describeDatabaseUrl(config.databaseUrl)}, ${staticFiles.size} static files in memory`);
+say(`database ${describeDatabaseUrl(config.databaseUrl)}, ${preloaded} page modules loaded, ${staticFiles.size} static files in memory`);
 if (setupLink) {
   say('');
   say('No user exists yet. Open this one-time link to create the first owner (valid 24 hours):');
@@ -68,6 +71,7 @@ async function shutdown(signal: string): Promise<void> {
   say(`${signal}: finishing in-flight requests`);
   // Hard stop if something hangs: a supervisor's next signal would be a SIGKILL anyway.
   setTimeout(() => process.exit(1), 15_000).unref();
+  backgroundStop.abort();
   await herald.close(10_000);
   sink.flush();
   await scheduler.stop();
