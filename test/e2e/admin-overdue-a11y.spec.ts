@@ -122,3 +122,21 @@ test('screenshots: dashboard and incident page, desktop, 360 px and dark', async
     await context.close();
   }
 });
+
+test('axe-core on the other console screens', async ({ page, herald, owner }) => {
+  test.setTimeout(120_000);
+  const id = await arrange(herald, owner, 'Search slow');
+  const scan = async (path: string) => {
+    await page.goto(path);
+    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(result.violations.map((v) => `${path}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  };
+  await scan('/admin/login');
+  await scan('/admin/setup?token=not-a-token');
+  await signIn(page, owner);
+  for (const path of ['/admin/incidents', '/admin/components', '/admin/templates', '/admin/users', '/admin/tokens', '/admin/settings', '/admin/audit', '/admin/account/password', '/admin/account/sessions']) {
+    await scan(path);
+  }
+  const detail = await api<{ updates: { id: string }[] }>(herald, owner, 'GET', `/api/v1/incidents/${id}`);
+  await scan(`/admin/incidents/${id}/updates/${detail.updates[0]!.id}`);
+});
