@@ -78,16 +78,20 @@ export async function createOwner(herald: HeraldProcess, who: { email: string; p
   return { ...who, cookie, authorization: await createToken(herald, cookie) };
 }
 
-/** One server per spec file: started on its first use in a worker, stopped when the worker moves to another file. */
+/**
+ * One server per spec file (and per `heraldEnv`): started on its first use in a worker, stopped when the
+ * worker moves to another file or another environment.
+ */
 class ServerPerFile {
-  #file: string | null = null;
+  #key: string | null = null;
   #server: HeraldProcess | null = null;
   #owner: Promise<Owner> | null = null;
 
   async forFile(file: string, opts: StartOptions): Promise<HeraldProcess> {
-    if (this.#file !== file) {
+    const key = `${file}\0${JSON.stringify(opts.env ?? {})}`;
+    if (this.#key !== key) {
       await this.stop();
-      this.#file = file;
+      this.#key = key;
       this.#server = await startHerald(opts);
     }
     return this.#server!;
@@ -101,7 +105,7 @@ class ServerPerFile {
   async stop(): Promise<void> {
     const s = this.#server;
     this.#server = null;
-    this.#file = null;
+    this.#key = null;
     this.#owner = null;
     if (s) await s.stop();
   }
