@@ -432,9 +432,14 @@ export const DELIVERIES_PER_TICK = 5000;
 // When each app's process last pruned (per deps object, so tests with many apps do not share it).
 const lastPruned = new WeakMap<AppDeps, number>();
 
-/** The scheduler job (api/scheduler.ts): delivers what is due; about once an hour also prunes the log. */
-export async function deliverOutbox(deps: AppDeps): Promise<number> {
-  const done = await deliverDue(deps, { limit: DELIVERIES_PER_TICK });
+/**
+ * The scheduler job (api/scheduler.ts): delivers what is due; about once an hour also prunes the log.
+ * `signal` is the server's shutdown: the batch in flight is finished and recorded, no new one is
+ * claimed, so a stopped server leaves nothing half-sent.
+ */
+export async function deliverOutbox(deps: AppDeps, signal?: AbortSignal): Promise<number> {
+  const done = await deliverDue(deps, { limit: DELIVERIES_PER_TICK, signal });
+  if (signal?.aborted) return done;
   const now = deps.clock.now();
   if (now.getTime() - (lastPruned.get(deps) ?? 0) >= PRUNE_EVERY_MS) {
     lastPruned.set(deps, now.getTime());

@@ -1,13 +1,24 @@
 // Email subscriptions in a real browser: subscribe on the home page, follow the emailed links to confirm, read, unsubscribe.
 import AxeBuilder from '@axe-core/playwright';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ParsedMail } from 'mailparser';
-import { api, expect, test } from './fixtures.ts';
+import { openMigratedDatabase } from '../../db/client.ts';
+import { subscribers } from '../../db/schema.ts';
+import { newId } from '../../api/ids.ts';
+import { api, createOwner, expect, test } from './fixtures.ts';
+import { startHerald, type HeraldProcess } from './herald-process.ts';
 import { startMailSink } from '../support/mail-sink.ts';
 
 // The server of this file sends through a real SMTP server on loopback, started here.
 const sink = await startMailSink();
 test.use({ heraldEnv: { SMTP_URL: sink.url, MAIL_FROM: 'Status <status@example.com>' } });
+const ownServers: HeraldProcess[] = [];
+const ownDirs: string[] = [];
 test.afterAll(async () => {
+  for (const s of ownServers) await s.stop();
+  for (const d of ownDirs) rmSync(d, { recursive: true, force: true });
   await sink.close();
 });
 
@@ -141,4 +152,56 @@ test('the console lists subscribers, adds a webhook with its secret shown once, 
   await page.goto('/admin/subscribers?q=console-check');
   await page.getByRole('button', { name: `Remove ${email}` }).click();
   await expect(page.getByRole('status')).toHaveText('Subscriber removed, with their pending messages.');
+});
+
+test('a server stopped mid fan-out, then restarted beside a second instance on the same database: exactly one message each', async () => {
+  test.setTimeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), 'herald-fanout-e2e-'));
+  ownDirs.push(dir);
+  const databaseUrl = `file:${join(dir, 'herald.db')}`;
+  const env = { SMTP_URL: sink.url, MAIL_FROM: 'Status <status@example.com>' };
+  const first = await startHerald({ databaseUrl, env });
+  ownServers.push(first);
+  const owner = await createOwner(first);
+
+  // 600 confirmed subscribers, written straight into the database (the opt-in has its own tests).
+  const n = 600;
+  const emails = Array.from({ length: n }, (_, i) => `fanout${i}@example.com`);
+  const seed = await openMigratedDatabase(databaseUrl);
+  const now = new Date();
+  for (let i = 0; i < n; i += 200) {
+    await seed.db.insert(subscribers).values(
+      emails.slice(i, i + 200).map((email) => ({ id: newId(), kind: 'email' as const, email, state: 'confirmed' as const, allComponents: true, createdAt: now, updatedAt: now, confirmedAt: now })),
+    );
+  }
+  seed.close();
+
+  const counts = () => {
+    const c = new Map<string, number>();
+    for (const r of sink.rcpt) for (const a of r) if (a.startsWith('fanout')) c.set(a, (c.get(a) ?? 0) + 1);
+    return c;
+  };
+  // SIGTERM the only server once 60 of the messages are accepted: it finishes the batch in flight and stops.
+  let stopped: Promise<void> | null = null;
+  sink.onMessage = () => {
+    if (!stopped && counts().size >= 60) stopped = first.stop();
+  };
+  await api(first, owner, 'POST', '/api/v1/incidents', { title: 'Fan-out', severity: 'P3', message: 'Everyone hears this once.' });
+  await expect.poll(() => stopped !== null, { timeout: 30_000 }).toBe(true);
+  await stopped;
+  sink.onMessage = undefined;
+  const beforeRestart = [...counts().values()].reduce((a, b) => a + b, 0);
+  test.info().annotations.push({ type: 'delivered before the stop', description: String(beforeRestart) });
+
+  // Start it again, and a second instance beside it: the rest is split between them by claims.
+  const again = await startHerald({ databaseUrl, env });
+  const second = await startHerald({ databaseUrl, env });
+  ownServers.push(again, second);
+  await expect.poll(() => counts().size, { timeout: 60_000 }).toBe(n);
+  await expect
+    .poll(async () => (await api<{ counts: { pending: number; sent: number } }>(again, owner, 'GET', '/api/v1/outbox?limit=1')).counts, { timeout: 30_000 })
+    .toEqual(expect.objectContaining({ pending: 0, sent: n }));
+  const final = counts();
+  expect(final.size).toBe(n);
+  expect([...final.entries()].filter(([, c]) => c !== 1)).toEqual([]);
 });
