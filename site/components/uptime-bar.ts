@@ -1,0 +1,75 @@
+// One component's 90-day bar as an SVG string: dashed strokes draw one cell per day. A run of quiet days shares one
+// stroke; each day with an incident or a status other than operational gets its own, with a <title> (date,
+// status, uptime %, incidents): the tooltip for pointers and the cell's accessible name. The bar's own title
+// sums up the rest (uptime over the window, on how many of its days there were incidents, where data starts)
+// and is the tooltip over quiet days. Frugal on purpose: 50 of these fit the page's 50 KB budget.
+//
+// A plain function rather than an Astro component: fifty component instances cost more to render than the
+// rest of the page, and the bench wants the page's render to stay close to an empty page's.
+import type { ComponentUptime, UptimeDay } from '../../api/uptime.ts';
+import { formatUptime } from '../../api/uptime.ts';
+import { COMPONENT_CLASS, COMPONENT_LABEL } from './labels.ts';
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text for an element's content or a quoted attribute. */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+}
+
+const quiet = (d: UptimeDay) => d.status === null || (d.status === 'operational' && d.incidents.length === 0);
+/** Long titles would dominate the page's weight: names are cut, and more than two become a count. */
+const cut = (s: string) => (s.length > 40 ? `${s.slice(0, 39)}…` : s);
+/** "Nov 3": in a 90-day window the year goes without saying. */
+const short = (d: UptimeDay) => d.label.replace(/, \d+$/, '');
+
+function incidentText(d: UptimeDay, withNames: boolean): string {
+  if (!withNames) return d.incidents.length === 1 ? '1 incident' : `${d.incidents.length} incidents`;
+  const list = d.incidents.slice(0, 2).map((i) => cut(i.name));
+  if (d.incidents.length > 2) list.push(`${d.incidents.length - 2} more`);
+  return list.join('; ');
+}
+
+/** Days that are not quiet: an incident, or a status other than operational. */
+export function notableDays(uptime: ComponentUptime): number {
+  return uptime.days.filter((d) => !quiet(d)).length;
+}
+
+/**
+ * The SVG. `withNames`: name the incidents in each day's title; the component list turns it off on very busy
+ * pages to stay light. The component's name is beside the bar in the same list item, so the summary leaves it out.
+ */
+export function uptimeBarSvg(uptime: ComponentUptime, withNames = true): string {
+  const days = uptime.days;
+  const n = days.length;
+  let paths = '';
+  let run: { x: number; len: number; cls: string } | null = null;
+  const classAttr = (cls: string) => (cls === 'ok' ? '' : ` class="${cls}"`);
+  const flush = () => {
+    if (run) paths += `<path${classAttr(run.cls)} d="M${run.x} 5h${run.len}"></path>`;
+    run = null;
+  };
+  for (let i = 0; i < n; i++) {
+    const d = days[i]!;
+    const cls = d.status ? COMPONENT_CLASS[d.status] : 'x';
+    if (quiet(d)) {
+      if (run && run.cls === cls) run.len++;
+      else {
+        flush();
+        run = { x: i, len: 1, cls };
+      }
+      continue;
+    }
+    flush();
+    const title = `${short(d)}: ${COMPONENT_LABEL[d.status!]}, ${formatUptime(d.uptime)}${d.incidents.length ? `. ${incidentText(d, withNames)}` : ''}`;
+    paths += `<path${classAttr(cls)} d="M${i} 5h1"><title>${escapeHtml(title)}</title></path>`;
+  }
+  flush();
+  const notable = notableDays(uptime);
+  const firstData = days.find((d) => d.status !== null);
+  const summary =
+    `${formatUptime(uptime.uptime)} uptime over ${n} days, ` +
+    (notable === 0 ? 'no incidents' : `incidents on ${notable} of them`) +
+    (firstData && firstData !== days[0] ? `; no data before ${firstData.label}` : !firstData ? '; no data yet' : '');
+  return `<svg class="u" viewBox="0 0 ${n} 10" preserveAspectRatio="none"><title>${escapeHtml(summary)}</title>${paths}</svg>`;
+}
