@@ -40,6 +40,12 @@ test('an editor drafts; only a publisher makes it public', async ({ browser, her
   await composer.getByRole('button', { name: 'Save draft' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Draft saved' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Publish now' })).toHaveCount(0);
+  // The editor may still change their draft (no confirmation: it is not public).
+  await page.getByRole('link', { name: 'Edit this draft update' }).click();
+  await expect(page.getByLabel('I am changing a published update')).toHaveCount(0);
+  await page.getByLabel('Message (public)').fill('Draft by the editor: the search index is rebuilding, about 20 minutes left.');
+  await page.getByRole('button', { name: 'Save change' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Update changed.' })).toBeVisible();
 
   // Not public.
   const before = await (await request.get('/api/v2/incidents.json')).text();
@@ -56,7 +62,7 @@ test('an editor drafts; only a publisher makes it public', async ({ browser, her
   await ownerPage.goto(`/admin/incidents/${id}`);
   await ownerPage.getByRole('button', { name: 'Publish now' }).click();
   await expect(ownerPage.getByRole('status').filter({ hasText: 'Update published.' })).toBeVisible();
-  await expect.poll(async () => (await (await request.get('/api/v2/incidents.json')).text()).includes('search index is rebuilding')).toBe(true);
+  await expect.poll(async () => (await (await request.get('/api/v2/incidents.json')).text()).includes('about 20 minutes left')).toBe(true);
   await page.context().close();
   await ownerPage.context().close();
 });
