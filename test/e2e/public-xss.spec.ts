@@ -7,11 +7,14 @@ test('no payload runs or survives on the home, incident and history pages', asyn
   test.setTimeout(90_000);
   expect(XSS_PAYLOADS.length).toBeGreaterThanOrEqual(30);
   const [first, ...rest] = XSS_PAYLOADS;
+  // Names reach the page outside markdown too: component names, incident titles in the uptime bars' day titles.
+  const component = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Web <svg onload=alert(1)>' });
   const incident = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', {
     title: 'Payloads <img src=x onerror=alert(1)>',
     severity: 'P3',
     status: 'investigating',
     message: first,
+    components: { [component.id]: 'partial_outage' },
   });
   for (const body of rest) {
     await api(herald, owner, 'POST', `/api/v1/incidents/${incident.id}/updates`, { status: 'investigating', message: body });
@@ -65,6 +68,9 @@ test('no payload runs or survives on the home, incident and history pages', asyn
   // The payloads are shown as text where markdown does not take them: the title reads literally.
   await page.goto(`/incidents/${incident.id}`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Payloads <img src=x onerror=alert(1)>');
+  await page.goto('/');
+  await expect(page.locator('.cl > li .n')).toHaveText('Web <svg onload=alert(1)>');
+  await expect(page.locator('svg.u path > title').last()).toContainText('Payloads <img src=x onerror=alert(1)>');
   expect(dialogs).toBe(0);
   await context.close();
 });

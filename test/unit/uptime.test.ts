@@ -4,6 +4,7 @@ import { makeTestApp, type TestApp } from '../support/app.ts';
 import { addComponent, addIncident } from '../support/seed-demo.ts';
 import { formatUptime, getUptime, type ComponentUptime } from '../../api/uptime.ts';
 import { putSettings } from '../../api/settings.ts';
+import { uptimeBarSvg } from '../../site/components/uptime-bar.ts';
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -206,5 +207,20 @@ describe('formatUptime', () => {
     expect(formatUptime(1)).toBe('100.00%');
     expect(formatUptime(0)).toBe('0.00%');
     expect(formatUptime(null)).toBe('no data');
+  });
+});
+
+describe('the bar SVG', () => {
+  it('draws quiet runs as one stroke each, a titled stroke per notable day, and escapes every name', async () => {
+    const c = await addComponent(t.database.db, { name: 'API', createdAt: at('2026-03-01T12:00:00Z') });
+    await outage(c, 'major_outage', '2026-03-08T10:00:00Z', '2026-03-08T12:00:00Z', 'Broken <img src=x onerror=alert(1)> & "quoted"');
+    const svg = uptimeBarSvg((await getUptime(t.deps)).get(c)!);
+    expect(svg).toMatch(/^<svg class="u" viewBox="0 0 90 10" preserveAspectRatio="none"><title>99\.\d\d% uptime over 90 days, incidents on 1 of them; no data before Mar 1, 2026<\/title>/);
+    // No data (80 days), quiet (7), the outage, quiet (2).
+    expect(svg.match(/<path/g)).toHaveLength(4);
+    expect(svg).toContain('<path class="x" d="M0 5h80"></path><path d="M80 5h7"></path>');
+    expect(svg).toContain('<path class="cr" d="M87 5h1"><title>Mar 8: Major outage, 91.66%. Broken &lt;img src=x onerror=alert(1)&gt; &amp; &quot;…</title></path>');
+    expect(svg).not.toContain('<img');
+    expect(uptimeBarSvg((await getUptime(t.deps)).get(c)!, false)).toContain('<title>Mar 8: Major outage, 91.66%. 1 incident</title>');
   });
 });
