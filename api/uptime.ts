@@ -151,18 +151,37 @@ function timeline(c: UptimeComponent, changes: StatusChange[], windowStart: numb
   return out;
 }
 
+interface DayGrid {
+  dates: CivilDate[];
+  /** n + 1 instants: each day's start, then the end of today. */
+  bounds: number[];
+  keys: string[];
+  labels: string[];
+}
+
+/** Day grids by zone and day: Intl work is the costly part of a day, and it changes once a day. Bounded. */
+const grids = new Map<string, DayGrid>();
+
+function dayGrid(today: CivilDate, tz: string, n: number): DayGrid {
+  const key = `${tz}|${dateKey(today)}|${n}`;
+  let grid = grids.get(key);
+  if (!grid) {
+    const dates: CivilDate[] = [];
+    for (let i = n - 1; i >= 0; i--) dates.push(addDays(today, -i));
+    const bounds = dates.map((d) => startOfCivilDay(d, tz));
+    bounds.push(startOfCivilDay(addDays(today, 1), tz));
+    grid = { dates, bounds, keys: dates.map(dateKey), labels: dates.map((d) => formatCivilDate(d)) };
+    if (grids.size >= 8) grids.clear();
+    grids.set(key, grid);
+  }
+  return grid;
+}
+
 /** The pure computation: tests drive it through the database with a controlled clock. */
 export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> {
   const tz = safeTimeZone(input.timeZone);
   const n = input.days ?? UPTIME_DAYS;
-  const today = civilDate(input.now, tz);
-  const dates: CivilDate[] = [];
-  for (let i = n - 1; i >= 0; i--) dates.push(addDays(today, -i));
-  const bounds = dates.map((d) => startOfCivilDay(d, tz));
-  // Once per page, not once per component: Intl formatting is the costly part of a day.
-  const keys = dates.map(dateKey);
-  const labels = dates.map((d) => formatCivilDate(d));
-  bounds.push(startOfCivilDay(addDays(today, 1), tz));
+  const { dates, bounds, keys, labels } = dayGrid(civilDate(input.now, tz), tz, n);
   const windowStart = bounds[0] ?? input.now;
   const now = input.now;
 
