@@ -388,6 +388,7 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
   const events = new EventCache(deps);
   const key = await linkKey(deps.db);
   let done = 0;
+  const tally: Record<Outcome['result'] | 'failed', number> = { sent: 0, held: 0, skipped: 0, error: 0, failed: 0 };
   const limit = run.limit ?? Number.POSITIVE_INFINITY;
   while (done < limit && !run.signal?.aborted) {
     const now = deps.clock.now();
@@ -400,7 +401,18 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
     const byId = new Map(subs.map((s) => [s.id, s]));
     const outcomes = await eachLimited(rows, opts.concurrency, (row) => deliverOne(deps, row, byId.get(row.subscriberId), events, key, now));
     await record(deps.db, workerId, outcomes, deps.clock.now(), opts);
+    for (const o of outcomes) {
+      tally[o.result] += 1;
+      // Row ids and channels only: addresses are personal data and Slack URLs are credentials.
+      if (o.result === 'error' && (o.permanent || o.attempts >= opts.maxAttempts)) {
+        tally.failed += 1;
+        deps.log?.(`outbox: message ${o.id} failed after ${o.attempts} attempt(s): ${o.error.replace(/[^\s<>@]+@[^\s<>]+/g, '<address>')}`);
+      }
+    }
     done += rows.length;
+  }
+  if (done > 0) {
+    deps.log?.(`outbox: ${done} message(s): ${tally.sent} sent, ${tally.held} held, ${tally.skipped} skipped, ${tally.error - tally.failed} to retry, ${tally.failed} failed`);
   }
   return done;
 }

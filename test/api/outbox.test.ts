@@ -170,10 +170,13 @@ describe('retries', () => {
     expect(await deliverDue(t.deps)).toBe(0);
   });
 
-  it('marks a permanent refusal (5xx) failed at once; the console retries it by hand', async () => {
+  it('marks a permanent refusal (5xx) failed at once, logs it without the address; the console retries it by hand', async () => {
     await confirmedSubscribers(1, 'bounce');
     await openIncident();
-    await deliverDue(t.deps);
+    const logs: string[] = [];
+    await deliverDue({ ...t.deps, log: (line) => logs.push(line) });
+    expect(logs.some((l) => /^outbox: message \d+ failed after 1 attempt\(s\): SMTP 550/.test(l))).toBe(true);
+    expect(logs.join('\n')).not.toContain('bounce0@example.com');
     const [row] = await t.database.db.select().from(outbox);
     expect(row).toMatchObject({ state: 'failed', attempts: 1 });
     expect(row!.lastError).toContain('550');
