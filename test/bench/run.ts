@@ -29,6 +29,8 @@ const CONNECTIONS = option('connections', 100);
 const INCIDENTS = option('incidents', 10_000);
 const UPDATES_PER_INCIDENT = option('updates', 10);
 const COMPONENTS = option('components', 50);
+/** The history's span: 10,000 incidents over 10 years is about 38 in the home page's last 14 days. */
+const YEARS = option('years', 10);
 
 const results: { target: string; value: string; pass: boolean }[] = [];
 const verdict = (target: string, value: string, pass: boolean) => {
@@ -158,7 +160,7 @@ async function timeRenders(render: PublicRenderer, path: string, n: number): Pro
 }
 
 async function historyScale(work: string): Promise<void> {
-  console.log(`\n(b) history scale: ${INCIDENTS} incidents × ${UPDATES_PER_INCIDENT} updates, ${COMPONENTS} components`);
+  console.log(`\n(b) history scale: ${INCIDENTS} incidents × ${UPDATES_PER_INCIDENT} updates over ${YEARS} years, ${COMPONENTS} components`);
   const seededUrl = `file:${join(work, 'history.db')}`;
   const emptyUrl = `file:${join(work, 'empty.db')}`;
   // The same components with no history at all: isolates what history (not the component list) costs.
@@ -168,7 +170,7 @@ async function historyScale(work: string): Promise<void> {
   componentsOnly.close();
   const seeded = await openMigratedDatabase(seededUrl);
   const started = Date.now();
-  await seedHistory(seeded.db, { incidents: INCIDENTS, updatesPerIncident: UPDATES_PER_INCIDENT, components: COMPONENTS, years: 10, now: new Date() });
+  await seedHistory(seeded.db, { incidents: INCIDENTS, updatesPerIncident: UPDATES_PER_INCIDENT, components: COMPONENTS, years: YEARS, now: new Date() });
   await seeded.client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
   seeded.close();
   const dbPath = join(work, 'history.db');
