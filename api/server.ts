@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadAstroHandler } from './astro-render.ts';
+import { loadAstroHandler, preloadAstroModules } from './astro-render.ts';
 import { ensureBuilt, entryFile } from './build.ts';
 import { ConfigError, describeDatabaseUrl, readConfig } from './config.ts';
 import { createHeraldServer } from './http-server.ts';
@@ -40,6 +40,7 @@ else if (!existsSync(entryFile(root))) {
 }
 const runtime = await createRuntime(config, log);
 const astro = await loadAstroHandler(entryFile(root));
+const preloaded = await preloadAstroModules(join(root, 'dist', 'server'));
 const staticFiles = await loadStaticFiles(join(root, 'dist', 'client'));
 const herald = await createHeraldServer({ runtime, astro, staticFiles, log, logRequests: config.logLevel === 'info' });
 
@@ -53,7 +54,7 @@ const server = await herald.listen(config.port, config.host);
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
 
-say(`database ${describeDatabaseUrl(config.databaseUrl)}, ${staticFiles.size} static files in memory`);
+say(`database ${describeDatabaseUrl(config.databaseUrl)}, ${preloaded} page modules loaded, ${staticFiles.size} static files in memory`);
 if (setupLink) {
   say('');
   say('No user exists yet. Open this one-time link to create the first owner (valid 24 hours):');
