@@ -1,6 +1,10 @@
 // Your own account (password, sessions, sign out everywhere) and editing a published update, which asks first.
 import type { Browser, Page } from '@playwright/test';
-import { api, expect, test } from './fixtures.ts';
+import { api, expect as baseExpect, test } from './fixtures.ts';
+
+// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
+const expect = baseExpect.configure({ timeout: 15_000 });
+test.describe.configure({ timeout: 120_000 });
 
 async function signIn(browser: Browser, baseURL: string, email: string, password: string): Promise<Page> {
   const context = await browser.newContext({ baseURL });

@@ -1,7 +1,11 @@
 // A communications lead runs a P1 from open to resolved in the console, with and without JavaScript,
 // checking the public page, the feed and /api/v2/incidents.json after every step.
 import type { APIRequestContext, Page } from '@playwright/test';
-import { api, expect, test, type HeraldProcess, type Owner } from './fixtures.ts';
+import { api, expect as baseExpect, test, type HeraldProcess, type Owner } from './fixtures.ts';
+
+// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
+const expect = baseExpect.configure({ timeout: 15_000 });
+test.describe.configure({ timeout: 120_000 });
 
 interface V2Incident {
   id: string;
@@ -41,10 +45,6 @@ async function expectPublic(request: APIRequestContext, incidentId: string, titl
   const feed = await (await request.get('/history.rss')).text();
   expect(feed).toContain(title);
   expect(feed).toContain(text.replace(/\*/g, ''));
-}
-
-async function serverNow(page: Page): Promise<Date> {
-  return new Date((await page.locator('body').getAttribute('data-server-now')) ?? '');
 }
 
 /** "2026-11-27T05:30:05" in UTC (the page's default time zone), for a datetime-local field. */
@@ -93,7 +93,8 @@ async function runFlow(page: Page, request: APIRequestContext, herald: HeraldPro
   const composer = page.locator('#composer');
   await composer.getByLabel('Message (public)').fill('Checkout success rate is back to normal for an hour.');
   await composer.getByLabel('Schedule for').check();
-  await composer.getByLabel(/^Time \(/).fill(wallUtc(new Date((await serverNow(page)).getTime() + 4_000)));
+  // The server runs on the real clock here: a time a few seconds from now, taken just before submitting.
+  await composer.getByLabel(/^Time \(/).fill(wallUtc(new Date(Date.now() + 12_000)));
   await composer.getByRole('button', { name: 'Post update' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Update scheduled.' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Waiting to go out' })).toBeVisible();
@@ -101,7 +102,7 @@ async function runFlow(page: Page, request: APIRequestContext, herald: HeraldPro
     await page.reload();
     await expect(page.getByRole('heading', { name: 'Waiting to go out' })).toHaveCount(0);
     await expect(page.locator('.timeline li.public').first()).toContainText('back to normal for an hour');
-  }).toPass({ timeout: 20_000 });
+  }).toPass({ timeout: 60_000 });
   await expectPublic(request, incidentId, title, 'back to normal for an hour', 'monitoring', {});
 
   // Resolve: components back to operational, the duration, and the postmortem question.
@@ -120,7 +121,6 @@ async function runFlow(page: Page, request: APIRequestContext, herald: HeraldPro
 
 test.describe('with JavaScript', () => {
   test('a communications lead runs a P1 from open to resolved', async ({ page, request, herald, owner }) => {
-    test.setTimeout(90_000);
     await runFlow(page, request, herald, owner, 'JS');
   });
 });
@@ -128,7 +128,6 @@ test.describe('with JavaScript', () => {
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
   test('the same flow works with plain forms', async ({ page, request, herald, owner }) => {
-    test.setTimeout(90_000);
     await runFlow(page, request, herald, owner, 'No-JS');
   });
 });

@@ -1,7 +1,11 @@
 // Roles in the console, as the API enforces them: an editor cannot publish, a viewer cannot write,
 // and disabling a user ends their sessions at once.
 import type { Browser, Page } from '@playwright/test';
-import { api, expect, test, type HeraldProcess, type Owner } from './fixtures.ts';
+import { api, expect as baseExpect, test, type HeraldProcess, type Owner } from './fixtures.ts';
+
+// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
+const expect = baseExpect.configure({ timeout: 15_000 });
+test.describe.configure({ timeout: 120_000 });
 
 const PASSWORD = 'a long enough password 1';
 

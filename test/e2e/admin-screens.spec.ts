@@ -1,7 +1,11 @@
 // The console's other screens, as an owner uses them: tokens (shown once), users (invitation link), templates
 // (picked when opening an incident), settings (errors next to the fields), components, and the audit log filters.
 import type { Page } from '@playwright/test';
-import { api, expect, test, type Owner } from './fixtures.ts';
+import { api, expect as baseExpect, test, type Owner } from './fixtures.ts';
+
+// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
+const expect = baseExpect.configure({ timeout: 15_000 });
+test.describe.configure({ timeout: 120_000 });
 
 async function signIn(page: Page, owner: Owner): Promise<void> {
   await page.goto('/admin/login?next=%2Fadmin%2Ftokens');
@@ -12,7 +16,6 @@ async function signIn(page: Page, owner: Owner): Promise<void> {
 }
 
 test('tokens, users, templates, settings, components and the audit log', async ({ page, herald, owner, request }) => {
-  test.setTimeout(90_000);
   const db = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Primary database' });
   await signIn(page, owner);
 
