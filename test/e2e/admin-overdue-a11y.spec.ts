@@ -43,7 +43,16 @@ test.afterEach(() => setOffsetMinutes(0));
 test('an overdue update and a missed target show on the dashboard; escalating is one click', async ({ page, herald, owner }) => {
   setOffsetMinutes(0);
   const id = await arrange(herald, owner, 'Database writes failing');
+  const from = Date.now() + 3 * 3_600_000;
+  await api(herald, owner, 'POST', '/api/v1/maintenances', {
+    title: 'Database version upgrade',
+    message: 'Writes pause for up to 5 minutes.',
+    components: [],
+    scheduled_for: new Date(from).toISOString(),
+    scheduled_until: new Date(from + 3_600_000).toISOString(),
+  });
   await signIn(page, owner);
+  await expect(page.getByRole('region', { name: /Upcoming and active maintenance/ })).toContainText('Database version upgrade');
   const card = page.locator('article.incident-card', { hasText: 'Database writes failing' });
   await expect(card).toContainText('due in 29 min');
   await expect(card).not.toContainText('OVERDUE');
