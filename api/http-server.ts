@@ -93,7 +93,7 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
     let noRoute = false;
     await astro(incoming, outgoing, () => {
       noRoute = true;
-    }, { herald: { deps, app, actor: page.actor } });
+    }, { herald: { deps, app, actor: page.actor, clientAddress: incoming.socket.remoteAddress } });
     if (noRoute) {
       outgoing.removeHeader('Cache-Control');
       outgoing.removeHeader('Set-Cookie');
@@ -150,7 +150,7 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
     try {
       result = dispatch(request, env);
     } catch (err) {
-      log(`error ${env.incoming.method} ${env.incoming.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      log(`error ${env.incoming.method} ${(env.incoming.url ?? '/').split('?')[0]}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
       result = new Response('Internal server error.\n', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } });
     }
     if (result instanceof Promise) {

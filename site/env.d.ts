@@ -9,6 +9,8 @@ declare namespace App {
       app: import('../api/app.ts').App;
       /** The signed-in user, or null. */
       actor: import('../api/access.ts').Actor | null;
+      /** The socket's address of the request (absent under `astro dev` and for cached renders). */
+      clientAddress?: string;
     };
   }
 }

@@ -12,16 +12,7 @@ export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 /** What a page needs from Astro; a structural subset, so unit tests can build one by hand. */
-export type ApiContext = Pick<AstroGlobal, 'request' | 'locals' | 'response'> & { clientAddress?: string };
-
-function clientAddressOf(astro: ApiContext): string | undefined {
-  try {
-    return astro.clientAddress;
-  } catch {
-    // Astro throws when the adapter cannot tell (e.g. prerender); the API then keys limits on "unknown".
-    return undefined;
-  }
-}
+export type ApiContext = Pick<AstroGlobal, 'request' | 'locals' | 'response'>;
 
 function isErrorBody(v: unknown): v is { error: ApiErrorBody } {
   if (!v || typeof v !== 'object' || !('error' in v)) return false;
@@ -50,7 +41,9 @@ export class ConsoleApi {
     const forwarded = incoming.get('x-forwarded-for');
     if (forwarded) headers['x-forwarded-for'] = forwarded;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const address = clientAddressOf(this.astro);
+    // The socket's address as our server saw it, never Astro.clientAddress: Astro takes that from the
+    // first X-Forwarded-For entry, which a client can make up to dodge per-address sign-in limits.
+    const address = this.astro.locals.herald.clientAddress;
     // The API reads the client address from @hono/node-server's env (for sign-in rate limits per address).
     const env = address ? { incoming: { socket: { remoteAddress: address } } } : undefined;
     const res = await app.request(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }, env);

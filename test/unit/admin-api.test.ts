@@ -16,9 +16,8 @@ function context(cookie?: string): ApiContext & { response: { headers: Headers }
   if (cookie) headers.set('cookie', cookie);
   return {
     request: new Request(`${PUBLIC_URL}/admin`, { headers }),
-    locals: { herald: { app: t.app, deps: t.deps, actor: null } },
+    locals: { herald: { app: t.app, deps: t.deps, actor: null, clientAddress: '127.0.0.9' } },
     response: { headers: new Headers() } as ApiContext['response'] & { headers: Headers },
-    clientAddress: '127.0.0.9',
   };
 }
 
