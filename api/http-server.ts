@@ -58,6 +58,7 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
     pollMs: opts.pollMs,
     maxEntries: opts.maxEntries,
     cacheableStatus: (key, status) => status === 200 || (key === NOT_FOUND_KEY && status === 404),
+    now: () => deps.clock.now().getTime(),
     log,
   });
   await cache.start();

@@ -21,8 +21,16 @@ export interface PageCacheOptions {
   pollMs?: number;
   /** Statuses worth keeping: 200 by default. */
   cacheableStatus?(key: string, status: number): boolean;
+  /** The clock that `x-herald-expires` is read against (the server passes its injected clock). */
+  now?: () => number;
   log?: (line: string) => void;
 }
+
+/**
+ * A render may say when it stops being true without any write (a page's day bars move on at midnight):
+ * the entry is dropped then. The header is ours, never sent on.
+ */
+export const EXPIRES_HEADER = 'x-herald-expires';
 
 export interface CacheLookup {
   body: StoredBody;
@@ -43,7 +51,7 @@ export interface PageCacheStats {
 /** Headers that describe one answer, not the content: the cache sets its own or drops them. */
 const PER_ANSWER_HEADERS = new Set([
   'set-cookie', 'content-length', 'content-encoding', 'transfer-encoding', 'connection', 'keep-alive',
-  'date', 'etag', 'last-modified', 'cache-control', 'vary', 'expires', 'age',
+  'date', 'etag', 'last-modified', 'cache-control', 'vary', 'expires', 'age', EXPIRES_HEADER,
 ]);
 
 /** The rendered headers worth keeping with the bytes (content type, CORS...), lower-case names. */
@@ -71,6 +79,8 @@ export class PageCache {
   readonly #maxEntries: number;
   readonly #maxBytes: number;
   readonly #entries = new Map<string, StoredBody>();
+  /** When an entry stops being true by itself (ms), for the entries whose render said so. */
+  readonly #expiries = new Map<string, number>();
   readonly #inflight = new Map<string, Promise<CacheLookup>>();
   #bytes = 0;
   #generation = 0;
@@ -90,6 +100,11 @@ export class PageCache {
   /** A stored entry, without rendering; refreshes its LRU position. */
   peek(key: string): StoredBody | undefined {
     const hit = this.#entries.get(key);
+    const expiry = this.#expiries.get(key);
+    if (hit && expiry !== undefined && this.#now() >= expiry) {
+      this.#drop(key, hit);
+      return undefined;
+    }
     if (hit) {
       this.#stats.hits++;
       // Map keeps insertion order: re-inserting makes this the most recently used.
@@ -97,6 +112,16 @@ export class PageCache {
       this.#entries.set(key, hit);
     }
     return hit;
+  }
+
+  #now(): number {
+    return this.#opts.now ? this.#opts.now() : Date.now();
+  }
+
+  #drop(key: string, body: StoredBody): void {
+    this.#entries.delete(key);
+    this.#expiries.delete(key);
+    this.#bytes -= body.size;
   }
 
   /** The entry for `key`, rendering it on a miss (one render for all concurrent misses). */
@@ -122,11 +147,10 @@ export class PageCache {
     // A render that started before an invalidation may hold old content: answer with it, never keep it.
     if (!keep || generation !== this.#generation || body.size > this.#maxBytes) return { body, stored: false };
     const old = this.#entries.get(key);
-    if (old) {
-      this.#bytes -= old.size;
-      this.#entries.delete(key);
-    }
+    if (old) this.#drop(key, old);
     this.#entries.set(key, body);
+    const expires = expiryOf(page.headers);
+    if (expires !== null) this.#expiries.set(key, expires);
     this.#bytes += body.size;
     this.#evict();
     return { body, stored: true };
@@ -135,8 +159,7 @@ export class PageCache {
   #evict(): void {
     for (const [key, body] of this.#entries) {
       if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break;
-      this.#entries.delete(key);
-      this.#bytes -= body.size;
+      this.#drop(key, body);
     }
   }
 
@@ -145,6 +168,7 @@ export class PageCache {
     this.#generation++;
     this.#stats.invalidations++;
     this.#entries.clear();
+    this.#expiries.clear();
     this.#inflight.clear();
     this.#bytes = 0;
   }
@@ -188,4 +212,14 @@ export class PageCache {
   stats(): PageCacheStats {
     return { ...this.#stats, entries: this.#entries.size, bytes: this.#bytes, version: this.#version };
   }
+}
+
+/** The render's `x-herald-expires` as ms, or null when absent or unreadable. */
+function expiryOf(headers: Record<string, string>): number | null {
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.toLowerCase() !== EXPIRES_HEADER) continue;
+    const t = Date.parse(value);
+    return Number.isNaN(t) ? null : t;
+  }
+  return null;
 }

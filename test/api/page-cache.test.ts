@@ -170,6 +170,33 @@ describe('PageCache', () => {
     cache.stop();
   });
 
+  it('renders again once a page says it has stopped being true (x-herald-expires), and never sends that header on', async () => {
+    let now = Date.UTC(2026, 0, 1, 23, 59);
+    const midnight = Date.UTC(2026, 0, 2);
+    let renders = 0;
+    const cache = new PageCache({
+      render: async () => {
+        renders++;
+        const page = html(`render ${renders}`);
+        return { ...page, headers: { ...page.headers, 'x-herald-expires': new Date(midnight).toUTCString() } };
+      },
+      readVersion: async () => 1,
+      pollMs: 10_000,
+      now: () => now,
+    });
+    await cache.start();
+    const first = await cache.get('/');
+    expect(first.body.headers['x-herald-expires']).toBeUndefined();
+    await cache.get('/');
+    expect(renders).toBe(1);
+    now = midnight;
+    expect(cache.peek('/')).toBeUndefined();
+    await cache.get('/');
+    expect(renders).toBe(2);
+    expect(cache.stats().entries).toBe(1);
+    cache.stop();
+  });
+
   it('is bounded: least recently used entries go first', async () => {
     const { state, cache } = fakeSource();
     await cache.start();
