@@ -1,5 +1,5 @@
-// One component's 90-day bar as an SVG string: dashed strokes draw one cell per day. A run of quiet days shares one
-// stroke; each day with an incident or a status other than operational gets its own, with a <title> (date,
+// One component's 90-day bar as an SVG string: dashed strokes draw one cell per day. Quiet days share one path
+// per colour; each day with an incident or a status other than operational gets its own, with a <title> (date,
 // status, uptime %, incidents): the tooltip for pointers and the cell's accessible name. The bar's own title
 // sums up the rest (uptime over the window, on how many of its days there were incidents, where data starts)
 // and is the tooltip over quiet days. Frugal on purpose: 50 of these fit the page's 50 KB budget.
@@ -43,10 +43,12 @@ export function uptimeBarSvg(uptime: ComponentUptime, withNames = true): string 
   const days = uptime.days;
   const n = days.length;
   let paths = '';
+  // Quiet runs carry no title of their own, so each colour's runs share one path of several subpaths.
+  const quietRuns = new Map<string, string>();
   let run: { x: number; len: number; cls: string } | null = null;
   const classAttr = (cls: string) => (cls === 'ok' ? '' : ` class="${cls}"`);
   const flush = () => {
-    if (run) paths += `<path${classAttr(run.cls)} d="M${run.x} 5h${run.len}"></path>`;
+    if (run) quietRuns.set(run.cls, `${quietRuns.get(run.cls) ?? ''}M${run.x} 5h${run.len}`);
     run = null;
   };
   for (let i = 0; i < n; i++) {
@@ -61,10 +63,13 @@ export function uptimeBarSvg(uptime: ComponentUptime, withNames = true): string 
       continue;
     }
     flush();
-    const title = `${short(d)}: ${COMPONENT_LABEL[d.status!]}, ${formatUptime(d.uptime)}${d.incidents.length ? `. ${incidentText(d, withNames)}` : ''}`;
+    // An operational day with an incident lost no uptime: the status alone says so, and the page stays light.
+    const state = d.status === 'operational' && d.uptime === 1 ? COMPONENT_LABEL.operational : `${COMPONENT_LABEL[d.status!]}, ${formatUptime(d.uptime)}`;
+    const title = `${short(d)}: ${state}${d.incidents.length ? `. ${incidentText(d, withNames)}` : ''}`;
     paths += `<path${classAttr(cls)} d="M${i} 5h1"><title>${escapeHtml(title)}</title></path>`;
   }
   flush();
+  for (const [cls, d] of quietRuns) paths += `<path${classAttr(cls)} d="${d}"></path>`;
   const notable = notableDays(uptime);
   const firstData = days.find((d) => d.status !== null);
   const summary =

@@ -216,9 +216,9 @@ describe('the bar SVG', () => {
     await outage(c, 'major_outage', '2026-03-08T10:00:00Z', '2026-03-08T12:00:00Z', 'Broken <img src=x onerror=alert(1)> & "quoted"');
     const svg = uptimeBarSvg((await getUptime(t.deps)).get(c)!);
     expect(svg).toMatch(/^<svg class="u" viewBox="0 0 90 10" preserveAspectRatio="none"><title>99\.\d\d% uptime over 90 days, incidents on 1 of them; no data before Mar 1, 2026<\/title>/);
-    // No data (80 days), quiet (7), the outage, quiet (2).
-    expect(svg.match(/<path/g)).toHaveLength(4);
-    expect(svg).toContain('<path class="x" d="M0 5h80"></path><path d="M80 5h7"></path>');
+    // The outage's own cell, then the quiet runs, one path per colour: no data (80 days), quiet (7 + 2).
+    expect(svg.match(/<path/g)).toHaveLength(3);
+    expect(svg).toContain('<path class="x" d="M0 5h80"></path><path d="M80 5h7M88 5h2"></path>');
     expect(svg).toContain('<path class="cr" d="M87 5h1"><title>Mar 8: Major outage, 91.66%. Broken &lt;img src=x onerror=alert(1)&gt; &amp; &quot;…</title></path>');
     expect(svg).not.toContain('<img');
     expect(uptimeBarSvg((await getUptime(t.deps)).get(c)!, false)).toContain('<title>Mar 8: Major outage, 91.66%. 1 incident</title>');
