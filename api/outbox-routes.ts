@@ -91,7 +91,7 @@ async function preview(deps: AppDeps, j: Joined): Promise<{ subject: string; tex
 export function outboxRoutes() {
   const r = new Hono<AppEnv>();
 
-  r.get('/outbox', requireRole('viewer'), queryParams(listQuery), async (c) => {
+  r.get('/outbox', requireRole('publisher'), queryParams(listQuery), async (c) => {
     const { db } = c.get('deps');
     const q = c.req.valid('query');
     const where = and(
@@ -120,7 +120,7 @@ export function outboxRoutes() {
     });
   });
 
-  r.get('/outbox/:id{[0-9]+}', requireRole('viewer'), async (c) => {
+  r.get('/outbox/:id{[0-9]+}', requireRole('publisher'), async (c) => {
     const deps = c.get('deps');
     const [j] = await deps.db
       .select(selection)

@@ -422,7 +422,7 @@ export function csvCell(value: string): string {
 export function consoleSubscriberRoutes() {
   const r = new Hono<AppEnv>();
 
-  r.get('/subscribers', requireRole('viewer'), queryParams(listQuery), async (c) => {
+  r.get('/subscribers', requireRole('publisher'), queryParams(listQuery), async (c) => {
     const { db } = c.get('deps');
     const q = c.req.valid('query');
     const where = and(
@@ -448,7 +448,7 @@ export function consoleSubscriberRoutes() {
     });
   });
 
-  r.get('/subscribers.csv', requireRole('viewer'), async (c) => {
+  r.get('/subscribers.csv', requireRole('publisher'), async (c) => {
     const { db } = c.get('deps');
     const [rows, names] = await Promise.all([
       db.select().from(subscribers).where(eq(subscribers.kind, 'email')).orderBy(asc(subscribers.email)),
@@ -469,7 +469,7 @@ export function consoleSubscriberRoutes() {
     return c.body(lines.join('\r\n') + '\r\n');
   });
 
-  r.get('/subscribers/:id', requireRole('viewer'), async (c) => {
+  r.get('/subscribers/:id', requireRole('publisher'), async (c) => {
     const { db } = c.get('deps');
     const [row] = await db
       .select()

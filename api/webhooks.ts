@@ -155,7 +155,7 @@ export async function assertComponentIds(db: Executor, ids: string[], field: str
 export function webhookRoutes() {
   const r = new Hono<AppEnv>();
 
-  r.get('/webhooks', requireRole('viewer'), async (c) => {
+  r.get('/webhooks', requireRole('publisher'), async (c) => {
     const { db } = c.get('deps');
     const rows = await db.select().from(subscribers).where(eq(subscribers.kind, 'webhook')).orderBy(asc(subscribers.createdAt), asc(subscribers.id));
     const comps = await componentIdsOf(db, rows.map((w) => w.id));
@@ -197,7 +197,7 @@ export function webhookRoutes() {
     return c.json({ ...out, secret }, 201);
   });
 
-  r.get('/webhooks/:id', requireRole('viewer'), async (c) => {
+  r.get('/webhooks/:id', requireRole('publisher'), async (c) => {
     const { db } = c.get('deps');
     const [row] = await db
       .select()

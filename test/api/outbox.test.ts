@@ -182,7 +182,9 @@ describe('retries', () => {
     expect(row!.lastError).toContain('550');
 
     const viewer = await userWithSession(t, 'viewer');
-    const log = await t.app.request('/api/v1/outbox?state=failed', { headers: viewer.headers });
+    expect((await t.app.request('/api/v1/outbox?state=failed', { headers: viewer.headers })).status).toBe(403);
+    const publisher = await userWithSession(t, 'publisher');
+    const log = await t.app.request('/api/v1/outbox?state=failed', { headers: publisher.headers });
     const body = (await log.json()) as { deliveries: { id: number; state: string; last_error: string; recipient: string }[]; counts: { failed: number } };
     expect(body.counts.failed).toBe(1);
     expect(body.deliveries[0]).toMatchObject({ id: row!.id, recipient: 'bounce0@example.com', state: 'failed' });

@@ -320,8 +320,12 @@ describe('console', () => {
     await subscribeAndConfirm('a@example.com', [api]);
     await subscribeAndConfirm('+b@example.com');
     await subscribe('pending@example.com');
+    // Addresses are personal data: publishers and owners see them, viewers do not.
     const viewer = await userWithSession(t, 'viewer');
-    const list = await t.app.request('/api/v1/subscribers', { headers: viewer.headers });
+    expect((await t.app.request('/api/v1/subscribers', { headers: viewer.headers })).status).toBe(403);
+    expect((await t.app.request('/api/v1/subscribers.csv', { headers: viewer.headers })).status).toBe(403);
+    const publisher = await userWithSession(t, 'publisher');
+    const list = await t.app.request('/api/v1/subscribers', { headers: publisher.headers });
     expect(list.status).toBe(200);
     const body = (await list.json()) as {
       subscribers: { id: string; email: string; state: string; components: string[] }[];
@@ -334,7 +338,7 @@ describe('console', () => {
       { component_id: api, name: 'API', subscribers: 1, reached: 2 },
       expect.objectContaining({ name: 'Website', subscribers: 0, reached: 1 }),
     ]);
-    const csv = await t.app.request('/api/v1/subscribers.csv', { headers: viewer.headers });
+    const csv = await t.app.request('/api/v1/subscribers.csv', { headers: publisher.headers });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe('email,state,components,created_at,confirmed_at,unsubscribed_at');
