@@ -1,5 +1,4 @@
-// The same-origin rule for cookie-authenticated writes, for requests that Astro answers (console forms).
-// It mirrors the API's csrfGuard (api/access.ts) so that a form post and an API call are judged alike.
+// The same-origin rule for cookie-authenticated writes, judged alike for API calls and console form posts.
 import { SESSION_COOKIE } from './sessions.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
