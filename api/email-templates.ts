@@ -3,6 +3,7 @@ import type { AnyIncidentJson, IncidentUpdateJson } from './statuspage-types.ts'
 import { markdownToText, renderMarkdown } from './markdown.ts';
 import type { MailMessage } from './mailer.ts';
 import { formatDateTime } from './time-format.ts';
+import { statusLabel } from './status-labels.ts';
 
 /** What varies per recipient: everything else of a message is composed once per event. */
 export interface RecipientLinks {
@@ -42,18 +43,6 @@ export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => HTML_ESCA
 /** Header values must be one line: a title with a newline must not add headers. */
 const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').trim();
 
-const STATUS_LABELS: Record<string, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  postmortem: 'Postmortem',
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
-};
-export const statusLabel = (s: string) => STATUS_LABELS[s] ?? s.replace(/_/g, ' ');
 
 export type IncidentEmailKind =
   | 'incident_created'

@@ -1,47 +1,20 @@
 // RSS 2.0 and Atom 1.0 feeds of public incidents and maintenance, for the whole page and per component.
 import { Hono } from 'hono';
 import RSS from 'rss';
-import type { ComponentStatus } from '../db/schema.ts';
 import type { AppEnv } from './access.ts';
 import { notFound } from './errors.ts';
 import { markdownToText, renderMarkdown } from './markdown.ts';
 import { loadComponents, loadPageContext, queryIncidentsJson, type PageContext, type ReadDeps } from './statuspage.ts';
 import { isMaintenanceJson, type AnyIncidentJson } from './statuspage-types.ts';
 import { formatDateTime, safeTimeZone } from './time-format.ts';
+import { componentStatusLabel, statusLabel } from './status-labels.ts';
 
 /** Feeds carry the last 50 incidents and maintenances, newest first by start. */
 export const FEED_LIMIT = 50;
 export const RSS_CONTENT_TYPE = 'application/rss+xml; charset=utf-8';
 export const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
 
-const STATUS_LABELS: Record<string, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  postmortem: 'Postmortem',
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
-};
-
-const COMPONENT_STATUS_LABELS: Record<ComponentStatus, string> = {
-  operational: 'Operational',
-  degraded_performance: 'Degraded performance',
-  partial_outage: 'Partial outage',
-  major_outage: 'Major outage',
-  under_maintenance: 'Under maintenance',
-};
-
 /** The public label of an incident or maintenance status ("in_progress" → "In progress"). */
-export function statusLabel(status: string): string {
-  return STATUS_LABELS[status] ?? status;
-}
-
-export function componentStatusLabel(status: ComponentStatus): string {
-  return COMPONENT_STATUS_LABELS[status] ?? status;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Links for <head>

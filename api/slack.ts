@@ -1,7 +1,7 @@
 // Slack incoming webhooks: a hooks.slack.com URL gets a Slack message (text + blocks) instead of Statuspage JSON.
 import { markdownToText } from './markdown.ts';
 import type { AnyIncidentJson, IncidentUpdateJson } from './statuspage-types.ts';
-import { statusLabel } from './email-templates.ts';
+import { statusLabel } from './status-labels.ts';
 
 export function isSlackWebhookUrl(url: string): boolean {
   try {

@@ -1,14 +1,9 @@
 // Words and CSS classes for statuses and impacts: every colour on the page comes with words.
 import type { ComponentStatus } from '../../db/schema.ts';
 import type { Indicator } from '../../api/statuspage-types.ts';
+import { COMPONENT_STATUS_LABELS, statusLabel } from '../../api/status-labels.ts';
 
-export const COMPONENT_LABEL: Record<ComponentStatus, string> = {
-  operational: 'Operational',
-  degraded_performance: 'Degraded performance',
-  partial_outage: 'Partial outage',
-  major_outage: 'Major outage',
-  under_maintenance: 'Under maintenance',
-};
+export const COMPONENT_LABEL = COMPONENT_STATUS_LABELS;
 
 /** Short class names keep 50 components × 90 days of bars small. */
 export const COMPONENT_CLASS: Record<ComponentStatus, string> = {
@@ -27,21 +22,8 @@ export const INDICATOR_CLASS: Record<Indicator, string> = {
   maintenance: 'mt',
 };
 
-const STATUS_LABEL: Record<string, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  postmortem: 'Postmortem',
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
-};
 
-export function statusLabel(status: string): string {
-  return STATUS_LABEL[status] ?? status.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
-}
+export { statusLabel };
 
 const IMPACT_LABEL: Record<string, string> = {
   none: 'No impact',
