@@ -14,7 +14,7 @@ import { beginAttempt, clientAddress, type LimitKey } from './login-limits.ts';
 import { enqueueConfirmation } from './outbox.ts';
 import { hashSecret } from './sessions.ts';
 import { linkKey, MANAGE_PATH, signLinkToken, verifyLinkToken, type LinkPurpose } from './subscription-links.ts';
-import { assertComponentIds, componentIdsOf, displayUrl } from './webhooks.ts';
+import { assertComponentIds, componentIdsOf, displayUrl, findRecipient } from './webhooks.ts';
 import { queryParams } from './validate.ts';
 
 type SubscriberRow = typeof subscribers.$inferSelect;
@@ -471,11 +471,7 @@ export function consoleSubscriberRoutes() {
 
   r.get('/subscribers/:id', requireRole('publisher'), async (c) => {
     const { db } = c.get('deps');
-    const [row] = await db
-      .select()
-      .from(subscribers)
-      .where(and(eq(subscribers.id, c.req.param('id')), eq(subscribers.kind, 'email')));
-    if (!row) throw notFound('subscriber');
+    const row = await findRecipient(db, c.req.param('id'), 'email');
     const comps = await componentIdsOf(db, [row.id]);
     return c.json(subscriberJson(row, comps.get(row.id) ?? []));
   });
@@ -486,11 +482,7 @@ export function consoleSubscriberRoutes() {
     const actor = actorOf(c);
     const now = clock.now();
     await db.transaction(async (tx) => {
-      const [row] = await tx
-        .select()
-        .from(subscribers)
-        .where(and(eq(subscribers.id, c.req.param('id')), eq(subscribers.kind, 'email')));
-      if (!row) throw notFound('subscriber');
+      const row = await findRecipient(tx, c.req.param('id'), 'email');
       await tx.delete(subscribers).where(eq(subscribers.id, row.id));
       await recordAudit(tx, actor, { action: 'subscriber.delete', entityType: 'subscriber', entityId: row.id, before: { email: maskEmail(row.email ?? ''), state: row.state } }, now);
     });

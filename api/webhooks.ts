@@ -128,6 +128,13 @@ function webhookJson(row: SubscriberRow, componentIds: string[]): WebhookOut {
 }
 
 /** Subscriber id → its component ids. */
+/** One recipient of a kind (an email subscriber or a webhook) by id, or a 404 naming what was asked for. */
+export async function findRecipient(db: Executor, id: string, kind: 'email' | 'webhook') {
+  const [row] = await db.select().from(subscribers).where(and(eq(subscribers.id, id), eq(subscribers.kind, kind)));
+  if (!row) throw notFound(kind === 'email' ? 'subscriber' : 'webhook');
+  return row;
+}
+
 export async function componentIdsOf(db: Executor, ids: string[]): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   if (!ids.length) return out;
@@ -199,11 +206,7 @@ export function webhookRoutes() {
 
   r.get('/webhooks/:id', requireRole('publisher'), async (c) => {
     const { db } = c.get('deps');
-    const [row] = await db
-      .select()
-      .from(subscribers)
-      .where(and(eq(subscribers.id, c.req.param('id')), eq(subscribers.kind, 'webhook')));
-    if (!row) throw notFound('webhook');
+    const row = await findRecipient(db, c.req.param('id'), 'webhook');
     const comps = await componentIdsOf(db, [row.id]);
     return c.json(webhookJson(row, comps.get(row.id) ?? []));
   });
@@ -213,11 +216,7 @@ export function webhookRoutes() {
     const actor = actorOf(c);
     const now = clock.now();
     await db.transaction(async (tx) => {
-      const [row] = await tx
-        .select()
-        .from(subscribers)
-        .where(and(eq(subscribers.id, c.req.param('id')), eq(subscribers.kind, 'webhook')));
-      if (!row) throw notFound('webhook');
+      const row = await findRecipient(tx, c.req.param('id'), 'webhook');
       await tx.delete(subscribers).where(eq(subscribers.id, row.id));
       await recordAudit(tx, actor, { action: 'webhook.delete', entityType: 'webhook', entityId: row.id, before: webhookJson(row, []) }, now);
     });
