@@ -59,16 +59,40 @@ function parts(t: number, timeZone: string): Record<string, number> {
   return out;
 }
 
-/** Milliseconds to add to UTC to get the wall-clock time in `timeZone` at instant `t`. */
-export function zoneOffset(t: number, timeZone: string): number {
+function exactOffset(t: number, timeZone: string): number {
   const p = parts(t, timeZone);
   const wall = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
   return wall - Math.floor(t / 1000) * 1000;
 }
 
+/**
+ * Offsets by zone and UTC hour. A zone changes its offset at most once within an hour, so an hour that starts
+ * and ends on the same offset has it throughout; Intl's formatToParts, the costly part of every date a page
+ * shows, then runs twice per zone and hour instead of once per date. Bounded.
+ */
+const offsetsByZone = new Map<string, Map<number, number>>();
+
+/** Milliseconds to add to UTC to get the wall-clock time in `timeZone` at instant `t`. */
+export function zoneOffset(t: number, timeZone: string): number {
+  const hour = Math.floor(t / HOUR);
+  let offsets = offsetsByZone.get(timeZone);
+  const known = offsets?.get(hour);
+  if (known !== undefined) return known;
+  const offset = exactOffset(hour * HOUR, timeZone);
+  // A change within this very hour: this instant's own offset, not kept.
+  if (offset !== exactOffset((hour + 1) * HOUR - 1, timeZone)) return exactOffset(t, timeZone);
+  if (!offsets || offsets.size >= 10_000) {
+    if (offsetsByZone.size >= 100) offsetsByZone.clear();
+    offsets = new Map();
+    offsetsByZone.set(timeZone, offsets);
+  }
+  offsets.set(hour, offset);
+  return offset;
+}
+
 export function civilDate(t: number, timeZone: string): CivilDate {
-  const p = parts(t, timeZone);
-  return { year: p.year ?? 1970, month: p.month ?? 1, day: p.day ?? 1 };
+  const wall = new Date(t + zoneOffset(t, timeZone));
+  return { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate() };
 }
 
 /** The instant a civil date's midnight happens in `timeZone` (two passes settle DST edges). */
