@@ -2,7 +2,7 @@
 //
 // Both read only the slice they show, newest first through `incidents_started_idx`, so their cost
 // follows the page size and never the size of the whole history.
-import { and, desc, eq, gte, inArray, isNotNull, lt, ne, or } from 'drizzle-orm';
+import { and, desc, gte, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
 import type { AppDeps } from './deps.ts';
 import { incidents, incidentUpdates } from '../db/schema.ts';
 import { getSettings } from './settings.ts';
@@ -83,18 +83,17 @@ function pastAndPublic(now: Date) {
   );
 }
 
-/** The newest published update of each incident, one indexed lookup per chunk of ids. */
+/** The newest published update of each incident: one row per incident, found through incident_updates_incident_idx. */
 async function latestUpdates(deps: AppDeps, ids: string[]): Promise<Map<string, HistoryUpdate>> {
   const out = new Map<string, HistoryUpdate>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const chunk = ids.slice(i, i + 500);
-    const rows = await deps.db
-      .select({ incidentId: incidentUpdates.incidentId, status: incidentUpdates.status, body: incidentUpdates.body, displayAt: incidentUpdates.displayAt })
-      .from(incidentUpdates)
-      .where(and(inArray(incidentUpdates.incidentId, chunk), eq(incidentUpdates.state, 'published')))
-      .orderBy(desc(incidentUpdates.displayAt));
-    for (const r of rows) if (!out.has(r.incidentId)) out.set(r.incidentId, { status: r.status, body: r.body, displayAt: r.displayAt });
-  }
+  if (ids.length === 0) return out;
+  const rows = await deps.db.all<{ incidentId: string; status: string; body: string; displayAt: number }>(sql`
+    select u.incident_id as incidentId, u.status as status, u.body as body, u.display_at as displayAt
+    from json_each(${JSON.stringify(ids)}) j
+    join ${incidentUpdates} u on u.id = (
+      select l.id from ${incidentUpdates} l where l.incident_id = j.value and l.state = 'published'
+      order by l.display_at desc, l.id desc limit 1)`);
+  for (const r of rows) out.set(r.incidentId, { status: r.status, body: r.body, displayAt: new Date(Number(r.displayAt)) });
   return out;
 }
 

@@ -1,0 +1,1 @@
+CREATE INDEX `incident_updates_changes_idx` ON `incident_updates` (`display_at`) WHERE affected_components is not null;
