@@ -4,6 +4,7 @@ import { markdownToText, renderMarkdown } from './markdown.ts';
 import type { MailMessage } from './mailer.ts';
 import { formatDateTime } from './time-format.ts';
 import { statusLabel } from './status-labels.ts';
+import { escapeHtml } from './html.ts';
 
 /** What varies per recipient: everything else of a message is composed once per event. */
 export interface RecipientLinks {
@@ -37,8 +38,6 @@ export interface ComposedEmail {
   render(links: RecipientLinks): { text: string; html: string };
 }
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
 
 /** Header values must be one line: a title with a newline must not add headers. */
 const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').trim();

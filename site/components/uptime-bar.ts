@@ -1,23 +1,24 @@
 // One component's 90-day bar as an SVG string: dashed strokes draw one cell per day. Quiet days share one path
-// per colour; each day with an incident or a status other than operational gets its own, with a <title> (date,
-// status, uptime %, incidents): the tooltip for pointers and the cell's accessible name. The bar's own title
-// sums up the rest (uptime over the window, on how many of its days there were incidents, where data starts)
-// and is the tooltip over quiet days. Frugal on purpose: 50 of these fit the page's 50 KB budget.
+// per colour; each notable day (an incident, or a status other than operational) gets its own, with a <title>
+// (date, status, uptime %, incidents): the tooltip for pointers and the cell's accessible name. The bar's own
+// title sums up the rest (uptime over the window, on how many of its days there were incidents, where data
+// starts) and is the tooltip over quiet days.
+//
+// A busy page (many notable days over all its bars) keeps a cell of its own for each day that lost uptime or
+// was not operational, and lists the days that had incidents without downtime in the bar's title instead:
+// those cells are green either way, and fifty bars of per-day titles would outweigh the rest of the page
+// (its budget is 50 KB).
 //
 // A plain function rather than an Astro component: fifty component instances cost more to render than the
 // rest of the page, and the bench wants the page's render to stay close to an empty page's.
 import type { ComponentUptime, UptimeDay } from '../../api/uptime.ts';
 import { formatUptime } from '../../api/uptime.ts';
+import { escapeHtml } from '../../api/html.ts';
 import { COMPONENT_CLASS, COMPONENT_LABEL } from './labels.ts';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text for an element's content or a quoted attribute. */
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
-
 const quiet = (d: UptimeDay) => d.status === null || (d.status === 'operational' && d.incidents.length === 0);
+/** Operational all day, with incidents: no downtime to show, only what happened. */
+const withoutDowntime = (d: UptimeDay) => d.status === 'operational' && d.incidents.length > 0;
 /** Long titles would dominate the page's weight: names are cut, and more than two become a count. */
 const cut = (s: string) => (s.length > 40 ? `${s.slice(0, 39)}…` : s);
 /** "Nov 3": in a 90-day window the year goes without saying. */
@@ -32,17 +33,21 @@ function incidentText(d: UptimeDay, withNames: boolean): string {
 
 /** Days that are not quiet: an incident, or a status other than operational. */
 export function notableDays(uptime: ComponentUptime): number {
-  return uptime.days.filter((d) => !quiet(d)).length;
+  let n = 0;
+  for (const d of uptime.days) if (!quiet(d)) n++;
+  return n;
 }
 
 /**
- * The SVG. `withNames`: name the incidents in each day's title; the component list turns it off on very busy
- * pages to stay light. The component's name is beside the bar in the same list item, so the summary leaves it out.
+ * The SVG. `busy`: the page has too many notable days for a titled cell each; days with incidents but no
+ * downtime are then named in the bar's title, and cells count incidents rather than name them. The
+ * component's name is beside the bar in the same list item, so the summary leaves it out.
  */
-export function uptimeBarSvg(uptime: ComponentUptime, withNames = true): string {
+export function uptimeBarSvg(uptime: ComponentUptime, busy = false): string {
   const days = uptime.days;
   const n = days.length;
-  let paths = '';
+  let cells = '';
+  const listed: string[] = [];
   // Quiet runs carry no title of their own, so each colour's runs share one path of several subpaths.
   const quietRuns = new Map<string, string>();
   let run: { x: number; len: number; cls: string } | null = null;
@@ -51,10 +56,14 @@ export function uptimeBarSvg(uptime: ComponentUptime, withNames = true): string 
     if (run) quietRuns.set(run.cls, `${quietRuns.get(run.cls) ?? ''}M${run.x} 5h${run.len}`);
     run = null;
   };
+  let notable = 0;
   for (let i = 0; i < n; i++) {
     const d = days[i]!;
     const cls = d.status ? COMPONENT_CLASS[d.status] : 'x';
-    if (quiet(d)) {
+    if (!quiet(d)) notable++;
+    const inRun = quiet(d) || (busy && withoutDowntime(d));
+    if (inRun) {
+      if (busy && withoutDowntime(d)) listed.push(short(d));
       if (run && run.cls === cls) run.len++;
       else {
         flush();
@@ -65,16 +74,16 @@ export function uptimeBarSvg(uptime: ComponentUptime, withNames = true): string 
     flush();
     // An operational day with an incident lost no uptime: the status alone says so, and the page stays light.
     const state = d.status === 'operational' && d.uptime === 1 ? COMPONENT_LABEL.operational : `${COMPONENT_LABEL[d.status!]}, ${formatUptime(d.uptime)}`;
-    const title = `${short(d)}: ${state}${d.incidents.length ? `. ${incidentText(d, withNames)}` : ''}`;
-    paths += `<path${classAttr(cls)} d="M${i} 5h1"><title>${escapeHtml(title)}</title></path>`;
+    const title = `${short(d)}: ${state}${d.incidents.length ? `. ${incidentText(d, !busy)}` : ''}`;
+    cells += `<path${classAttr(cls)} d="M${i} 5h1"><title>${escapeHtml(title)}</title></path>`;
   }
   flush();
-  for (const [cls, d] of quietRuns) paths += `<path${classAttr(cls)} d="${d}"></path>`;
-  const notable = notableDays(uptime);
+  for (const [cls, d] of quietRuns) cells += `<path${classAttr(cls)} d="${d}"></path>`;
   const firstData = days.find((d) => d.status !== null);
   const summary =
     `${formatUptime(uptime.uptime)} uptime over ${n} days, ` +
     (notable === 0 ? 'no incidents' : `incidents on ${notable} of them`) +
+    (listed.length ? ` (without downtime: ${listed.join(', ')})` : '') +
     (firstData && firstData !== days[0] ? `; no data before ${firstData.label}` : !firstData ? '; no data yet' : '');
-  return `<svg class="u" viewBox="0 0 ${n} 10" preserveAspectRatio="none"><title>${escapeHtml(summary)}</title>${paths}</svg>`;
+  return `<svg class="u" viewBox="0 0 ${n} 10" preserveAspectRatio="none"><title>${escapeHtml(summary)}</title>${cells}</svg>`;
 }

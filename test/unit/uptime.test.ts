@@ -5,6 +5,8 @@ import { addComponent, addIncident } from '../support/seed-demo.ts';
 import { formatUptime, getUptime, type ComponentUptime } from '../../api/uptime.ts';
 import { putSettings } from '../../api/settings.ts';
 import { uptimeBarSvg } from '../../site/components/uptime-bar.ts';
+import { componentListHtml, NOTABLE_DAYS_BUDGET } from '../../site/components/component-list.ts';
+import { getSummary } from '../../api/statuspage.ts';
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -221,6 +223,72 @@ describe('the bar SVG', () => {
     expect(svg).toContain('<path class="x" d="M0 5h80"></path><path d="M80 5h7M88 5h2"></path>');
     expect(svg).toContain('<path class="cr" d="M87 5h1"><title>Mar 8: Major outage, 91.66%. Broken &lt;img src=x onerror=alert(1)&gt; &amp; &quot;…</title></path>');
     expect(svg).not.toContain('<img');
-    expect(uptimeBarSvg((await getUptime(t.deps)).get(c)!, false)).toContain('<title>Mar 8: Major outage, 91.66%. 1 incident</title>');
+    // On a busy page a cell counts its incidents rather than naming them.
+    expect(uptimeBarSvg((await getUptime(t.deps)).get(c)!, true)).toContain('<title>Mar 8: Major outage, 91.66%. 1 incident</title>');
+  });
+
+  it('on a busy page, names the days with incidents but no downtime in the bar title instead of a cell each', async () => {
+    const c = await addComponent(t.database.db, { name: 'API', createdAt: created });
+    await outage(c, 'partial_outage', '2026-03-08T10:00:00Z', '2026-03-08T12:00:00Z', 'Slow writes');
+    for (const date of ['2026-03-03', '2026-03-05']) {
+      await addIncident(t.database.db, {
+        title: `Question on ${date}`,
+        impact: 'none',
+        status: 'resolved',
+        startedAt: at(`${date}T09:00:00Z`),
+        resolvedAt: at(`${date}T10:00:00Z`),
+        componentIds: [c],
+        updates: [{ status: 'resolved', body: 'answered', at: at(`${date}T10:00:00Z`) }],
+      });
+    }
+    const u = (await getUptime(t.deps)).get(c)!;
+    const calm = uptimeBarSvg(u);
+    expect(calm.match(/<title>/g)).toHaveLength(4);
+    expect(calm).toContain('<path d="M82 5h1"><title>Mar 3: Operational. Question on 2026-03-03</title></path>');
+
+    const busy = uptimeBarSvg(u, true);
+    expect(busy).toContain('<title>99.97% uptime over 90 days, incidents on 3 of them (without downtime: Mar 3, Mar 5)</title>');
+    // One cell of its own, for the day that lost uptime; the quiet days and the two calm incident days share a path.
+    expect(busy.match(/<title>/g)).toHaveLength(2);
+    expect(busy).toContain('<path class="ma" d="M87 5h1"><title>Mar 8: Partial outage, 97.50%. 1 incident</title></path>');
+    expect(busy).toContain('<path d="M0 5h87M88 5h2"></path>');
+  });
+});
+
+describe('the component list', () => {
+  it('turns busy past a hundred notable days over all bars', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 11; i++) ids.push(await addComponent(t.database.db, { name: `Service ${i}`, createdAt: created }));
+    // Ten incident days on each of ten components: exactly the budget, every day has its own titled cell.
+    for (let d = 0; d < 10; d++) {
+      await addIncident(t.database.db, {
+        title: `Incident ${d}`,
+        impact: 'minor',
+        status: 'resolved',
+        startedAt: at(`2026-02-${String(10 + d).padStart(2, '0')}T09:00:00Z`),
+        resolvedAt: at(`2026-02-${String(10 + d).padStart(2, '0')}T10:00:00Z`),
+        componentIds: ids.slice(0, 10),
+        updates: [{ status: 'resolved', body: 'done', at: at(`2026-02-${String(10 + d).padStart(2, '0')}T10:00:00Z`) }],
+      });
+    }
+    const summary = await getSummary(t.deps);
+    const cells = (html: string) => (html.match(/<path[^>]*><title>/g) ?? []).length;
+    const atBudget = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }));
+    expect(cells(atBudget)).toBe(NOTABLE_DAYS_BUDGET);
+    expect(atBudget).toContain('<title>Feb 10: Operational. Incident 0</title>');
+
+    await addIncident(t.database.db, {
+      title: 'One more',
+      impact: 'minor',
+      status: 'resolved',
+      startedAt: at('2026-03-01T09:00:00Z'),
+      resolvedAt: at('2026-03-01T10:00:00Z'),
+      componentIds: [ids[10]!],
+      updates: [{ status: 'resolved', body: 'done', at: at('2026-03-01T10:00:00Z') }],
+    });
+    const over = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }));
+    expect(cells(over)).toBe(0);
+    expect(over).toContain('incidents on 10 of them (without downtime: Feb 10, Feb 11, Feb 12, Feb 13, Feb 14, Feb 15, Feb 16, Feb 17, Feb 18, Feb 19)');
+    expect(over).toContain('<span class="n">Service 10</span><span class="s ok">Operational</span>');
   });
 });
