@@ -8,15 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { openMigratedDatabase } from '../../db/client.ts';
-import { loadAstroHandler } from '../../api/astro-render.ts';
-import { ensureBuilt, entryFile } from '../../api/build.ts';
-import { readConfig } from '../../api/config.ts';
-import { createPublicRenderer, type PublicRenderer } from '../../api/public-render.ts';
-import { createRuntime } from '../../api/runtime.ts';
+import { ensureBuilt } from '../../api/build.ts';
 import { freePort, ROOT, startHerald } from '../e2e/herald-process.ts';
 import { seedDemo } from '../support/seed-demo.ts';
 import { seedHistory } from './seed-history.ts';
 import { fanoutBench } from './fanout.ts';
+import type { RenderResult } from './render-times.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -128,35 +125,16 @@ async function throughput(work: string): Promise<void> {
   }
 }
 
-interface RenderTimes {
-  /** Wall-clock ms of the first render, and the median of the rest. */
-  first: number;
-  median: number;
-  /** The same in process CPU ms: on a shared, busy machine wall time mostly measures the neighbours. */
-  firstCpu: number;
-  medianCpu: number;
-  bytes: number;
-  html: string;
-}
-
-async function timeRenders(render: PublicRenderer, path: string, n: number): Promise<RenderTimes> {
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  let bytes = 0;
-  let html = '';
-  for (let i = 0; i < n; i++) {
-    const c = process.cpuUsage();
-    const t = performance.now();
-    const page = await render(path);
-    wall.push(performance.now() - t);
-    const used = process.cpuUsage(c);
-    cpu.push((used.user + used.system) / 1000);
-    if (page.status !== 200) throw new Error(`${path} answered ${page.status}`);
-    bytes = page.body.length;
-    html = Buffer.from(page.body).toString('utf8');
-  }
-  const rest = (xs: number[]) => (xs.length > 1 ? median(xs.slice(1)) : xs[0]!);
-  return { first: wall[0]!, median: rest(wall), firstCpu: cpu[0]!, medianCpu: rest(cpu), bytes, html };
+/** Runs test/bench/render-times.ts in a child process and reads its JSON line. */
+async function renderTimes(paths: string[], urls: string[]): Promise<Record<string, RenderResult[]>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/render-times.ts'), paths.join(','), ...urls], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`render-times.ts exited with ${code}`);
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, RenderResult[]>;
 }
 
 async function historyScale(work: string): Promise<void> {
@@ -178,50 +156,24 @@ async function historyScale(work: string): Promise<void> {
   console.log(`  seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   verdict('database file < 100 MB', `${(size / 1024 / 1024).toFixed(1)} MB`, size < 100 * 1024 * 1024);
 
-  // Renders go straight to the renderer the cache calls on a miss: every call here is an uncached render.
-  // "first": a fresh connection's first render of the path (median of 3 fresh connections), the page's code
-  // already loaded; "steady": the median of the next renders on one connection, the cost of a miss after a write.
-  const astro = await loadAstroHandler(entryFile(ROOT));
-  const open = async (url: string) => {
-    const rt = await createRuntime(readConfig({ DATABASE_URL: url, PUBLIC_URL: 'http://127.0.0.1:4321' }), () => undefined);
-    return { rt, render: createPublicRenderer(rt, astro) };
-  };
-  const measure = async (url: string, path: string) => {
-    const firsts: RenderTimes[] = [];
-    for (let i = 0; i < 3; i++) {
-      const { rt, render } = await open(url);
-      firsts.push(await timeRenders(render, path, 1));
-      rt.database.close();
-    }
-    const { rt, render } = await open(url);
-    const steady = await timeRenders(render, path, 7);
-    rt.database.close();
-    return {
-      first: median(firsts.map((f) => f.first)),
-      firstCpu: median(firsts.map((f) => f.firstCpu)),
-      steady: steady.median,
-      steadyCpu: steady.medianCpu,
-      bytes: steady.bytes,
-      html: steady.html,
-    };
-  };
-  // Load every page's code once, so that neither database pays for it.
-  {
-    const { rt, render } = await open(emptyUrl);
-    await timeRenders(render, '/', 1);
-    await timeRenders(render, '/history', 1);
-    rt.database.close();
-  }
+  // Renders go straight to the renderer the cache calls on a miss, in a fresh process (render-times.ts says how
+  // and why): every call there is an uncached render.
+  const databases = [
+    { name: 'empty database', url: emptyUrl },
+    { name: `${COMPONENTS} components, no history`, url: componentsUrl },
+    { name: 'seeded database', url: seededUrl },
+  ];
+  const paths = ['/', '/history'];
+  const times = await renderTimes(paths, databases.map((d) => d.url));
   let home = '';
-  for (const path of ['/', '/history']) {
-    const e = await measure(emptyUrl, path);
-    const c = await measure(componentsUrl, path);
-    const s = await measure(seededUrl, path);
+  for (const path of paths) {
+    const [e, c, s] = times[path] ?? [];
+    if (!e || !c || !s) throw new Error(`no render times for ${path}`);
     if (path === '/') home = s.html;
     const ms = (wall: number, cpu: number) => `${wall.toFixed(1)} ms (CPU ${cpu.toFixed(1)} ms)`;
-    console.log(`  GET ${path}, empty database (${kb(e.bytes)}): first ${ms(e.first, e.firstCpu)}, steady ${ms(e.steady, e.steadyCpu)}`);
-    console.log(`  GET ${path}, ${COMPONENTS} components, no history (${kb(c.bytes)}): first ${ms(c.first, c.firstCpu)}, steady ${ms(c.steady, c.steadyCpu)}`);
-    console.log(`  GET ${path}, seeded database (${kb(s.bytes)}): first ${ms(s.first, s.firstCpu)}, steady ${ms(s.steady, s.steadyCpu)}`);
+    for (const [k, r] of [e, c, s].entries()) {
+      console.log(`  GET ${path}, ${databases[k]!.name} (${kb(r.bytes)}): first ${ms(r.first, r.firstCpu)}, steady ${ms(r.steady, r.steadyCpu)}`);
+    }
     const ratio = (a: number, b: number) => a / Math.max(b, 0.1);
     verdict(`first uncached render of ${path} ≤ 2× empty (CPU)`, `${ratio(s.firstCpu, e.firstCpu).toFixed(2)}× (wall ${ratio(s.first, e.first).toFixed(2)}×)`, ratio(s.firstCpu, e.firstCpu) <= 2);
     verdict(`steady uncached render of ${path} ≤ 2× empty (CPU)`, `${ratio(s.steadyCpu, e.steadyCpu).toFixed(2)}× (wall ${ratio(s.steady, e.steady).toFixed(2)}×)`, ratio(s.steadyCpu, e.steadyCpu) <= 2);
