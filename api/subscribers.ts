@@ -7,7 +7,7 @@ import type { Executor } from '../db/client.ts';
 import { componentGroups, components, outbox, subscriberComponents, subscribers, SUBSCRIBER_STATES, type SubscriberState } from '../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from './access.ts';
 import { recordAudit } from './audit.ts';
-import { ApiError, badRequest, notFound, validationError } from './errors.ts';
+import { ApiError, badRequest, validationError } from './errors.ts';
 import { newId } from './ids.ts';
 import { iso, isoOrNull } from './iso.ts';
 import { beginAttempt, clientAddress, type LimitKey } from './login-limits.ts';

@@ -182,7 +182,7 @@ test('a server stopped mid fan-out, then restarted beside a second instance on t
     return c;
   };
   // SIGTERM the only server once 60 of the messages are accepted: it finishes the batch in flight and stops.
-  let stopped: Promise<void> | null = null;
+  let stopped = null as Promise<void> | null;
   sink.onMessage = () => {
     if (!stopped && counts().size >= 60) stopped = first.stop();
   };
