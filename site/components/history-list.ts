@@ -1,0 +1,45 @@
+// /history's months: each with its incidents and maintenance (impact, status, times, duration, postmortem link), or
+// "No incidents reported" for a quiet month or run of months. Built as one HTML string like the home page's lists:
+// the render cost should follow what the page shows, not Astro's per-element overhead (see test/bench).
+import type { HistoryItem, HistoryMonth } from '../../api/history.ts';
+import { escapeHtml } from '../../api/html.ts';
+import { postmortemUrl, type PublishedPostmortemRef } from '../../api/postmortems.ts';
+import { formatDuration } from '../../api/time-format.ts';
+import { impactClass, impactLabel, statusLabel } from './labels.ts';
+import { spanParts, timeHtml } from './time.ts';
+
+interface Context {
+  tz: string;
+  /** The public base URL, for postmortem links. */
+  base: string;
+  now: number;
+  postmortems: Map<string, PublishedPostmortemRef>;
+}
+
+function item(i: HistoryItem, ctx: Context): string {
+  const maint = i.kind === 'maintenance';
+  const cls = maint ? 'mt' : impactClass(i.impact);
+  const pm = maint ? undefined : ctx.postmortems.get(i.id);
+  const start = i.startedAt.getTime();
+  const status = statusLabel(pm && i.status === 'resolved' ? 'postmortem' : i.status);
+  const times = spanParts(i.startedAt, i.resolvedAt, ctx.tz).map(timeHtml).join(' – ');
+  const duration = i.resolvedAt ? formatDuration(i.resolvedAt.getTime() - start) : `ongoing for ${formatDuration(ctx.now - start)}`;
+  const link = pm ? ` · <a href="${escapeHtml(postmortemUrl(ctx.base, i.id, pm.externalUrl))}">Postmortem</a>` : '';
+  return (
+    `<li><div class="hh"><h3 class="${cls}"><a href="/incidents/${escapeHtml(i.id)}">${escapeHtml(i.name)}</a></h3>` +
+    `<p class="tags"><span class="tag ${cls}">${maint ? 'Maintenance' : escapeHtml(impactLabel(i.impact))}</span><span class="tag">${escapeHtml(status)}</span></p></div>` +
+    `<p class="ut">${times} · ${duration}${link}</p></li>`
+  );
+}
+
+export function historyMonthsHtml(months: HistoryMonth[], ctx: Context): string {
+  return months
+    .map((m) => {
+      const body = m.items.length
+        ? `<ol class="card hl">${m.items.map((i) => item(i, ctx)).join('')}</ol>`
+        : `<p class="card quiet">No incidents reported${m.key.includes('..') ? ' in these months' : ' this month'}.</p>`;
+      const id = `m-${escapeHtml(m.key)}`;
+      return `<section class="month" aria-labelledby="${id}"><h2 id="${id}">${escapeHtml(m.label)}</h2>${body}</section>`;
+    })
+    .join('');
+}
