@@ -193,7 +193,7 @@ function dayGrid(today: CivilDate, tz: string, n: number): DayGrid {
 export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> {
   const tz = safeTimeZone(input.timeZone);
   const n = input.days ?? UPTIME_DAYS;
-  const { dates, bounds, keys, labels, quiet, noData } = dayGrid(civilDate(input.now, tz), tz, n);
+  const { bounds, keys, labels, quiet, noData } = dayGrid(civilDate(input.now, tz), tz, n);
   const windowStart = bounds[0] ?? input.now;
   const now = input.now;
 
@@ -232,6 +232,10 @@ export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> 
     return [first, last];
   };
 
+  // Per-day work buffers, reused for every component: the days that come out are the only allocation per day.
+  const observed = new Float64Array(n);
+  const down = new Float64Array(n);
+  const worst = new Array<ComponentStatus | null>(n);
   const result = new Map<string, ComponentUptime>();
   for (const c of input.components) {
     const observedFrom = Math.max(windowStart, c.since);
@@ -243,17 +247,19 @@ export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> 
       if (end > m.start) segments.push({ from: m.start, to: end, status: 'under_maintenance' });
     }
 
-    const observed = new Float64Array(n);
-    const down = new Float64Array(n);
-    const worst = new Array<ComponentStatus | null>(n).fill(null);
+    let totalObserved = 0;
     for (let i = 0; i < n; i++) {
       const ds = Math.max(bounds[i] ?? 0, observedFrom);
       const de = Math.min(bounds[i + 1] ?? 0, now);
-      observed[i] = Math.max(0, de - ds);
-      if (observed[i]! > 0) worst[i] = 'operational';
+      const o = Math.max(0, de - ds);
+      observed[i] = o;
+      down[i] = 0;
+      worst[i] = o > 0 ? 'operational' : null;
+      totalObserved += o;
     }
 
     // Maintenance overlaps the status timeline rather than replacing it: down time comes from the timeline only.
+    let totalDown = 0;
     for (const seg of segments) {
       // Every observed day starts operational with no down time: operational time changes nothing.
       if (seg.status === 'operational') continue;
@@ -265,7 +271,11 @@ export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> 
         const overlap = Math.min(de, seg.to) - Math.max(ds, seg.from);
         if (overlap <= 0) continue;
         worst[i] = worseStatus(worst[i] ?? 'operational', seg.status);
-        if (!isOverlay) down[i]! += overlap * DOWN_WEIGHT[seg.status];
+        if (!isOverlay) {
+          const d = overlap * DOWN_WEIGHT[seg.status];
+          down[i]! += d;
+          totalDown += d;
+        }
       }
     }
 
@@ -280,21 +290,18 @@ export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> 
         else if (!list.some((x) => x.id === inc.id)) list.push({ id: inc.id, name: inc.name, kind: inc.kind });
       }
     }
-    const days: UptimeDay[] = dates.map((_, i) => {
+    const days = new Array<UptimeDay>(n);
+    for (let i = 0; i < n; i++) {
       const list = dayIncidents.get(i);
-      if (!list && worst[i] === 'operational' && down[i] === 0) return quiet[i]!;
-      if (!list && worst[i] === null) return noData[i]!;
-      return {
-        date: keys[i]!,
-        label: labels[i]!,
-        status: worst[i] ?? null,
-        uptime: observed[i]! > 0 ? Math.max(0, 1 - down[i]! / observed[i]!) : null,
-        incidents: list ?? NO_INCIDENTS,
-      };
-    });
+      const status = worst[i] ?? null;
+      if (!list && status === 'operational' && down[i] === 0) days[i] = quiet[i]!;
+      else if (!list && status === null) days[i] = noData[i]!;
+      else {
+        const o = observed[i]!;
+        days[i] = { date: keys[i]!, label: labels[i]!, status, uptime: o > 0 ? Math.max(0, 1 - down[i]! / o) : null, incidents: list ?? NO_INCIDENTS };
+      }
+    }
 
-    const totalObserved = observed.reduce((a, b) => a + b, 0);
-    const totalDown = down.reduce((a, b) => a + b, 0);
     result.set(c.id, {
       componentId: c.id,
       days,
@@ -352,13 +359,13 @@ export async function getUptime(
     opts.components
       ? opts.components
           .filter((c) => !c.group)
-          .map((c) => ({ id: c.id, status: c.status, updatedAt: new Date(c.updated_at), createdAt: new Date(c.created_at), startDate: c.start_date }))
+          .map((c) => ({ id: c.id, status: c.status, updatedAt: Date.parse(c.updated_at), createdAt: Date.parse(c.created_at), startDate: c.start_date }))
       : db
           .select({
             id: components.id,
             status: components.status,
-            updatedAt: components.updatedAt,
-            createdAt: components.createdAt,
+            updatedAt: sql<number>`${components.updatedAt}`,
+            createdAt: sql<number>`${components.createdAt}`,
             startDate: components.startDate,
           })
           .from(components),
@@ -380,31 +387,29 @@ export async function getUptime(
         and u.state = 'published' and i.published_at is not null`),
   ]);
 
-  const componentsOf = new Map<string, Set<string>>();
-  const link = (incidentId: string, componentId: string) => {
-    const set = componentsOf.get(incidentId) ?? new Set<string>();
-    set.add(componentId);
-    componentsOf.set(incidentId, set);
-  };
-  const rows = jsonRows<IncidentRow>(incidentJson?.rows);
-  for (const r of rows) for (const id of r[6]) link(r[0], id);
+  // An incident's components: its links, plus any its updates changed without a link (older data).
+  const changed = new Map<string, string[]>();
   const changes: StatusChange[] = [];
   for (const [incidentId, at, code, from, to] of jsonRows<ChangeRow>(changeJson?.rows)) {
     if (typeof code !== 'string' || !isStatus(from) || !isStatus(to)) continue;
     changes.push({ at, componentId: code, from, to });
-    link(incidentId, code);
+    const list = changed.get(incidentId);
+    if (list) list.push(code);
+    else changed.set(incidentId, [code]);
   }
-
-  const uptimeIncidents: UptimeIncident[] = rows.map(([id, name, kind, status, startedAt, resolvedAt]) => ({
-    id,
-    name,
-    kind,
-    status,
-    // A maintenance's started_at is its window's start until it begins, then when it really began.
-    start: startedAt,
-    end: resolvedAt,
-    componentIds: [...(componentsOf.get(id) ?? [])],
-  }));
+  const uptimeIncidents: UptimeIncident[] = jsonRows<IncidentRow>(incidentJson?.rows).map(([id, name, kind, status, startedAt, resolvedAt, linked]) => {
+    const more = changed.get(id);
+    return {
+      id,
+      name,
+      kind,
+      status,
+      // A maintenance's started_at is its window's start until it begins, then when it really began.
+      start: startedAt,
+      end: resolvedAt,
+      componentIds: more ? [...new Set([...linked, ...more])] : linked,
+    };
+  });
 
   return computeUptime({
     now,
@@ -413,8 +418,8 @@ export async function getUptime(
     components: componentRows.map((c) => ({
       id: c.id,
       status: c.status,
-      updatedAt: c.updatedAt.getTime(),
-      since: startDateInstant(c.startDate, tz) ?? c.createdAt.getTime(),
+      updatedAt: Number(c.updatedAt),
+      since: startDateInstant(c.startDate, tz) ?? Number(c.createdAt),
     })),
     incidents: uptimeIncidents,
     changes,
