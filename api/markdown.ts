@@ -278,8 +278,27 @@ function blockText(tokens: readonly Token[], depth: number): string {
   return blocks.filter((b) => b !== '').join('\n\n');
 }
 
+/**
+ * Texts already converted, by their markdown: every render of the home page after a write converts the same
+ * latest updates again (a pure function of the text). Bounded in entries and in the size of what it keeps.
+ */
+const textCache = new Map<string, string>();
+const TEXT_CACHE_ENTRIES = 500;
+const TEXT_CACHE_MAX_INPUT = 8 * 1024;
+
 /** Markdown → readable plain text (email text part, feed summaries): links as "text (url)", lists with bullets. */
 export function markdownToText(md: string): string {
+  const known = textCache.get(md);
+  if (known !== undefined) return known;
+  const text = convertToText(md);
+  if (md.length <= TEXT_CACHE_MAX_INPUT) {
+    if (textCache.size >= TEXT_CACHE_ENTRIES) textCache.clear();
+    textCache.set(md, text);
+  }
+  return text;
+}
+
+function convertToText(md: string): string {
   const clean = md.replace(CONTROL_CHARS, '');
   try {
     if (!tooCostly(clean)) return blockText(marked.lexer(clean), 0).trim();

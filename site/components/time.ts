@@ -2,7 +2,7 @@
 // times (the home page's past incidents) write the element themselves, which renders several times faster than
 // a component instance per time.
 import { escapeHtml } from '../../api/html.ts';
-import { formatDate, formatDateTime, formatTime, iso } from '../../api/time-format.ts';
+import { civilDate, formatDate, formatDateTime, formatTime, iso } from '../../api/time-format.ts';
 
 /** full date and time, time only, or date only */
 export type TimeFormat = 'full' | 'time' | 'date';
@@ -24,7 +24,10 @@ export function timeParts(at: string | Date | number, tz: string, f: TimeFormat 
 export function spanParts(start: Date, end: Date | null, tz: string): TimeParts[] {
   const from = timeParts(start, tz);
   if (!end) return [from];
-  return [from, timeParts(end, tz, formatDate(end, tz) === formatDate(start, tz) ? 'time' : 'full')];
+  const a = civilDate(start.getTime(), tz);
+  const b = civilDate(end.getTime(), tz);
+  const sameDay = a.year === b.year && a.month === b.month && a.day === b.day;
+  return [from, timeParts(end, tz, sameDay ? 'time' : 'full')];
 }
 
 /** The <time> element itself, for pages that build HTML as a string. */
