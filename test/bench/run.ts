@@ -125,9 +125,13 @@ async function throughput(work: string): Promise<void> {
   }
 }
 
-/** Runs test/bench/render-times.ts in a child process and reads its JSON line. */
+/**
+ * Runs test/bench/render-times.ts in a child process and reads its JSON line. `--single-threaded`: V8's
+ * garbage collector and compiler then work on the main thread, within the render that needs them, instead of on
+ * helper threads whose CPU time lands on whichever render is being timed (CPU above wall time, ±40% run to run).
+ */
 async function renderTimes(paths: string[], urls: string[]): Promise<Record<string, RenderResult[]>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/render-times.ts'), paths.join(','), ...urls], {
+  const child = spawn(process.execPath, ['--single-threaded', '--import', 'tsx', join(ROOT, 'test/bench/render-times.ts'), paths.join(','), ...urls], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
