@@ -30,21 +30,17 @@ function seeOther(location: string): Response {
 }
 
 /**
- * Signed in, and at least `min` (default viewer). Returns a Response to send instead of the page:
- * a redirect to sign in, or a 403 page for a role that may not see it at all.
+ * Signed in, and at least `min` (default viewer). Returns a Response to send instead of the page: a redirect to
+ * sign in, or, for a role that may not see it at all, the console's 403 page (admin/pages/forbidden.astro, in
+ * the console's frame, so the way on is one click).
  */
-export function consolePage(astro: AstroGlobal, min: Role = 'viewer'): ConsolePage | Response {
+export async function consolePage(astro: AstroGlobal, min: Role = 'viewer'): Promise<ConsolePage | Response> {
   noStore(astro);
   const actor = astro.locals.herald.actor;
   if (!actor) {
     const next = astro.url.pathname + astro.url.search;
     return seeOther(`/admin/login?next=${encodeURIComponent(next)}`);
   }
-  if (!can(actor, min)) {
-    return new Response(`This page needs the ${min} role; you are signed in as ${actor.role}.`, {
-      status: 403,
-      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
-    });
-  }
+  if (!can(actor, min)) return astro.rewrite(`/admin/forbidden?need=${min}`);
   return { actor, api: new ConsoleApi(astro) };
 }

@@ -94,6 +94,14 @@ test('a viewer reads but cannot write', async ({ browser, herald, owner }) => {
   for (const path of ['/admin/users', '/admin/settings', '/admin/incidents/new']) {
     expect((await page.request.get(path, { maxRedirects: 0 })).status()).toBe(403);
   }
+  // In the browser, a 403 is a console page that says why and how on.
+  expect((await page.goto('/admin/users'))?.status()).toBe(403);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('This page is not open to your role');
+  await expect(page.getByRole('main')).toContainText('It needs the owner role or above; you are signed in as');
+  await expect(page.getByRole('main')).toContainText('(viewer)');
+  await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Dashboard' })).toBeVisible();
+  await page.getByRole('link', { name: 'Back to the dashboard' }).click();
+  await expect(page).toHaveURL(/\/admin$/);
   await page.context().close();
 });
 
