@@ -356,5 +356,23 @@ export function postmortemRoutes() {
     return c.json(await postmortemJson(deps, incident, now));
   });
 
+  // Takes a published postmortem back (published too early, or with something that must not be public): the
+  // public page answers 404 again and the incident reads `resolved`; the draft keeps every word.
+  r.post('/incidents/:id/postmortem/unpublish', requireRole('publisher'), jsonBody(z.object({}).strict()), async (c) => {
+    const deps = c.get('deps');
+    const actor = actorOf(c);
+    const now = deps.clock.now();
+    const incident = await deps.db.transaction(async (tx) => {
+      const inc = await findIncident(tx, c.req.param('id'), 'incident');
+      const p = await findPostmortem(tx, inc.id);
+      if (!p?.published) throw invalidTransition('This postmortem is not published.');
+      await tx.update(postmortems).set({ published: null, publishedAt: null, lastPublishedAt: null, updatedAt: now }).where(eq(postmortems.incidentId, inc.id));
+      await recordAudit(tx, actor, { action: 'postmortem.unpublish', entityType: 'postmortem', entityId: inc.id, incidentId: inc.id, before: { published: true }, after: { published: false } }, now);
+      await bumpContentVersion(tx, now);
+      return inc;
+    });
+    return c.json(await postmortemJson(deps, incident, now));
+  });
+
   return r;
 }

@@ -154,6 +154,36 @@ describe('publishing a postmortem', () => {
     expect(incident.stage).toBe('post_incident');
   });
 
+  it('can be taken back by a publisher: 404 in public, resolved in /api/v2, the draft kept, the audit says so', async () => {
+    const id = await resolvedIncident();
+    await t.app.request(`/api/v1/incidents/${id}/postmortem`, json('PUT', SECTIONS, editor.headers));
+    expect((await t.app.request(`/api/v1/incidents/${id}/postmortem/unpublish`, json('POST', {}, publisher.headers))).status).toBe(422);
+    expect((await t.app.request(`/api/v1/incidents/${id}/postmortem/publish`, json('POST', {}, publisher.headers))).status).toBe(200);
+    const before = await t.database.client.execute('select version from content_version');
+
+    expect((await t.app.request(`/api/v1/incidents/${id}/postmortem/unpublish`, json('POST', {}, editor.headers))).status).toBe(403);
+    expect((await t.app.request(`/api/v1/incidents/${id}/postmortem/unpublish`, json('POST', { notify: true }, publisher.headers))).status).toBe(400);
+    expect(await getPublicPostmortem(t.deps, id)).not.toBeNull();
+
+    const res = await t.app.request(`/api/v1/incidents/${id}/postmortem/unpublish`, json('POST', {}, publisher.headers));
+    expect(res.status).toBe(200);
+    const pm = (await res.json()) as PostmortemOut;
+    expect(pm.state).toBe('draft');
+    expect(pm.public_url).toBeNull();
+    expect(pm.summary).toBe(SECTIONS.summary);
+    expect(await getPublicPostmortem(t.deps, id)).toBeNull();
+    const v2 = await v2Incident(id);
+    expect(v2?.status).toBe('resolved');
+    expect(v2?.postmortem_url ?? null).toBeNull();
+    const after = await t.database.client.execute('select version from content_version');
+    expect(Number(after.rows[0]?.version)).toBeGreaterThan(Number(before.rows[0]?.version));
+    const audit = await t.database.db.select().from(auditLog).where(and(eq(auditLog.action, 'postmortem.unpublish'), eq(auditLog.entityId, id)));
+    expect(audit).toHaveLength(1);
+    // Published again later, it is public again.
+    expect((await t.app.request(`/api/v1/incidents/${id}/postmortem/publish`, json('POST', {}, publisher.headers))).status).toBe(200);
+    expect((await v2Incident(id))?.status).toBe('postmortem');
+  });
+
   it('links an external postmortem instead, and queues one notification when asked', async () => {
     const id = await resolvedIncident();
     await t.app.request(`/api/v1/incidents/${id}/postmortem`, json('PUT', { external_url: 'https://docs.example.com/pm/42' }, editor.headers));

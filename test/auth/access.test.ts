@@ -208,6 +208,7 @@ const LEAST_ROLE: Record<string, Role> = {
   'GET /api/v1/incidents/:id/postmortem': 'viewer',
   'PUT /api/v1/incidents/:id/postmortem': 'editor',
   'POST /api/v1/incidents/:id/postmortem/publish': 'publisher',
+  'POST /api/v1/incidents/:id/postmortem/unpublish': 'publisher',
   'GET /api/v1/action-items': 'viewer',
   'GET /api/v1/incidents/:id/action-items': 'viewer',
   'POST /api/v1/incidents/:id/action-items': 'editor',

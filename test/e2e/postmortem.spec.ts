@@ -148,4 +148,23 @@ test('postmortem: draft, publish, link, JSON, feed; action items', async ({ hera
       expect(axe.violations.map((v) => `${path} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
     }
   });
+
+  await test.step('take it back: unpublish asks for confirmation, then the public address is not found again', async () => {
+    await page.goto(editor);
+    await page.getByRole('button', { name: 'Unpublish postmortem' }).click();
+    await expect(page.getByRole('alert')).toHaveText('Tick the box to confirm.');
+    await expect(page.getByTestId('pm-state')).toHaveText('Published');
+    await page.getByRole('checkbox', { name: /^Unpublish:/ }).check();
+    await page.getByRole('button', { name: 'Unpublish postmortem' }).click();
+    await expect(page.getByText('Unpublished: readers no longer see it; the draft is kept.')).toBeVisible();
+    await expect(page.getByTestId('pm-state')).toHaveText('Draft (not public)');
+    await expect(page.getByRole('button', { name: 'Unpublish postmortem' })).toHaveCount(0);
+
+    const reader = await (await browser.newContext({ baseURL: herald.baseURL })).newPage();
+    expect((await reader.goto(publicPath))?.status()).toBe(404);
+    await reader.goto(`/incidents/${incident.id}`);
+    await expect(reader.getByRole('heading', { level: 1, name: 'Card payments failing' })).toBeVisible();
+    await expect(reader.getByRole('link', { name: 'Read the postmortem' })).toHaveCount(0);
+    await reader.context().close();
+  });
 });
