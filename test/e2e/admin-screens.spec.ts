@@ -27,9 +27,16 @@ test('tokens, users, templates, settings, components and the audit log', async (
   // A token is shown once, works, shows its last use, and can be revoked.
   await page.getByLabel('Name').fill('Alertmanager');
   await page.getByLabel('Scope').selectOption('read');
+  const once = await page.locator('input[name=once]').inputValue();
   await page.getByRole('button', { name: 'Create token' }).click();
   const token = (await page.locator('[data-secret]').textContent())?.trim() ?? '';
   expect(token).toMatch(/^hrld_/);
+  // Reloading that answer posts the form again: the same one-time key makes nothing more, and says so.
+  const again = await page.request.post('/admin/tokens', { headers: { origin: herald.baseURL }, form: { action: 'create', once, name: 'Alertmanager', scope: 'read' } });
+  expect(again.status()).toBe(409);
+  expect(await again.text()).toContain('This form was already sent');
+  const mine = (await (await page.request.get('/api/v1/tokens')).json()) as { tokens: { name: string }[] };
+  expect(mine.tokens.filter((t) => t.name === 'Alertmanager')).toHaveLength(1);
   expect((await request.get('/api/v1/incidents', { headers: { authorization: `Bearer ${token}` } })).status()).toBe(200);
   await page.goto('/admin/tokens');
   await expect(page.locator('[data-secret]')).toHaveCount(0);
