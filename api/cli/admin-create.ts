@@ -11,6 +11,7 @@ import { ApiError } from '../errors.ts';
 import { hashPassword, newPasswordSchema } from '../passwords.ts';
 import { invalidateUserSessions } from '../sessions.ts';
 import { describeDatabaseUrl, readConfig, type Config } from '../config.ts';
+import { getSettings, publicBaseUrl } from '../settings.ts';
 
 const USAGE = `Usage: npm run admin:create -- --email you@example.com --name "Your Name" [--role owner] [--reset-password]
 
@@ -159,7 +160,9 @@ export async function runAdminCreate(argv: string[], io: CliIo): Promise<number>
       await recordAudit(tx, null, { action: 'user.create_cli', entityType: 'user', entityId: created.id, after: userAudit(created) }, now);
       return created;
     });
-    io.out(`Created ${user.role} ${user.email} (id ${user.id}) in ${describeDatabaseUrl(config.databaseUrl)}. Sign in at ${config.publicUrl}/admin/login`);
+    // The page's public URL as the console set it, else the server's PUBLIC_URL (this process has no server to ask).
+    const base = publicBaseUrl(await getSettings(database.db), config.publicUrl);
+    io.out(`Created ${user.role} ${user.email} (id ${user.id}) in ${describeDatabaseUrl(config.databaseUrl)}. Sign in at ${base}/admin/login`);
     return 0;
   } catch (e) {
     io.err(e instanceof ApiError ? e.message : `Failed: ${(e as Error).message}`);

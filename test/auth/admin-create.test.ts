@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigratedDatabase, type Database } from '../../db/client.ts';
 import { auditLog, users } from '../../db/schema.ts';
 import { createApp } from '../../api/app.ts';
+import { putSettings } from '../../api/settings.ts';
 import { ManualClock } from '../../api/deps.ts';
 import { json, ORIGIN, PUBLIC_URL } from '../support/app.ts';
 
@@ -63,6 +64,18 @@ describe('admin:create', () => {
     } finally {
       database.close();
     }
+  });
+
+  it("points to the sign-in page at the page's public URL when the console set one", async () => {
+    const database = await openMigratedDatabase(url);
+    try {
+      await putSettings(database.db, { publicUrl: 'https://status.example.com/' }, new Date());
+    } finally {
+      database.close();
+    }
+    const made = await adminCreate(['--email', 'second@example.com', '--name', 'Second'], 'piped password 4\n');
+    expect(made.code).toBe(0);
+    expect(made.stdout).toContain('Sign in at https://status.example.com/admin/login');
   });
 
   it('refuses bad arguments and a short password without touching the database', async () => {
