@@ -156,7 +156,6 @@ function timeline(c: UptimeComponent, changes: StatusChange[], windowStart: numb
 }
 
 interface DayGrid {
-  dates: CivilDate[];
   /** n + 1 instants: each day's start, then the end of today. */
   bounds: number[];
   keys: string[];
@@ -182,7 +181,7 @@ function dayGrid(today: CivilDate, tz: string, n: number): DayGrid {
     const labels = dates.map((d) => formatCivilDate(d));
     const cell = (i: number, status: ComponentStatus | null): UptimeDay =>
       Object.freeze({ date: keys[i]!, label: labels[i]!, status, uptime: status ? 1 : null, incidents: NO_INCIDENTS });
-    grid = { dates, bounds, keys, labels, quiet: keys.map((_, i) => cell(i, 'operational')), noData: keys.map((_, i) => cell(i, null)) };
+    grid = { bounds, keys, labels, quiet: keys.map((_, i) => cell(i, 'operational')), noData: keys.map((_, i) => cell(i, null)) };
     if (grids.size >= 8) grids.clear();
     grids.set(key, grid);
   }
