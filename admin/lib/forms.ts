@@ -42,3 +42,6 @@ export function prefixed(form: FormData, prefix: string): Record<string, string>
   }
   return out;
 }
+
+/** The message for a destructive form posted without its `confirm` box ticked (see ConfirmAction.astro). */
+export const CONFIRM_FIRST = 'Tick the box to confirm.';

@@ -106,6 +106,15 @@ test('tokens, users, templates, settings, components and the audit log', async (
   expect(await order()).toEqual(['Alpha', 'Primary database', 'Beta']);
   await page.getByRole('row').filter({ hasText: 'Beta' }).dragTo(page.getByRole('row').filter({ hasText: 'Alpha' }), { targetPosition: { x: 10, y: 2 } });
   await expect.poll(order).toEqual(['Beta', 'Alpha', 'Primary database']);
+  // Deleting asks for a tick first.
+  await page.getByRole('link', { name: 'Alpha', exact: true }).click();
+  await page.getByRole('button', { name: 'Delete component' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Tick the box to confirm.');
+  expect(await order()).toEqual(['Beta', 'Alpha', 'Primary database']);
+  await page.getByRole('checkbox', { name: /^Delete Alpha and its history/ }).check();
+  await page.getByRole('button', { name: 'Delete component' }).click();
+  await expect(page).toHaveURL(/\/admin\/components\?saved=1$/);
+  expect(await order()).toEqual(['Beta', 'Primary database']);
 
   // The audit log has every write, and filters by user and by kind.
   await page.getByRole('link', { name: 'Audit log' }).click();
