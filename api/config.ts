@@ -101,6 +101,17 @@ export function readConfig(env: Env = process.env): Config {
   };
 }
 
+/** For the commands (the server, the export): the configuration, or its error in one line and exit code 1. */
+export function readConfigOrExit(env: Env = process.env): Config {
+  try {
+    return readConfig(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`Configuration error: ${err.message}\n`);
+    process.exit(1);
+  }
+}
+
 /** The database URL without credentials or query, for log lines. */
 export function describeDatabaseUrl(url: string): string {
   return url.replace(/\?.*$/, '').replace(/\/\/[^@/]*@/, '//');

@@ -6,7 +6,7 @@ import { dirname, join, posix, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAstroHandler } from './astro-render.ts';
 import { ensureBuilt, entryFile } from './build.ts';
-import { ConfigError, readConfig } from './config.ts';
+import { readConfigOrExit } from './config.ts';
 import { isCacheablePath } from './public-paths.ts';
 import { createPublicRenderer, NOT_FOUND_KEY, type PublicRenderer } from './public-render.ts';
 import { createRuntime } from './runtime.ts';
@@ -241,16 +241,7 @@ async function main(): Promise<void> {
     process.stderr.write('usage: npm run export -- <folder>\n');
     process.exit(2);
   }
-  let config;
-  try {
-    config = readConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  const config = readConfigOrExit();
   const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
   const say = (line: string) => process.stdout.write(`${line}\n`);
   if (config.build === 'auto') await ensureBuilt(root, say);

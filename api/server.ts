@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadAstroHandler, preloadAstroModules } from './astro-render.ts';
 import { ensureBuilt, entryFile } from './build.ts';
-import { ConfigError, describeDatabaseUrl, readConfig } from './config.ts';
+import { describeDatabaseUrl, readConfigOrExit } from './config.ts';
 import { createHeraldServer } from './http-server.ts';
 import { issueSetupLink } from './one-time-links.ts';
 import { createLogSink } from './log-sink.ts';
@@ -20,16 +20,7 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const sink = createLogSink();
 const say = (line: string) => sink(line);
 
-let config;
-try {
-  config = readConfig(process.env);
-} catch (err) {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`Configuration error: ${err.message}\n`);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = readConfigOrExit();
 const quiet = config.logLevel === 'silent';
 const log = quiet ? () => undefined : sink;
 
