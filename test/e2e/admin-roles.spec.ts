@@ -94,6 +94,12 @@ test('a viewer reads but cannot write', async ({ browser, herald, owner }) => {
   for (const path of ['/admin/users', '/admin/settings', '/admin/incidents/new']) {
     expect((await page.request.get(path, { maxRedirects: 0 })).status()).toBe(403);
   }
+  // A form post to a page above the role is refused the same way, and does nothing.
+  const posted = await page.request.post('/admin/users', { headers: { origin: herald.baseURL }, form: { action: 'create', email: 'sneaky@example.com', name: 'Sneaky', role: 'owner' } });
+  expect(posted.status()).toBe(403);
+  expect(await posted.text()).toContain('This page is not open to your role');
+  const everyone = await api<{ users: { email: string }[] }>(herald, owner, 'GET', '/api/v1/users');
+  expect(everyone.users.map((u) => u.email)).not.toContain('sneaky@example.com');
   // In the browser, a 403 is a console page that says why and how on.
   expect((await page.goto('/admin/users'))?.status()).toBe(403);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('This page is not open to your role');
