@@ -1,27 +1,16 @@
 // Your own account (password, sessions, sign out everywhere) and editing a published update, which asks first.
-import type { Browser, Page } from '@playwright/test';
-import { api, expect as baseExpect, test } from './fixtures.ts';
+import { api, expect as baseExpect, signedInPage, test } from './fixtures.ts';
 
 // Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
 const expect = baseExpect.configure({ timeout: 15_000 });
 test.describe.configure({ timeout: 120_000 });
 
-async function signIn(browser: Browser, baseURL: string, email: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await page.goto('/admin/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-  return page;
-}
 
 test('change password, end a session, sign out everywhere', async ({ browser, herald, owner }) => {
   const email = 'sam@example.com';
   await api(herald, owner, 'POST', '/api/v1/users', { email, name: 'Sam Publisher', role: 'publisher', password: 'first password 123' });
-  const laptop = await signIn(browser, herald.baseURL, email, 'first password 123');
-  const phone = await signIn(browser, herald.baseURL, email, 'first password 123');
+  const laptop = await signedInPage(browser, herald.baseURL, email, 'first password 123');
+  const phone = await signedInPage(browser, herald.baseURL, email, 'first password 123');
 
   await laptop.goto('/admin/account/sessions');
   await expect(laptop.locator('tbody tr')).toHaveCount(2);
@@ -44,7 +33,7 @@ test('change password, end a session, sign out everywhere', async ({ browser, he
   await laptop.getByRole('button', { name: 'Change password' }).click();
   await expect(laptop.getByRole('status')).toContainText('Password changed.');
 
-  const tablet = await signIn(browser, herald.baseURL, email, 'second password 456');
+  const tablet = await signedInPage(browser, herald.baseURL, email, 'second password 456');
   await laptop.goto('/admin/account/sessions');
   await laptop.getByRole('button', { name: 'Sign out everywhere' }).click();
   await expect(laptop).toHaveURL(/\/admin\/login\?signed_out=1/);
@@ -56,7 +45,7 @@ test('change password, end a session, sign out everywhere', async ({ browser, he
 test('editing or deleting a published update asks for confirmation and is audited', async ({ browser, herald, owner, request }) => {
   const incident = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', { title: 'Email delays', severity: 'P3', message: 'Emails are delayed by up to an hour.' });
   await api(herald, owner, 'POST', `/api/v1/incidents/${incident.id}/updates`, { status: 'identified', message: 'A queue worker is stuck.' });
-  const page = await signIn(browser, herald.baseURL, owner.email, owner.password);
+  const page = await signedInPage(browser, herald.baseURL, owner.email, owner.password);
   await page.goto(`/admin/incidents/${incident.id}`);
   await page.locator('.timeline li.public', { hasText: 'delayed by up to an hour' }).getByRole('link', { name: /Edit or delete/ }).click();
 

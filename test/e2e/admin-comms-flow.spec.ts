@@ -1,7 +1,7 @@
 // A communications lead runs a P1 from open to resolved in the console, with and without JavaScript,
 // checking the public page, the feed and /api/v2/incidents.json after every step.
 import type { APIRequestContext, Page } from '@playwright/test';
-import { api, expect as baseExpect, test, type HeraldProcess, type Owner } from './fixtures.ts';
+import { api, consoleSignIn, expect as baseExpect, test, type HeraldProcess, type Owner } from './fixtures.ts';
 
 // Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
 const expect = baseExpect.configure({ timeout: 15_000 });
@@ -15,13 +15,6 @@ interface V2Incident {
   components: { id: string; status: string }[];
 }
 
-async function signIn(page: Page, owner: Owner): Promise<void> {
-  await page.goto('/admin/login');
-  await page.getByLabel('Email').fill(owner.email);
-  await page.getByLabel('Password').fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-}
 
 /** The public side, after a step: the home page, the incident page, the RSS feed and /api/v2/incidents.json agree. */
 async function expectPublic(request: APIRequestContext, incidentId: string, title: string, text: string, status: string, components: Record<string, string>) {
@@ -64,7 +57,7 @@ async function runFlow(page: Page, request: APIRequestContext, herald: HeraldPro
   const apiC = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: `${label} API` });
   const web = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: `${label} Website` });
   const title = `${label}: checkout failing for all customers`;
-  await signIn(page, owner);
+  await consoleSignIn(page, owner.email, owner.password);
 
   // Open a P1 affecting two components, with the first update.
   await page.getByRole('link', { name: 'Open an incident' }).first().click();

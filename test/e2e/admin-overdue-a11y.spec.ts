@@ -5,8 +5,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { api, expect as baseExpect, test, type HeraldProcess, type Owner } from './fixtures.ts';
+import { api, consoleSignIn, expect as baseExpect, test, type HeraldProcess, type Owner } from './fixtures.ts';
 
 // Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
 const expect = baseExpect.configure({ timeout: 15_000 });
@@ -18,13 +17,6 @@ const setOffsetMinutes = (m: number) => writeFileSync(clockFile, String(m * 60_0
 test.use({ heraldEnv: { HERALD_CLOCK_OFFSET_FILE: clockFile } });
 
 
-async function signIn(page: Page, owner: Owner): Promise<void> {
-  await page.goto('/admin/login');
-  await page.getByLabel('Email').fill(owner.email);
-  await page.getByLabel('Password').fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-}
 
 async function arrange(herald: HeraldProcess, owner: Owner, title: string): Promise<string> {
   const a = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: `${title} DB` });
@@ -51,7 +43,7 @@ test('an overdue update and a missed target show on the dashboard; escalating is
     scheduled_for: new Date(from).toISOString(),
     scheduled_until: new Date(from + 3_600_000).toISOString(),
   });
-  await signIn(page, owner);
+  await consoleSignIn(page, owner.email, owner.password);
   await expect(page.getByRole('region', { name: /Upcoming and active maintenance/ })).toContainText('Database version upgrade');
   const card = page.locator('article.incident-card', { hasText: 'Database writes failing' });
   await expect(card).toContainText('due in 29 min');
@@ -84,7 +76,7 @@ test('an overdue update and a missed target show on the dashboard; escalating is
 
 test('axe-core finds no violations on the dashboard, the incident page and its composer', async ({ page, herald, owner }) => {
   const id = await arrange(herald, owner, 'Queue backlog');
-  await signIn(page, owner);
+  await consoleSignIn(page, owner.email, owner.password);
   const check = async (what: string, include?: string) => {
     const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
     if (include) builder.include(include);
@@ -125,7 +117,7 @@ test('screenshots: dashboard and incident page, desktop, 360 px and dark', async
   ] as const) {
     const context = await browser.newContext({ baseURL: herald.baseURL, viewport, colorScheme });
     const page = await context.newPage();
-    await signIn(page, owner);
+    await consoleSignIn(page, owner.email, owner.password);
     await page.screenshot({ path: join(dir!, `dashboard-${name}.png`), fullPage: true });
     await page.goto(`/admin/incidents/${id}`);
     await page.screenshot({ path: join(dir!, `incident-${name}.png`), fullPage: true });
@@ -142,7 +134,7 @@ test('axe-core on the other console screens', async ({ page, herald, owner }) =>
   };
   await scan('/admin/login');
   await scan('/admin/setup?token=not-a-token');
-  await signIn(page, owner);
+  await consoleSignIn(page, owner.email, owner.password);
   for (const path of ['/admin/incidents', '/admin/components', '/admin/templates', '/admin/users', '/admin/tokens', '/admin/settings', '/admin/audit', '/admin/account/password', '/admin/account/sessions']) {
     await scan(path);
   }

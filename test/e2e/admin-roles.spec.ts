@@ -1,7 +1,6 @@
 // Roles in the console, as the API enforces them: an editor cannot publish, a viewer cannot write,
 // and disabling a user ends their sessions at once.
-import type { Browser, Page } from '@playwright/test';
-import { api, expect as baseExpect, test, type HeraldProcess, type Owner } from './fixtures.ts';
+import { api, expect as baseExpect, signedInPage, test, type HeraldProcess, type Owner } from './fixtures.ts';
 
 // Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
 const expect = baseExpect.configure({ timeout: 15_000 });
@@ -15,16 +14,6 @@ async function userOf(herald: HeraldProcess, owner: Owner, role: string): Promis
   return { id: u.id, email };
 }
 
-async function signedIn(browser: Browser, baseURL: string, email: string, password: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL });
-  const page = await context.newPage();
-  await page.goto('/admin/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-  return page;
-}
 
 async function openIncident(herald: HeraldProcess, owner: Owner, title: string): Promise<string> {
   const incident = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', { title, severity: 'P2', message: 'We are looking into it.' });
@@ -34,7 +23,7 @@ async function openIncident(herald: HeraldProcess, owner: Owner, title: string):
 test('an editor drafts; only a publisher makes it public', async ({ browser, herald, owner, request }) => {
   const editor = await userOf(herald, owner, 'editor');
   const id = await openIncident(herald, owner, 'Slow search');
-  const page = await signedIn(browser, herald.baseURL, editor.email, PASSWORD);
+  const page = await signedInPage(browser, herald.baseURL, editor.email, PASSWORD);
   await page.goto(`/admin/incidents/${id}`);
   const composer = page.locator('#composer');
   await expect(composer.getByText('You are an editor')).toBeVisible();
@@ -62,7 +51,7 @@ test('an editor drafts; only a publisher makes it public', async ({ browser, her
   expect(forced.status()).toBe(403);
 
   // The owner (a publisher and more) publishes it from "Waiting to go out".
-  const ownerPage = await signedIn(browser, herald.baseURL, owner.email, owner.password);
+  const ownerPage = await signedInPage(browser, herald.baseURL, owner.email, owner.password);
   await ownerPage.goto(`/admin/incidents/${id}`);
   await ownerPage.getByRole('button', { name: 'Publish now' }).click();
   await expect(ownerPage.getByRole('status').filter({ hasText: 'Update published.' })).toBeVisible();
@@ -74,7 +63,7 @@ test('an editor drafts; only a publisher makes it public', async ({ browser, her
 test('a viewer reads but cannot write', async ({ browser, herald, owner }) => {
   const viewer = await userOf(herald, owner, 'viewer');
   const id = await openIncident(herald, owner, 'Login errors');
-  const page = await signedIn(browser, herald.baseURL, viewer.email, PASSWORD);
+  const page = await signedInPage(browser, herald.baseURL, viewer.email, PASSWORD);
   await expect(page.getByRole('link', { name: 'Open an incident' })).toHaveCount(0);
   await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' })).toHaveCount(0);
   await page.goto(`/admin/incidents/${id}`);
@@ -113,8 +102,8 @@ test('a viewer reads but cannot write', async ({ browser, herald, owner }) => {
 
 test("disabling a user ends their sessions at once", async ({ browser, herald, owner }) => {
   const publisher = await userOf(herald, owner, 'publisher');
-  const theirs = await signedIn(browser, herald.baseURL, publisher.email, PASSWORD);
-  const ownerPage = await signedIn(browser, herald.baseURL, owner.email, owner.password);
+  const theirs = await signedInPage(browser, herald.baseURL, publisher.email, PASSWORD);
+  const ownerPage = await signedInPage(browser, herald.baseURL, owner.email, owner.password);
   await ownerPage.goto('/admin/users');
   await ownerPage.getByRole('row').filter({ hasText: publisher.email }).getByRole('button', { name: /Disable/ }).click();
   await expect(ownerPage.getByRole('row').filter({ hasText: publisher.email })).toContainText('Disabled');

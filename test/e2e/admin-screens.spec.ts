@@ -1,23 +1,15 @@
 // The console's other screens, as an owner uses them: tokens (shown once), users (invitation link), templates
 // (picked when opening an incident), settings (errors next to the fields), components, and the audit log filters.
-import type { Page } from '@playwright/test';
-import { api, expect as baseExpect, test, type Owner } from './fixtures.ts';
+import { api, consoleSignIn, expect as baseExpect, test } from './fixtures.ts';
 
 // Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
 const expect = baseExpect.configure({ timeout: 15_000 });
 test.describe.configure({ timeout: 120_000 });
 
-async function signIn(page: Page, owner: Owner): Promise<void> {
-  await page.goto('/admin/login?next=%2Fadmin%2Ftokens');
-  await page.getByLabel('Email').fill(owner.email);
-  await page.getByLabel('Password').fill(owner.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/admin\/tokens$/);
-}
 
 test('tokens, users, templates, settings, components and the audit log', async ({ page, herald, owner, request }) => {
   const db = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Primary database' });
-  await signIn(page, owner);
+  await consoleSignIn(page, owner.email, owner.password, '/admin/tokens');
 
   // Console pages are never cached, by the browser or by the public page cache.
   for (const path of ['/admin', '/admin/incidents', '/admin/tokens', '/admin/login']) {

@@ -1,6 +1,6 @@
 // Playwright fixtures for every e2e spec: one real server per spec file (temp database), its baseURL,
 // the setup link it printed, and a quick owner with a write API token for arranging data through the API.
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
 import { startHerald, type HeraldProcess, type StartOptions } from './herald-process.ts';
 
 export { expect };
@@ -45,6 +45,23 @@ export async function signIn(herald: HeraldProcess, email: string, password: str
   });
   if (!res.ok) throw new Error(`sign-in answered ${res.status}: ${await res.text()}`);
   return cookieFrom(res);
+}
+
+/** Signs in with the console's form; waits (patiently: CI runs several browsers at once) for the dashboard, or for `next`. */
+export async function consoleSignIn(page: Page, email: string, password: string, next?: string): Promise<void> {
+  await page.goto(next ? `/admin/login?next=${encodeURIComponent(next)}` : '/admin/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (next) await expect(page).toHaveURL((url) => url.pathname + url.search === next, { timeout: 15_000 });
+  else await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible({ timeout: 15_000 });
+}
+
+/** A browser context of its own, signed in to the console as this person. */
+export async function signedInPage(browser: Browser, baseURL: string, email: string, password: string): Promise<Page> {
+  const page = await (await browser.newContext({ baseURL })).newPage();
+  await consoleSignIn(page, email, password);
+  return page;
 }
 
 /** A write API token for a signed-in user. */
