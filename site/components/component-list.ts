@@ -40,8 +40,14 @@ const status = (s: ComponentJson['status'], text: string = COMPONENT_LABEL[s]) =
 export function componentListHtml(components: ComponentJson[], uptime: Map<string, ComponentUptime>): string {
   const list = entries(components);
   if (list.length === 0) return '<p class="empty">No components yet.</p>';
+  // Only the bars this page shows count (hidden and non-showcase components have none).
   let notable = 0;
-  for (const u of uptime.values()) notable += notableDays(u);
+  for (const e of list) {
+    for (const c of e.children) {
+      const u = uptime.get(c.id);
+      if (u && c.showcase) notable += notableDays(u);
+    }
+  }
   const busy = notable > NOTABLE_DAYS_BUDGET;
 
   const item = (c: ComponentJson) => {

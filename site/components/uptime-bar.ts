@@ -60,10 +60,11 @@ export function uptimeBarSvg(uptime: ComponentUptime, busy = false): string {
   for (let i = 0; i < n; i++) {
     const d = days[i]!;
     const cls = d.status ? COMPONENT_CLASS[d.status] : 'x';
-    if (!quiet(d)) notable++;
-    const inRun = quiet(d) || (busy && withoutDowntime(d));
-    if (inRun) {
-      if (busy && withoutDowntime(d)) listed.push(short(d));
+    const isQuiet = quiet(d);
+    const listedInTitle = busy && withoutDowntime(d);
+    if (!isQuiet) notable++;
+    if (isQuiet || listedInTitle) {
+      if (listedInTitle) listed.push(short(d));
       if (run && run.cls === cls) run.len++;
       else {
         flush();
