@@ -37,7 +37,7 @@ export default defineConfig({
   output: 'server',
   adapter: node({ mode: 'middleware' }),
   integrations: [adminConsole],
-  // Off: behind api/server.ts Astro sees every request as http://localhost, so its check would refuse
+  // Off: behind api/server/server.ts Astro sees every request as http://localhost, so its check would refuse
   // every form post. site/middleware.ts applies the same origin rule as the API, with PUBLIC_URL.
   security: { checkOrigin: false },
   server: { host: '127.0.0.1', port: 4321 },

@@ -326,7 +326,7 @@ export const contentVersion = sqliteTable('content_version', {
   updatedAt: ms('updated_at').notNull(),
 });
 
-// ---- Subscriptions and notifications (api/subscribers.ts, api/webhooks.ts, api/outbox.ts) ----
+// ---- Subscriptions and notifications (api/notify/subscriber-routes.ts, api/notify/webhook-routes.ts, api/notify/outbox.ts) ----
 
 export const SUBSCRIBER_KINDS = ['email', 'webhook'] as const;
 export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];

@@ -1,15 +1,15 @@
 // Astro middleware: the origin check for console form posts, and under `astro dev` the Herald runtime in locals.
 import { defineMiddleware } from 'astro:middleware';
-import { isSameOriginWrite } from '../api/origin-check.ts';
-import { isHonoPath } from '../api/public-paths.ts';
-import { resolvePageActor } from '../api/request-actor.ts';
+import { isSameOriginWrite } from '../api/http/origin-check.ts';
+import { isHonoPath } from '../api/server/public-paths.ts';
+import { resolvePageActor } from '../api/identity/request-actor.ts';
 
 export const onRequest = defineMiddleware(async (context, next) => {
   let setCookie: string | null = null;
-  // Our server (api/server.ts) always sets locals.herald; only `astro dev` arrives here without it,
+  // Our server (api/server/server.ts) always sets locals.herald; only `astro dev` arrives here without it,
   // so the production path pays one property check and never loads the dev module.
   if (!(context.locals as Partial<App.Locals>).herald) {
-    const { devRuntime } = await import('../api/dev-runtime.ts');
+    const { devRuntime } = await import('../api/server/dev-runtime.ts');
     const runtime = await devRuntime();
     const page = await resolvePageActor(runtime.deps, context.request.headers.get('cookie'));
     // Feeds and /healthz live in the Hono app outside /api; under astro dev nothing else routes them.

@@ -37,7 +37,7 @@ export interface Countdown {
 }
 
 /**
- * A due time seen at `now`. Exactly at the due time is still on time (as in api/incident-timing.ts);
+ * A due time seen at `now`. Exactly at the due time is still on time (as in api/incidents/incident-timing.ts);
  * a target past due is "MISSED", an update past due is "OVERDUE" — in capitals, so it reads loud without colour.
  */
 export function countdown(kind: CountdownKind, due: Date | number, now: Date | number): Countdown {

@@ -1,5 +1,5 @@
 // Lists the console's forms choose from: components, groups, users (through the API).
-import type { ComponentGroupOut, ComponentOut } from '../../api/components.ts';
+import type { ComponentGroupOut, ComponentOut } from '../../api/components/component-routes.ts';
 import type { ConsoleApi } from './api.ts';
 
 export interface UserItem {

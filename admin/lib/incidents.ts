@@ -1,5 +1,5 @@
 // Ordering and grouping incidents for the console: worst first, open vs closed.
-import type { IncidentOut } from '../../api/incident-json.ts';
+import type { IncidentOut } from '../../api/incidents/incident-json.ts';
 
 const SEVERITY_RANK: Record<string, number> = { P1: 0, P2: 1, P3: 2, P4: 3 };
 

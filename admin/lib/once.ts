@@ -2,7 +2,7 @@
 // the answer page makes the browser post the form again: the second post with the same key creates nothing and
 // says so, instead of quietly creating a second token or replacing the link just sent. Kept in this process for
 // a day (a reload lands on the same instance in all but unusual setups); bounded.
-import { newId } from '../../api/ids.ts';
+import { newId } from '../../api/core/ids.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const MAX_KEYS = 10_000;

@@ -1,6 +1,6 @@
 // The settings the console shows (time zone, per-severity targets and cadence), read through GET /api/v1/settings.
-import type { SettingsOut } from '../../api/settings-routes.ts';
-import { DEFAULT_SEVERITIES } from '../../api/settings.ts';
+import type { SettingsOut } from '../../api/settings/settings-routes.ts';
+import { DEFAULT_SEVERITIES } from '../../api/core/settings.ts';
 import { SEVERITIES, type Severity } from '../../db/schema.ts';
 import type { ConsoleApi } from './api.ts';
 

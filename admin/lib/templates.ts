@@ -1,5 +1,5 @@
 // Incident templates as the console reads them (GET /api/v1/templates).
-import type { TemplateOut } from '../../api/templates.ts';
+import type { TemplateOut } from '../../api/incidents/template-routes.ts';
 import type { ConsoleApi } from './api.ts';
 
 export type { TemplateOut };

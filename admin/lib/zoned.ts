@@ -1,5 +1,5 @@
 // The page's time zone in forms: <input type="datetime-local"> holds wall-clock time there, the API wants UTC.
-import { safeTimeZone, zoneOffset } from '../../api/time-format.ts';
+import { safeTimeZone, zoneOffset } from '../../api/core/time-format.ts';
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
 

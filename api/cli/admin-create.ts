@@ -5,13 +5,13 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { openMigratedDatabase } from '../../db/client.ts';
 import { users } from '../../db/schema.ts';
-import { emailSchema, findUserByEmail, insertUser, nameSchema, roleSchema, userAudit } from '../accounts.ts';
-import { recordAudit } from '../audit.ts';
-import { ApiError } from '../errors.ts';
-import { hashPassword, newPasswordSchema } from '../passwords.ts';
-import { invalidateUserSessions } from '../sessions.ts';
-import { describeDatabaseUrl, readConfig, type Config } from '../config.ts';
-import { getSettings, publicBaseUrl } from '../settings.ts';
+import { emailSchema, findUserByEmail, insertUser, nameSchema, roleSchema, userAudit } from '../identity/accounts.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { ApiError } from '../http/errors.ts';
+import { hashPassword, newPasswordSchema } from '../identity/passwords.ts';
+import { invalidateUserSessions } from '../identity/sessions.ts';
+import { describeDatabaseUrl, readConfig, type Config } from '../server/config.ts';
+import { getSettings, publicBaseUrl } from '../core/settings.ts';
 
 const USAGE = `Usage: npm run admin:create -- --email you@example.com --name "Your Name" [--role owner] [--reset-password]
 

@@ -1,10 +1,10 @@
 // The home page's components in their groups (collapsible <details>), each with its status in words and icon,
 // its 90-day uptime bar and uptime %. Built as one HTML string, like the bars: fifty list items as Astro
 // elements cost more to render than the rest of the page (the bench compares the page's render with an empty one).
-import type { ComponentJson } from '../../api/statuspage-types.ts';
-import type { ComponentUptime } from '../../api/uptime.ts';
-import { formatUptime, UPTIME_DAYS } from '../../api/uptime.ts';
-import { escapeHtml } from '../../api/html.ts';
+import type { ComponentJson } from '../../api/public/statuspage-types.ts';
+import type { ComponentUptime } from '../../api/public/uptime.ts';
+import { formatUptime, UPTIME_DAYS } from '../../api/public/uptime.ts';
+import { escapeHtml } from '../../api/core/html.ts';
 import { notableDays, uptimeBarSvg } from './uptime-bar.ts';
 import { COMPONENT_CLASS, COMPONENT_LABEL } from './labels.ts';
 

@@ -1,10 +1,10 @@
 // /history's months: each with its incidents and maintenance (impact, status, times, duration, postmortem link), or
 // "No incidents reported" for a quiet month or run of months. Built as one HTML string like the home page's lists:
 // the render cost should follow what the page shows, not Astro's per-element overhead (see test/bench).
-import type { HistoryItem, HistoryMonth } from '../../api/history.ts';
-import { escapeHtml } from '../../api/html.ts';
-import { postmortemUrl, type PublishedPostmortemRef } from '../../api/postmortems.ts';
-import { formatDuration } from '../../api/time-format.ts';
+import type { HistoryItem, HistoryMonth } from '../../api/public/history.ts';
+import { escapeHtml } from '../../api/core/html.ts';
+import { postmortemUrl, type PublishedPostmortemRef } from '../../api/postmortems/postmortem-routes.ts';
+import { formatDuration } from '../../api/core/time-format.ts';
 import { impactClass, impactLabel, statusLabel } from './labels.ts';
 import { spanParts, timeHtml } from './time.ts';
 

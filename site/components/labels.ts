@@ -1,7 +1,7 @@
 // Words and CSS classes for statuses and impacts: every colour on the page comes with words.
 import type { ComponentStatus } from '../../db/schema.ts';
-import type { Indicator } from '../../api/statuspage-types.ts';
-import { COMPONENT_STATUS_LABELS, statusLabel } from '../../api/status-labels.ts';
+import type { Indicator } from '../../api/public/statuspage-types.ts';
+import { COMPONENT_STATUS_LABELS, statusLabel } from '../../api/core/vocabulary.ts';
 
 export const COMPONENT_LABEL = COMPONENT_STATUS_LABELS;
 

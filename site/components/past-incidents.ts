@@ -1,10 +1,10 @@
 // The home page's last 14 days, day by day ("No incidents reported." on quiet days), then a link to the full
 // history. Built as one HTML string like the component list: the page's render cost should follow what it shows,
 // not Astro's per-element overhead (the bench compares it with an empty page's).
-import { RECENT_DAYS, type HistoryItem, type RecentHistory } from '../../api/history.ts';
-import { markdownToText } from '../../api/markdown.ts';
-import type { PublishedPostmortemRef } from '../../api/postmortems.ts';
-import { escapeHtml } from '../../api/html.ts';
+import { RECENT_DAYS, type HistoryItem, type RecentHistory } from '../../api/public/history.ts';
+import { markdownToText } from '../../api/core/markdown.ts';
+import type { PublishedPostmortemRef } from '../../api/postmortems/postmortem-routes.ts';
+import { escapeHtml } from '../../api/core/html.ts';
 import { spanParts, timeHtml } from './time.ts';
 import { impactClass, statusLabel } from './labels.ts';
 

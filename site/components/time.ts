@@ -1,8 +1,8 @@
 // What a <time> element shows for a moment in the page's time zone: Time.astro renders it, and lists with many
 // times (the home page's past incidents) write the element themselves, which renders several times faster than
 // a component instance per time.
-import { escapeHtml } from '../../api/html.ts';
-import { civilDate, formatDate, formatDateTime, formatTime, iso } from '../../api/time-format.ts';
+import { escapeHtml } from '../../api/core/html.ts';
+import { civilDate, formatDate, formatDateTime, formatTime, iso } from '../../api/core/time-format.ts';
 
 /** full date and time, time only, or date only */
 export type TimeFormat = 'full' | 'time' | 'date';

@@ -11,9 +11,9 @@
 //
 // A plain function rather than an Astro component: fifty component instances cost more to render than the
 // rest of the page, and the bench wants the page's render to stay close to an empty page's.
-import type { ComponentUptime, UptimeDay } from '../../api/uptime.ts';
-import { formatUptime } from '../../api/uptime.ts';
-import { escapeHtml } from '../../api/html.ts';
+import type { ComponentUptime, UptimeDay } from '../../api/public/uptime.ts';
+import { formatUptime } from '../../api/public/uptime.ts';
+import { escapeHtml } from '../../api/core/html.ts';
 import { COMPONENT_CLASS, COMPONENT_LABEL } from './labels.ts';
 
 const quiet = (d: UptimeDay) => d.status === null || (d.status === 'operational' && d.incidents.length === 0);

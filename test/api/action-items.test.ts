@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog } from '../../db/schema.ts';
-import type { ActionItemOut } from '../../api/action-items.ts';
-import { getPublicPostmortem } from '../../api/postmortems.ts';
+import type { ActionItemOut } from '../../api/incidents/action-item-routes.ts';
+import { getPublicPostmortem } from '../../api/postmortems/postmortem-routes.ts';
 import { json, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 
 const DAY = 86_400_000;

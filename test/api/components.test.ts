@@ -1,6 +1,6 @@
 // Components and component groups: every endpoint's success path, reordering, role limits, audit and content version.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { readContentVersion } from '../../api/audit.ts';
+import { readContentVersion } from '../../api/audit/audit.ts';
 import { auditLog, outbox, outboxEvents } from '../../db/schema.ts';
 import { bearer, json, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 

@@ -1,7 +1,7 @@
 // RSS and Atom feeds, read back with a real feed parser: items, links, GUIDs, dates, per-component feeds, XSS.
 import Parser from 'rss-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { feedLinks } from '../../api/feeds.ts';
+import { feedLinks } from '../../api/public/feed-routes.ts';
 import { json, makeTestApp, PUBLIC_URL, userWithSession, type TestApp } from '../support/app.ts';
 import { addComponent, addGroup, addIncident, addUpdate, bump, setIncident } from '../support/public-rows.ts';
 import { findUnsafeHtml, XSS_PAYLOADS } from '../support/xss-payloads.ts';
@@ -101,7 +101,7 @@ describe('/history.rss', () => {
   });
 
   it("times are in the page's time zone (UTC when the setting is not a zone)", async () => {
-    const { putSettings } = await import('../../api/settings.ts');
+    const { putSettings } = await import('../../api/core/settings.ts');
     const id = await addIncident(t, { title: 'x', startedMinutesAgo: 20 });
     await addUpdate(t, id, { status: 'investigating', body: 'x', minutesAgo: 20 });
     await putSettings(t.database.db, { timeZone: 'Europe/Berlin' }, t.clock.now());

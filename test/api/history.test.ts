@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.ts';
 import { addIncident } from '../support/seed-demo.ts';
-import { getHistoryPage, getRecentHistory, HISTORY_PAGE_SIZE, RECENT_LIMIT } from '../../api/history.ts';
-import { putSettings } from '../../api/settings.ts';
+import { getHistoryPage, getRecentHistory, HISTORY_PAGE_SIZE, RECENT_LIMIT } from '../../api/public/history.ts';
+import { putSettings } from '../../api/core/settings.ts';
 
 const H = 3_600_000;
 const DAY = 24 * H;

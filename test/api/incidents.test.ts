@@ -1,6 +1,6 @@
 // Incidents and updates through the API: open, update, resolve, drafts, publishing, edits, escalation, lists, settings.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { readContentVersion } from '../../api/audit.ts';
+import { readContentVersion } from '../../api/audit/audit.ts';
 import { auditLog } from '../../db/schema.ts';
 import { json, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 

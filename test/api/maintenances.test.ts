@@ -7,9 +7,9 @@ import { and, eq } from 'drizzle-orm';
 import { openMigratedDatabase, type Database } from '../../db/client.ts';
 import { auditLog, incidentUpdates, outbox, outboxEvents, subscribers } from '../../db/schema.ts';
 import { createApp } from '../../api/app.ts';
-import { ManualClock, type AppDeps } from '../../api/deps.ts';
-import { runMaintenanceJobs } from '../../api/maintenance-worker.ts';
-import type { MaintenanceOut } from '../../api/maintenances.ts';
+import { ManualClock, type AppDeps } from '../../api/core/deps.ts';
+import { runMaintenanceJobs } from '../../api/maintenance/maintenance-worker.ts';
+import type { MaintenanceOut } from '../../api/maintenance/maintenance-routes.ts';
 import { json, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 
 const MINUTE = 60_000;

@@ -7,10 +7,10 @@ import { eq } from 'drizzle-orm';
 import { openDatabase, openMigratedDatabase, type Database } from '../../db/client.ts';
 import { outbox, outboxEvents, subscribers } from '../../db/schema.ts';
 import { createApp } from '../../api/app.ts';
-import { ManualClock, type AppDeps } from '../../api/deps.ts';
-import { newId } from '../../api/ids.ts';
-import { createSmtpMailer, type Mailer } from '../../api/mailer.ts';
-import { backoffMs, claimDue, DEFAULT_DELIVERY_OPTIONS, deliverDue, deliverOutbox, enqueueIncidentEvent, OUTBOX_RETENTION_MS, pruneOutbox } from '../../api/outbox.ts';
+import { ManualClock, type AppDeps } from '../../api/core/deps.ts';
+import { newId } from '../../api/core/ids.ts';
+import { createSmtpMailer, type Mailer } from '../../api/notify/mailer.ts';
+import { backoffMs, claimDue, DEFAULT_DELIVERY_OPTIONS, deliverDue, deliverOutbox, enqueueIncidentEvent, OUTBOX_RETENTION_MS, pruneOutbox } from '../../api/notify/outbox.ts';
 import { json, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
 

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bumpContentVersion } from '../../api/audit.ts';
-import { answerFromBody, chooseEncoding, storeBody } from '../../api/http-body.ts';
-import { createHeraldServer, type HeraldServer } from '../../api/http-server.ts';
-import { PageCache, type RenderedPage } from '../../api/page-cache.ts';
-import { readConfig } from '../../api/config.ts';
-import { loadStaticFiles } from '../../api/static-files.ts';
+import { bumpContentVersion } from '../../api/audit/audit.ts';
+import { answerFromBody, chooseEncoding, storeBody } from '../../api/server/http-body.ts';
+import { createHeraldServer, type HeraldServer } from '../../api/server/http-server.ts';
+import { PageCache, type RenderedPage } from '../../api/server/page-cache.ts';
+import { readConfig } from '../../api/server/config.ts';
+import { loadStaticFiles } from '../../api/server/static-files.ts';
 import { bearer, json, makeTestApp, userWithSession, type TestApp } from '../support/app.ts';
 
 const html = (text: string): RenderedPage => ({

@@ -1,7 +1,7 @@
 // POST /api/v1/preview: the composer's preview is the public renderer's output, for signed-in users only.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { json, makeTestApp, userWithSession, type TestApp } from '../support/app.ts';
-import { renderMarkdown } from '../../api/markdown.ts';
+import { renderMarkdown } from '../../api/core/markdown.ts';
 
 let t: TestApp;
 beforeEach(async () => {

@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { eq } from 'drizzle-orm';
 import { outbox, subscribers } from '../../db/schema.ts';
-import { createSmtpMailer, type Mailer } from '../../api/mailer.ts';
-import { deliverDue } from '../../api/outbox.ts';
+import { createSmtpMailer, type Mailer } from '../../api/notify/mailer.ts';
+import { deliverDue } from '../../api/notify/outbox.ts';
 import { json, makeTestApp, ORIGIN, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
 

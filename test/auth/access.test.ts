@@ -1,7 +1,7 @@
 // Access rules over every /api/v1 route, enumerated from the app itself so a new route cannot slip by.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, ROLES, type Role } from '../../db/schema.ts';
-import { roleAtLeast } from '../../api/access.ts';
+import { roleAtLeast } from '../../api/http/access.ts';
 import { bearer, json, makeTestApp, ORIGIN, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 
 let t: TestApp;

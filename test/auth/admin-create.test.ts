@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openMigratedDatabase, type Database } from '../../db/client.ts';
 import { auditLog, users } from '../../db/schema.ts';
 import { createApp } from '../../api/app.ts';
-import { putSettings } from '../../api/settings.ts';
-import { ManualClock } from '../../api/deps.ts';
+import { putSettings } from '../../api/core/settings.ts';
+import { ManualClock } from '../../api/core/deps.ts';
 import { json, ORIGIN, PUBLIC_URL } from '../support/app.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;

@@ -1,9 +1,9 @@
 // Fixtures for the sign-in and account tests: users with real passwords, cookies out of responses.
 import { eq } from 'drizzle-orm';
 import { auditLog, sessions, users, type Role } from '../../db/schema.ts';
-import { newId } from '../../api/ids.ts';
-import { hashPassword } from '../../api/passwords.ts';
-import { SESSION_COOKIE } from '../../api/sessions.ts';
+import { newId } from '../../api/core/ids.ts';
+import { hashPassword } from '../../api/identity/passwords.ts';
+import { SESSION_COOKIE } from '../../api/identity/sessions.ts';
 import { json, ORIGIN, type TestApp } from '../support/app.ts';
 
 export const PASSWORD = 'correct horse battery staple';

@@ -2,8 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { loginFailures, sessions, users } from '../../db/schema.ts';
-import { ACCOUNT_POLICY, ADDRESS_POLICY } from '../../api/login-limits.ts';
-import { hashSecret } from '../../api/sessions.ts';
+import { ACCOUNT_POLICY, ADDRESS_POLICY } from '../../api/identity/login-limits.ts';
+import { hashSecret } from '../../api/identity/sessions.ts';
 import { json, makeTestApp, ORIGIN, type TestApp } from '../support/app.ts';
 import { cookieHeaders, login, PASSWORD, sessionTokenOf, snapshot, userWithPassword } from './fixtures.ts';
 

@@ -1,7 +1,7 @@
 // The first owner: the one-time setup link printed at start, and invitations for later users.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { oneTimeLinks, users } from '../../db/schema.ts';
-import { issueSetupLink, LINK_TTL_MS } from '../../api/one-time-links.ts';
+import { issueSetupLink, LINK_TTL_MS } from '../../api/identity/one-time-links.ts';
 import { json, makeTestApp, ORIGIN, PUBLIC_URL, userWithSession, type TestApp } from '../support/app.ts';
 import { cookieHeaders, login, sessionTokenOf, snapshot } from './fixtures.ts';
 

@@ -1,7 +1,7 @@
 // /api/v1/tokens: shown once, stored hashed, scoped, revocable, last use recorded.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apiTokens, auditLog } from '../../db/schema.ts';
-import { hashSecret, TOKEN_PREFIX } from '../../api/sessions.ts';
+import { hashSecret, TOKEN_PREFIX } from '../../api/identity/sessions.ts';
 import { bearer, json, makeTestApp, ORIGIN, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { snapshot } from './fixtures.ts';
 

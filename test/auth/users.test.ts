@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog, users, type Role } from '../../db/schema.ts';
-import { ACCOUNT_POLICY } from '../../api/login-limits.ts';
+import { ACCOUNT_POLICY } from '../../api/identity/login-limits.ts';
 import { bearer, json, makeTestApp, ORIGIN, userWithSession, type TestApp } from '../support/app.ts';
 import { cookieHeaders, login, PASSWORD, sessionsOf, sessionTokenOf, snapshot, userWithPassword } from './fixtures.ts';
 

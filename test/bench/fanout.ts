@@ -11,14 +11,14 @@ import { eq } from 'drizzle-orm';
 import { openMigratedDatabase } from '../../db/client.ts';
 import { outbox, outboxEvents, subscribers, users } from '../../db/schema.ts';
 import { createApp } from '../../api/app.ts';
-import { systemClock, type AppDeps } from '../../api/deps.ts';
-import { personalize } from '../../api/email-templates.ts';
-import { newId } from '../../api/ids.ts';
-import { createSmtpMailer, DEFAULT_SMTP_CONNECTIONS, type MailMessage } from '../../api/mailer.ts';
-import { composeEvent, type EventKind, type EventRef } from '../../api/notification-content.ts';
-import { deliverDue } from '../../api/outbox.ts';
-import { createApiToken } from '../../api/sessions.ts';
-import { linkKey, subscriberLinks } from '../../api/subscription-links.ts';
+import { systemClock, type AppDeps } from '../../api/core/deps.ts';
+import { personalize } from '../../api/notify/email-templates.ts';
+import { newId } from '../../api/core/ids.ts';
+import { createSmtpMailer, DEFAULT_SMTP_CONNECTIONS, type MailMessage } from '../../api/notify/mailer.ts';
+import { composeEvent, type EventKind, type EventRef } from '../../api/notify/compose.ts';
+import { deliverDue } from '../../api/notify/outbox.ts';
+import { createApiToken } from '../../api/identity/sessions.ts';
+import { linkKey, subscriberLinks } from '../../api/notify/subscription-links.ts';
 
 export type Verdict = (target: string, value: string, pass: boolean) => void;
 

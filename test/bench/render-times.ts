@@ -3,11 +3,11 @@
 // runs into them. Prints one JSON line: per path, per database, the times below.
 //
 //   node --import tsx test/bench/render-times.ts <path,path> <databaseUrl> [<databaseUrl> ...]
-import { loadAstroHandler } from '../../api/astro-render.ts';
-import { entryFile } from '../../api/build.ts';
-import { readConfig } from '../../api/config.ts';
-import { createPublicRenderer, type PublicRenderer } from '../../api/public-render.ts';
-import { createRuntime } from '../../api/runtime.ts';
+import { loadAstroHandler } from '../../api/server/astro-render.ts';
+import { entryFile } from '../../api/server/build.ts';
+import { readConfig } from '../../api/server/config.ts';
+import { createPublicRenderer, type PublicRenderer } from '../../api/server/public-render.ts';
+import { createRuntime } from '../../api/server/runtime.ts';
 import { ROOT } from '../e2e/herald-process.ts';
 
 export interface RenderResult {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { openMigratedDatabase } from '../../db/client.ts';
-import { ensureBuilt } from '../../api/build.ts';
+import { ensureBuilt } from '../../api/server/build.ts';
 import { freePort, ROOT, startHerald } from '../e2e/herald-process.ts';
 import { seedDemo } from '../support/seed-demo.ts';
 import { seedHistory } from './seed-history.ts';

@@ -1,8 +1,8 @@
 // Bulk seeding for the history-scale benchmark: N incidents with M updates each and K components, in big transactions.
 import type { DB } from '../../db/client.ts';
 import { componentGroups, components, incidentComponents, incidents, incidentUpdates, type Impact, type Severity } from '../../db/schema.ts';
-import { bumpContentVersion } from '../../api/audit.ts';
-import { putSettings } from '../../api/settings.ts';
+import { bumpContentVersion } from '../../api/audit/audit.ts';
+import { putSettings } from '../../api/core/settings.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 

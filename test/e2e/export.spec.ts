@@ -30,7 +30,7 @@ test('the exported site works from a static file server', async ({ herald, owner
   const old = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', { title: 'Slow dashboard', severity: 'P3', message: 'Dashboards load slowly.' });
   await api(herald, owner, 'POST', `/api/v1/incidents/${old.id}/updates`, { status: 'resolved', message: 'Fixed.' });
 
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'api/export.ts', join(outDir, 'site')], {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', join(outDir, 'site')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' },
     encoding: 'utf8',
@@ -86,7 +86,7 @@ test('the exported site works from a static file server', async ({ herald, owner
   expect(summary.incidents.map((i) => i.name)).toContain('Card payments are declined');
 
   // The export can run again into its own folder, and refuses a folder that is not one.
-  const again = spawnSync(process.execPath, ['--import', 'tsx', 'api/export.ts', root], {
+  const again = spawnSync(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', root], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' },
     encoding: 'utf8',
@@ -95,7 +95,7 @@ test('the exported site works from a static file server', async ({ herald, owner
   const foreign = join(outDir, 'not-an-export');
   mkdirSync(foreign);
   writeFileSync(join(foreign, 'keep.txt'), 'someone else\'s file');
-  const refused = spawnSync(process.execPath, ['--import', 'tsx', 'api/export.ts', foreign], {
+  const refused = spawnSync(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', foreign], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, HERALD_BUILD: 'skip' },
     encoding: 'utf8',

@@ -1,4 +1,4 @@
-// Starts the real built server (`node --import tsx api/server.ts`) on a free port with a temp database.
+// Starts the real built server (`node --import tsx api/server/server.ts`) on a free port with a temp database.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -74,7 +74,7 @@ export async function startHerald(opts: StartOptions = {}): Promise<HeraldProces
   const databaseUrl = opts.databaseUrl ?? `file:${join(ownDir!, 'herald.db')}`;
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'api/server/server.ts'], {
     cwd: ROOT,
     env: { ...baseEnv(), PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: baseURL, DATABASE_URL: databaseUrl, ...opts.env },
     stdio: ['ignore', opts.discardOutput ? 'ignore' : 'pipe', 'pipe'],

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ParsedMail } from 'mailparser';
 import { openMigratedDatabase } from '../../db/client.ts';
 import { subscribers } from '../../db/schema.ts';
-import { newId } from '../../api/ids.ts';
+import { newId } from '../../api/core/ids.ts';
 import { api, createOwner, expect, test } from './fixtures.ts';
 import { startHerald, type HeraldProcess } from './herald-process.ts';
 import { startMailSink } from '../support/mail-sink.ts';

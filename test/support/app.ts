@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { openMigratedDatabase, type Database } from '../../db/client.ts';
 import { users, type Role } from '../../db/schema.ts';
 import { createApp } from '../../api/app.ts';
-import { ManualClock, type AppDeps } from '../../api/deps.ts';
-import { newId } from '../../api/ids.ts';
-import { createApiToken, createSession, SESSION_COOKIE } from '../../api/sessions.ts';
+import { ManualClock, type AppDeps } from '../../api/core/deps.ts';
+import { newId } from '../../api/core/ids.ts';
+import { createApiToken, createSession, SESSION_COOKIE } from '../../api/identity/sessions.ts';
 
 export const PUBLIC_URL = 'http://127.0.0.1:4321';
 export const ORIGIN = { Origin: PUBLIC_URL };

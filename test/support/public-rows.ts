@@ -10,8 +10,8 @@ import {
   type ComponentStatus,
   type Impact,
 } from '../../db/schema.ts';
-import { bumpContentVersion } from '../../api/audit.ts';
-import { newId } from '../../api/ids.ts';
+import { bumpContentVersion } from '../../api/audit/audit.ts';
+import { newId } from '../../api/core/ids.ts';
 import type { TestApp } from './app.ts';
 
 const MIN = 60_000;

@@ -1,8 +1,8 @@
 // A separate "server process" for scheduler tests: opens the database file, runs scheduler ticks at a given time, prints the count.
 // Usage: node --import tsx test/support/scheduler-tick.ts <database file> <now, ms since epoch> [ticks]; prints "ready", ticks after "go" on stdin.
 import { openMigratedDatabase } from '../../db/client.ts';
-import { ManualClock, type AppDeps } from '../../api/deps.ts';
-import { startScheduler } from '../../api/scheduler.ts';
+import { ManualClock, type AppDeps } from '../../api/core/deps.ts';
+import { startScheduler } from '../../api/server/scheduler.ts';
 
 const [file, nowArg, ticksArg] = process.argv.slice(2);
 if (!file || !nowArg) {

@@ -12,9 +12,9 @@ import {
   type Impact,
   type Severity,
 } from '../../db/schema.ts';
-import { bumpContentVersion } from '../../api/audit.ts';
-import { newId } from '../../api/ids.ts';
-import { putSettings } from '../../api/settings.ts';
+import { bumpContentVersion } from '../../api/audit/audit.ts';
+import { newId } from '../../api/core/ids.ts';
+import { putSettings } from '../../api/core/settings.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

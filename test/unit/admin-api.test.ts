@@ -1,8 +1,8 @@
 // The console's API client: cookies flow from the API back to the browser and into the next call, errors parse.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConsoleApi, formErrors, type ApiContext } from '../../admin/lib/api.ts';
-import { insertUser } from '../../api/accounts.ts';
-import { hashPassword } from '../../api/passwords.ts';
+import { insertUser } from '../../api/identity/accounts.ts';
+import { hashPassword } from '../../api/identity/passwords.ts';
 import { makeTestApp, PUBLIC_URL, userWithSession, type TestApp } from '../support/app.ts';
 
 let t: TestApp;

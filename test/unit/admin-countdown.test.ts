@@ -1,8 +1,8 @@
-// Countdown text on top of api/incident-timing.ts: exact under a controlled clock (no real time involved).
+// Countdown text on top of api/incidents/incident-timing.ts: exact under a controlled clock (no real time involved).
 import { describe, expect, it } from 'vitest';
 import { ageText, countdown, formatSpan, metText } from '../../admin/lib/countdown.ts';
-import { incidentTiming } from '../../api/incident-timing.ts';
-import { DEFAULT_SEVERITIES } from '../../api/settings.ts';
+import { incidentTiming } from '../../api/incidents/incident-timing.ts';
+import { DEFAULT_SEVERITIES } from '../../api/core/settings.ts';
 
 const MIN = 60_000;
 const start = new Date(Date.UTC(2026, 0, 1, 12, 0, 0));

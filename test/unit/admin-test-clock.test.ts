@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fileOffsetClock } from '../../api/test-clock.ts';
-import { readConfig } from '../../api/config.ts';
+import { fileOffsetClock } from '../../api/server/test-clock.ts';
+import { readConfig } from '../../api/server/config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'herald-clock-'));
 afterEach(() => vi.useRealTimers());

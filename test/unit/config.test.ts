@@ -1,6 +1,6 @@
 // The configuration: defaults, PUBLIC_URL validation, and messages for a person on bad values.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig } from '../../api/config.ts';
+import { ConfigError, readConfig } from '../../api/server/config.ts';
 
 describe('readConfig', () => {
   it('has working defaults', () => {

@@ -1,6 +1,6 @@
 // The export's file layout and link rewriting: relative links to exported files, live links for the rest.
 import { describe, expect, it } from 'vitest';
-import { fileForUrl, relativeLink, rewriteHtml } from '../../api/export.ts';
+import { fileForUrl, relativeLink, rewriteHtml } from '../../api/cli/export.ts';
 
 const BASE = 'https://status.example.com';
 

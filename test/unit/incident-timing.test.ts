@@ -1,8 +1,8 @@
 // Exact dues, overdue flags and escalation for each severity, under a controlled clock.
 import { describe, expect, test } from 'vitest';
-import { ManualClock } from '../../api/deps.ts';
-import { incidentTiming, nextUpdateDueAfter, escalationLevelName, type TimingFacts } from '../../api/incident-timing.ts';
-import { DEFAULT_SEVERITIES } from '../../api/settings.ts';
+import { ManualClock } from '../../api/core/deps.ts';
+import { incidentTiming, nextUpdateDueAfter, escalationLevelName, type TimingFacts } from '../../api/incidents/incident-timing.ts';
+import { DEFAULT_SEVERITIES } from '../../api/core/settings.ts';
 
 const MIN = 60_000;
 const START = Date.UTC(2026, 0, 1, 12);

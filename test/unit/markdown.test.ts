@@ -1,6 +1,6 @@
 // renderMarkdown: ordinary markdown renders, and no known XSS payload survives; markdownToText for text parts.
 import { describe, expect, it } from 'vitest';
-import { markdownToText, renderMarkdown } from '../../api/markdown.ts';
+import { markdownToText, renderMarkdown } from '../../api/core/markdown.ts';
 import { findUnsafeHtml, XSS_PAYLOADS } from '../support/xss-payloads.ts';
 
 describe('renderMarkdown: XSS payloads', () => {

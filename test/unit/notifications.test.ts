@@ -1,12 +1,12 @@
 // Notification building blocks: Standard Webhooks signing (the spec's vector), signed links, CSV cells, headers, backoff.
 import { describe, expect, it } from 'vitest';
-import { composeIncidentEmail, personalize } from '../../api/email-templates.ts';
-import { backoffMs, DEFAULT_DELIVERY_OPTIONS, kindForUpdate } from '../../api/outbox.ts';
-import { csvCell, maskEmail } from '../../api/subscribers.ts';
-import { CONFIRM_TTL_MS, signLinkToken, verifyLinkToken } from '../../api/subscription-links.ts';
-import type { AnyIncidentJson } from '../../api/statuspage-types.ts';
-import { signWebhook } from '../../api/webhooks.ts';
-import type { IncidentRow, UpdateRow } from '../../api/incident-store.ts';
+import { composeIncidentEmail, personalize } from '../../api/notify/email-templates.ts';
+import { backoffMs, DEFAULT_DELIVERY_OPTIONS, kindForUpdate } from '../../api/notify/outbox.ts';
+import { csvCell, maskEmail } from '../../api/notify/subscriber-routes.ts';
+import { CONFIRM_TTL_MS, signLinkToken, verifyLinkToken } from '../../api/notify/subscription-links.ts';
+import type { AnyIncidentJson } from '../../api/public/statuspage-types.ts';
+import { signWebhook } from '../../api/notify/webhook-routes.ts';
+import type { IncidentRow, UpdateRow } from '../../api/incidents/incident-store.ts';
 
 describe('Standard Webhooks signature', () => {
   it('matches the specification example', () => {

@@ -1,6 +1,6 @@
 // The roll-up rule: worst of open incidents' impact and component statuses; maintenance only when nothing is broken.
 import { describe, expect, it } from 'vitest';
-import { INDICATOR_DESCRIPTIONS, rollupStatus, worstComponentStatus } from '../../api/status-rollup.ts';
+import { INDICATOR_DESCRIPTIONS, rollupStatus, worstComponentStatus } from '../../api/public/status-rollup.ts';
 
 const ok = (n: number) => Array.from({ length: n }, () => 'operational' as const);
 

@@ -1,7 +1,7 @@
 // Calendar days in the page's zone: zoneOffset keeps offsets by hour, and must agree with Intl at every instant,
 // across daylight-saving changes, half-hour and quarter-hour zones.
 import { describe, expect, it } from 'vitest';
-import { civilDate, dateKey, startOfCivilDay, zoneOffset } from '../../api/time-format.ts';
+import { civilDate, dateKey, startOfCivilDay, zoneOffset } from '../../api/core/time-format.ts';
 
 const MIN = 60_000;
 

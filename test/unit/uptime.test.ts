@@ -2,11 +2,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeTestApp, type TestApp } from '../support/app.ts';
 import { addComponent, addIncident } from '../support/seed-demo.ts';
-import { formatUptime, getUptime, type ComponentUptime } from '../../api/uptime.ts';
-import { putSettings } from '../../api/settings.ts';
+import { formatUptime, getUptime, type ComponentUptime } from '../../api/public/uptime.ts';
+import { putSettings } from '../../api/core/settings.ts';
 import { uptimeBarSvg } from '../../site/components/uptime-bar.ts';
 import { componentListHtml, NOTABLE_DAYS_BUDGET } from '../../site/components/component-list.ts';
-import { getSummary } from '../../api/statuspage.ts';
+import { getSummary } from '../../api/public/statuspage.ts';
 
 const H = 3_600_000;
 const DAY = 24 * H;

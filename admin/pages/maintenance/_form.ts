@@ -1,5 +1,5 @@
 // The maintenance form's values: read from a post, turned into the API's body (times in the page's zone → UTC), and back from the API.
-import type { MaintenanceOut } from '../../../api/maintenances.ts';
+import type { MaintenanceOut } from '../../../api/maintenance/maintenance-routes.ts';
 import { all, checked, raw, text } from '../../lib/forms.ts';
 import { utcToWallTime, wallTimeToUtc } from '../../lib/zoned.ts';
 

@@ -1,4 +1,4 @@
-// Under `astro dev` only: /api/* reaches the same Hono app (in production api/server.ts answers /api before Astro).
+// Under `astro dev` only: /api/* reaches the same Hono app (in production api/server/server.ts answers /api before Astro).
 import type { APIRoute } from 'astro';
 
 export const prerender = false;

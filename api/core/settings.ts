@@ -1,0 +1,88 @@
+// Page settings (name, public URL, time zone, logo) and the per-severity targets and cadence.
+import { eq } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import { settings, type Impact, type Severity } from '../../db/schema.ts';
+import { newId } from './ids.ts';
+
+export interface SeverityPolicy {
+  /** Minutes from start to the first response; 0 means immediate. */
+  responseMinutes: number;
+  /** Minutes from start to resolution; null means "next release" (no clock). */
+  resolutionMinutes: number | null;
+  /** Minutes between public updates. */
+  cadenceMinutes: number;
+  /** The impact shown publicly for this severity. */
+  impact: Impact;
+}
+
+export interface Settings {
+  pageId: string;
+  pageName: string;
+  /** Overrides the server's PUBLIC_URL in links when set. */
+  publicUrl: string | null;
+  timeZone: string;
+  logoUrl: string | null;
+  severities: Record<Severity, SeverityPolicy>;
+}
+
+/** DESIGN.md's table. */
+export const DEFAULT_SEVERITIES: Record<Severity, SeverityPolicy> = {
+  P1: { responseMinutes: 0, resolutionMinutes: 60, cadenceMinutes: 30, impact: 'critical' },
+  P2: { responseMinutes: 15, resolutionMinutes: 240, cadenceMinutes: 60, impact: 'major' },
+  P3: { responseMinutes: 60, resolutionMinutes: 1440, cadenceMinutes: 240, impact: 'minor' },
+  P4: { responseMinutes: 240, resolutionMinutes: null, cadenceMinutes: 1440, impact: 'none' },
+};
+
+export const DEFAULT_SETTINGS: Omit<Settings, 'pageId'> = {
+  pageName: 'Herald',
+  publicUrl: null,
+  timeZone: 'Etc/UTC',
+  logoUrl: null,
+  severities: DEFAULT_SEVERITIES,
+};
+
+type SettingKey = keyof Settings;
+
+/** The settings, defaults filled in. The page id is made once and kept. */
+export async function getSettings(db: Executor): Promise<Settings> {
+  const rows = await db.select().from(settings);
+  const stored = new Map(rows.map((r) => [r.key, r.value]));
+  let pageId = stored.get('pageId');
+  if (typeof pageId !== 'string') {
+    pageId = newId();
+    await db.insert(settings).values({ key: 'pageId', value: pageId, updatedAt: new Date() }).onConflictDoNothing();
+    const again = await db.select().from(settings).where(eq(settings.key, 'pageId'));
+    pageId = String(again[0]?.value ?? pageId);
+  }
+  const merged: Settings = { ...DEFAULT_SETTINGS, pageId: pageId as string };
+  for (const key of ['pageName', 'publicUrl', 'timeZone', 'logoUrl'] as const) {
+    if (stored.has(key)) (merged[key] as unknown) = stored.get(key);
+  }
+  const sev = stored.get('severities') as Partial<Record<Severity, Partial<SeverityPolicy>>> | undefined;
+  if (sev) {
+    merged.severities = { ...DEFAULT_SEVERITIES };
+    for (const k of Object.keys(DEFAULT_SEVERITIES) as Severity[]) merged.severities[k] = { ...DEFAULT_SEVERITIES[k], ...sev[k] };
+  }
+  return merged;
+}
+
+/** Writes some settings (the caller audits and bumps the content version in the same transaction). */
+export async function putSettings(db: Executor, values: Partial<Omit<Settings, 'pageId'>>, now: Date): Promise<void> {
+  for (const [key, value] of Object.entries(values) as [SettingKey, unknown][]) {
+    if (value === undefined) continue;
+    // null means "back to the default" (the column cannot hold SQL NULL); every nullable setting defaults to null
+    if (value === null) {
+      await db.delete(settings).where(eq(settings.key, key));
+      continue;
+    }
+    await db
+      .insert(settings)
+      .values({ key, value, updatedAt: now })
+      .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } });
+  }
+}
+
+/** The base URL for public links: the setting when set, else the server's PUBLIC_URL. */
+export function publicBaseUrl(s: Settings, serverPublicUrl: string): string {
+  return (s.publicUrl ?? serverPublicUrl).replace(/\/+$/, '');
+}

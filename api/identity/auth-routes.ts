@@ -1,0 +1,157 @@
+// /api/auth: sign-in, sign-out, the first owner's setup link and accepting an invitation.
+import { Hono, type Context } from 'hono';
+import { eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { users } from '../../db/schema.ts';
+import type { Executor } from '../../db/client.ts';
+import type { Actor, AppEnv } from '../http/access.ts';
+import { countUsers, emailSchema, findUser, findUserByEmail, insertUser, nameSchema, userAudit, userJson } from './accounts.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { ApiError, conflict } from '../http/errors.ts';
+import { attemptSucceeded, beginAttempt, clientAddress, loginKeys, rateLimited } from './login-limits.ts';
+import { consumeOneTimeLink, findOneTimeLink, type LinkPurpose } from './one-time-links.ts';
+import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyAgainstNothing, verifyPassword } from './passwords.ts';
+import { blankSessionCookie, createSession, invalidateSession, purgeExpiredSessions, sessionCookie, type User } from './sessions.ts';
+import { jsonBody, queryParams } from '../http/validate.ts';
+
+const loginSchema = z.object({
+  email: emailSchema,
+  // Any length up to the cap: old passwords may predate today's rules.
+  password: z.string().min(1, 'Enter your password.').max(PASSWORD_MAX_LENGTH),
+});
+
+const tokenSchema = z.string().trim().min(1, 'The link is missing its token.').max(200);
+
+const setupSchema = z.object({ token: tokenSchema, email: emailSchema, name: nameSchema, password: newPasswordSchema }).strict();
+const invitationSchema = z.object({ token: tokenSchema, password: newPasswordSchema, name: nameSchema.optional() }).strict();
+
+const invalidCredentials = () =>
+  new ApiError(401, 'invalid_credentials', 'The email or password is not right.');
+
+const invalidLink = () =>
+  new ApiError(404, 'invalid_link', 'This link is not valid: it was used already, replaced by a newer one, or it expired.');
+
+const isSecure = (c: Context<AppEnv>) => c.get('deps').publicUrl.startsWith('https:');
+
+/** The actor the audit log names for a sign-in, which happens before any actor exists. */
+function sessionActor(user: User, sessionId?: string): Actor {
+  return { user, role: user.role, via: 'session', sessionId, scope: 'write' };
+}
+
+/** Creates a session for `user` in `tx`, audits it, and sets the cookie on the response. */
+async function signIn(c: Context<AppEnv>, tx: Executor, user: User, now: Date, action: string): Promise<void> {
+  const { token, session } = await createSession(tx, user.id, now, c.req.header('user-agent'));
+  await recordAudit(tx, sessionActor(user, session.id), { action, entityType: 'session', entityId: session.id }, now);
+  c.header('Set-Cookie', sessionCookie(token, isSecure(c), now), { append: true });
+}
+
+async function usableLink(db: Executor, token: string, purpose: LinkPurpose, now: Date) {
+  const link = await findOneTimeLink(db, token, purpose, now);
+  if (!link) throw invalidLink();
+  return link;
+}
+
+export function authRoutes() {
+  const r = new Hono<AppEnv>();
+  // Answers here carry session cookies and account details: no cache may keep them.
+  r.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  r.post('/login', jsonBody(loginSchema), async (c) => {
+    const { db, clock } = c.get('deps');
+    const { email, password } = c.req.valid('json');
+    const keys = loginKeys(email, clientAddress(c));
+    const wait = await beginAttempt(db, keys, clock.now());
+    if (wait > 0) throw rateLimited(wait);
+    // Unknown email, disabled account, no password yet, wrong password: one answer, one cost.
+    const user = await findUserByEmail(db, email);
+    const ok = user?.passwordHash && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : await verifyAgainstNothing(password);
+    if (!ok || !user) throw invalidCredentials(); // already counted by beginAttempt
+    const now = clock.now();
+    // A browser that was signed in (perhaps as someone else) gets a fresh session, never keeps the old one.
+    const previous = c.get('actor');
+    await db.transaction(async (tx) => {
+      await attemptSucceeded(tx, keys);
+      if (previous?.via === 'session' && previous.sessionId) await invalidateSession(tx, previous.sessionId);
+      await purgeExpiredSessions(tx, now);
+      await signIn(c, tx, user, now, 'session.login');
+    });
+    return c.json({ id: user.id, email: user.email, name: user.name, role: user.role });
+  });
+
+  r.post('/logout', async (c) => {
+    const { db, clock } = c.get('deps');
+    const actor = c.get('actor');
+    if (actor?.via === 'session' && actor.sessionId) {
+      const sessionId = actor.sessionId;
+      await db.transaction(async (tx) => {
+        await invalidateSession(tx, sessionId);
+        await recordAudit(tx, actor, { action: 'session.logout', entityType: 'session', entityId: sessionId }, clock.now());
+      });
+    }
+    c.header('Set-Cookie', blankSessionCookie(isSecure(c)), { append: true });
+    return c.body(null, 204);
+  });
+
+  // The setup page asks first, so a stale link shows a clear message instead of a form.
+  r.get('/setup', queryParams(z.object({ token: tokenSchema })), async (c) => {
+    const { db, clock } = c.get('deps');
+    await usableLink(db, c.req.valid('query').token, 'setup', clock.now());
+    if ((await countUsers(db)) > 0) throw conflict('Herald already has an owner; sign in instead.');
+    return c.json({ valid: true });
+  });
+
+  r.post('/setup', jsonBody(setupSchema), async (c) => {
+    const { db, clock } = c.get('deps');
+    const body = c.req.valid('json');
+    await usableLink(db, body.token, 'setup', clock.now());
+    const passwordHash = await hashPassword(body.password);
+    const now = clock.now();
+    const user = await db.transaction(async (tx) => {
+      const link = await usableLink(tx, body.token, 'setup', now);
+      if ((await countUsers(tx)) > 0) throw conflict('Herald already has an owner; sign in instead.');
+      if (!(await consumeOneTimeLink(tx, link.id, now))) throw invalidLink();
+      const created = await insertUser(tx, { email: body.email, name: body.name, role: 'owner', passwordHash }, now);
+      await recordAudit(tx, sessionActor(created), { action: 'user.setup', entityType: 'user', entityId: created.id, after: userAudit(created) }, now);
+      await signIn(c, tx, created, now, 'session.login');
+      return created;
+    });
+    return c.json(userJson(user), 201);
+  });
+
+  r.get('/invitation', queryParams(z.object({ token: tokenSchema })), async (c) => {
+    const { db, clock } = c.get('deps');
+    const link = await usableLink(db, c.req.valid('query').token, 'invite', clock.now());
+    const user = link.userId ? await findUser(db, link.userId) : undefined;
+    if (!user || user.disabledAt) throw invalidLink();
+    return c.json({ email: user.email, name: user.name, role: user.role });
+  });
+
+  r.post('/invitation', jsonBody(invitationSchema), async (c) => {
+    const { db, clock } = c.get('deps');
+    const body = c.req.valid('json');
+    await usableLink(db, body.token, 'invite', clock.now());
+    const passwordHash = await hashPassword(body.password);
+    const now = clock.now();
+    const user = await db.transaction(async (tx) => {
+      const link = await usableLink(tx, body.token, 'invite', now);
+      const before = link.userId ? await findUser(tx, link.userId) : undefined;
+      if (!before || before.disabledAt || !(await consumeOneTimeLink(tx, link.id, now))) throw invalidLink();
+      const after: User = { ...before, passwordHash, name: body.name ?? before.name, updatedAt: now };
+      await tx.update(users).set({ passwordHash, name: after.name, updatedAt: now }).where(eq(users.id, before.id));
+      await recordAudit(
+        tx,
+        sessionActor(after),
+        { action: 'user.accept_invitation', entityType: 'user', entityId: after.id, before: userAudit(before), after: userAudit(after) },
+        now,
+      );
+      await signIn(c, tx, after, now, 'session.login');
+      return after;
+    });
+    return c.json(userJson(user));
+  });
+
+  return r;
+}

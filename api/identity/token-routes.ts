@@ -1,0 +1,99 @@
+// /api/v1/tokens: API tokens for scripts and alerting; shown once, stored hashed, revocable.
+import { and, desc, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { apiTokens } from '../../db/schema.ts';
+import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { forbidden, notFound } from '../http/errors.ts';
+import { isoOrNull } from '../core/iso.ts';
+import { createApiToken, type ApiToken } from './sessions.ts';
+import { jsonBody, queryParams } from '../http/validate.ts';
+
+const createTokenSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Name the token after what uses it.').max(100, 'Use at most 100 characters.'),
+    scope: z.enum(['read', 'write']),
+  })
+  .strict();
+
+const listQuery = z.object({ all: z.enum(['true', 'false']).optional() });
+
+/** A token as the API lists it: never its secret or hash. */
+export function tokenJson(t: ApiToken) {
+  return {
+    id: t.id,
+    name: t.name,
+    scope: t.scope,
+    user_id: t.userId,
+    created_at: t.createdAt.toISOString(),
+    last_used_at: isoOrNull(t.lastUsedAt),
+    revoked_at: isoOrNull(t.revokedAt),
+  };
+}
+
+/** What the audit log keeps of a token. */
+function tokenAudit(t: ApiToken) {
+  const { secretHash: _hash, ...rest } = t;
+  return rest;
+}
+
+export function tokenRoutes() {
+  const r = new Hono<AppEnv>();
+
+  /** Your own tokens, newest first; an owner may ask for everyone's with `?all=true`. */
+  r.get('/tokens', requireRole('viewer'), queryParams(listQuery), async (c) => {
+    const actor = actorOf(c);
+    const all = c.req.valid('query').all === 'true';
+    if (all && !roleAtLeast(actor.role, 'owner')) throw forbidden('Only owners may list everyone’s tokens.');
+    const rows = await c
+      .get('deps')
+      .db.select()
+      .from(apiTokens)
+      .where(all ? undefined : eq(apiTokens.userId, actor.user.id))
+      .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id));
+    return c.json({ tokens: rows.map(tokenJson) });
+  });
+
+  r.post('/tokens', requireRole('viewer'), jsonBody(createTokenSchema), async (c) => {
+    const { db, clock } = c.get('deps');
+    const actor = actorOf(c);
+    // A leaked token must not be able to mint tokens that outlive its own revocation.
+    if (actor.via !== 'session') throw forbidden('Create API tokens while signed in, not with another token.');
+    const body = c.req.valid('json');
+    const now = clock.now();
+    const created = await db.transaction(async (tx) => {
+      const made = await createApiToken(tx, { userId: actor.user.id, name: body.name, scope: body.scope }, now);
+      await recordAudit(tx, actor, { action: 'token.create', entityType: 'api_token', entityId: made.row.id, after: tokenAudit(made.row) }, now);
+      return made;
+    });
+    c.header('Cache-Control', 'no-store');
+    return c.json({ ...tokenJson(created.row), token: created.token }, 201);
+  });
+
+  /** Revoke: your own tokens, or anyone's for an owner. Revoking twice is not an error. */
+  r.delete('/tokens/:id', requireRole('viewer'), async (c) => {
+    const { db, clock } = c.get('deps');
+    const actor = actorOf(c);
+    const now = clock.now();
+    await db.transaction(async (tx) => {
+      const id = c.req.param('id');
+      const mine = roleAtLeast(actor.role, 'owner') ? undefined : eq(apiTokens.userId, actor.user.id);
+      const rows = await tx.select().from(apiTokens).where(and(eq(apiTokens.id, id), mine)).limit(1);
+      const before = rows[0];
+      // Someone else's token answers as unknown: its existence is not a non-owner's business.
+      if (!before) throw notFound('API token');
+      if (before.revokedAt) return;
+      await tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, id));
+      await recordAudit(
+        tx,
+        actor,
+        { action: 'token.revoke', entityType: 'api_token', entityId: id, before: tokenAudit(before), after: tokenAudit({ ...before, revokedAt: now }) },
+        now,
+      );
+    });
+    return c.body(null, 204);
+  });
+
+  return r;
+}

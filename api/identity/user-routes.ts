@@ -1,0 +1,232 @@
+// /api/v1/me (the signed-in user and their sessions) and /api/v1/users (owners manage accounts; everyone signed in may list them).
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { sessions, users } from '../../db/schema.ts';
+import type { Executor } from '../../db/client.ts';
+import { actorOf, requireAuth, requireRole, type AppEnv } from '../http/access.ts';
+import { countActiveOwners, emailSchema, findUser, findUserByEmail, insertUser, nameSchema, roleSchema, userAudit, userJson } from './accounts.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { badRequest, conflict, notFound } from '../http/errors.ts';
+import { createOneTimeLink, linkUrl } from './one-time-links.ts';
+import { attemptSucceeded, beginAttempt, clientAddress, loginKeys, rateLimited } from './login-limits.ts';
+import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.ts';
+import { invalidateSession, invalidateUserSessions, type User } from './sessions.ts';
+import { publicBaseUrl, getSettings } from '../core/settings.ts';
+import { jsonBody } from '../http/validate.ts';
+
+const atLeastOneField = (v: Record<string, unknown>) => Object.values(v).some((x) => x !== undefined);
+
+const patchMeSchema = z
+  .object({
+    name: nameSchema.optional(),
+    password: newPasswordSchema.optional(),
+    current_password: z.string().max(PASSWORD_MAX_LENGTH).optional(),
+  })
+  .strict()
+  .refine(atLeastOneField, 'Send at least one of name or password.')
+  .refine((v) => v.password === undefined || v.current_password !== undefined, {
+    message: 'Enter your current password to set a new one.',
+    path: ['current_password'],
+  });
+
+const createUserSchema = z
+  .object({
+    email: emailSchema,
+    name: nameSchema,
+    role: roleSchema,
+    /** Without a password the answer carries an invitation link for the person to set their own. */
+    password: newPasswordSchema.optional(),
+  })
+  .strict();
+
+const patchUserSchema = z
+  .object({
+    email: emailSchema.optional(),
+    name: nameSchema.optional(),
+    role: roleSchema.optional(),
+    disabled: z.boolean().optional(),
+    password: newPasswordSchema.optional(),
+  })
+  .strict()
+  .refine(atLeastOneField, 'Send at least one field to change.');
+
+async function userOr404(db: Executor, id: string): Promise<User> {
+  const user = await findUser(db, id);
+  if (!user) throw notFound('user');
+  return user;
+}
+
+async function invitationUrl(c: Context<AppEnv>, tx: Executor, userId: string, now: Date): Promise<string> {
+  const { token } = await createOneTimeLink(tx, 'invite', userId, now);
+  return linkUrl(publicBaseUrl(await getSettings(tx), c.get('deps').publicUrl), 'invite', token);
+}
+
+/** Refuses a change that would leave nobody able to manage users and settings. */
+async function keepAnOwner(tx: Executor, before: User, after: User): Promise<void> {
+  const wasActiveOwner = before.role === 'owner' && !before.disabledAt;
+  const isActiveOwner = after.role === 'owner' && !after.disabledAt;
+  if (wasActiveOwner && !isActiveOwner && (await countActiveOwners(tx)) <= 1) {
+    throw conflict('This is the last owner who can sign in; make someone else an owner first.');
+  }
+}
+
+export function userRoutes() {
+  const r = new Hono<AppEnv>();
+
+  r.get('/me', requireAuth, (c) => {
+    const actor = actorOf(c);
+    return c.json({ ...userJson(actor.user), via: actor.via, scope: actor.scope });
+  });
+
+  r.patch('/me', requireRole('viewer'), jsonBody(patchMeSchema), async (c) => {
+    const { db, clock } = c.get('deps');
+    const actor = actorOf(c);
+    const body = c.req.valid('json');
+    let passwordHash: string | undefined;
+    if (body.password !== undefined) {
+      // Guessing the current password through a borrowed session counts like failed sign-ins.
+      const keys = loginKeys(actor.user.email, clientAddress(c));
+      const wait = await beginAttempt(db, keys, clock.now());
+      if (wait > 0) throw rateLimited(wait);
+      const current = actor.user.passwordHash;
+      if (!current || !(await verifyPassword(current, body.current_password ?? ''))) {
+        throw badRequest('The current password is not right.', { current_password: 'The current password is not right.' });
+      }
+      await attemptSucceeded(db, keys);
+      passwordHash = await hashPassword(body.password);
+    }
+    const now = clock.now();
+    const user = await db.transaction(async (tx) => {
+      const before = await userOr404(tx, actor.user.id);
+      const after: User = { ...before, name: body.name ?? before.name, passwordHash: passwordHash ?? before.passwordHash, updatedAt: now };
+      await tx.update(users).set({ name: after.name, passwordHash: after.passwordHash, updatedAt: now }).where(eq(users.id, before.id));
+      // A new password signs out every other session: the old one may be why it was changed.
+      if (passwordHash) await invalidateUserSessions(tx, before.id, actor.sessionId);
+      await recordAudit(tx, actor, { action: 'user.update_self', entityType: 'user', entityId: before.id, before: userAudit(before), after: userAudit(after) }, now);
+      return after;
+    });
+    return c.json(userJson(user));
+  });
+
+  /** Where you are signed in, newest use first: spot a session you do not recognise, and end it. */
+  r.get('/me/sessions', requireAuth, async (c) => {
+    const actor = actorOf(c);
+    const rows = await c
+      .get('deps')
+      .db.select()
+      .from(sessions)
+      .where(eq(sessions.userId, actor.user.id))
+      .orderBy(desc(sessions.lastUsedAt), desc(sessions.createdAt));
+    return c.json({
+      sessions: rows.map((s) => ({
+        id: s.id,
+        created_at: s.createdAt.toISOString(),
+        last_used_at: s.lastUsedAt.toISOString(),
+        user_agent: s.userAgent,
+        current: s.id === actor.sessionId,
+      })),
+    });
+  });
+
+  r.delete('/me/sessions/:id', requireRole('viewer'), async (c) => {
+    const { db, clock } = c.get('deps');
+    const actor = actorOf(c);
+    const id = c.req.param('id');
+    const now = clock.now();
+    await db.transaction(async (tx) => {
+      const rows = await tx.select().from(sessions).where(and(eq(sessions.id, id), eq(sessions.userId, actor.user.id))).limit(1);
+      if (!rows[0]) throw notFound('session');
+      await invalidateSession(tx, id);
+      await recordAudit(tx, actor, { action: 'session.revoke', entityType: 'session', entityId: id }, now);
+    });
+    return c.body(null, 204);
+  });
+
+  r.get('/users', requireRole('viewer'), async (c) => {
+    const rows = await c.get('deps').db.select().from(users).orderBy(asc(users.name), asc(users.email));
+    return c.json({ users: rows.map(userJson) });
+  });
+
+  r.get('/users/:id', requireRole('viewer'), async (c) => {
+    return c.json(userJson(await userOr404(c.get('deps').db, c.req.param('id'))));
+  });
+
+  r.post('/users', requireRole('owner'), jsonBody(createUserSchema), async (c) => {
+    const { db, clock } = c.get('deps');
+    const actor = actorOf(c);
+    const body = c.req.valid('json');
+    const passwordHash = body.password === undefined ? null : await hashPassword(body.password);
+    const now = clock.now();
+    const out = await db.transaction(async (tx) => {
+      const user = await insertUser(tx, { email: body.email, name: body.name, role: body.role, passwordHash }, now);
+      await recordAudit(tx, actor, { action: 'user.create', entityType: 'user', entityId: user.id, after: userAudit(user) }, now);
+      const invitation_url = passwordHash ? null : await invitationUrl(c, tx, user.id, now);
+      return { ...userJson(user), invitation_url };
+    });
+    return c.json(out, 201);
+  });
+
+  r.patch('/users/:id', requireRole('owner'), jsonBody(patchUserSchema), async (c) => {
+    const { db, clock } = c.get('deps');
+    const actor = actorOf(c);
+    const body = c.req.valid('json');
+    const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password);
+    const now = clock.now();
+    const user = await db.transaction(async (tx) => {
+      const before = await userOr404(tx, c.req.param('id'));
+      if (body.email && body.email !== before.email && (await findUserByEmail(tx, body.email))) {
+        throw conflict(`A user with the email ${body.email} already exists.`);
+      }
+      const after: User = {
+        ...before,
+        email: body.email ?? before.email,
+        name: body.name ?? before.name,
+        role: body.role ?? before.role,
+        disabledAt: body.disabled === undefined ? before.disabledAt : body.disabled ? (before.disabledAt ?? now) : null,
+        passwordHash: passwordHash ?? before.passwordHash,
+        updatedAt: now,
+      };
+      await keepAnOwner(tx, before, after);
+      const { email, name, role, disabledAt, updatedAt } = after;
+      await tx.update(users).set({ email, name, role, disabledAt, passwordHash: after.passwordHash, updatedAt }).where(eq(users.id, before.id));
+      // Disabling or a password reset ends the person's sessions; the owner's own session survives a self-edit.
+      if (after.disabledAt || passwordHash) await invalidateUserSessions(tx, before.id, actor.sessionId);
+      await recordAudit(tx, actor, { action: 'user.update', entityType: 'user', entityId: before.id, before: userAudit(before), after: userAudit(after) }, now);
+      return after;
+    });
+    return c.json(userJson(user));
+  });
+
+  /** A fresh invitation link (the old one stops working), e.g. when the first one expired. */
+  r.post('/users/:id/invitation', requireRole('owner'), async (c) => {
+    const { db, clock } = c.get('deps');
+    const actor = actorOf(c);
+    const now = clock.now();
+    const url = await db.transaction(async (tx) => {
+      const user = await userOr404(tx, c.req.param('id'));
+      if (user.disabledAt) throw conflict('This user is disabled; enable the account before inviting.');
+      const link = await invitationUrl(c, tx, user.id, now);
+      await recordAudit(tx, actor, { action: 'user.invite', entityType: 'user', entityId: user.id }, now);
+      return link;
+    });
+    return c.json({ invitation_url: url }, 201);
+  });
+
+  r.delete('/users/:id', requireRole('owner'), async (c) => {
+    const { db, clock } = c.get('deps');
+    const actor = actorOf(c);
+    const now = clock.now();
+    await db.transaction(async (tx) => {
+      const before = await userOr404(tx, c.req.param('id'));
+      if (before.id === actor.user.id) throw conflict('You cannot delete your own account; ask another owner.');
+      await keepAnOwner(tx, before, { ...before, disabledAt: now });
+      // Sessions, tokens and links go with the user (foreign keys cascade); incident roles become unassigned.
+      await tx.delete(users).where(eq(users.id, before.id));
+      await recordAudit(tx, actor, { action: 'user.delete', entityType: 'user', entityId: before.id, before: userAudit(before) }, now);
+    });
+    return c.body(null, 204);
+  });
+
+  return r;
+}

@@ -1,0 +1,232 @@
+// Subscriber emails: text + HTML bodies from sanitized markdown, threading and RFC 8058 unsubscribe headers.
+import type { AnyIncidentJson, IncidentUpdateJson } from '../public/statuspage-types.ts';
+import { markdownToText, renderMarkdown } from '../core/markdown.ts';
+import type { MailMessage } from './mailer.ts';
+import { formatDateTime } from '../core/time-format.ts';
+import { statusLabel } from '../core/vocabulary.ts';
+import { escapeHtml } from '../core/html.ts';
+
+/** What varies per recipient: everything else of a message is composed once per event. */
+export interface RecipientLinks {
+  /** Manage page: components, unsubscribe. */
+  manage: string;
+  /** RFC 8058 one-click endpoint for List-Unsubscribe. */
+  unsubscribe: string;
+  /** Only on confirmation messages. */
+  confirm?: string;
+}
+
+export interface PageInfo {
+  pageName: string;
+  /** Public base URL, no trailing slash. */
+  base: string;
+  timeZone: string;
+}
+
+/**
+ * A message composed once per event (the markdown rendered and sanitized once), personalized per
+ * recipient by `render`, which only joins strings: fan-out to thousands stays cheap.
+ */
+export interface ComposedEmail {
+  subject: string;
+  /** The incident whose messages form one thread; null for messages outside any thread. */
+  threadOf: string | null;
+  /** True for the first message of its thread (it carries the thread's root Message-ID). */
+  threadRoot: boolean;
+  /** List mail (List-Unsubscribe and friends); false for the confirmation, which is not list mail yet. */
+  listMail: boolean;
+  render(links: RecipientLinks): { text: string; html: string };
+}
+
+
+/** Header values must be one line: a title with a newline must not add headers. */
+const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, ' ').trim();
+
+
+export type IncidentEmailKind =
+  | 'incident_created'
+  | 'incident_updated'
+  | 'incident_resolved'
+  | 'maintenance_scheduled'
+  | 'maintenance_started'
+  | 'maintenance_updated'
+  | 'maintenance_completed'
+  | 'maintenance_reminder'
+  | 'postmortem_published';
+
+const HEADLINES: Record<IncidentEmailKind, string> = {
+  incident_created: 'New incident',
+  incident_updated: 'Incident update',
+  incident_resolved: 'Incident resolved',
+  maintenance_scheduled: 'Maintenance scheduled',
+  maintenance_started: 'Maintenance in progress',
+  maintenance_updated: 'Maintenance update',
+  maintenance_completed: 'Maintenance completed',
+  maintenance_reminder: 'Maintenance starting soon',
+  postmortem_published: 'Postmortem published',
+};
+
+const isMaintenance = (kind: IncidentEmailKind) => kind.startsWith('maintenance_');
+
+function footerText(page: PageInfo, links: RecipientLinks): string {
+  return [
+    '--',
+    `You receive this because you subscribed to updates from ${page.pageName}.`,
+    `Manage your subscription or unsubscribe: ${links.manage}`,
+  ].join('\n');
+}
+
+function footerHtml(page: PageInfo, links: RecipientLinks): string {
+  return (
+    `<p style="margin:24px 0 0;padding-top:12px;border-top:1px solid #ddd;color:#666;font-size:12px">` +
+    `You receive this because you subscribed to updates from ${escapeHtml(page.pageName)}. ` +
+    `<a href="${escapeHtml(links.manage)}" style="color:#666">Manage your subscription or unsubscribe</a>.</p>`
+  );
+}
+
+function htmlShell(page: PageInfo, title: string, inner: string): string {
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<title>${escapeHtml(title)}</title></head>` +
+    `<body style="margin:0;padding:0;background:#f6f6f6">` +
+    `<div style="max-width:600px;margin:0 auto;padding:24px;background:#fff;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#222">` +
+    `<p style="margin:0 0 16px;font-weight:600;color:#444">${escapeHtml(page.pageName)}</p>` +
+    inner +
+    `</div></body></html>`
+  );
+}
+
+export interface IncidentEmailInput {
+  kind: IncidentEmailKind;
+  page: PageInfo;
+  incident: AnyIncidentJson;
+  /** The update this message is about; null for events without one (a reminder, a postmortem). */
+  update: IncidentUpdateJson | null;
+  /** The page to link to, when not the incident's (a published postmortem). */
+  link?: string;
+}
+
+/** Incident and maintenance messages. One subject per incident, so mail clients thread by subject too. */
+export function composeIncidentEmail(input: IncidentEmailInput): ComposedEmail {
+  const { kind, page, incident, update } = input;
+  const maintenance = isMaintenance(kind);
+  const subject = oneLine(`[${page.pageName}] ${maintenance ? 'Maintenance: ' : ''}${incident.name}`);
+  const status = statusLabel(update?.status ?? incident.status);
+  const headline = `${HEADLINES[kind]}: ${status}`;
+  const link = input.link ?? incident.shortlink;
+  const linkLabel = kind === 'postmortem_published' ? 'postmortem' : maintenance ? 'maintenance page' : 'incident page';
+  const components = incident.components.filter((c) => !c.group).map((c) => c.name);
+  const when = update ? formatDateTime(new Date(update.display_at), page.timeZone) : null;
+  const window =
+    'scheduled_for' in incident && incident.scheduled_for && incident.scheduled_until
+      ? `${formatDateTime(new Date(incident.scheduled_for), page.timeZone)} – ${formatDateTime(new Date(incident.scheduled_until), page.timeZone)}`
+      : null;
+  const bodyText = update ? markdownToText(update.body) : '';
+  const bodyHtml = update ? renderMarkdown(update.body) : '';
+
+  const textMain = [
+    incident.name,
+    headline,
+    '',
+    ...(bodyText ? [bodyText, ''] : []),
+    ...(window ? [`Scheduled: ${window}`] : []),
+    ...(components.length ? [`Affected components: ${components.join(', ')}`] : []),
+    ...(when ? [`Posted ${when}`] : []),
+    '',
+    `View the ${linkLabel}: ${link}`,
+    '',
+  ].join('\n');
+
+  const meta: string[] = [];
+  if (window) meta.push(`<strong>Scheduled:</strong> ${escapeHtml(window)}`);
+  if (components.length) meta.push(`<strong>Affected components:</strong> ${escapeHtml(components.join(', '))}`);
+  if (when) meta.push(`Posted ${escapeHtml(when)}`);
+  const htmlMain =
+    `<h1 style="font-size:20px;margin:0 0 4px">${escapeHtml(incident.name)}</h1>` +
+    `<p style="margin:0 0 16px;color:#555">${escapeHtml(headline)}</p>` +
+    (bodyHtml ? `<div>${bodyHtml}</div>` : '') +
+    (meta.length ? `<p style="color:#555;font-size:13px">${meta.join('<br>')}</p>` : '') +
+    `<p><a href="${escapeHtml(link)}" style="color:#0b57d0">View the ${linkLabel}</a></p>`;
+
+  return {
+    subject,
+    threadOf: incident.id,
+    threadRoot: kind === 'incident_created' || kind === 'maintenance_scheduled',
+    listMail: true,
+    render(links) {
+      return {
+        text: `${textMain}\n${footerText(page, links)}\n`,
+        html: htmlShell(page, subject, htmlMain + footerHtml(page, links)),
+      };
+    },
+  };
+}
+
+/** The double opt-in message: one link, nothing else is sent until it is followed. */
+export function composeConfirmationEmail(page: PageInfo, componentNames: string[], ttlHours: number): ComposedEmail {
+  const subject = oneLine(`Confirm your subscription to updates from ${page.pageName}`);
+  const scope = componentNames.length ? `these components: ${componentNames.join(', ')}` : 'every component';
+  return {
+    subject,
+    threadOf: null,
+    threadRoot: false,
+    listMail: false,
+    render(links) {
+      const confirm = links.confirm ?? links.manage;
+      const text = [
+        `Someone (we hope you) asked to receive status updates from ${page.pageName} at this address, for ${scope}.`,
+        '',
+        `To confirm, open this link within ${ttlHours} hours:`,
+        confirm,
+        '',
+        'If you did not ask for this, ignore this message: nothing will be sent to you.',
+        '',
+      ].join('\n');
+      const html = htmlShell(
+        page,
+        subject,
+        `<h1 style="font-size:20px;margin:0 0 16px">Confirm your subscription</h1>` +
+          `<p>Someone (we hope you) asked to receive status updates from ${escapeHtml(page.pageName)} at this address, for ${escapeHtml(scope)}.</p>` +
+          `<p><a href="${escapeHtml(confirm)}" style="display:inline-block;padding:10px 16px;background:#0b57d0;color:#fff;text-decoration:none;border-radius:4px">Confirm subscription</a></p>` +
+          `<p style="color:#555;font-size:13px">The link works for ${ttlHours} hours. If you did not ask for this, ignore this message: nothing will be sent to you.</p>`,
+      );
+      return { text, html };
+    },
+  };
+}
+
+export interface Recipient {
+  eventId: string;
+  subscriberId: string;
+  email: string;
+  links: RecipientLinks;
+}
+
+/** The mail host for Message-IDs: the public URL's host name. */
+export function messageIdHost(base: string): string {
+  try {
+    return new URL(base).hostname || 'herald.invalid';
+  } catch {
+    return 'herald.invalid';
+  }
+}
+
+/** Message-IDs are stable per (event, recipient): a retried message keeps its id, so an MTA can drop a duplicate. */
+export function personalize(email: ComposedEmail, page: PageInfo, r: Recipient): MailMessage {
+  const host = messageIdHost(page.base);
+  const root = email.threadOf ? `incident.${email.threadOf}.${r.subscriberId}@${host}` : null;
+  const messageId = root && email.threadRoot ? root : `event.${r.eventId}.${r.subscriberId}@${host}`;
+  const headers: Record<string, string> = { 'Auto-Submitted': 'auto-generated' };
+  if (root && !email.threadRoot) {
+    headers['In-Reply-To'] = `<${root}>`;
+    headers['References'] = `<${root}>`;
+  }
+  if (email.listMail) {
+    headers['List-Id'] = `${oneLine(page.pageName).replace(/[<>"]/g, '')} status <status.${host}>`;
+    headers['List-Unsubscribe'] = `<${r.links.unsubscribe}>`;
+    headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
+    headers['Precedence'] = 'bulk';
+  }
+  const { text, html } = email.render(r.links);
+  return { to: r.email, subject: email.subject, text, html, messageId, headers };
+}

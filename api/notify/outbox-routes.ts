@@ -1,0 +1,172 @@
+// The console's delivery log: /api/v1/outbox (list, one message with its rendered preview, manual retry).
+import { and, count, desc, eq, inArray, lt } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { DELIVERY_STATES, outbox, outboxEvents, subscribers, type DeliveryState } from '../../db/schema.ts';
+import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
+import { recordAudit } from '../audit/audit.ts';
+import type { AppDeps } from '../core/deps.ts';
+import { personalize } from './email-templates.ts';
+import { invalidTransition, notFound } from '../http/errors.ts';
+import { iso, isoOrNull } from '../core/iso.ts';
+import { composeEvent, GoneError, type EventKind, type EventRef } from './compose.ts';
+import { confirmUrl, linkKey, signLinkToken, subscriberLinks } from './subscription-links.ts';
+import { queryParams } from '../http/validate.ts';
+import { displayUrl } from './webhook-routes.ts';
+
+export interface DeliveryOut {
+  id: number;
+  event_id: string;
+  event_kind: string;
+  incident_id: string | null;
+  subscriber_id: string;
+  channel: 'email' | 'webhook';
+  recipient: string;
+  state: DeliveryState;
+  attempts: number;
+  next_attempt_at: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+const listQuery = z.object({
+  state: z.enum(DELIVERY_STATES).optional(),
+  event_id: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  /** Keyset paging: rows older (smaller id) than this. */
+  before_id: z.coerce.number().int().min(1).optional(),
+});
+
+const selection = {
+  row: outbox,
+  kind: outboxEvents.kind,
+  incidentId: outboxEvents.incidentId,
+  email: subscribers.email,
+  url: subscribers.url,
+};
+
+type Joined = { row: typeof outbox.$inferSelect; kind: string; incidentId: string | null; email: string | null; url: string | null };
+
+function deliveryJson(j: Joined): DeliveryOut {
+  const r = j.row;
+  return {
+    id: r.id,
+    event_id: r.eventId,
+    event_kind: j.kind,
+    incident_id: j.incidentId,
+    subscriber_id: r.subscriberId,
+    channel: r.channel,
+    recipient: r.channel === 'email' ? (j.email ?? '') : displayUrl(j.url ?? ''),
+    state: r.state,
+    attempts: r.attempts,
+    next_attempt_at: r.state === 'pending' ? iso(r.nextAttemptAt) : null,
+    last_error: r.lastError,
+    created_at: iso(r.createdAt),
+    sent_at: isoOrNull(r.sentAt),
+  };
+}
+
+/** The email as it was (or would be) sent, for held messages (no SMTP configured) and the log. */
+async function preview(deps: AppDeps, j: Joined): Promise<{ subject: string; text: string; html: string; headers: Record<string, string> } | null> {
+  if (j.row.channel !== 'email' || !j.email) return null;
+  const [event] = await deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, j.row.eventId));
+  if (!event) return null;
+  let composed;
+  try {
+    composed = await composeEvent(deps, event.kind as EventKind, event.content as EventRef);
+  } catch (err) {
+    if (err instanceof GoneError) return null;
+    throw err;
+  }
+  if (!composed.email) return null;
+  const key = await linkKey(deps.db);
+  const now = deps.clock.now();
+  const links = subscriberLinks(composed.page.base, key, j.row.subscriberId, now);
+  const withConfirm = composed.kind === 'subscription_confirmation' ? { ...links, confirm: confirmUrl(composed.page.base, signLinkToken(key, 'confirm', j.row.subscriberId, now)) } : links;
+  const m = personalize(composed.email, composed.page, { eventId: j.row.eventId, subscriberId: j.row.subscriberId, email: j.email, links: withConfirm });
+  return { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } };
+}
+
+export function outboxRoutes() {
+  const r = new Hono<AppEnv>();
+
+  r.get('/outbox', requireRole('publisher'), queryParams(listQuery), async (c) => {
+    const { db } = c.get('deps');
+    const q = c.req.valid('query');
+    const where = and(
+      q.state ? eq(outbox.state, q.state) : undefined,
+      q.event_id ? eq(outbox.eventId, q.event_id) : undefined,
+      q.before_id ? lt(outbox.id, q.before_id) : undefined,
+    );
+    const [rows, byState] = await Promise.all([
+      db
+        .select(selection)
+        .from(outbox)
+        .innerJoin(outboxEvents, eq(outboxEvents.id, outbox.eventId))
+        .innerJoin(subscribers, eq(subscribers.id, outbox.subscriberId))
+        .where(where)
+        .orderBy(desc(outbox.id))
+        .limit(q.limit),
+      db.select({ state: outbox.state, n: count() }).from(outbox).groupBy(outbox.state),
+    ]);
+    const counts: Record<DeliveryState, number> = { pending: 0, sent: 0, failed: 0, held: 0, skipped: 0 };
+    for (const s of byState) counts[s.state] = s.n;
+    const last = rows[rows.length - 1];
+    return c.json({
+      deliveries: rows.map(deliveryJson),
+      counts,
+      next_before_id: rows.length === q.limit && last ? last.row.id : null,
+    });
+  });
+
+  r.get('/outbox/:id{[0-9]+}', requireRole('publisher'), async (c) => {
+    const deps = c.get('deps');
+    const [j] = await deps.db
+      .select(selection)
+      .from(outbox)
+      .innerJoin(outboxEvents, eq(outboxEvents.id, outbox.eventId))
+      .innerJoin(subscribers, eq(subscribers.id, outbox.subscriberId))
+      .where(eq(outbox.id, Number(c.req.param('id'))));
+    if (!j) throw notFound('delivery');
+    return c.json({ ...deliveryJson(j), message: await preview(deps, j) });
+  });
+
+  // A failed message goes back to pending with a fresh set of attempts; so does a held one once
+  // SMTP is configured. The worker picks it up on its next tick.
+  r.post('/outbox/:id{[0-9]+}/retry', requireRole('publisher'), async (c) => {
+    const { db, clock, mailer } = c.get('deps');
+    const actor = actorOf(c);
+    const now = clock.now();
+    const id = Number(c.req.param('id'));
+    await db.transaction(async (tx) => {
+      const [row] = await tx.select().from(outbox).where(eq(outbox.id, id));
+      if (!row) throw notFound('delivery');
+      const retriable: DeliveryState[] = mailer ? ['failed', 'held'] : ['failed'];
+      if (!retriable.includes(row.state)) throw invalidTransition(`Only ${retriable.join(' or ')} messages can be retried; this one is ${row.state}.`);
+      await tx
+        .update(outbox)
+        .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null, leasedBy: null, lastError: null, updatedAt: now })
+        .where(and(eq(outbox.id, id), inArray(outbox.state, retriable)));
+      await recordAudit(tx, actor, { action: 'outbox.retry', entityType: 'outbox', entityId: String(id), before: { state: row.state, attempts: row.attempts } }, now);
+    });
+    return c.json({ id, state: 'pending' });
+  });
+
+  r.post('/outbox/retry-failed', requireRole('publisher'), async (c) => {
+    const { db, clock } = c.get('deps');
+    const actor = actorOf(c);
+    const now = clock.now();
+    const retried = await db.transaction(async (tx) => {
+      const res = await tx
+        .update(outbox)
+        .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null, leasedBy: null, lastError: null, updatedAt: now })
+        .where(eq(outbox.state, 'failed'));
+      await recordAudit(tx, actor, { action: 'outbox.retry_failed', entityType: 'outbox', after: { retried: res.rowsAffected } }, now);
+      return res.rowsAffected;
+    });
+    return c.json({ retried });
+  });
+
+  return r;
+}

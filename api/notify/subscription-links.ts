@@ -1,0 +1,82 @@
+// Signed links for subscribers: confirm (expiring), manage and one-click unsubscribe; HMAC with a key kept in the database.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Executor } from '../../db/client.ts';
+import { subscriptionKeys } from '../../db/schema.ts';
+
+/** How long a confirmation link works. */
+export const CONFIRM_TTL_MS = 48 * 60 * 60 * 1000;
+
+export type LinkPurpose = 'confirm' | 'manage';
+const PURPOSE_CODE: Record<LinkPurpose, string> = { confirm: 'c', manage: 'm' };
+
+// One key per database: every instance sharing it signs and checks the same links. Kept per
+// executor object so tests with many databases never mix them up.
+const keyCache = new WeakMap<object, Buffer>();
+
+/** The signing key, made on first use (insert-or-ignore, so two instances racing agree on one). */
+export async function linkKey(db: Executor): Promise<Buffer> {
+  const cached = keyCache.get(db);
+  if (cached) return cached;
+  let rows = await db.select().from(subscriptionKeys).limit(1);
+  if (!rows[0]) {
+    await db
+      .insert(subscriptionKeys)
+      .values({ id: 1, secret: randomBytes(32).toString('base64url'), createdAt: new Date() })
+      .onConflictDoNothing();
+    rows = await db.select().from(subscriptionKeys).limit(1);
+  }
+  const key = Buffer.from(rows[0]!.secret, 'base64url');
+  keyCache.set(db, key);
+  return key;
+}
+
+function mac(key: Buffer, payload: string): string {
+  return createHmac('sha256', key).update(payload).digest('base64url').slice(0, 32);
+}
+
+/** A token `<c|m>.<subscriber id>.<expiry, base 36 ms, or empty>.<mac>`; only confirm links expire. */
+export function signLinkToken(key: Buffer, purpose: LinkPurpose, subscriberId: string, now: Date): string {
+  const exp = purpose === 'confirm' ? (now.getTime() + CONFIRM_TTL_MS).toString(36) : '';
+  const payload = `${PURPOSE_CODE[purpose]}.${subscriberId}.${exp}`;
+  return `${payload}.${mac(key, payload)}`;
+}
+
+export type LinkCheck = { ok: true; subscriberId: string } | { ok: false; reason: 'invalid' | 'expired' };
+
+/** Checks a token for `purpose`: its MAC (constant time), then its expiry. */
+export function verifyLinkToken(key: Buffer, purpose: LinkPurpose, token: string, now: Date): LinkCheck {
+  if (token.length > 200) return { ok: false, reason: 'invalid' };
+  const parts = token.split('.');
+  if (parts.length !== 4) return { ok: false, reason: 'invalid' };
+  const [code, id, exp, given] = parts as [string, string, string, string];
+  if (code !== PURPOSE_CODE[purpose] || !id) return { ok: false, reason: 'invalid' };
+  const expected = Buffer.from(mac(key, `${code}.${id}.${exp}`));
+  const actual = Buffer.from(given);
+  if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) return { ok: false, reason: 'invalid' };
+  if (purpose === 'confirm') {
+    const expiresAt = parseInt(exp, 36);
+    if (!Number.isFinite(expiresAt) || expiresAt <= now.getTime()) return { ok: false, reason: 'expired' };
+  }
+  return { ok: true, subscriberId: id };
+}
+
+/** The public URLs a subscriber's emails carry. */
+export interface SubscriberLinks {
+  /** The manage page: change components, unsubscribe. */
+  manage: string;
+  /** RFC 8058 one-click endpoint (POST `List-Unsubscribe=One-Click`); a GET shows the manage page's unsubscribe step. */
+  unsubscribe: string;
+}
+
+export const CONFIRM_PATH = '/subscriptions/confirm';
+export const MANAGE_PATH = '/subscriptions/manage';
+export const ONE_CLICK_PATH = '/api/v2/subscriptions/unsubscribe';
+
+export function confirmUrl(base: string, token: string): string {
+  return `${base}${CONFIRM_PATH}?token=${encodeURIComponent(token)}`;
+}
+
+export function subscriberLinks(base: string, key: Buffer, subscriberId: string, now: Date): SubscriberLinks {
+  const token = encodeURIComponent(signLinkToken(key, 'manage', subscriberId, now));
+  return { manage: `${base}${MANAGE_PATH}?token=${token}`, unsubscribe: `${base}${ONE_CLICK_PATH}?token=${token}` };
+}

@@ -1,0 +1,235 @@
+// RSS 2.0 and Atom 1.0 feeds of public incidents and maintenance, for the whole page and per component.
+import { Hono } from 'hono';
+import RSS from 'rss';
+import type { AppEnv } from '../http/access.ts';
+import { notFound } from '../http/errors.ts';
+import { markdownToText, renderMarkdown } from '../core/markdown.ts';
+import { loadComponents, loadPageContext, queryIncidentsJson, type PageContext, type ReadDeps } from './statuspage.ts';
+import { isMaintenanceJson, type AnyIncidentJson } from './statuspage-types.ts';
+import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
+import { componentStatusLabel, statusLabel } from '../core/vocabulary.ts';
+
+/** Feeds carry the last 50 incidents and maintenances, newest first by start. */
+export const FEED_LIMIT = 50;
+export const RSS_CONTENT_TYPE = 'application/rss+xml; charset=utf-8';
+export const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
+
+/** The public label of an incident or maintenance status ("in_progress" → "In progress"). */
+
+// ---------------------------------------------------------------------------------------------
+// Links for <head>
+
+export interface FeedLink {
+  rel: 'alternate';
+  type: 'application/rss+xml' | 'application/atom+xml';
+  href: string;
+  title: string;
+}
+
+/** The feeds' paths without extension: `/history` or `/components/<id>/history`. */
+export function feedPath(componentId?: string): string {
+  return componentId ? `/components/${encodeURIComponent(componentId)}/history` : '/history';
+}
+
+/** `<link rel="alternate">` entries for a page's head: the RSS and Atom feed of the page or of one component. */
+export function feedLinks(base: string, opts: { title?: string; componentId?: string } = {}): FeedLink[] {
+  const path = `${base.replace(/\/+$/, '')}${feedPath(opts.componentId)}`;
+  const title = opts.title ?? 'Status history';
+  return [
+    { rel: 'alternate', type: 'application/rss+xml', href: `${path}.rss`, title: `${title} (RSS)` },
+    { rel: 'alternate', type: 'application/atom+xml', href: `${path}.atom`, title: `${title} (Atom)` },
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// What goes in a feed
+
+interface FeedData {
+  ctx: PageContext;
+  title: string;
+  description: string;
+  /** Absolute URL of the feed without extension. */
+  selfBase: string;
+  /** The HTML page the feed follows. */
+  alternate: string;
+  items: AnyIncidentJson[];
+}
+
+/** The feed's incidents; null when `componentId` names no component or group. */
+async function loadFeed(deps: ReadDeps, componentId?: string): Promise<FeedData | null> {
+  const ctx = await loadPageContext(deps);
+  const set = await loadComponents(deps.db, ctx.page.id);
+  let componentIds: string[] | undefined;
+  let title = `${ctx.page.name} status`;
+  let description = `Incidents and maintenance of ${ctx.page.name}`;
+  if (componentId !== undefined) {
+    const component = set.byId.get(componentId);
+    if (!component) return null;
+    // A group's feed follows its children: incidents are linked to components, never to groups.
+    componentIds = component.group ? (set.groupChildren.get(component.id) ?? []) : [component.id];
+    title = `${ctx.page.name} status: ${component.name}`;
+    description = `Incidents and maintenance affecting ${component.name} on ${ctx.page.name}`;
+  }
+  const items = await queryIncidentsJson(deps, { kind: 'any', componentIds, order: 'started_desc', limit: FEED_LIMIT }, ctx, set);
+  return { ctx: { ...ctx, timeZone: safeTimeZone(ctx.timeZone) }, title, description, selfBase: `${ctx.base}${feedPath(componentId)}`, alternate: `${ctx.base}/`, items };
+}
+
+/** "Nov 27, 2026, 05:00 UTC" in the page's time zone, as the pages show it. */
+const displayTime = (isoTime: string, timeZone: string) => formatDateTime(new Date(isoTime), timeZone);
+
+function escapeXml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+}
+
+// Characters XML 1.0 forbids (C0 controls, lone surrogates, U+FFFE/FFFF): one would make the whole feed unreadable.
+const NOT_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const xmlSafe = (s: string) => s.replace(NOT_XML, '');
+
+/** An item's HTML: its updates newest first (status, time, sanitized markdown), then its components. */
+function itemHtml(x: AnyIncidentJson, timeZone: string): string {
+  const parts: string[] = [];
+  if (isMaintenanceJson(x) && x.scheduled_for) {
+    const until = x.scheduled_until ? ` – ${escapeXml(displayTime(x.scheduled_until, timeZone))}` : '';
+    parts.push(`<p><strong>Scheduled</strong> ${escapeXml(displayTime(x.scheduled_for, timeZone))}${until}</p>`);
+  }
+  for (const u of x.incident_updates) {
+    parts.push(`<p><strong>${escapeXml(statusLabel(u.status))}</strong> — ${escapeXml(displayTime(u.display_at, timeZone))}</p>`);
+    parts.push(renderMarkdown(u.body));
+    if (u.affected_components) {
+      const changes = u.affected_components.map(
+        (a) => `<li>${escapeXml(a.name)}: ${escapeXml(componentStatusLabel(a.old_status))} → ${escapeXml(componentStatusLabel(a.new_status))}</li>`,
+      );
+      parts.push(`<ul>${changes.join('')}</ul>`);
+    }
+    parts.push('<hr />');
+  }
+  if (x.components.length > 0) {
+    parts.push(`<p>Affected components: ${x.components.map((c) => escapeXml(c.name)).join(', ')}</p>`);
+  }
+  // The postmortem link is validated when saved; checked again here because it lands in an href.
+  if (x.postmortem_url && /^https?:\/\//i.test(x.postmortem_url)) {
+    parts.push(`<p><a rel="nofollow noopener noreferrer" href="${escapeXml(x.postmortem_url)}">Read the postmortem</a></p>`);
+  }
+  return parts.join('\n');
+}
+
+/** A short plain-text summary: the latest update's status and text. */
+function itemSummary(x: AnyIncidentJson): string {
+  const latest = x.incident_updates[0];
+  if (!latest) return statusLabel(x.status);
+  const text = markdownToText(latest.body);
+  return `${statusLabel(latest.status)}: ${text.length > 500 ? `${text.slice(0, 499)}…` : text}`;
+}
+
+/** The latest public change of an item: the incident itself or any of its published updates. */
+function itemUpdated(x: AnyIncidentJson): string {
+  let latest = x.updated_at;
+  for (const u of x.incident_updates) {
+    if (u.updated_at > latest) latest = u.updated_at;
+    if (u.display_at > latest) latest = u.display_at;
+  }
+  return latest;
+}
+
+function feedUpdated(data: FeedData): string {
+  let latest = data.items.length > 0 ? '' : data.ctx.page.updated_at;
+  for (const x of data.items) {
+    const u = itemUpdated(x);
+    if (u > latest) latest = u;
+  }
+  return latest;
+}
+
+// ---------------------------------------------------------------------------------------------
+// RSS 2.0
+
+function rssXml(data: FeedData): string {
+  const updated = feedUpdated(data);
+  const feed = new RSS({
+    title: xmlSafe(data.title),
+    description: xmlSafe(data.description),
+    site_url: data.alternate,
+    feed_url: `${data.selfBase}.rss`,
+    generator: 'Herald',
+    pubDate: updated,
+    ttl: 5,
+  });
+  for (const x of data.items) {
+    feed.item({
+      title: xmlSafe(x.name),
+      description: xmlSafe(itemHtml(x, data.ctx.timeZone)),
+      url: x.shortlink,
+      // The incident URL never changes when the incident is edited: readers see one item per incident.
+      guid: x.shortlink,
+      date: x.started_at,
+      categories: [isMaintenanceJson(x) ? 'maintenance' : 'incident'],
+    });
+  }
+  // The rss package stamps lastBuildDate with the wall clock; the page's own change time keeps the
+  // bytes the same on every instance (same ETag) and follows the injected clock.
+  return feed
+    .xml({ indent: false })
+    .replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/, `<lastBuildDate>${new Date(data.ctx.page.updated_at).toUTCString()}</lastBuildDate>`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Atom 1.0
+
+function atomXml(data: FeedData): string {
+  const e = (s: string) => escapeXml(xmlSafe(s));
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
+    `<id>${e(`${data.selfBase}.atom`)}</id>`,
+    `<title type="text">${e(data.title)}</title>`,
+    `<subtitle type="text">${e(data.description)}</subtitle>`,
+    `<updated>${e(feedUpdated(data))}</updated>`,
+    `<link rel="self" type="application/atom+xml" href="${e(`${data.selfBase}.atom`)}"/>`,
+    `<link rel="alternate" type="text/html" href="${e(data.alternate)}"/>`,
+    `<author><name>${e(data.ctx.page.name)}</name><uri>${e(data.alternate)}</uri></author>`,
+    '<generator>Herald</generator>',
+  ];
+  for (const x of data.items) {
+    lines.push(
+      '<entry>',
+      `<id>${e(x.shortlink)}</id>`,
+      `<title type="text">${e(x.name)}</title>`,
+      `<link rel="alternate" type="text/html" href="${e(x.shortlink)}"/>`,
+      `<published>${e(x.started_at)}</published>`,
+      `<updated>${e(itemUpdated(x))}</updated>`,
+      `<category term="${isMaintenanceJson(x) ? 'maintenance' : 'incident'}"/>`,
+      `<summary type="text">${e(itemSummary(x))}</summary>`,
+      `<content type="html">${e(itemHtml(x, data.ctx.timeZone))}</content>`,
+      '</entry>',
+    );
+  }
+  lines.push('</feed>', '');
+  return lines.join('\n');
+}
+
+/** The RSS 2.0 feed of the page, or of one component or group; null when the component is unknown. */
+export async function buildRssFeed(deps: ReadDeps, componentId?: string): Promise<string | null> {
+  const data = await loadFeed(deps, componentId);
+  return data && rssXml(data);
+}
+
+/** The Atom 1.0 feed of the page, or of one component or group; null when the component is unknown. */
+export async function buildAtomFeed(deps: ReadDeps, componentId?: string): Promise<string | null> {
+  const data = await loadFeed(deps, componentId);
+  return data && atomXml(data);
+}
+
+/** GET /history.rss, /history.atom, /components/:id/history.rss, /components/:id/history.atom (mounted at /). */
+export function feedRoutes() {
+  const r = new Hono<AppEnv>();
+  const serve = (format: 'rss' | 'atom', componentId?: string) => async (deps: ReadDeps) => {
+    const xml = format === 'rss' ? await buildRssFeed(deps, componentId) : await buildAtomFeed(deps, componentId);
+    if (xml === null) throw notFound('component');
+    return new Response(xml, { headers: { 'Content-Type': format === 'rss' ? RSS_CONTENT_TYPE : ATOM_CONTENT_TYPE } });
+  };
+  r.get('/history.rss', (c) => serve('rss')(c.get('deps')));
+  r.get('/history.atom', (c) => serve('atom')(c.get('deps')));
+  r.get('/components/:id/history.rss', (c) => serve('rss', c.req.param('id'))(c.get('deps')));
+  r.get('/components/:id/history.atom', (c) => serve('atom', c.req.param('id'))(c.get('deps')));
+  return r;
+}

@@ -1,0 +1,86 @@
+// /maintenance.ics: the public maintenance windows as an iCalendar feed calendar apps can subscribe to.
+import { Hono } from 'hono';
+import ical, { ICalEventStatus } from 'ical-generator';
+import type { AppEnv } from '../http/access.ts';
+import { markdownToText } from '../core/markdown.ts';
+import { loadPageContext, queryIncidentsJson, type ReadDeps } from './statuspage.ts';
+import type { ScheduledMaintenanceJson } from './statuspage-types.ts';
+
+export const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';
+/** The most recent windows, by start; old ones fall off, upcoming ones are always in. */
+export const ICS_LIMIT = 200;
+
+const STATUS_TEXT: Record<string, string> = {
+  scheduled: 'Scheduled',
+  in_progress: 'In progress',
+  verifying: 'Verifying',
+  completed: 'Completed',
+};
+
+/** The host part of the UID: stable for one page, so a calendar app recognises the same event again. */
+function uidDomain(base: string): string {
+  try {
+    return new URL(base).host || 'herald';
+  } catch {
+    return 'herald';
+  }
+}
+
+function description(m: ScheduledMaintenanceJson): string {
+  const updates = [...m.incident_updates].reverse();
+  const first = updates[0];
+  const parts: string[] = [];
+  parts.push(`Status: ${STATUS_TEXT[m.status] ?? m.status}`);
+  if (m.components.length) parts.push(`Affected: ${m.components.map((c) => c.name).join(', ')}`);
+  if (first) parts.push(markdownToText(first.body));
+  const latest = m.incident_updates[0];
+  if (latest && latest !== first) parts.push(`Latest update (${STATUS_TEXT[latest.status] ?? latest.status}): ${markdownToText(latest.body)}`);
+  return parts.join('\n\n');
+}
+
+/**
+ * The calendar text. Every value comes from the data, never from the clock, so the bytes change
+ * only when a maintenance does (the page cache serves it until then). DTSTAMP and LAST-MODIFIED
+ * are the maintenance's last change; SEQUENCE grows with it (seconds), as RFC 5545 asks of a
+ * revised event.
+ */
+export async function maintenanceCalendar(deps: ReadDeps): Promise<string> {
+  const ctx = await loadPageContext(deps);
+  const rows = (await queryIncidentsJson(deps, { kind: 'maintenance', order: 'scheduled_desc', limit: ICS_LIMIT }, ctx)) as ScheduledMaintenanceJson[];
+  const domain = uidDomain(ctx.base);
+  const cal = ical({
+    name: `${ctx.page.name} maintenance`,
+    description: `Scheduled maintenance of ${ctx.page.name}`,
+    prodId: { company: 'Herald', product: 'status page', language: 'EN' },
+    url: `${ctx.base}/maintenance.ics`,
+    ttl: 60 * 60,
+  });
+  for (const m of rows) {
+    if (!m.scheduled_for || !m.scheduled_until) continue;
+    const updated = new Date(m.updated_at);
+    cal.createEvent({
+      id: `maintenance-${m.id}@${domain}`,
+      start: new Date(m.scheduled_for),
+      end: new Date(m.scheduled_until),
+      summary: `Maintenance: ${m.name}`,
+      description: description(m),
+      url: m.shortlink,
+      status: ICalEventStatus.CONFIRMED,
+      created: new Date(m.created_at),
+      stamp: updated,
+      lastModified: updated,
+      sequence: Math.floor(updated.getTime() / 1000),
+      x: { 'X-HERALD-STATUS': m.status },
+    });
+  }
+  return cal.toString();
+}
+
+export function icalRoutes() {
+  const r = new Hono<AppEnv>();
+  r.get('/maintenance.ics', async (c) => {
+    const body = await maintenanceCalendar(c.get('deps'));
+    return c.body(body, 200, { 'Content-Type': ICS_CONTENT_TYPE, 'Content-Disposition': 'inline; filename="maintenance.ics"' });
+  });
+  return r;
+}

@@ -1,0 +1,205 @@
+// The one listener: static files and cached public pages from memory, /api and feeds to the Hono app,
+// everything else (the console, form posts) to Astro's handler with the signed-in actor in locals.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { serve, type HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { readContentVersion } from '../audit/audit.ts';
+import type { AstroHandler } from './astro-render.ts';
+import { answerFromBody, type RequestFacts, type StoredBody } from './http-body.ts';
+import { PageCache } from './page-cache.ts';
+import { createPublicRenderer, NOT_FOUND_KEY } from './public-render.ts';
+import { isCacheablePath, isHonoPath } from './public-paths.ts';
+import { resolvePageActor } from '../identity/request-actor.ts';
+import type { Runtime } from './runtime.ts';
+import type { StaticFile } from './static-files.ts';
+
+/** For a CDN and browsers: fresh for a second (a published update shows within one), then served stale while
+ * revalidating (a 304 with the ETag), and kept for a day if this server is down: the worst hour is when it matters. */
+export const PUBLIC_CACHE_CONTROL = 'public, max-age=1, stale-while-revalidate=30, stale-if-error=86400';
+export const PRIVATE_CACHE_CONTROL = 'no-store';
+
+const UNSAFE = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
+
+export interface HeraldServerOptions {
+  runtime: Runtime;
+  astro: AstroHandler | null;
+  staticFiles: Map<string, StaticFile>;
+  log: (line: string) => void;
+  logRequests: boolean;
+  pollMs?: number;
+  maxEntries?: number;
+}
+
+export interface HeraldServer {
+  cache: PageCache;
+  fetch(request: Request, env: HttpBindings): Response | Promise<Response>;
+  listen(port: number, host: string): Promise<Server>;
+  /** Stops accepting, lets in-flight requests finish (up to `graceMs`), stops polling. */
+  close(graceMs?: number): Promise<void>;
+}
+
+function facts(incoming: IncomingMessage): RequestFacts {
+  const h = incoming.headers;
+  return {
+    method: incoming.method ?? 'GET',
+    acceptEncoding: h['accept-encoding'],
+    ifNoneMatch: h['if-none-match'],
+  };
+}
+
+export async function createHeraldServer(opts: HeraldServerOptions): Promise<HeraldServer> {
+  const { runtime, astro, staticFiles, log } = opts;
+  const { deps, app } = runtime;
+  const render = createPublicRenderer(runtime, astro);
+
+  const cache = new PageCache({
+    render,
+    readVersion: () => readContentVersion(deps.db),
+    pollMs: opts.pollMs,
+    maxEntries: opts.maxEntries,
+    cacheableStatus: (key, status) => status === 200 || (key === NOT_FOUND_KEY && status === 404),
+    now: () => deps.clock.now().getTime(),
+    log,
+  });
+  await cache.start();
+
+  function answer(body: StoredBody, incoming: IncomingMessage): Response {
+    // A failed render (5xx) must not be kept downstream either; a 404 is as public as the page would be.
+    return answerFromBody(body, facts(incoming), body.status < 500 ? PUBLIC_CACHE_CONTROL : PRIVATE_CACHE_CONTROL);
+  }
+
+  async function notFound(incoming: IncomingMessage): Promise<Response> {
+    const { body } = await cache.get(NOT_FOUND_KEY);
+    return answerFromBody(body, facts(incoming), PRIVATE_CACHE_CONTROL);
+  }
+
+  async function toAstro(incoming: IncomingMessage, outgoing: ServerResponse, method: string): Promise<Response> {
+    if (!astro) return notFound(incoming);
+    const page = await resolvePageActor(deps, incoming.headers.cookie);
+    // The console and anything personal: never stored by a browser or a CDN.
+    outgoing.setHeader('Cache-Control', PRIVATE_CACHE_CONTROL);
+    if (page.setCookie) outgoing.setHeader('Set-Cookie', page.setCookie);
+    if (UNSAFE(method)) {
+      // A form post may have written: re-read the content version before the answer (often a redirect to a
+      // public page) leaves, so that the next page this reader asks for is fresh.
+      const end = outgoing.end.bind(outgoing) as (...args: unknown[]) => ServerResponse;
+      outgoing.end = ((...args: unknown[]) => {
+        cache
+          .checkVersion()
+          .catch(() => undefined)
+          .finally(() => end(...args));
+        return outgoing;
+      }) as ServerResponse['end'];
+    }
+    let noRoute = false;
+    await astro(incoming, outgoing, () => {
+      noRoute = true;
+    }, { herald: { deps, app, actor: page.actor, clientAddress: incoming.socket.remoteAddress } });
+    if (noRoute) {
+      outgoing.removeHeader('Cache-Control');
+      outgoing.removeHeader('Set-Cookie');
+      return notFound(incoming);
+    }
+    return RESPONSE_ALREADY_SENT;
+  }
+
+  async function toHono(request: Request, env: HttpBindings, method: string, path: string): Promise<Response> {
+    const res = await app.fetch(request, env);
+    if (UNSAFE(method)) await cache.checkVersion();
+    // Signed-in API answers (/api/v1, /api/auth) are personal: never kept by a browser or a CDN.
+    if (path.startsWith('/api/') && !path.startsWith('/api/v2/') && !res.headers.has('cache-control')) {
+      try {
+        res.headers.set('cache-control', PRIVATE_CACHE_CONTROL);
+      } catch {
+        // an immutable Response (a redirect) keeps its own headers
+      }
+    }
+    return res;
+  }
+
+  function dispatch(request: Request, env: HttpBindings): Response | Promise<Response> {
+    const { incoming, outgoing } = env;
+    const method = incoming.method ?? 'GET';
+    const raw = incoming.url ?? '/';
+    const q = raw.indexOf('?');
+    const path = q < 0 ? raw : raw.slice(0, q);
+    if (method === 'GET' || method === 'HEAD') {
+      const file = staticFiles.get(path);
+      if (file) return answerFromBody(file.body, facts(incoming), file.cacheControl);
+      if (isCacheablePath(path)) {
+        // The hot path: a hit is answered synchronously, without touching the Request object or Astro.
+        const hit = cache.peek(raw);
+        if (hit) return answer(hit, incoming);
+        return cache.get(raw).then(({ body }) => answer(body, incoming));
+      }
+    }
+    if (isHonoPath(path)) return toHono(request, env, method, path);
+    return toAstro(incoming, outgoing, method);
+  }
+
+  function logLine(method: string, url: string | undefined, status: number, started: number): void {
+    const raw = url ?? '/';
+    const q = raw.indexOf('?');
+    // The path only: query strings can carry one-time tokens.
+    const path = q < 0 ? raw : raw.slice(0, q);
+    log(`${method} ${path} ${status} ${(performance.now() - started).toFixed(1)}ms`);
+  }
+
+  function fetch(request: Request, env: HttpBindings): Response | Promise<Response> {
+    const started = opts.logRequests ? performance.now() : 0;
+    let result: Response | Promise<Response>;
+    try {
+      result = dispatch(request, env);
+    } catch (err) {
+      log(`error ${env.incoming.method} ${(env.incoming.url ?? '/').split('?')[0]}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      result = new Response('Internal server error.\n', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+    }
+    if (result instanceof Promise) {
+      const settled = result.catch((err: unknown) => {
+        log(`error ${env.incoming.method} ${(env.incoming.url ?? '/').split('?')[0]}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        if (env.outgoing.headersSent) return RESPONSE_ALREADY_SENT;
+        return new Response('Internal server error.\n', { status: 500, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+      });
+      if (!opts.logRequests) return settled;
+      return settled.then((res) => {
+        logLine(env.incoming.method ?? 'GET', env.incoming.url, res === RESPONSE_ALREADY_SENT ? env.outgoing.statusCode : res.status, started);
+        return res;
+      });
+    }
+    if (opts.logRequests) logLine(env.incoming.method ?? 'GET', env.incoming.url, result.status, started);
+    return result;
+  }
+
+  let server: Server | null = null;
+
+  return {
+    cache,
+    fetch,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        const s = serve({ fetch: fetch as (request: Request, env: unknown) => Response | Promise<Response>, port, hostname: host }, () => resolve(s as Server)) as Server;
+        s.once('error', reject);
+        server = s;
+      });
+    },
+    async close(graceMs = 10_000) {
+      cache.stop();
+      const s = server;
+      if (!s) return;
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        // Idle keep-alive sockets would hold close() open; busy ones finish their request first.
+        s.closeIdleConnections();
+        const deadline = setTimeout(() => s.closeAllConnections(), graceMs);
+        deadline.unref();
+        // A connection whose request just finished becomes idle; close it then (busy ones are left alone).
+        const poll = setInterval(() => s.closeIdleConnections(), 50);
+        poll.unref();
+        s.once('close', () => {
+          clearInterval(poll);
+          clearTimeout(deadline);
+        });
+      });
+    },
+  };
+}

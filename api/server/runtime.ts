@@ -1,0 +1,30 @@
+// Builds the running pieces from the configuration: the migrated database, the deps and the Hono app.
+import { openMigratedDatabase, type Database } from '../../db/client.ts';
+import { createApp, type App } from '../app.ts';
+import type { Config } from './config.ts';
+import { systemClock, type AppDeps } from '../core/deps.ts';
+import { fileOffsetClock } from './test-clock.ts';
+import { createSmtpMailer, defaultMailFrom } from '../notify/mailer.ts';
+
+export interface Runtime {
+  config: Config;
+  database: Database;
+  deps: AppDeps;
+  app: App;
+}
+
+export async function createRuntime(config: Config, log: (line: string) => void = (line) => console.log(line)): Promise<Runtime> {
+  const database = await openMigratedDatabase(config.databaseUrl, config.databaseAuthToken);
+  // No SMTP_URL: email stays in the outbox as held, shown in the console (the default works unconfigured).
+  const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom ?? defaultMailFrom(config.publicUrl) }) : undefined;
+  const deps: AppDeps = {
+    db: database.db,
+    clock: config.clockOffsetFile ? fileOffsetClock(config.clockOffsetFile) : systemClock,
+    publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
+    log,
+    mailer,
+    delivery: { maxAttempts: config.deliveryMaxAttempts },
+  };
+  return { config, database, deps, app: createApp(deps) };
+}

@@ -1,0 +1,76 @@
+// The Herald server process (`npm start`): build when stale, migrate, then one listener for API, pages and assets.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadAstroHandler, preloadAstroModules } from './astro-render.ts';
+import { ensureBuilt, entryFile } from './build.ts';
+import { describeDatabaseUrl, readConfigOrExit } from './config.ts';
+import { createHeraldServer } from './http-server.ts';
+import { issueSetupLink } from '../identity/one-time-links.ts';
+import { createLogSink } from './log-sink.ts';
+import { createRuntime } from './runtime.ts';
+import { DEFAULT_JOBS, startScheduler } from './scheduler.ts';
+import { runMaintenanceJobs } from '../maintenance/maintenance-worker.ts';
+import { deliverOutbox } from '../notify/outbox.ts';
+import { loadStaticFiles } from './static-files.ts';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+// Every line goes through one batched sink so that start-up messages and request lines keep their order.
+const sink = createLogSink();
+const say = (line: string) => sink(line);
+
+const config = readConfigOrExit();
+const quiet = config.logLevel === 'silent';
+const log = quiet ? () => undefined : sink;
+
+if (config.build === 'auto') await ensureBuilt(root, say);
+else if (!existsSync(entryFile(root))) {
+  process.stderr.write('HERALD_BUILD=skip, but dist/ has no build: run `npm run build` first.\n');
+  process.exit(1);
+}
+const runtime = await createRuntime(config, log);
+const astro = await loadAstroHandler(entryFile(root));
+const preloaded = await preloadAstroModules(join(root, 'dist', 'server'));
+const staticFiles = await loadStaticFiles(join(root, 'dist', 'client'));
+const herald = await createHeraldServer({ runtime, astro, staticFiles, log, logRequests: config.logLevel === 'info' });
+
+// Background work in this process: scheduled updates, maintenance moves, then outbox delivery (claims make it safe with several instances).
+// Aborted first on shutdown: delivery finishes the batch in flight and claims no other.
+const backgroundStop = new AbortController();
+const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, (deps) => deliverOutbox(deps, backgroundStop.signal)] });
+
+const setupLink = await issueSetupLink(runtime.database.db, runtime.deps.clock.now(), config.publicUrl);
+const server = await herald.listen(config.port, config.host);
+const address = server.address();
+const port = typeof address === 'object' && address ? address.port : config.port;
+
+say(`database ${describeDatabaseUrl(config.databaseUrl)}, ${preloaded} page modules loaded, ${staticFiles.size} static files in memory`);
+if (setupLink) {
+  say('');
+  say('No user exists yet. Open this one-time link to create the first owner (valid 24 hours):');
+  say(`  ${setupLink}`);
+  say('');
+}
+// Last, so that whoever waits for this line has seen everything above it (tests read the setup link).
+say(`Herald listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port} (public URL ${config.publicUrl})`);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say(`${signal}: finishing in-flight requests`);
+  // Hard stop if something hangs: a supervisor's next signal would be a SIGKILL anyway.
+  setTimeout(() => process.exit(1), 15_000).unref();
+  backgroundStop.abort();
+  await herald.close(10_000);
+  sink.flush();
+  await scheduler.stop();
+  runtime.deps.mailer?.close();
+  runtime.database.close();
+  say('stopped');
+  sink.flush();
+  process.exit(0);
+}
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,145 @@
+// /api/v1/settings: read (viewer+) and change (owner) the page settings and per-severity targets.
+import { and, eq, ne } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { SEVERITIES, incidents, type Severity } from '../../db/schema.ts';
+import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
+import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
+import { badRequest } from '../http/errors.ts';
+import { recomputeNextUpdateDue } from '../incidents/incident-store.ts';
+import { getSettings, putSettings, type Settings, type SeverityPolicy } from '../core/settings.ts';
+import { jsonBody } from '../http/validate.ts';
+
+export interface SeverityPolicyOut {
+  response_minutes: number;
+  resolution_minutes: number | null;
+  cadence_minutes: number;
+  impact: SeverityPolicy['impact'];
+}
+
+export interface SettingsOut {
+  page_id: string;
+  page_name: string;
+  public_url: string | null;
+  time_zone: string;
+  logo_url: string | null;
+  severities: Record<Severity, SeverityPolicyOut>;
+}
+
+export function settingsJson(s: Settings): SettingsOut {
+  const severities = {} as Record<Severity, SeverityPolicyOut>;
+  for (const sev of SEVERITIES) {
+    const p = s.severities[sev];
+    severities[sev] = { response_minutes: p.responseMinutes, resolution_minutes: p.resolutionMinutes, cadence_minutes: p.cadenceMinutes, impact: p.impact };
+  }
+  return { page_id: s.pageId, page_name: s.pageName, public_url: s.publicUrl, time_zone: s.timeZone, logo_url: s.logoUrl, severities };
+}
+
+/** True when Intl knows the zone (IANA names such as Europe/Berlin or Etc/UTC). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .url('An absolute http(s) URL.')
+  .refine((u) => /^https?:\/\//i.test(u), 'An absolute http(s) URL.');
+
+const WEEK_MINUTES = 7 * 24 * 60;
+const YEAR_MINUTES = 366 * 24 * 60;
+
+const policySchema = z
+  .object({
+    response_minutes: z.number().int().min(0).max(WEEK_MINUTES),
+    resolution_minutes: z.number().int().min(1).max(YEAR_MINUTES).nullable(),
+    cadence_minutes: z.number().int().min(1).max(WEEK_MINUTES),
+    impact: z.enum(['none', 'minor', 'major', 'critical']),
+  })
+  .partial()
+  .strict();
+
+const patchSettingsSchema = z
+  .object({
+    page_name: z.string().trim().min(1, 'Required.').max(200),
+    public_url: httpUrl.nullable(),
+    time_zone: z.string().trim().min(1).max(100).refine(isTimeZone, 'An IANA time zone, e.g. Europe/Berlin or Etc/UTC.'),
+    // an absolute URL, or a path on this site (an uploaded file under /)
+    logo_url: z
+      .string()
+      .trim()
+      .max(2000)
+      .refine((u) => /^https?:\/\/\S+$/i.test(u) || /^\/(?!\/)\S*$/.test(u), 'An http(s) URL or a path starting with /.')
+      .nullable(),
+    severities: z.object({ P1: policySchema, P2: policySchema, P3: policySchema, P4: policySchema }).partial().strict(),
+  })
+  .partial()
+  .strict();
+
+export function settingsRoutes() {
+  const r = new Hono<AppEnv>();
+
+  r.get('/settings', requireRole('viewer'), async (c) => {
+    return c.json(settingsJson(await getSettings(c.get('deps').db)));
+  });
+
+  r.patch('/settings', requireRole('owner'), jsonBody(patchSettingsSchema), async (c) => {
+    const { db, clock } = c.get('deps');
+    const body = c.req.valid('json');
+    const actor = actorOf(c);
+    const now = clock.now();
+    const saved = await db.transaction(async (tx) => {
+      const before = await getSettings(tx);
+      const values: Partial<Omit<Settings, 'pageId'>> = {};
+      if (body.page_name !== undefined) values.pageName = body.page_name;
+      if (body.public_url !== undefined) values.publicUrl = body.public_url ? body.public_url.replace(/\/+$/, '') : null;
+      if (body.time_zone !== undefined) values.timeZone = body.time_zone;
+      if (body.logo_url !== undefined) values.logoUrl = body.logo_url;
+      if (body.severities) {
+        const severities = { ...before.severities };
+        for (const sev of SEVERITIES) {
+          const p = body.severities[sev];
+          if (!p) continue;
+          const next: SeverityPolicy = {
+            responseMinutes: p.response_minutes ?? severities[sev].responseMinutes,
+            resolutionMinutes: p.resolution_minutes === undefined ? severities[sev].resolutionMinutes : p.resolution_minutes,
+            cadenceMinutes: p.cadence_minutes ?? severities[sev].cadenceMinutes,
+            impact: p.impact ?? severities[sev].impact,
+          };
+          if (next.resolutionMinutes !== null && next.resolutionMinutes < next.responseMinutes) {
+            throw badRequest(`${sev}: the resolution target comes before the response target.`, {
+              [`severities.${sev}.resolution_minutes`]: 'Must be at least the response target.',
+            });
+          }
+          severities[sev] = next;
+        }
+        values.severities = severities;
+      }
+      await putSettings(tx, values, now);
+      const after = await getSettings(tx);
+      // Stored next-update-due times follow a cadence change, for anything that reads the column.
+      if (values.severities) {
+        const open = await tx
+          .select()
+          .from(incidents)
+          .where(and(eq(incidents.kind, 'incident'), ne(incidents.status, 'resolved')));
+        for (const incident of open) {
+          const due = await recomputeNextUpdateDue(tx, incident);
+          await tx.update(incidents).set({ nextUpdateDueAt: due }).where(eq(incidents.id, incident.id));
+        }
+      }
+      await recordAudit(tx, actor, { action: 'settings.update', entityType: 'settings', before: settingsJson(before), after: settingsJson(after) }, now);
+      await bumpContentVersion(tx, now);
+      return after;
+    });
+    return c.json(settingsJson(saved));
+  });
+
+  return r;
+}
