@@ -2,7 +2,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { authenticate, csrfGuard, type AppEnv } from './http/access.ts';
+import { authenticate } from './identity/authenticate.ts';
+import { csrfGuard, type AppEnv } from './http/access.ts';
 import type { AppDeps } from './core/deps.ts';
 import { errorBody, handleError } from './http/errors.ts';
 import { authRoutes } from './identity/auth-routes.ts';
@@ -11,7 +12,7 @@ import { tokenRoutes } from './identity/token-routes.ts';
 import { componentRoutes } from './components/component-routes.ts';
 import { incidentRoutes } from './incidents/incident-routes.ts';
 import { settingsRoutes } from './settings/settings-routes.ts';
-import { statuspageRoutes } from './public/statuspage.ts';
+import { statuspageRoutes } from './public/statuspage-routes.ts';
 import { feedRoutes } from './public/feed-routes.ts';
 import { icalRoutes } from './public/ical-routes.ts';
 import { maintenanceRoutes } from './maintenance/maintenance-routes.ts';

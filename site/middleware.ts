@@ -2,7 +2,7 @@
 import { defineMiddleware } from 'astro:middleware';
 import { isSameOriginWrite } from '../api/http/origin-check.ts';
 import { isHonoPath } from '../api/server/public-paths.ts';
-import { resolvePageActor } from '../api/identity/request-actor.ts';
+import { resolvePageActor } from '../api/identity/authenticate.ts';
 
 export const onRequest = defineMiddleware(async (context, next) => {
   let setCookie: string | null = null;

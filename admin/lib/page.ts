@@ -1,6 +1,6 @@
 // The start of every console page: no-store headers, the signed-in check, the role check, and the API client.
 import type { AstroGlobal } from 'astro';
-import type { Actor } from '../../api/http/access.ts';
+import type { Actor } from '../../api/core/actor.ts';
 import type { Role } from '../../db/schema.ts';
 import { ConsoleApi } from './api.ts';
 

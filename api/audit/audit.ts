@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { auditLog, contentVersion } from '../../db/schema.ts';
-import type { Actor } from '../http/access.ts';
+import type { Actor } from '../core/actor.ts';
 
 export interface AuditEntry {
   action: string;

@@ -1,13 +1,12 @@
 // Components and component groups: /api/v1/components, /api/v1/component-groups (list, create, edit, delete, reorder).
-import { asc, eq, inArray, isNull, max } from 'drizzle-orm';
+import { asc,eq,inArray,isNull,max } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.ts';
-import { COMPONENT_STATUSES, componentGroups, components } from '../../db/schema.ts';
+import { COMPONENT_STATUSES,componentGroups,components } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
-import { onComponentStatusChanged } from './component-changed.ts';
-import { badRequest, notFound } from '../http/errors.ts';
+import { bumpContentVersion,recordAudit } from '../audit/audit.ts';
+import { badRequest,notFound } from '../http/errors.ts';
 import { newId } from '../core/ids.ts';
 import { iso } from '../core/iso.ts';
 import { jsonBody } from '../http/validate.ts';
@@ -221,7 +220,8 @@ export function componentRoutes() {
   });
 
   r.patch('/components/:id', requireRole('publisher'), jsonBody(patchComponentSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = c.req.valid('json');
     const actor = actorOf(c);
     const now = clock.now();
@@ -247,7 +247,7 @@ export function componentRoutes() {
       if (sameExceptUpdatedAt(before, after)) return before;
       await tx.update(components).set(after).where(eq(components.id, before.id));
       if (after.status !== before.status) {
-        await onComponentStatusChanged(tx, { componentId: before.id, oldStatus: before.status, newStatus: after.status, actor, now });
+        await deps.events.componentStatusChanged(tx, { componentId: before.id, oldStatus: before.status, newStatus: after.status, actor, now });
       }
       await recordAudit(tx, actor, { action: 'component.update', entityType: 'component', entityId: before.id, before, after }, now);
       await bumpContentVersion(tx, now);

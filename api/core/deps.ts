@@ -1,7 +1,6 @@
 // What createApp needs from the outside world: no globals, no env reads inside handlers.
 import type { DB } from '../../db/client.ts';
-import type { Mailer } from '../notify/mailer.ts';
-import type { DeliveryOptions } from '../notify/outbox.ts';
+import type { DomainEvents } from './events.ts';
 
 /** The injected clock: tests of cadence, targets and schedules set the time exactly. */
 export interface Clock {
@@ -27,9 +26,44 @@ export class ManualClock implements Clock {
   }
 }
 
+/** One message, fully rendered: the outbox worker builds it, the mailer only carries it. */
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Without angle brackets, e.g. `update.abc.def@status.example.com`. */
+  messageId: string;
+  /** Extra headers: In-Reply-To, References, List-Unsubscribe, List-Unsubscribe-Post, List-Id... */
+  headers: Record<string, string>;
+}
+
+export interface Mailer {
+  /** Resolves when the server accepted the message; rejects with MailError (notify/mailer.ts) otherwise. */
+  send(message: MailMessage): Promise<void>;
+  /** Closes pooled connections (the server calls it on shutdown, tests after each run). */
+  close(): void;
+}
+
+export interface DeliveryOptions {
+  /** Attempts before a message is marked failed (the first try counts). */
+  maxAttempts: number;
+  /** Wait after the first failure; doubles with each further failure, up to maxBackoffMs. */
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  /** How long a claim holds a row: a worker that dies leaves its rows to others after this. */
+  leaseMs: number;
+  /** Rows claimed per conditional update. */
+  batchSize: number;
+  /** Messages in flight at once (about twice the SMTP pool's connections keeps every connection busy). */
+  concurrency: number;
+}
+
 export interface AppDeps {
   db: DB;
   clock: Clock;
+  /** Where writes announce what happened, in their transaction (notify/events.ts handles them). */
+  events: DomainEvents;
   /** Base URL used in shortlinks, feeds, emails and the CSRF origin check, without a trailing slash. */
   publicUrl: string;
   /** Largest request body accepted, in bytes. */
@@ -41,7 +75,7 @@ export interface AppDeps {
   trustProxy?: boolean;
   /** Sends subscriber email; without one, email stays in the outbox as `held` (shown in the console). */
   mailer?: Mailer;
-  /** Outbox delivery: attempts, backoff, lease, batch size (api/notify/outbox.ts has the defaults). */
+  /** Outbox delivery: attempts, backoff, lease, batch size (api/notify/deliver.ts has the defaults). */
   delivery?: Partial<DeliveryOptions>;
   /** Where log lines go; defaults to nowhere (tests), the server passes console. */
   log?: (line: string) => void;

@@ -1,21 +1,11 @@
-// Who is asking: session cookie or bearer token; roles, token scopes and the CSRF origin check.
+// What the asker may do: roles, token scopes and the CSRF origin check (identity/authenticate.ts finds who is asking).
 import type { Context, MiddlewareHandler } from 'hono';
-import { getCookie } from 'hono/cookie';
 import type { Role } from '../../db/schema.ts';
+import type { Actor } from '../core/actor.ts';
 import type { AppDeps } from '../core/deps.ts';
 import { ApiError, forbidden, unauthorized } from './errors.ts';
 import { isSameOriginWrite } from './origin-check.ts';
-import { SESSION_COOKIE, sessionCookie, validateApiToken, validateSessionToken, type User } from '../identity/sessions.ts';
 
-export interface Actor {
-  user: User;
-  role: Role;
-  via: 'session' | 'token';
-  sessionId?: string;
-  tokenId?: string;
-  /** What the credential may do: a session may write, a token only when its scope is write. */
-  scope: 'read' | 'write';
-}
 
 export type AppEnv = { Variables: { deps: AppDeps; actor: Actor | null } };
 
@@ -24,30 +14,6 @@ const RANK: Record<Role, number> = { viewer: 0, editor: 1, publisher: 2, owner: 
 export const roleAtLeast = (role: Role, min: Role) => RANK[role] >= RANK[min];
 
 const isSafeMethod = (method: string) => method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
-
-/** Resolves the actor from `Authorization: Bearer` or the session cookie; renews the cookie when due. */
-export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const { db, clock, publicUrl } = c.get('deps');
-  const now = clock.now();
-  c.set('actor', null);
-  const authorization = c.req.header('authorization');
-  if (authorization) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization);
-    const found = match?.[1] ? await validateApiToken(db, match[1], now) : null;
-    if (!found) throw new ApiError(401, 'invalid_token', 'The API token is not valid or has been revoked.');
-    c.set('actor', { user: found.user, role: found.user.role, via: 'token', tokenId: found.token.id, scope: found.token.scope });
-    return next();
-  }
-  const token = getCookie(c, SESSION_COOKIE);
-  if (token) {
-    const found = await validateSessionToken(db, token, now);
-    if (found) {
-      c.set('actor', { user: found.user, role: found.user.role, via: 'session', sessionId: found.session.id, scope: 'write' });
-      if (found.renewed) c.header('Set-Cookie', sessionCookie(token, publicUrl.startsWith('https:'), now), { append: true });
-    }
-  }
-  return next();
-};
 
 /**
  * Refuses cross-site writes (the rule lives in api/http/origin-check.ts, shared with the console's form posts).

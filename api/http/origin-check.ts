@@ -1,5 +1,5 @@
 // The same-origin rule for cookie-authenticated writes, judged alike for API calls and console form posts.
-import { SESSION_COOKIE } from '../identity/sessions.ts';
+import { SESSION_COOKIE } from '../core/actor.ts';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 

@@ -5,7 +5,7 @@ import type { Executor } from '../../db/client.ts';
 import { ROLES, users, type Role } from '../../db/schema.ts';
 import { conflict } from '../http/errors.ts';
 import { newId } from '../core/ids.ts';
-import type { User } from './sessions.ts';
+import type { User } from '../core/actor.ts';
 
 /** Emails are kept lowercased and trimmed, so sign-in and uniqueness ignore case. */
 export const emailSchema = z

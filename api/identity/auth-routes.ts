@@ -4,14 +4,16 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../../db/schema.ts';
 import type { Executor } from '../../db/client.ts';
-import type { Actor, AppEnv } from '../http/access.ts';
+import type { Actor } from '../core/actor.ts';
+import type { AppEnv } from '../http/access.ts';
 import { countUsers, emailSchema, findUser, findUserByEmail, insertUser, nameSchema, userAudit, userJson } from './accounts.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { ApiError, conflict } from '../http/errors.ts';
 import { attemptSucceeded, beginAttempt, clientAddress, loginKeys, rateLimited } from './login-limits.ts';
 import { consumeOneTimeLink, findOneTimeLink, type LinkPurpose } from './one-time-links.ts';
 import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyAgainstNothing, verifyPassword } from './passwords.ts';
-import { blankSessionCookie, createSession, invalidateSession, purgeExpiredSessions, sessionCookie, type User } from './sessions.ts';
+import { blankSessionCookie, createSession, invalidateSession, purgeExpiredSessions, sessionCookie } from './sessions.ts';
+import { type User } from '../core/actor.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
 
 const loginSchema = z.object({

@@ -3,18 +3,17 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeHexLowerCase } from '@oslojs/encoding';
-import { and, eq, isNull, lte, ne } from 'drizzle-orm';
-import type { DB, Executor } from '../../db/client.ts';
-import { apiTokens, sessions, users } from '../../db/schema.ts';
-import { newId, newSecret } from '../core/ids.ts';
+import { and,eq,isNull,lte,ne } from 'drizzle-orm';
+import type { DB,Executor } from '../../db/client.ts';
+import { apiTokens,sessions,users } from '../../db/schema.ts';
+import { newId,newSecret } from '../core/ids.ts';
+import { SESSION_COOKIE, type User } from '../core/actor.ts';
 
-export const SESSION_COOKIE = 'herald_session';
 /** A session unused for this long is expired. */
 export const SESSION_INACTIVITY_MS = 10 * 24 * 60 * 60 * 1000;
 /** How often `last_used_at` is written (and the cookie set again) while a session is in use. */
 export const SESSION_RENEW_INTERVAL_MS = 60 * 60 * 1000;
 
-export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type ApiToken = typeof apiTokens.$inferSelect;
 

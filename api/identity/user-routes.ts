@@ -11,7 +11,8 @@ import { badRequest, conflict, notFound } from '../http/errors.ts';
 import { createOneTimeLink, linkUrl } from './one-time-links.ts';
 import { attemptSucceeded, beginAttempt, clientAddress, loginKeys, rateLimited } from './login-limits.ts';
 import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.ts';
-import { invalidateSession, invalidateUserSessions, type User } from './sessions.ts';
+import { invalidateSession, invalidateUserSessions } from './sessions.ts';
+import { type User } from '../core/actor.ts';
 import { publicBaseUrl, getSettings } from '../core/settings.ts';
 import { jsonBody } from '../http/validate.ts';
 

@@ -102,7 +102,7 @@ export function incidentRoutes() {
   });
 
   r.post('/incidents', requireRole('editor'), jsonBody(createIncidentSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const { db, clock, events } = c.get('deps');
     const body = c.req.valid('json');
     const actor = actorOf(c);
     const now = clock.now();
@@ -141,6 +141,7 @@ export function incidentRoutes() {
         { status, body: body.message, components: body.components, notify: body.notify, publishAt: body.publish_at, draft: body.draft },
         actor,
         now,
+        events,
       );
       return row.id;
     });

@@ -1,26 +1,26 @@
 // Incident and update writes shared by the routes, the scheduler and later features: create, validate, publish.
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Executor, Tx } from '../../db/client.ts';
+import { and,eq,inArray,sql } from 'drizzle-orm';
+import type { Executor,Tx } from '../../db/client.ts';
 import {
-  components,
-  incidentComponents,
-  incidents,
-  incidentUpdates,
-  STAGES,
-  users,
-  type AffectedComponent,
-  type ComponentStatus,
-  type Stage,
+components,
+incidentComponents,
+incidents,
+incidentUpdates,
+STAGES,
+users,
+type AffectedComponent,
+type ComponentStatus,
+type Stage,
 } from '../../db/schema.ts';
-import type { Actor } from '../http/access.ts';
+import type { Actor } from '../core/actor.ts';
 import { roleAtLeast } from '../http/access.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
-import { badRequest, invalidTransition, notFound } from '../http/errors.ts';
-import { KIND_RULES, isClosed, transitionError, type Kind } from './incident-status.ts';
+import { bumpContentVersion,recordAudit } from '../audit/audit.ts';
+import { badRequest,invalidTransition,notFound } from '../http/errors.ts';
+import { KIND_RULES,isClosed,transitionError,type Kind } from './incident-status.ts';
 import { nextUpdateDueAfter } from './incident-timing.ts';
 import { newId } from '../core/ids.ts';
 import { getSettings } from '../core/settings.ts';
-import { onUpdatePublished } from './update-published.ts';
+import type { DomainEvents } from '../core/events.ts';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 export type UpdateRow = typeof incidentUpdates.$inferSelect;
@@ -121,6 +121,8 @@ export interface PublishOptions {
   /** Null when the scheduler publishes. */
   actor: Actor | null;
   now: Date;
+  /** Where the publication is announced (deps.events): notifications queue in this transaction. */
+  events: DomainEvents;
 }
 
 export interface Published {
@@ -136,7 +138,7 @@ export interface Published {
  * goes on only when that changed exactly one row, so an update goes out exactly once even with
  * several processes on one database. Then it applies the component changes, moves the incident
  * (status, first-time milestones, stage, next update due, published_at), audits, bumps the
- * content version and calls onUpdatePublished. An illegal transition throws 422 and the caller's
+ * content version and emits updatePublished. An illegal transition throws 422 and the caller's
  * transaction rolls the claim back. Returns null when the claim was lost.
  */
 export async function publishUpdate(tx: Tx, updateId: string, opts: PublishOptions): Promise<Published | null> {
@@ -206,7 +208,7 @@ export async function publishUpdate(tx: Tx, updateId: string, opts: PublishOptio
     now,
   );
   await bumpContentVersion(tx, now);
-  await onUpdatePublished(tx, { incident, update, firstPublish: before.publishedAt === null, actor, now });
+  await opts.events.updatePublished(tx, { incident, update, firstPublish: before.publishedAt === null, actor, now });
   return { incident, update };
 }
 
@@ -247,7 +249,7 @@ export interface NewUpdate {
  * (status for the kind, the transition, component ids), then saves it as a draft, schedules it,
  * or publishes it at once through publishUpdate, as decideUpdateState says.
  */
-export async function createUpdate(tx: Tx, incident: IncidentRow, input: NewUpdate, actor: Actor, now: Date): Promise<UpdateRow> {
+export async function createUpdate(tx: Tx, incident: IncidentRow, input: NewUpdate, actor: Actor, now: Date, events: DomainEvents): Promise<UpdateRow> {
   assertStatusForKind(incident.kind, input.status);
   assertTransition(incident, input.status);
   await assertComponentsExist(tx, input.components);
@@ -275,7 +277,7 @@ export async function createUpdate(tx: Tx, incident: IncidentRow, input: NewUpda
     .returning();
   if (!row) throw new Error('unreachable: insert returned no row');
   if (decided === 'publish_now') {
-    const published = await publishUpdate(tx, row.id, { from: ['draft'], actor, now });
+    const published = await publishUpdate(tx, row.id, { from: ['draft'], actor, now, events });
     if (!published) throw new Error('unreachable: a row inserted in this transaction could not be claimed');
     return published.update;
   }

@@ -81,7 +81,7 @@ export function incidentUpdateRoutes() {
   const r = new Hono<AppEnv>();
 
   r.post('/incidents/:id/updates', requireRole('editor'), jsonBody(createUpdateSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const { db, clock, events } = c.get('deps');
     const body = c.req.valid('json');
     const actor = actorOf(c);
     const now = clock.now();
@@ -95,6 +95,7 @@ export function incidentUpdateRoutes() {
         { status: body.status, body: body.message, components: body.components, stage: body.stage, notify: body.notify, publishAt: body.publish_at, draft: body.draft },
         actor,
         now,
+        events,
       );
     });
     const incident = await findIncident(db, update.incidentId);
@@ -200,7 +201,8 @@ export function incidentUpdateRoutes() {
   });
 
   r.post('/incidents/:id/updates/:update_id/publish', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = await optionalJson(c, publishSchema);
     const actor = actorOf(c);
     const now = clock.now();
@@ -224,7 +226,7 @@ export function incidentUpdateRoutes() {
         );
         return after;
       }
-      const published = await publishUpdate(tx, before.id, { from: ['draft', 'scheduled'], actor, now });
+      const published = await publishUpdate(tx, before.id, { from: ['draft', 'scheduled'], actor, now, events: deps.events });
       if (!published) throw conflict('This update was published by someone else a moment ago.');
       return published.update;
     });

@@ -10,11 +10,12 @@ import {
   type ComponentStatus,
   type MaintenanceStatus,
 } from '../../db/schema.ts';
-import type { Actor } from '../http/access.ts';
+import type { Actor } from '../core/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { conflict, invalidTransition } from '../http/errors.ts';
 import { newId } from '../core/ids.ts';
 import { applyComponentChanges, linkComponents, publishUpdate, type IncidentRow, type Published } from '../incidents/incident-store.ts';
+import type { DomainEvents } from '../core/events.ts';
 
 export type MaintenanceRow = IncidentRow;
 
@@ -141,6 +142,7 @@ export interface TransitionOptions {
   now: Date;
   /** True for the worker's automatic start/complete (recorded in the audit log). */
   automatic?: boolean;
+  events: DomainEvents;
 }
 
 /**
@@ -182,7 +184,7 @@ export async function moveMaintenance(tx: Tx, m: MaintenanceRow, to: string, opt
     updatedAt: now,
     displayAt: now,
   });
-  const published = await publishUpdate(tx, updateId, { from: ['draft'], actor: opts.actor, now });
+  const published = await publishUpdate(tx, updateId, { from: ['draft'], actor: opts.actor, now, events: opts.events });
   if (!published) throw conflict('The maintenance update could not be published; try again.');
   if (to !== m.status) {
     await recordAudit(
@@ -215,7 +217,7 @@ export interface NewMaintenance {
 }
 
 /** Creates a scheduled maintenance and publishes its first ("scheduled") update: public at once. */
-export async function createMaintenance(tx: Tx, input: NewMaintenance, actor: Actor, now: Date): Promise<MaintenanceRow> {
+export async function createMaintenance(tx: Tx, input: NewMaintenance, actor: Actor, now: Date, events: DomainEvents): Promise<MaintenanceRow> {
   const id = newId();
   const row: typeof incidents.$inferInsert = {
     id,
@@ -268,7 +270,7 @@ export async function createMaintenance(tx: Tx, input: NewMaintenance, actor: Ac
     updatedAt: now,
     displayAt: now,
   });
-  const published = await publishUpdate(tx, updateId, { from: ['draft'], actor, now });
+  const published = await publishUpdate(tx, updateId, { from: ['draft'], actor, now, events });
   if (!published) throw new Error('unreachable: a fresh draft is always claimable in its own transaction');
   return published.incident;
 }

@@ -214,7 +214,8 @@ export function maintenanceRoutes() {
   });
 
   r.post('/maintenances', requireRole('publisher'), jsonBody(createSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = c.req.valid('json');
     const actor = actorOf(c);
     const now = clock.now();
@@ -235,6 +236,7 @@ export function maintenanceRoutes() {
         },
         actor,
         now,
+        deps.events,
       );
       return m.id;
     });
@@ -246,7 +248,8 @@ export function maintenanceRoutes() {
   });
 
   r.patch('/maintenances/:id', requireRole('publisher'), jsonBody(patchSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = c.req.valid('json');
     const actor = actorOf(c);
     const now = clock.now();
@@ -350,7 +353,7 @@ export function maintenanceRoutes() {
 
       if (body.status !== undefined && body.status !== m.status) {
         const fresh = edited ? await findIncident(tx, m.id, 'maintenance') : m;
-        const moved = await moveMaintenance(tx, fresh, body.status, { actor, notify: body.notify ?? true, now });
+        const moved = await moveMaintenance(tx, fresh, body.status, { actor, notify: body.notify ?? true, now, events: deps.events });
         if (!moved) throw conflict('The maintenance changed status meanwhile; reload and try again.');
       }
     });
@@ -358,14 +361,15 @@ export function maintenanceRoutes() {
   });
 
   r.post('/maintenances/:id/updates', requireRole('publisher'), jsonBody(updateSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = c.req.valid('json');
     const actor = actorOf(c);
     const now = clock.now();
     const id = c.req.param('id');
     const updateId = await db.transaction(async (tx) => {
       const m = await findIncident(tx, id, 'maintenance');
-      const moved = await moveMaintenance(tx, m, body.status, { actor, notify: body.notify, now, message: body.message });
+      const moved = await moveMaintenance(tx, m, body.status, { actor, notify: body.notify, now, message: body.message, events: deps.events });
       if (!moved) throw conflict('The maintenance changed status meanwhile; reload and try again.');
       return moved.update.id;
     });

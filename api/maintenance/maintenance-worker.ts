@@ -1,10 +1,9 @@
 // The scheduler job for maintenance: reminders before the window, automatic start and completion at its edges, each exactly once.
-import { and, eq, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
+import { and,eq,inArray,isNotNull,isNull,lte } from 'drizzle-orm';
 import { incidents } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { AppDeps } from '../core/deps.ts';
-import { moveMaintenance, notifiesByDefault, type MaintenanceRow } from './maintenance-lifecycle.ts';
-import { onMaintenanceReminder } from './maintenance-events.ts';
+import { moveMaintenance,notifiesByDefault,type MaintenanceRow } from './maintenance-lifecycle.ts';
 
 const MINUTE = 60_000;
 /** At most this many maintenances per kind of step per run; the next run takes the rest. */
@@ -59,7 +58,7 @@ async function sendReminders(deps: AppDeps, now: Date): Promise<number> {
         },
         now,
       );
-      if (!late) await onMaintenanceReminder(tx, deps, { maintenance: m, now });
+      if (!late) await deps.events.maintenanceReminder(tx, { maintenance: m, now });
       return true;
     });
     if (sent) done += 1;
@@ -73,7 +72,7 @@ async function moveDue(deps: AppDeps, due: MaintenanceRow[], to: 'in_progress' |
   for (const m of due) {
     try {
       const moved = await deps.db.transaction(async (tx) =>
-        moveMaintenance(tx, m, to, { actor: null, notify: await notifiesByDefault(tx, m.id), now, automatic: true }),
+        moveMaintenance(tx, m, to, { actor: null, notify: await notifiesByDefault(tx, m.id), now, automatic: true, events: deps.events }),
       );
       if (moved) done += 1;
     } catch (err) {

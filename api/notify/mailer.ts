@@ -1,18 +1,7 @@
 // Sending email: a nodemailer SMTP transport (pooled connections) from SMTP_URL and MAIL_FROM.
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
-
-/** One message, fully rendered: the outbox worker builds it, the mailer only carries it. */
-export interface MailMessage {
-  to: string;
-  subject: string;
-  text: string;
-  html: string;
-  /** Without angle brackets, e.g. `update.abc.def@status.example.com`. */
-  messageId: string;
-  /** Extra headers: In-Reply-To, References, List-Unsubscribe, List-Unsubscribe-Post, List-Id... */
-  headers: Record<string, string>;
-}
+import type { Mailer } from '../core/deps.ts';
 
 /** Why a send failed: `permanent` (a 5xx answer) is not retried, anything else is. */
 export class MailError extends Error {
@@ -24,12 +13,6 @@ export class MailError extends Error {
   }
 }
 
-export interface Mailer {
-  /** Resolves when the server accepted the message; rejects with MailError otherwise. */
-  send(message: MailMessage): Promise<void>;
-  /** Closes pooled connections (the server calls it on shutdown, tests after each run). */
-  close(): void;
-}
 
 export interface SmtpMailerOptions {
   /** smtp://user:pass@host:port or smtps://…; `?pool=…` and other nodemailer URL options are honoured. */

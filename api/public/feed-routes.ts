@@ -4,7 +4,7 @@ import RSS from 'rss';
 import type { AppEnv } from '../http/access.ts';
 import { notFound } from '../http/errors.ts';
 import { markdownToText, renderMarkdown } from '../core/markdown.ts';
-import { loadComponents, loadPageContext, queryIncidentsJson, type PageContext, type ReadDeps } from './statuspage.ts';
+import { loadComponents, loadPageContext, queryIncidentsJson, type PageContext, type ReadDeps } from './statuspage-read.ts';
 import { isMaintenanceJson, type AnyIncidentJson } from './statuspage-types.ts';
 import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
 import { componentStatusLabel, statusLabel } from '../core/vocabulary.ts';

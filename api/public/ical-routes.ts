@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import ical, { ICalEventStatus } from 'ical-generator';
 import type { AppEnv } from '../http/access.ts';
 import { markdownToText } from '../core/markdown.ts';
-import { loadPageContext, queryIncidentsJson, type ReadDeps } from './statuspage.ts';
+import { loadPageContext, queryIncidentsJson, type ReadDeps } from './statuspage-read.ts';
 import type { ScheduledMaintenanceJson } from './statuspage-types.ts';
 
 export const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';

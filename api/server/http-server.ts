@@ -9,7 +9,7 @@ import { answerFromBody, type RequestFacts, type StoredBody } from './http-body.
 import { PageCache } from './page-cache.ts';
 import { createPublicRenderer, NOT_FOUND_KEY } from './public-render.ts';
 import { isCacheablePath, isHonoPath } from './public-paths.ts';
-import { resolvePageActor } from '../identity/request-actor.ts';
+import { resolvePageActor } from '../identity/authenticate.ts';
 import type { Runtime } from './runtime.ts';
 import type { StaticFile } from './static-files.ts';
 

@@ -3,6 +3,7 @@ import { openMigratedDatabase, type Database } from '../../db/client.ts';
 import { createApp, type App } from '../app.ts';
 import type { Config } from './config.ts';
 import { systemClock, type AppDeps } from '../core/deps.ts';
+import { notifyingEvents } from '../notify/events.ts';
 import { fileOffsetClock } from './test-clock.ts';
 import { createSmtpMailer, defaultMailFrom } from '../notify/mailer.ts';
 
@@ -20,6 +21,7 @@ export async function createRuntime(config: Config, log: (line: string) => void 
   const deps: AppDeps = {
     db: database.db,
     clock: config.clockOffsetFile ? fileOffsetClock(config.clockOffsetFile) : systemClock,
+    events: notifyingEvents,
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
     log,

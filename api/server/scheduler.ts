@@ -46,7 +46,7 @@ export const publishDueUpdates: Job = async (deps) => {
   let published = 0;
   for (const { id, incidentId } of due) {
     try {
-      const done = await db.transaction((tx) => publishUpdate(tx, id, { from: ['scheduled'], actor: null, now }));
+      const done = await db.transaction((tx) => publishUpdate(tx, id, { from: ['scheduled'], actor: null, now, events: deps.events }));
       if (done) published += 1;
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;

@@ -11,7 +11,7 @@ import { createLogSink } from './log-sink.ts';
 import { createRuntime } from './runtime.ts';
 import { DEFAULT_JOBS, startScheduler } from './scheduler.ts';
 import { runMaintenanceJobs } from '../maintenance/maintenance-worker.ts';
-import { deliverOutbox } from '../notify/outbox.ts';
+import { deliverOutbox } from '../notify/deliver.ts';
 import { loadStaticFiles } from './static-files.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));

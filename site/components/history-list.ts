@@ -3,7 +3,7 @@
 // the render cost should follow what the page shows, not Astro's per-element overhead (see test/bench).
 import type { HistoryItem, HistoryMonth } from '../../api/public/history.ts';
 import { escapeHtml } from '../../api/core/html.ts';
-import { postmortemUrl, type PublishedPostmortemRef } from '../../api/postmortems/postmortem-routes.ts';
+import { postmortemUrl, type PublishedPostmortemRef } from '../../api/postmortems/postmortem-read.ts';
 import { formatDuration } from '../../api/core/time-format.ts';
 import { impactClass, impactLabel, statusLabel } from './labels.ts';
 import { spanParts, timeHtml } from './time.ts';

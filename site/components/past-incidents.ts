@@ -3,7 +3,7 @@
 // not Astro's per-element overhead (the bench compares it with an empty page's).
 import { RECENT_DAYS, type HistoryItem, type RecentHistory } from '../../api/public/history.ts';
 import { markdownToText } from '../../api/core/markdown.ts';
-import type { PublishedPostmortemRef } from '../../api/postmortems/postmortem-routes.ts';
+import type { PublishedPostmortemRef } from '../../api/postmortems/postmortem-read.ts';
 import { escapeHtml } from '../../api/core/html.ts';
 import { spanParts, timeHtml } from './time.ts';
 import { impactClass, statusLabel } from './labels.ts';

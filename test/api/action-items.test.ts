@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog } from '../../db/schema.ts';
 import type { ActionItemOut } from '../../api/incidents/action-item-routes.ts';
-import { getPublicPostmortem } from '../../api/postmortems/postmortem-routes.ts';
+import { getPublicPostmortem } from '../../api/postmortems/postmortem-read.ts';
 import { json, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 
 const DAY = 86_400_000;

@@ -9,10 +9,13 @@ import { outbox, outboxEvents, subscribers } from '../../db/schema.ts';
 import { createApp } from '../../api/app.ts';
 import { ManualClock, type AppDeps } from '../../api/core/deps.ts';
 import { newId } from '../../api/core/ids.ts';
-import { createSmtpMailer, type Mailer } from '../../api/notify/mailer.ts';
-import { backoffMs, claimDue, DEFAULT_DELIVERY_OPTIONS, deliverDue, deliverOutbox, enqueueIncidentEvent, OUTBOX_RETENTION_MS, pruneOutbox } from '../../api/notify/outbox.ts';
+import { createSmtpMailer } from '../../api/notify/mailer.ts';
+import { type Mailer } from '../../api/core/deps.ts';
+import { backoffMs, claimDue, DEFAULT_DELIVERY_OPTIONS, deliverDue, deliverOutbox, OUTBOX_RETENTION_MS, pruneOutbox } from '../../api/notify/deliver.ts';
+import { enqueueIncidentEvent } from '../../api/notify/enqueue.ts';
 import { json, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
+import { notifyingEvents } from '../../api/notify/events.ts';
 
 let dir: string;
 let database: Database;
@@ -29,7 +32,7 @@ beforeEach(async () => {
   sink = await startMailSink({ reject: (rcpt) => (rcpt.startsWith('bounce') ? 550 : rcpt.startsWith('busy') ? 451 : null) });
   mailer = createSmtpMailer({ url: sink.url, from: 'status@example.com' });
   const clock = new ManualClock();
-  const deps: AppDeps = { db: database.db, clock, publicUrl: PUBLIC_URL, mailer, delivery: { batchSize: 25 } };
+  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, mailer, delivery: { batchSize: 25 } };
   t = { app: createApp(deps), deps, database, clock, close: () => database.close() };
   owner = await userWithSession(t, 'owner');
 });

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
 import { auditLog, outboxEvents } from '../../db/schema.ts';
-import { getPublicPostmortem, type PostmortemOut } from '../../api/postmortems/postmortem-routes.ts';
+import { getPublicPostmortem, type PostmortemOut } from '../../api/postmortems/postmortem-read.ts';
 import { json, makeTestApp, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 
 let t: TestApp;

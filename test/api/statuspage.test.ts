@@ -1,6 +1,6 @@
 // The eight /api/v2 endpoints, key by key against shared/statuspage-v2.md, on a real database.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { getIncidentJson, getSummary, listIncidentsJson, listMaintenancesJson } from '../../api/public/statuspage.ts';
+import { getIncidentJson, getSummary, listIncidentsJson, listMaintenancesJson } from '../../api/public/statuspage-read.ts';
 import { putSettings } from '../../api/core/settings.ts';
 import { json, makeTestApp, PUBLIC_URL, userWithSession, type TestApp } from '../support/app.ts';
 import { addComponent, addGroup, addIncident, addUpdate, bump } from '../support/public-rows.ts';

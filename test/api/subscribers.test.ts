@@ -3,8 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import { eq } from 'drizzle-orm';
 import { outbox, subscribers } from '../../db/schema.ts';
-import { createSmtpMailer, type Mailer } from '../../api/notify/mailer.ts';
-import { deliverDue } from '../../api/notify/outbox.ts';
+import { createSmtpMailer } from '../../api/notify/mailer.ts';
+import { type Mailer } from '../../api/core/deps.ts';
+import { deliverDue } from '../../api/notify/deliver.ts';
 import { json, makeTestApp, ORIGIN, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
 

@@ -2,9 +2,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, outbox } from '../../db/schema.ts';
-import { backoffMs, DEFAULT_DELIVERY_OPTIONS, deliverDue } from '../../api/notify/outbox.ts';
+import { backoffMs, DEFAULT_DELIVERY_OPTIONS, deliverDue } from '../../api/notify/deliver.ts';
 import { isSlackWebhookUrl, slackIncidentMessage } from '../../api/notify/slack.ts';
-import { displayUrl } from '../../api/notify/webhook-routes.ts';
+import { displayUrl } from '../../api/notify/webhook-transport.ts';
 import type { AnyIncidentJson } from '../../api/public/statuspage-types.ts';
 import { json, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startWebhookReceiver, type ReceivedRequest, type WebhookReceiver } from '../support/webhook-receiver.ts';

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { auditLog, sessions, users, type Role } from '../../db/schema.ts';
 import { newId } from '../../api/core/ids.ts';
 import { hashPassword } from '../../api/identity/passwords.ts';
-import { SESSION_COOKIE } from '../../api/identity/sessions.ts';
+import { SESSION_COOKIE } from '../../api/core/actor.ts';
 import { json, ORIGIN, type TestApp } from '../support/app.ts';
 
 export const PASSWORD = 'correct horse battery staple';

@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { auditLog, sessions } from '../../db/schema.ts';
-import { SESSION_COOKIE, SESSION_INACTIVITY_MS, SESSION_RENEW_INTERVAL_MS } from '../../api/identity/sessions.ts';
+import { SESSION_COOKIE } from '../../api/core/actor.ts';
+import { SESSION_INACTIVITY_MS, SESSION_RENEW_INTERVAL_MS } from '../../api/identity/sessions.ts';
 import { bearer, json, makeTestApp, ORIGIN, userWithSession, type TestApp } from '../support/app.ts';
 import { cookieHeaders, login, PASSWORD, sessionsOf, sessionTokenOf, userWithPassword } from './fixtures.ts';
 

@@ -14,11 +14,13 @@ import { createApp } from '../../api/app.ts';
 import { systemClock, type AppDeps } from '../../api/core/deps.ts';
 import { personalize } from '../../api/notify/email-templates.ts';
 import { newId } from '../../api/core/ids.ts';
-import { createSmtpMailer, DEFAULT_SMTP_CONNECTIONS, type MailMessage } from '../../api/notify/mailer.ts';
+import { createSmtpMailer, DEFAULT_SMTP_CONNECTIONS } from '../../api/notify/mailer.ts';
+import { type MailMessage } from '../../api/core/deps.ts';
 import { composeEvent, type EventKind, type EventRef } from '../../api/notify/compose.ts';
-import { deliverDue } from '../../api/notify/outbox.ts';
+import { deliverDue } from '../../api/notify/deliver.ts';
 import { createApiToken } from '../../api/identity/sessions.ts';
 import { linkKey, subscriberLinks } from '../../api/notify/subscription-links.ts';
+import { notifyingEvents } from '../../api/notify/events.ts';
 
 export type Verdict = (target: string, value: string, pass: boolean) => void;
 
@@ -108,7 +110,7 @@ export async function fanoutBench(verdict: Verdict, opts: { subscribers?: number
   const database = await openMigratedDatabase(`file:${join(work, 'fanout.db')}`);
   const mailer = createSmtpMailer({ url: sink.url, from: FROM });
   try {
-    const deps: AppDeps = { db: database.db, clock: systemClock, publicUrl: 'https://status.example.com', mailer };
+    const deps: AppDeps = { db: database.db, clock: systemClock, events: notifyingEvents, publicUrl: 'https://status.example.com', mailer };
     const app = createApp(deps);
     const now = new Date();
     const emails = Array.from({ length: n }, (_, i) => `subscriber${i}@example.com`);

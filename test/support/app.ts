@@ -7,7 +7,9 @@ import { users, type Role } from '../../db/schema.ts';
 import { createApp } from '../../api/app.ts';
 import { ManualClock, type AppDeps } from '../../api/core/deps.ts';
 import { newId } from '../../api/core/ids.ts';
-import { createApiToken, createSession, SESSION_COOKIE } from '../../api/identity/sessions.ts';
+import { createApiToken, createSession } from '../../api/identity/sessions.ts';
+import { SESSION_COOKIE } from '../../api/core/actor.ts';
+import { notifyingEvents } from '../../api/notify/events.ts';
 
 export const PUBLIC_URL = 'http://127.0.0.1:4321';
 export const ORIGIN = { Origin: PUBLIC_URL };
@@ -30,7 +32,7 @@ export async function makeTestApp(opts: { memory?: boolean; deps?: Partial<AppDe
   }
   const database = await openMigratedDatabase(url);
   const clock = new ManualClock();
-  const deps: AppDeps = { db: database.db, clock, publicUrl: PUBLIC_URL, ...opts.deps };
+  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, ...opts.deps };
   const app = createApp(deps);
   return {
     app,

@@ -1,11 +1,12 @@
 // Notification building blocks: Standard Webhooks signing (the spec's vector), signed links, CSV cells, headers, backoff.
 import { describe, expect, it } from 'vitest';
 import { composeIncidentEmail, personalize } from '../../api/notify/email-templates.ts';
-import { backoffMs, DEFAULT_DELIVERY_OPTIONS, kindForUpdate } from '../../api/notify/outbox.ts';
+import { backoffMs, DEFAULT_DELIVERY_OPTIONS } from '../../api/notify/deliver.ts';
+import { kindForUpdate } from '../../api/notify/enqueue.ts';
 import { csvCell, maskEmail } from '../../api/notify/subscriber-routes.ts';
 import { CONFIRM_TTL_MS, signLinkToken, verifyLinkToken } from '../../api/notify/subscription-links.ts';
 import type { AnyIncidentJson } from '../../api/public/statuspage-types.ts';
-import { signWebhook } from '../../api/notify/webhook-routes.ts';
+import { signWebhook } from '../../api/notify/webhook-transport.ts';
 import type { IncidentRow, UpdateRow } from '../../api/incidents/incident-store.ts';
 
 describe('Standard Webhooks signature', () => {

@@ -6,7 +6,7 @@ import { formatUptime, getUptime, type ComponentUptime } from '../../api/public/
 import { putSettings } from '../../api/core/settings.ts';
 import { uptimeBarSvg } from '../../site/components/uptime-bar.ts';
 import { componentListHtml, NOTABLE_DAYS_BUDGET } from '../../site/components/component-list.ts';
-import { getSummary } from '../../api/public/statuspage.ts';
+import { getSummary } from '../../api/public/statuspage-read.ts';
 
 const H = 3_600_000;
 const DAY = 24 * H;

@@ -1,36 +1,30 @@
-// The public read side in Statuspage v2 shapes: read functions (the public pages call them) and /api/v2 routes.
-import { and, asc, desc, eq, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
+// The public read side in Statuspage v2 shapes: the read functions the public pages, feeds and /api/v2 call.
+import { and,asc,desc,eq,gte,inArray,isNotNull,lt,or,sql,type SQL } from 'drizzle-orm';
 import type { DB } from '../../db/client.ts';
 import {
-  componentGroups,
-  components,
-  contentVersion,
-  incidentComponents,
-  incidents,
-  incidentUpdates,
-  settings as settingsTable,
-  type ComponentStatus,
-  type Impact,
+componentGroups,
+components,
+contentVersion,
+incidentComponents,
+incidents,
+incidentUpdates,
+settings as settingsTable,
+type ComponentStatus,
+type Impact,
 } from '../../db/schema.ts';
-import type { AppEnv } from '../http/access.ts';
 import type { AppDeps } from '../core/deps.ts';
-import { getPublishedPostmortems, postmortemUrl } from '../postmortems/postmortem-routes.ts';
-import { getSettings, publicBaseUrl } from '../core/settings.ts';
-import { rollupStatus, worstComponentStatus } from './status-rollup.ts';
+import { getPublishedPostmortems,postmortemUrl } from '../postmortems/postmortem-read.ts';
+import { getSettings,publicBaseUrl } from '../core/settings.ts';
+import { rollupStatus,worstComponentStatus } from './status-rollup.ts';
 import type {
-  AnyIncidentJson,
-  ComponentJson,
-  ComponentsResponse,
-  IncidentJson,
-  IncidentsResponse,
-  IncidentUpdateJson,
-  MaintenancesResponse,
-  PageJson,
-  ScheduledMaintenanceJson,
-  StatusJson,
-  StatusResponse,
-  SummaryJson,
+AnyIncidentJson,
+ComponentJson,
+ComponentsResponse,
+IncidentJson,IncidentUpdateJson,PageJson,
+ScheduledMaintenanceJson,
+StatusJson,
+StatusResponse,
+SummaryJson
 } from './statuspage-types.ts';
 
 /** What the read functions need from the app's deps (the pages pass `Astro.locals.herald.deps`). */
@@ -474,30 +468,3 @@ export async function getSummary(deps: ReadDeps): Promise<SummaryJson> {
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Routes (mounted at /api/v2 with CORS * by createApp)
-
-export function statuspageRoutes() {
-  const r = new Hono<AppEnv>();
-  r.get('/summary.json', async (c) => c.json(await getSummary(c.get('deps'))));
-  r.get('/status.json', async (c) => c.json(await getStatusJson(c.get('deps'))));
-  r.get('/components.json', async (c) => c.json(await getComponentsJson(c.get('deps'))));
-  const incidentsRoute = (opts: ListIncidentsOptions) => async (c: Context<AppEnv>) => {
-    const deps = c.get('deps');
-    const ctx = await loadPageContext(deps);
-    const body: IncidentsResponse = { page: ctx.page, incidents: await listIncidentsJson(deps, opts, ctx) };
-    return c.json(body);
-  };
-  r.get('/incidents.json', incidentsRoute({}));
-  r.get('/incidents/unresolved.json', incidentsRoute({ unresolvedOnly: true }));
-  const maintenanceRoute = (which: MaintenanceSelection) => async (c: Context<AppEnv>) => {
-    const deps = c.get('deps');
-    const ctx = await loadPageContext(deps);
-    const body: MaintenancesResponse = { page: ctx.page, scheduled_maintenances: await listMaintenancesJson(deps, which, ctx) };
-    return c.json(body);
-  };
-  r.get('/scheduled-maintenances.json', maintenanceRoute('all'));
-  r.get('/scheduled-maintenances/upcoming.json', maintenanceRoute('upcoming'));
-  r.get('/scheduled-maintenances/active.json', maintenanceRoute('active'));
-  return r;
-}
