@@ -1,5 +1,5 @@
 // The drizzle schema: every table Herald keeps. Times are stored as integer milliseconds (UTC).
-import { sqliteTable, text, integer, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, real, index, primaryKey, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { sql } from 'drizzle-orm';
 
 const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -139,6 +139,8 @@ export const components = sqliteTable(
     showcase: flag('showcase').notNull().default(true),
     onlyShowIfDegraded: flag('only_show_if_degraded').notNull().default(false),
     startDate: text('start_date'),
+    /** The uptime the component is promised to keep, in percent (99.9): uptime reports and badges measure against it. */
+    slaTargetPercent: real('sla_target_percent'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
   },

@@ -24,6 +24,8 @@ export interface ComponentOut {
   showcase: boolean;
   only_show_if_degraded: boolean;
   start_date: string | null;
+  /** The uptime promised, in percent; null when none is set (uptime reports compare against it). */
+  sla_target_percent: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -50,6 +52,7 @@ export function componentJson(c: ComponentRow): ComponentOut {
     showcase: c.showcase,
     only_show_if_degraded: c.onlyShowIfDegraded,
     start_date: c.startDate,
+    sla_target_percent: c.slaTargetPercent,
     created_at: iso(c.createdAt),
     updated_at: iso(c.updatedAt),
   };
@@ -89,6 +92,13 @@ const startDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'A date like 2026-01-31.')
   .nullable();
 
+const slaTarget = z
+  .number()
+  .min(0, 'A percentage from 0 to 100.')
+  .max(100, 'A percentage from 0 to 100.')
+  .refine((v) => Math.abs(v * 1000 - Math.round(v * 1000)) < 1e-6, 'At most three decimals, e.g. 99.995.')
+  .nullable();
+
 const componentFields = {
   name,
   description: description.optional(),
@@ -98,6 +108,7 @@ const componentFields = {
   showcase: z.boolean().optional(),
   only_show_if_degraded: z.boolean().optional(),
   start_date: startDate.optional(),
+  sla_target_percent: slaTarget.optional(),
 };
 const createComponentSchema = z.object(componentFields).strict();
 const patchComponentSchema = z.object({ ...componentFields, name: name.optional() }).strict();
@@ -171,6 +182,7 @@ export function componentRoutes() {
         showcase: body.showcase ?? true,
         onlyShowIfDegraded: body.only_show_if_degraded ?? false,
         startDate: body.start_date ?? null,
+        slaTargetPercent: body.sla_target_percent ?? null,
         createdAt: now,
         updatedAt: now,
         })
@@ -241,6 +253,7 @@ export function componentRoutes() {
         showcase: body.showcase ?? before.showcase,
         onlyShowIfDegraded: body.only_show_if_degraded ?? before.onlyShowIfDegraded,
         startDate: body.start_date === undefined ? before.startDate : body.start_date,
+        slaTargetPercent: body.sla_target_percent === undefined ? before.slaTargetPercent : body.sla_target_percent,
         updatedAt: now,
       };
       // nothing changed: no write, no audit entry, no cache invalidation

@@ -17,6 +17,7 @@ import { linkKey,MANAGE_PATH,signLinkToken,verifyLinkToken,type LinkPurpose } fr
 import { assertComponentIds,componentIdsOf,findRecipient } from './recipients.ts';
 import { displayUrl } from './webhook-transport.ts';
 import { queryParams } from '../http/validate.ts';
+import { csvCell } from '../core/csv.ts';
 
 type SubscriberRow = typeof subscribers.$inferSelect;
 
@@ -414,11 +415,7 @@ export async function countsPerComponent(db: Executor): Promise<{ all_components
   };
 }
 
-/** One CSV cell: quoted when needed, and a leading = + - @ defused so a spreadsheet never runs it. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+export { csvCell };
 
 export function consoleSubscriberRoutes() {
   const r = new Hono<AppEnv>();

@@ -104,7 +104,7 @@ async function readComponentRows(db: DB): Promise<{ rows: ComponentRow[]; groups
     select
       (select json_group_array(json_object('id', id, 'name', name, 'description', description, 'groupId', group_id,
          'status', status, 'position', position, 'showcase', showcase, 'onlyShowIfDegraded', only_show_if_degraded,
-         'startDate', start_date, 'createdAt', created_at, 'updatedAt', updated_at)) from ${components}) as c,
+         'startDate', start_date, 'slaTargetPercent', sla_target_percent, 'createdAt', created_at, 'updatedAt', updated_at)) from ${components}) as c,
       (select json_group_array(json_object('id', id, 'name', name, 'description', description, 'position', position,
          'createdAt', created_at, 'updatedAt', updated_at)) from ${componentGroups}) as g`);
   const rows = (JSON.parse(packed?.c ?? '[]') as Stored<ComponentRow>[]).map((r) => ({

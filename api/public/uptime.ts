@@ -75,10 +75,18 @@ const NO_INCIDENTS: readonly DayIncident[] = Object.freeze([]);
 
 export interface ComponentUptime {
   componentId: string;
-  /** Oldest first; the last one is today. */
+  /** Oldest first; the last one is the window's last day (today, for the bars). */
   days: UptimeDay[];
   /** Over the observed part of the window, 0–1; null when nothing was observed. */
   uptime: number | null;
+  /** Milliseconds observed in the window (the component existed, and it was not the future). */
+  observedMs: number;
+  /**
+   * Milliseconds of the observed time in each status, summing to `observedMs`. Maintenance counts where the
+   * component was otherwise operational (a worse status in a maintenance window keeps its own name), so
+   * `uptime` = 1 − (major_outage + 0.3 × partial_outage) / observedMs, the same time the bars weigh.
+   */
+  statusMs: Record<ComponentStatus, number>;
 }
 
 /** A component as the computation needs it. */
@@ -116,6 +124,8 @@ export interface UptimeInput {
   now: number;
   timeZone: string;
   days?: number;
+  /** The window's last day (default: today in `timeZone`); days after `now` have no data. Reports pick any. */
+  lastDay?: CivilDate;
   components: UptimeComponent[];
   incidents: UptimeIncident[];
   changes: StatusChange[];
@@ -188,13 +198,32 @@ function dayGrid(today: CivilDate, tz: string, n: number): DayGrid {
   return grid;
 }
 
+const COMPONENT_STATUS_KEYS = Object.keys(STATUS_RANK) as ComponentStatus[];
+
+/** Intervals clipped to [from, to], overlapping ones merged, in order. */
+function mergedIntervals(list: Segment[], from: number, to: number): { from: number; to: number }[] {
+  const clipped = list
+    .map((x) => ({ from: Math.max(x.from, from), to: Math.min(x.to, to) }))
+    .filter((x) => x.to > x.from)
+    .sort((a, b) => a.from - b.from);
+  const out: { from: number; to: number }[] = [];
+  for (const x of clipped) {
+    const last = out[out.length - 1];
+    if (last && x.from <= last.to) last.to = Math.max(last.to, x.to);
+    else out.push({ ...x });
+  }
+  return out;
+}
+
 /** The pure computation: tests drive it through the database with a controlled clock. */
 export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> {
   const tz = safeTimeZone(input.timeZone);
   const n = input.days ?? UPTIME_DAYS;
-  const { bounds, keys, labels, quiet, noData } = dayGrid(civilDate(input.now, tz), tz, n);
+  const { bounds, keys, labels, quiet, noData } = dayGrid(input.lastDay ?? civilDate(input.now, tz), tz, n);
   const windowStart = bounds[0] ?? input.now;
   const now = input.now;
+  /** Where observation stops: now, or the end of the window's last day when that is earlier. */
+  const end = Math.min(now, bounds[n] ?? now);
 
   const changesByComponent = new Map<string, StatusChange[]>();
   for (const ch of input.changes) {
@@ -239,12 +268,14 @@ export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> 
   for (const c of input.components) {
     const observedFrom = Math.max(windowStart, c.since);
     const segments = timeline(c, changesByComponent.get(c.id) ?? [], windowStart, now);
+    const statusSegments = segments.length;
     const related = incidentsByComponent.get(c.id) ?? [];
     for (const m of related) {
       if (m.kind !== 'maintenance' || m.status === 'scheduled') continue;
-      const end = Math.min(m.end ?? now, now);
-      if (end > m.start) segments.push({ from: m.start, to: end, status: 'under_maintenance' });
+      const mEnd = Math.min(m.end ?? now, now);
+      if (mEnd > m.start) segments.push({ from: m.start, to: mEnd, status: 'under_maintenance' });
     }
+    const statusMs: Record<ComponentStatus, number> = { operational: 0, degraded_performance: 0, partial_outage: 0, major_outage: 0, under_maintenance: 0 };
 
     let totalObserved = 0;
     for (let i = 0; i < n; i++) {
@@ -259,10 +290,12 @@ export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> 
 
     // Maintenance overlaps the status timeline rather than replacing it: down time comes from the timeline only.
     let totalDown = 0;
-    for (const seg of segments) {
+    for (let s = 0; s < segments.length; s++) {
+      const seg = segments[s]!;
       // Every observed day starts operational with no down time: operational time changes nothing.
       if (seg.status === 'operational') continue;
       const isOverlay = seg.status === 'under_maintenance';
+      const isStatus = s < statusSegments;
       const [first, last] = daysTouched(seg.from, seg.to);
       for (let i = first; i <= last; i++) {
         const ds = Math.max(bounds[i] ?? 0, observedFrom);
@@ -270,6 +303,8 @@ export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> 
         const overlap = Math.min(de, seg.to) - Math.max(ds, seg.from);
         if (overlap <= 0) continue;
         worst[i] = worseStatus(worst[i] ?? 'operational', seg.status);
+        // The status timeline's segments never overlap each other: their time per status adds up.
+        if (isStatus) statusMs[seg.status] += overlap;
         if (!isOverlay) {
           const d = overlap * DOWN_WEIGHT[seg.status];
           down[i]! += d;
@@ -277,6 +312,21 @@ export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> 
         }
       }
     }
+    // Maintenance windows (which may overlap each other) name the time the timeline calls operational.
+    if (segments.length > statusSegments) {
+      const windows = mergedIntervals(segments.slice(statusSegments), observedFrom, end);
+      for (let s = 0; s < statusSegments; s++) {
+        const seg = segments[s]!;
+        if (seg.status !== 'operational') continue;
+        for (const w of windows) {
+          const overlap = Math.min(seg.to, w.to, end) - Math.max(seg.from, w.from, observedFrom);
+          if (overlap > 0) statusMs.under_maintenance += overlap;
+        }
+      }
+    }
+    let notOperational = 0;
+    for (const k of COMPONENT_STATUS_KEYS) if (k !== 'operational') notOperational += statusMs[k];
+    statusMs.operational = Math.max(0, totalObserved - notOperational);
 
     const dayIncidents = new Map<number, DayIncident[]>();
     for (const inc of related) {
@@ -305,16 +355,22 @@ export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> 
       componentId: c.id,
       days,
       uptime: totalObserved > 0 ? Math.max(0, 1 - totalDown / totalObserved) : null,
+      observedMs: totalObserved,
+      statusMs,
     });
   }
   return result;
 }
 
-/** "99.98%": truncated, never rounded up, so any downtime at all never shows as 100%. */
+/** 99.98 for 0.99985: the percentage to two decimals, truncated, never rounded up, so any downtime at all never reads 100. */
+export function uptimePercent(fraction: number): number {
+  return Math.floor(fraction * 10_000 + 1e-9) / 100;
+}
+
+/** "99.98%" (see uptimePercent): what the bars, the badges and the reports all say. */
 export function formatUptime(fraction: number | null): string {
   if (fraction === null) return 'no data';
-  const hundredths = Math.floor(fraction * 10_000 + 1e-9);
-  return `${(hundredths / 100).toFixed(2)}%`;
+  return `${uptimePercent(fraction).toFixed(2)}%`;
 }
 
 const STATUSES = new Set<string>(['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance']);
@@ -342,14 +398,21 @@ function jsonRows<T>(value: unknown): T[] {
  * the bench seed: 1.7 ms for the ~300 incident rows of 90 days, 0.36 ms as one JSON value).
  */
 export async function getUptime(
-  deps: AppDeps,
-  opts: { days?: number; timeZone?: string; components?: ComponentJson[] } = {},
+  deps: Pick<AppDeps, 'db' | 'clock'>,
+  opts: {
+    days?: number;
+    timeZone?: string;
+    components?: ComponentJson[];
+    /** The window's last day (default today): an uptime report's window ends where it likes, the bars' today. */
+    lastDay?: CivilDate;
+  } = {},
 ): Promise<Map<string, ComponentUptime>> {
   const { db } = deps;
   const now = deps.clock.now().getTime();
   const tz = safeTimeZone(opts.timeZone ?? (await getSettings(db)).timeZone);
   const n = opts.days ?? UPTIME_DAYS;
-  const windowStart = startOfCivilDay(addDays(civilDate(now, tz), -(n - 1)), tz);
+  const lastDay = opts.lastDay ?? civilDate(now, tz);
+  const windowStart = startOfCivilDay(addDays(lastDay, -(n - 1)), tz);
 
   type IncidentRow = [id: string, title: string, kind: 'incident' | 'maintenance', status: string, startedAt: number, resolvedAt: number | null, componentIds: string[]];
   type ChangeRow = [incidentId: string, at: number, code: unknown, from: unknown, to: unknown];
@@ -414,6 +477,7 @@ export async function getUptime(
     now,
     timeZone: tz,
     days: n,
+    lastDay,
     components: componentRows.map((c) => ({
       id: c.id,
       status: c.status,

@@ -1,0 +1,1 @@
+ALTER TABLE `components` ADD `sla_target_percent` real;
