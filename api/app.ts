@@ -15,6 +15,8 @@ import { settingsRoutes } from './settings/settings-routes.ts';
 import { statuspageRoutes } from './public/statuspage-routes.ts';
 import { feedRoutes } from './public/feed-routes.ts';
 import { icalRoutes } from './public/ical-routes.ts';
+import { badgeRoutes } from './public/badge-routes.ts';
+import { embedRoutes } from './public/embed-routes.ts';
 import { maintenanceRoutes } from './maintenance/maintenance-routes.ts';
 import { postmortemRoutes } from './postmortems/postmortem-routes.ts';
 import { actionItemRoutes } from './incidents/action-item-routes.ts';
@@ -69,6 +71,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', reportRoutes());
   app.route('/', feedRoutes());
   app.route('/', icalRoutes());
+  app.route('/', badgeRoutes());
+  app.route('/', embedRoutes());
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
   return app;
 }

@@ -8,6 +8,7 @@ import { loadComponents, loadPageContext, queryIncidentsJson, type PageContext, 
 import { isMaintenanceJson, type AnyIncidentJson } from './statuspage-types.ts';
 import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
 import { componentStatusLabel, statusLabel } from '../core/vocabulary.ts';
+import { escapeXml, xmlSafe } from '../core/xml.ts';
 
 /** Feeds carry the last 50 incidents and maintenances, newest first by start. */
 export const FEED_LIMIT = 50;
@@ -77,13 +78,6 @@ async function loadFeed(deps: ReadDeps, componentId?: string): Promise<FeedData 
 /** "Nov 27, 2026, 05:00 UTC" in the page's time zone, as the pages show it. */
 const displayTime = (isoTime: string, timeZone: string) => formatDateTime(new Date(isoTime), timeZone);
 
-function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
-// Characters XML 1.0 forbids (C0 controls, lone surrogates, U+FFFE/FFFF): one would make the whole feed unreadable.
-const NOT_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-const xmlSafe = (s: string) => s.replace(NOT_XML, '');
 
 /** An item's HTML: its updates newest first (status, time, sanitized markdown), then its components. */
 function itemHtml(x: AnyIncidentJson, timeZone: string): string {

@@ -1,5 +1,6 @@
 // The page cache: public pages, feeds and /api/v2 JSON rendered once per content version, answered from memory.
 import { storeBody, type StoredBody } from './http-body.ts';
+import { EXPIRES_HEADER } from '../core/cache-headers.ts';
 
 /** What a renderer returns on a miss. */
 export interface RenderedPage {
@@ -26,11 +27,7 @@ export interface PageCacheOptions {
   log?: (line: string) => void;
 }
 
-/**
- * A render may say when it stops being true without any write (a page's day bars move on at midnight):
- * the entry is dropped then. The header is ours, never sent on.
- */
-export const EXPIRES_HEADER = 'x-herald-expires';
+export { EXPIRES_HEADER };
 
 export interface CacheLookup {
   body: StoredBody;

@@ -3,20 +3,23 @@
 /** Feeds and calendar files: answered by the Hono app (api/public/feed-routes.ts), outside /api. */
 const FEED = /^\/(?:history\.(?:rss|atom)|components\/[^/]+\/history\.(?:rss|atom)|maintenance\.ics)$/;
 
+/** Badges (api/public/badge-routes.ts) and the widget's script (api/public/embed-routes.ts): the Hono app's too. */
+const BADGE = /^\/(?:badge\.svg|components\/[^/]+\/(?:badge|uptime)\.svg|embed\.js)$/;
+
 /** Paths the Hono app answers (everything else is Astro's or a static file). */
 export function isHonoPath(path: string): boolean {
-  return path === '/healthz' || path === '/api' || path.startsWith('/api/') || FEED.test(path);
+  return path === '/healthz' || path === '/api' || path.startsWith('/api/') || FEED.test(path) || BADGE.test(path);
 }
 
 /** Public pages rendered by Astro: identical for every reader, so cacheable. */
-const PUBLIC_PAGE = /^\/(?:|history|incidents\/[^/]+|incidents\/[^/]+\/postmortem)$/;
+const PUBLIC_PAGE = /^\/(?:|history|embed|incidents\/[^/]+|incidents\/[^/]+\/postmortem)$/;
 
 /** Public, anonymous GETs whose bytes are the same for everyone: served from the page cache. */
 export function isCacheablePath(path: string): boolean {
-  return PUBLIC_PAGE.test(path) || FEED.test(path) || /^\/api\/v2\/[a-z0-9/_-]+\.json$/.test(path);
+  return PUBLIC_PAGE.test(path) || FEED.test(path) || BADGE.test(path) || /^\/api\/v2\/[a-z0-9/_-]+\.json$/.test(path);
 }
 
 /** Cacheable paths that the Hono app renders (the rest of the cacheable ones are Astro pages). */
 export function isHonoCacheablePath(path: string): boolean {
-  return FEED.test(path) || path.startsWith('/api/v2/');
+  return FEED.test(path) || BADGE.test(path) || path.startsWith('/api/v2/');
 }
