@@ -334,6 +334,9 @@ export const SUBSCRIBER_KINDS = ['email', 'webhook'] as const;
 export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];
 export const SUBSCRIBER_STATES = ['pending', 'confirmed', 'unsubscribed'] as const;
 export type SubscriberState = (typeof SUBSCRIBER_STATES)[number];
+/** What a webhook receives: Statuspage's signed JSON, or a chat service's own message. */
+export const WEBHOOK_FORMATS = ['statuspage', 'slack', 'teams', 'discord'] as const;
+export type WebhookFormat = (typeof WEBHOOK_FORMATS)[number];
 
 /**
  * Who hears about incidents: email addresses (double opt-in: `pending` until the link is followed)
@@ -350,6 +353,8 @@ export const subscribers = sqliteTable(
     url: text('url'),
     /** A webhook's signing secret (`whsec_…`): HMAC needs the key itself, so it cannot be hashed. Never logged or shown again. */
     signingSecret: text('signing_secret'),
+    /** A webhook's format; null (older rows): told from the URL at delivery (api/notify/chat-formats.ts). */
+    webhookFormat: text('webhook_format', { enum: WEBHOOK_FORMATS }),
     description: text('description'),
     state: text('state', { enum: SUBSCRIBER_STATES }).notNull(),
     allComponents: flag('all_components').notNull().default(true),

@@ -1,9 +1,11 @@
-// What an outbox event says: composed once per event from the public read model (email, webhook JSON, Slack).
+// What an outbox event says: composed once per event from the public read model (email, webhook JSON, Slack, Teams, Discord).
 import { eq,inArray } from 'drizzle-orm';
 import type { DB } from '../../db/client.ts';
 import { components,type ComponentStatus } from '../../db/schema.ts';
 import { composeConfirmationEmail,composeIncidentEmail,type ComposedEmail,type IncidentEmailKind,type PageInfo } from './email-templates.ts';
 import { slackComponentMessage,slackIncidentMessage,type SlackMessage } from './slack.ts';
+import { teamsComponentMessage,teamsIncidentMessage,type TeamsMessage } from './teams.ts';
+import { discordComponentMessage,discordIncidentMessage,type DiscordMessage } from './discord.ts';
 import { getIncidentJson,getStatusJson,loadPageContext,type ReadDeps } from '../public/statuspage-read.ts';
 import type { IncidentUpdateJson } from '../public/statuspage-types.ts';
 import { CONFIRM_TTL_MS } from './subscription-links.ts';
@@ -34,6 +36,8 @@ export interface ComposedEvent {
   /** Statuspage's webhook body without `meta` (added per recipient). */
   webhook: Record<string, unknown> | null;
   slack: SlackMessage | null;
+  teams: TeamsMessage | null;
+  discord: DiscordMessage | null;
 }
 
 /** Why an event cannot be composed any more (its incident or update was deleted or unpublished). */
@@ -50,7 +54,7 @@ export async function composeEvent(deps: ReadDeps, kind: EventKind, ref: EventRe
 
   if (ref.type === 'confirmation') {
     const names = ref.componentIds.length ? await componentNames(deps.db, ref.componentIds) : [];
-    return { kind, page, email: composeConfirmationEmail(page, names, CONFIRM_TTL_MS / 3_600_000), webhook: null, slack: null };
+    return { kind, page, email: composeConfirmationEmail(page, names, CONFIRM_TTL_MS / 3_600_000), webhook: null, slack: null, teams: null, discord: null };
   }
 
   if (ref.type === 'component') {
@@ -67,7 +71,15 @@ export async function composeEvent(deps: ReadDeps, kind: EventKind, ref: EventRe
       },
       component: { created_at: row.createdAt.toISOString(), id: row.id, name: row.name, status: ref.newStatus },
     };
-    return { kind, page, email: null, webhook, slack: slackComponentMessage(page.pageName, row.name, ref.oldStatus, ref.newStatus) };
+    return {
+      kind,
+      page,
+      email: null,
+      webhook,
+      slack: slackComponentMessage(page.pageName, row.name, ref.oldStatus, ref.newStatus),
+      teams: teamsComponentMessage(page.pageName, `${page.base}/`, row.name, ref.oldStatus, ref.newStatus),
+      discord: discordComponentMessage(page.pageName, `${page.base}/`, row.name, ref.oldStatus, ref.newStatus, ref.at),
+    };
   }
 
   const incident = await getIncidentJson(deps, ref.incidentId);
@@ -84,6 +96,8 @@ export async function composeEvent(deps: ReadDeps, kind: EventKind, ref: EventRe
     email: composeIncidentEmail({ kind: emailKind, page, incident, update, link: ref.link }),
     webhook: { page: await webhookPage(deps), incident },
     slack: slackIncidentMessage(page.pageName, incident, update),
+    teams: teamsIncidentMessage(page.pageName, incident, update),
+    discord: discordIncidentMessage(page.pageName, incident, update),
   };
 }
 

@@ -1,4 +1,4 @@
-// Outbox delivery: claim due rows with a lease, compose once per event, send (email, webhook, Slack), record outcomes.
+// Outbox delivery: claim due rows with a lease, compose once per event, send (email, webhook, Slack, Teams, Discord), record outcomes.
 import { and,asc,eq,inArray,isNull,lte,or,sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { outbox,outboxEvents,subscribers,type SubscriberState } from '../../db/schema.ts';
@@ -8,7 +8,7 @@ import { randomString } from '../core/ids.ts';
 import { MailError } from './mailer.ts';
 import { composeEvent,GoneError,type ComposedEvent,type EventKind,type EventRef } from './compose.ts';
 import { confirmUrl,linkKey,signLinkToken,subscriberLinks } from './subscription-links.ts';
-import { isSlackWebhookUrl } from './slack.ts';
+import { detectWebhookFormat } from './chat-formats.ts';
 import { postJson,webhookHeaders } from './webhook-transport.ts';
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
@@ -119,9 +119,12 @@ async function deliverOne(deps: AppDeps, row: OutboxRow, sub: SubscriberRow | un
   if (!sub.url) return skip;
   let body: string;
   let headers: Record<string, string> = {};
-  if (isSlackWebhookUrl(sub.url)) {
-    if (!event.slack) return skip;
-    body = JSON.stringify(event.slack);
+  const format = sub.webhookFormat ?? detectWebhookFormat(sub.url);
+  if (format !== 'statuspage') {
+    // A chat service's own message; its URL is the credential, so nothing is signed.
+    const message = event[format];
+    if (!message) return skip;
+    body = JSON.stringify(message);
   } else {
     if (!event.webhook || !sub.signingSecret) return skip;
     body = JSON.stringify({

@@ -7,7 +7,7 @@ import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { newId } from '../core/ids.ts';
 import { iso,isoOrNull } from '../core/iso.ts';
-import { isSlackWebhookUrl } from './slack.ts';
+import { detectWebhookFormat,WEBHOOK_FORMATS,type WebhookFormat } from './chat-formats.ts';
 import { jsonBody } from '../http/validate.ts';
 import { assertComponentIds,componentIdsOf,findRecipient } from './recipients.ts';
 import { displayUrl,newSigningSecret } from './webhook-transport.ts';
@@ -30,6 +30,8 @@ const createSchema = z
     url: urlSchema,
     components: z.array(z.string().min(1).max(64)).max(500).optional(),
     description: z.string().trim().max(200).optional(),
+    /** What the receiver gets; by default told from the URL (Slack, Teams and Discord URLs get their own message). */
+    format: z.enum(WEBHOOK_FORMATS).optional(),
   })
   .strict();
 
@@ -38,6 +40,8 @@ type SubscriberRow = typeof subscribers.$inferSelect;
 export interface WebhookOut {
   id: string;
   url: string;
+  /** What it receives: `statuspage` (signed JSON), `slack`, `teams` or `discord`. */
+  format: WebhookFormat;
   slack: boolean;
   description: string | null;
   state: SubscriberRow['state'];
@@ -48,10 +52,12 @@ export interface WebhookOut {
 }
 
 function webhookJson(row: SubscriberRow, componentIds: string[]): WebhookOut {
+  const format = row.webhookFormat ?? detectWebhookFormat(row.url ?? '');
   return {
     id: row.id,
     url: displayUrl(row.url ?? ''),
-    slack: isSlackWebhookUrl(row.url ?? ''),
+    format,
+    slack: format === 'slack',
     description: row.description,
     state: row.state,
     components: componentIds,
@@ -86,6 +92,7 @@ export function webhookRoutes() {
         email: null,
         url: input.url,
         signingSecret: secret,
+        webhookFormat: input.format ?? detectWebhookFormat(input.url),
         description: input.description || null,
         state: 'confirmed',
         allComponents: componentIds.length === 0,

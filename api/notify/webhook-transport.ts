@@ -1,6 +1,6 @@
 // Sending to a webhook: Standard Webhooks signing and the HTTP POST itself (the outbox worker calls it).
 import { createHmac,randomBytes } from 'node:crypto';
-import { isSlackWebhookUrl } from './slack.ts';
+import { detectWebhookFormat } from './chat-formats.ts';
 
 export const SECRET_PREFIX = 'whsec_';
 
@@ -59,9 +59,9 @@ export async function postJson(url: string, body: string, headers: Record<string
   }
 }
 
-/** Slack URLs are themselves credentials: the console shows only their start. */
+/** Chat services' webhook URLs (Slack, Teams, Discord) are themselves credentials: the console shows only their start. */
 export function displayUrl(url: string): string {
-  if (!isSlackWebhookUrl(url)) return url;
+  if (detectWebhookFormat(url) === 'statuspage') return url;
   const u = new URL(url);
   const parts = u.pathname.split('/').filter(Boolean);
   return `${u.origin}/${parts.slice(0, 2).join('/')}/…`;

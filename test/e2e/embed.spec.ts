@@ -47,7 +47,7 @@ async function partnerSite(herald: HeraldProcess, body: string, scripts: Record<
   };
 }
 
-async function open(browser: Browser, url: string, colorScheme: 'light' | 'dark', width = 1024): Promise<Page> {
+async function open(browser: Browser, colorScheme: 'light' | 'dark', width = 1024): Promise<Page> {
   const context = await browser.newContext({ colorScheme, viewport: { width, height: 800 } });
   return context.newPage();
 }
@@ -60,7 +60,7 @@ test('the <herald-status> widget on another origin: status, components, link, li
   const partner = await partnerSite(herald, '<herald-status components></herald-status>');
   try {
     for (const scheme of ['light', 'dark'] as const) {
-      const page = await open(browser, partner.url, scheme);
+      const page = await open(browser, scheme);
       const requests: string[] = [];
       page.on('request', (r) => requests.push(r.url()));
       await page.goto(partner.url);
@@ -81,7 +81,7 @@ test('the <herald-status> widget on another origin: status, components, link, li
     }
 
     // Within a minute of a change, the widget says so (the page's clock is moved, not waited for).
-    const page = await open(browser, partner.url, 'light');
+    const page = await open(browser, 'light');
     await page.clock.install();
     await page.goto(partner.url);
     const widget = page.locator('herald-status');
@@ -103,7 +103,7 @@ test('the widget puts names on the page as text only, and picks components by id
   const hostile = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: '<img src=x onerror="window.__xss=1">Edge' });
   const partner = await partnerSite(herald, `<herald-status components="${hostile.id}" theme="dark"></herald-status>`);
   try {
-    const page = await open(browser, partner.url, 'light');
+    const page = await open(browser, 'light');
     await page.goto(partner.url);
     const widget = page.locator('herald-status');
     await expect(widget.getByRole('listitem')).toHaveText([/<img src=x onerror="window.__xss=1">Edge\s*Operational/]);
@@ -129,7 +129,7 @@ test('/embed in an iframe on another site: status and components without script,
   const partner = await partnerSite(herald, `<iframe src="${herald.baseURL}/embed" title="Herald status" width="360" height="420"></iframe>`);
   try {
     for (const scheme of ['light', 'dark'] as const) {
-      const page = await open(browser, partner.url, scheme);
+      const page = await open(browser, scheme);
       await page.goto(partner.url);
       const frame = page.frameLocator('iframe[title="Herald status"]');
       await expect(frame.getByRole('heading', { level: 1 })).toHaveText('Partial System Outage');
@@ -160,7 +160,7 @@ test("Atlassian's own @statuspage/status-widget reads Herald's status unchanged"
     { '/statuspage-widget.js': bundle },
   );
   try {
-    const page = await open(browser, partner.url, 'light');
+    const page = await open(browser, 'light');
     await page.goto(partner.url);
     const ours = (await (await fetch(`${herald.baseURL}/api/v2/summary.json`)).json()) as { status: { indicator: string; description: string } };
     const [basic, badge] = [page.locator('statuspage-widget').first(), page.locator('statuspage-widget[appearance=badge]')];

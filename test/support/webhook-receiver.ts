@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 export interface ReceivedRequest {
   headers: IncomingHttpHeaders;
   body: string;
+  /** What the receiver's check found wrong with the body (it then answered 400, as the real service would). */
+  problems: string[];
 }
 
 export interface WebhookReceiver {
@@ -16,7 +18,11 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-export async function startWebhookReceiver(script: number[] = [], then = 200): Promise<WebhookReceiver> {
+/**
+ * `check` stands in for a service that validates what it is sent (Discord, Teams): a body with problems gets a 400
+ * with them, the rest the scripted status.
+ */
+export async function startWebhookReceiver(script: number[] = [], then = 200, check?: (body: string) => string[]): Promise<WebhookReceiver> {
   const receiver: WebhookReceiver = {
     url: '',
     requests: [],
@@ -28,7 +34,14 @@ export async function startWebhookReceiver(script: number[] = [], then = 200): P
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      receiver.requests.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const body = Buffer.concat(chunks).toString('utf8');
+      const problems = check ? check(body) : [];
+      receiver.requests.push({ headers: req.headers, body, problems });
+      if (problems.length) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ problems }));
+        return;
+      }
       const status = receiver.script.length ? receiver.script.shift()! : receiver.then;
       res.writeHead(status, { 'content-type': 'text/plain' });
       res.end(status < 300 ? 'ok' : 'nope');

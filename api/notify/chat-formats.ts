@@ -1,0 +1,73 @@
+// Which body a webhook gets: Statuspage's signed JSON, or a chat service's own message (Slack, Microsoft Teams, Discord),
+// told from the URL unless the webhook names its format.
+import { WEBHOOK_FORMATS, type WebhookFormat } from '../../db/schema.ts';
+import { isSlackWebhookUrl } from './slack.ts';
+
+export { WEBHOOK_FORMATS, type WebhookFormat };
+
+function https(url: string): URL | null {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' ? u : null;
+  } catch {
+    return null;
+  }
+}
+
+const DISCORD_HOSTS = new Set(['discord.com', 'discordapp.com', 'ptb.discord.com', 'canary.discord.com']);
+
+/** `https://discord.com/api/webhooks/<id>/<token>` (also discordapp.com, ptb. and canary., and versioned API paths). */
+export function isDiscordWebhookUrl(url: string): boolean {
+  const u = https(url);
+  return !!u && DISCORD_HOSTS.has(u.hostname) && /^\/api\/(?:v\d+\/)?webhooks\/\d+\/[^/]+/.test(u.pathname);
+}
+
+/**
+ * A Microsoft Teams incoming webhook (`https://<tenant>.webhook.office.com/webhookb2/…`, the older
+ * `https://outlook.office.com/webhook/…`), or a Workflows (Power Automate) trigger that posts to a channel
+ * (`https://….logic.azure.com/workflows/…/triggers/…` or `https://….api.powerplatform.com/…/workflows/…/triggers/…`).
+ */
+export function isTeamsWebhookUrl(url: string): boolean {
+  const u = https(url);
+  if (!u) return false;
+  const host = u.hostname;
+  if (host.endsWith('.webhook.office.com')) return /^\/webhookb2\//.test(u.pathname);
+  if (host === 'outlook.office.com' || host === 'outlook.office365.com') return /^\/webhook(?:b2)?\//.test(u.pathname);
+  if (host.endsWith('.logic.azure.com') || host.endsWith('.api.powerplatform.com')) return /\/workflows\/[^/]+\/triggers\//.test(u.pathname);
+  return false;
+}
+
+/** The format a URL gets when the webhook does not name one. */
+export function detectWebhookFormat(url: string): WebhookFormat {
+  if (isSlackWebhookUrl(url)) return 'slack';
+  if (isTeamsWebhookUrl(url)) return 'teams';
+  if (isDiscordWebhookUrl(url)) return 'discord';
+  return 'statuspage';
+}
+
+/** Chat formats carry no signature: the URL itself is the credential. */
+export const isChatFormat = (format: WebhookFormat) => format !== 'statuspage';
+
+export const FORMAT_LABELS: Record<WebhookFormat, string> = {
+  statuspage: 'Statuspage JSON',
+  slack: 'Slack',
+  teams: 'Microsoft Teams',
+  discord: 'Discord',
+};
+
+/**
+ * Truncates to at most `max` UTF-16 code units, ending in an ellipsis when cut, never splitting a character. Code
+ * units, not code points: a service that counts either is satisfied.
+ */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let out = '';
+  for (const ch of text) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+/** The length services count, in UTF-16 code units (see clip). */
+export const length = (text: string) => text.length;

@@ -1,0 +1,142 @@
+// Discord webhooks: an incident or component event as one message with an embed (Discord's "Execute Webhook": a
+// JSON body with `embeds`, at most 10, each title ≤ 256, description ≤ 4096, field names ≤ 256 and values ≤ 1024,
+// footer ≤ 2048, and ≤ 6000 characters over all of them). Nobody is pinged, whatever the text says.
+import { markdownToText } from '../core/markdown.ts';
+import { componentStatusLabel, statusLabel } from '../core/vocabulary.ts';
+import type { ComponentStatus } from '../../db/schema.ts';
+import type { AnyIncidentJson, IncidentUpdateJson } from '../public/statuspage-types.ts';
+import { clip, length } from './chat-formats.ts';
+
+export const DISCORD_LIMITS = {
+  embeds: 10,
+  title: 256,
+  description: 4096,
+  fields: 25,
+  fieldName: 256,
+  fieldValue: 1024,
+  footer: 2048,
+  author: 256,
+  total: 6000,
+  content: 2000,
+} as const;
+
+export interface DiscordEmbed {
+  title: string;
+  url?: string;
+  description?: string;
+  /** 0xRRGGBB as an integer. */
+  color: number;
+  timestamp?: string;
+  fields?: { name: string; value: string; inline?: boolean }[];
+  footer?: { text: string };
+}
+
+export interface DiscordMessage {
+  embeds: DiscordEmbed[];
+  /** Parse nothing: an "@everyone" in an update stays text. */
+  allowed_mentions: { parse: [] };
+}
+
+/** The page's status colours (site/styles/tokens.css, the bars' and icons' shades), as Discord integers. */
+export const DISCORD_COLOURS = {
+  ok: 0x2da44e,
+  minor: 0xd4a72c,
+  major: 0xe16f24,
+  critical: 0xcf222e,
+  maintenance: 0x2f81f7,
+  none: 0x6e7781,
+} as const;
+
+/** An incident's colour: its impact, and green once it is over. */
+export function impactColour(impact: string, status: string): number {
+  if (status === 'resolved' || status === 'postmortem' || status === 'completed') return DISCORD_COLOURS.ok;
+  switch (impact) {
+    case 'critical':
+      return DISCORD_COLOURS.critical;
+    case 'major':
+      return DISCORD_COLOURS.major;
+    case 'minor':
+      return DISCORD_COLOURS.minor;
+    case 'maintenance':
+      return DISCORD_COLOURS.maintenance;
+    default:
+      return DISCORD_COLOURS.none;
+  }
+}
+
+const STATUS_COLOUR: Record<ComponentStatus, number> = {
+  operational: DISCORD_COLOURS.ok,
+  degraded_performance: DISCORD_COLOURS.minor,
+  partial_outage: DISCORD_COLOURS.major,
+  major_outage: DISCORD_COLOURS.critical,
+  under_maintenance: DISCORD_COLOURS.maintenance,
+};
+
+/** "Major" for `major`: an incident's impact in a word. */
+export const impactLabel = (impact: string) => (impact ? impact[0]!.toUpperCase() + impact.slice(1) : 'None');
+
+/** Plain text as Discord markdown that shows as written: formatting characters escaped, and line starts that would make headings, quotes or lists. */
+export function discordEscape(text: string): string {
+  return text.replace(/[\\*_~`|[\]]/g, (c) => `\\${c}`).replace(/^([>#-])/gm, '\\$1');
+}
+
+/** Counts what Discord counts towards the 6000 characters. */
+export function embedLength(e: DiscordEmbed): number {
+  let n = length(e.title) + length(e.description ?? '') + length(e.footer?.text ?? '');
+  for (const f of e.fields ?? []) n += length(f.name) + length(f.value);
+  return n;
+}
+
+/** Shortens the description until the embed fits the message's total. */
+function fitTotal(e: DiscordEmbed): DiscordEmbed {
+  const over = embedLength(e) - DISCORD_LIMITS.total;
+  if (over <= 0 || !e.description) return e;
+  return { ...e, description: clip(e.description, Math.max(1, length(e.description) - over)) };
+}
+
+function componentsValue(names: string[]): string {
+  let value = '';
+  for (const [i, name] of names.entries()) {
+    const next = `${value ? `${value}, ` : ''}${discordEscape(name)}`;
+    const rest = names.length - i - 1;
+    // Room for the tail that says how many were left out.
+    if (length(next) > DISCORD_LIMITS.fieldValue - (rest ? 20 : 0)) return `${value} and ${names.length - i} more`;
+    value = next;
+  }
+  return value;
+}
+
+/** One incident or maintenance event: the title links to the incident page, the update's text below it. */
+export function discordIncidentMessage(pageName: string, incident: AnyIncidentJson, update: IncidentUpdateJson | null): DiscordMessage {
+  const status = update?.status ?? incident.status;
+  const text = update ? markdownToText(update.body) : '';
+  const head = `**${statusLabel(status)}**`;
+  const fields: NonNullable<DiscordEmbed['fields']> = [];
+  const components = incident.components.filter((c) => !c.group).map((c) => c.name);
+  if (components.length) fields.push({ name: 'Affected components', value: componentsValue(components) });
+  if (incident.impact !== 'maintenance') fields.push({ name: 'Impact', value: impactLabel(incident.impact), inline: true });
+  fields.push({ name: 'Status', value: statusLabel(status), inline: true });
+  const embed: DiscordEmbed = {
+    title: clip(incident.name, DISCORD_LIMITS.title),
+    url: incident.shortlink,
+    description: clip(text ? `${head}\n${discordEscape(text)}` : head, DISCORD_LIMITS.description),
+    color: impactColour(incident.impact, status),
+    timestamp: update?.display_at ?? incident.updated_at,
+    fields,
+    footer: { text: clip(pageName, DISCORD_LIMITS.footer) },
+  };
+  return { embeds: [fitTotal(embed)], allowed_mentions: { parse: [] } };
+}
+
+/** A component's status change. */
+export function discordComponentMessage(pageName: string, pageUrl: string, name: string, oldStatus: ComponentStatus, newStatus: ComponentStatus, at: string): DiscordMessage {
+  const embed: DiscordEmbed = {
+    title: clip(`${name}: ${componentStatusLabel(newStatus)}`, DISCORD_LIMITS.title),
+    url: pageUrl,
+    description: `${discordEscape(componentStatusLabel(oldStatus))} → **${discordEscape(componentStatusLabel(newStatus))}**`,
+    color: STATUS_COLOUR[newStatus],
+    timestamp: at,
+    footer: { text: clip(pageName, DISCORD_LIMITS.footer) },
+  };
+  return { embeds: [embed], allowed_mentions: { parse: [] } };
+}
