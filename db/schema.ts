@@ -454,3 +454,19 @@ export const incidentTemplates = sqliteTable('incident_templates', {
   createdAt: ms('created_at').notNull(),
   updatedAt: ms('updated_at').notNull(),
 });
+
+/**
+ * What an import made from which source record (api/cli/import-statuspage.ts): a second run finds its own rows here
+ * and updates them instead of adding copies. `source` names the page (`statuspage:<page id>`).
+ */
+export const importLinks = sqliteTable(
+  'import_links',
+  {
+    source: text('source').notNull(),
+    kind: text('kind', { enum: ['group', 'component', 'incident', 'update'] }).notNull(),
+    externalId: text('external_id').notNull(),
+    localId: text('local_id').notNull(),
+    importedAt: ms('imported_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.kind, t.externalId] })],
+);
