@@ -1,10 +1,11 @@
 // The widget and the iframe page on another site: a second loopback server (another origin) embeds /embed.js and
 // /embed; Chromium shows the status in light and dark, axe finds nothing, the widget follows a change within its
-// minute, and the page's names only ever become text.
+// minute, and the page's names only ever become text. Screenshots when HERALD_SCREENSHOTS names a folder.
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from '@playwright/test';
 import { api, expect, test, type HeraldProcess } from './fixtures.ts';
@@ -76,7 +77,7 @@ test('the <herald-status> widget on another origin: status, components, link, li
       expect(background).toBe(scheme === 'dark' ? 'rgb(22, 27, 34)' : 'rgb(255, 255, 255)');
       const axe = await new AxeBuilder({ page }).analyze();
       expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), scheme).toEqual([]);
-      await page.screenshot({ path: test.info().outputPath(`widget-${scheme}.png`) });
+      if (process.env.HERALD_SCREENSHOTS) await page.screenshot({ path: join(process.env.HERALD_SCREENSHOTS, `widget-${scheme}.png`) });
       await page.context().close();
     }
 
@@ -140,7 +141,7 @@ test('/embed in an iframe on another site: status and components without script,
       expect(await embedded.evaluate(() => document.querySelector('base')?.getAttribute('target'))).toBe('_blank');
       const axe = await new AxeBuilder({ page }).analyze();
       expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), scheme).toEqual([]);
-      await page.screenshot({ path: test.info().outputPath(`iframe-${scheme}.png`) });
+      if (process.env.HERALD_SCREENSHOTS) await page.screenshot({ path: join(process.env.HERALD_SCREENSHOTS, `iframe-${scheme}.png`) });
       await page.context().close();
     }
     const res = await fetch(`${herald.baseURL}/embed`);
