@@ -227,6 +227,7 @@ const LEAST_ROLE: Record<string, Role> = {
   'GET /api/v1/webhooks/:id': 'publisher',
   'POST /api/v1/webhooks': 'publisher',
   'DELETE /api/v1/webhooks/:id': 'publisher',
+  'GET /api/v1/reports/uptime': 'viewer',
 };
 
 describe('role limits', () => {
