@@ -1,7 +1,8 @@
 // Microsoft Teams: an incident or component event as an Adaptive Card in the message envelope that incoming webhooks
 // and Workflows' "post to a channel when a webhook request is received" take: `{ type: "message", attachments: [{
 // contentType: "application/vnd.microsoft.card.adaptive", contentUrl: null, content: <AdaptiveCard> }] }`. Teams
-// refuses messages over about 28 KB; the text is cut so that the whole body stays well under that.
+// refuses messages over about 28 KB; the text is cut so that the whole body stays well under that. Card version 1.2:
+// everything used here (container styles, bleed, fact sets, Action.OpenUrl) is in it, and every Teams client reads it.
 import { markdownToText } from '../core/markdown.ts';
 import { componentStatusLabel, statusLabel } from '../core/vocabulary.ts';
 import type { ComponentStatus } from '../../db/schema.ts';
@@ -23,7 +24,7 @@ type Element =
 export interface AdaptiveCard {
   $schema: 'http://adaptivecards.io/schemas/adaptive-card.json';
   type: 'AdaptiveCard';
-  version: '1.4';
+  version: '1.2';
   body: Element[];
   actions?: { type: 'Action.OpenUrl'; title: string; url: string }[];
   msteams: { width: 'Full' };
@@ -67,7 +68,7 @@ function card(style: Style, pageName: string, title: string, body: Element[], li
   return {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',
-    version: '1.4',
+    version: '1.2',
     body: [
       {
         type: 'Container',
