@@ -1,6 +1,6 @@
 // `npm run export -- <dir>`: served by a plain static file server, the exported home page, incident pages,
 // history and feeds load, and every internal link on them resolves.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,22 @@ import { serveFolder } from './static-server.ts';
 
 const outDir = mkdtempSync(join(tmpdir(), 'herald-export-'));
 let site: Awaited<ReturnType<typeof serveFolder>> | null = null;
+
+/**
+ * The export as a process, awaited without blocking this one: a blocked event loop cannot notice the server closing
+ * an idle keep-alive connection, and the next fetch on it then fails ("other side closed") once an export takes
+ * longer than the server's keep-alive timeout (5 s), as it does on a busy machine.
+ */
+function runExport(args: string[], env: Record<string, string | undefined>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', ...args], { cwd: ROOT, env, timeout: 60_000 });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
 
 test.afterAll(async () => {
   await site?.close();
@@ -30,12 +46,7 @@ test('the exported site works from a static file server', async ({ herald, owner
   const old = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', { title: 'Slow dashboard', severity: 'P3', message: 'Dashboards load slowly.' });
   await api(herald, owner, 'POST', `/api/v1/incidents/${old.id}/updates`, { status: 'resolved', message: 'Fixed.' });
 
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', join(outDir, 'site')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const run = await runExport([join(outDir, 'site')], { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' });
   expect(run.status, run.stdout + run.stderr).toBe(0);
   expect(run.stdout).toMatch(/exported \d+ documents/);
   const root = join(outDir, 'site');
@@ -86,20 +97,12 @@ test('the exported site works from a static file server', async ({ herald, owner
   expect(summary.incidents.map((i) => i.name)).toContain('Card payments are declined');
 
   // The export can run again into its own folder, and refuses a folder that is not one.
-  const again = spawnSync(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', root], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' },
-    encoding: 'utf8',
-  });
+  const again = await runExport([root], { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' });
   expect(again.status, again.stderr).toBe(0);
   const foreign = join(outDir, 'not-an-export');
   mkdirSync(foreign);
   writeFileSync(join(foreign, 'keep.txt'), 'someone else\'s file');
-  const refused = spawnSync(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', foreign], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, HERALD_BUILD: 'skip' },
-    encoding: 'utf8',
-  });
+  const refused = await runExport([foreign], { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, HERALD_BUILD: 'skip' });
   expect(refused.status).not.toBe(0);
   expect(refused.stderr).toMatch(/not empty/);
   expect(readFileSync(join(foreign, 'keep.txt'), 'utf8')).toBe("someone else's file");
