@@ -390,7 +390,7 @@ function line(label: string, t: Tally, extra = ''): string {
   return `  ${label.padEnd(13)} ${String(t.created).padStart(5)} created, ${String(t.updated).padStart(5)} updated, ${String(t.unchanged).padStart(5)} unchanged${extra}`;
 }
 
-export function describeResult(r: ImportResult): string[] {
+function describeResult(r: ImportResult): string[] {
   return [
     line('groups', r.groups),
     line('components', r.components),
@@ -414,7 +414,7 @@ function progressBar(stream: NodeJS.WriteStream): (done: number, total: number) 
   };
 }
 
-export async function main(argv: string[], io: { out: (s: string) => void; err: (s: string) => void; progressStream: NodeJS.WriteStream }): Promise<number> {
+async function main(argv: string[], io: { out: (s: string) => void; err: (s: string) => void; progressStream: NodeJS.WriteStream }): Promise<number> {
   const input = argv.find((a) => !a.startsWith('-'));
   if (!input || argv.includes('--help') || argv.includes('-h')) {
     (input ? io.out : io.err)(USAGE);

@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { COMPONENT_STATUSES } from '../../db/schema.ts';
 
-export const DOCUMENTS = ['summary.json', 'components.json', 'incidents.json', 'scheduled-maintenances.json'] as const;
+const DOCUMENTS = ['summary.json', 'components.json', 'incidents.json', 'scheduled-maintenances.json'] as const;
 export type DocumentName = (typeof DOCUMENTS)[number];
 
-export const FETCH_TIMEOUT_MS = 20_000;
-export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
+const FETCH_TIMEOUT_MS = 20_000;
+const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
 const MAX_REDIRECTS = 3;
 
 /** Why a source cannot be imported; the message is for a person, the CLI prints it as it is. */
@@ -144,7 +144,7 @@ function byId<T extends { id: string }>(...lists: T[][]): T[] {
 }
 
 /** Checks the four documents (already parsed JSON) and puts them together. */
-export function checkDocuments(origin: string, docs: Record<DocumentName, unknown>): StatuspageDump {
+function checkDocuments(origin: string, docs: Record<DocumentName, unknown>): StatuspageDump {
   const summary = check('summary.json', summarySchema, docs['summary.json']);
   const components = check('components.json', componentsSchema, docs['components.json']);
   const incidents = check('incidents.json', incidentsSchema, docs['incidents.json']);
@@ -172,7 +172,7 @@ function parseJson(name: string, text: string): unknown {
 // From an address
 
 /** The page's base address from what a person may paste: the page, its /api/v2, or one of its documents. */
-export function pageBase(input: string): URL {
+function pageBase(input: string): URL {
   let u: URL;
   try {
     u = new URL(input);

@@ -17,7 +17,7 @@ function https(url: string): URL | null {
 const DISCORD_HOSTS = new Set(['discord.com', 'discordapp.com', 'ptb.discord.com', 'canary.discord.com']);
 
 /** `https://discord.com/api/webhooks/<id>/<token>` (also discordapp.com, ptb. and canary., and versioned API paths). */
-export function isDiscordWebhookUrl(url: string): boolean {
+function isDiscordWebhookUrl(url: string): boolean {
   const u = https(url);
   return !!u && DISCORD_HOSTS.has(u.hostname) && /^\/api\/(?:v\d+\/)?webhooks\/\d+\/[^/]+/.test(u.pathname);
 }
@@ -27,7 +27,7 @@ export function isDiscordWebhookUrl(url: string): boolean {
  * `https://outlook.office.com/webhook/…`), or a Workflows (Power Automate) trigger that posts to a channel
  * (`https://….logic.azure.com/workflows/…/triggers/…` or `https://….api.powerplatform.com/…/workflows/…/triggers/…`).
  */
-export function isTeamsWebhookUrl(url: string): boolean {
+function isTeamsWebhookUrl(url: string): boolean {
   const u = https(url);
   if (!u) return false;
   const host = u.hostname;
@@ -44,9 +44,6 @@ export function detectWebhookFormat(url: string): WebhookFormat {
   if (isDiscordWebhookUrl(url)) return 'discord';
   return 'statuspage';
 }
-
-/** Chat formats carry no signature: the URL itself is the credential. */
-export const isChatFormat = (format: WebhookFormat) => format !== 'statuspage';
 
 export const FORMAT_LABELS: Record<WebhookFormat, string> = {
   statuspage: 'Statuspage JSON',

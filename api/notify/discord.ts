@@ -7,7 +7,7 @@ import type { ComponentStatus } from '../../db/schema.ts';
 import type { AnyIncidentJson, IncidentUpdateJson } from '../public/statuspage-types.ts';
 import { clip, length } from './chat-formats.ts';
 
-export const DISCORD_LIMITS = {
+const DISCORD_LIMITS = {
   embeds: 10,
   title: 256,
   description: 4096,
@@ -48,7 +48,7 @@ export const DISCORD_COLOURS = {
 } as const;
 
 /** An incident's colour: its impact, and green once it is over. */
-export function impactColour(impact: string, status: string): number {
+function impactColour(impact: string, status: string): number {
   if (status === 'resolved' || status === 'postmortem' || status === 'completed') return DISCORD_COLOURS.ok;
   switch (impact) {
     case 'critical':
@@ -76,12 +76,12 @@ const STATUS_COLOUR: Record<ComponentStatus, number> = {
 export const impactLabel = (impact: string) => (impact ? impact[0]!.toUpperCase() + impact.slice(1) : 'None');
 
 /** Plain text as Discord markdown that shows as written: formatting characters escaped, and line starts that would make headings, quotes or lists. */
-export function discordEscape(text: string): string {
+function discordEscape(text: string): string {
   return text.replace(/[\\*_~`|[\]]/g, (c) => `\\${c}`).replace(/^([>#-])/gm, '\\$1');
 }
 
 /** Counts what Discord counts towards the 6000 characters. */
-export function embedLength(e: DiscordEmbed): number {
+function embedLength(e: DiscordEmbed): number {
   let n = length(e.title) + length(e.description ?? '') + length(e.footer?.text ?? '');
   for (const f of e.fields ?? []) n += length(f.name) + length(f.value);
   return n;

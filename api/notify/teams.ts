@@ -11,7 +11,7 @@ import { clip } from './chat-formats.ts';
 import { impactLabel } from './discord.ts';
 
 /** Teams' limit for a message is about 28 KB; we stay under this many bytes of JSON. */
-export const TEAMS_MAX_BYTES = 24 * 1024;
+const TEAMS_MAX_BYTES = 24 * 1024;
 const MAX_TEXT = 4000;
 
 type Style = 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
@@ -60,7 +60,7 @@ const STATUS_STYLE: Record<ComponentStatus, Style> = {
 };
 
 /** Adaptive Cards' TextBlock reads a little markdown: plain text keeps its asterisks and underscores as written. */
-export function teamsEscape(text: string): string {
+function teamsEscape(text: string): string {
   return text.replace(/[\\*_~`[\]]/g, (c) => `\\${c}`);
 }
 

@@ -24,7 +24,7 @@ import {
 import { getComponentsJson, getStatusJson } from './statuspage-read.ts';
 import { formatUptime, getUptime, UPTIME_DAYS } from './uptime.ts';
 
-export const SVG_CONTENT_TYPE = 'image/svg+xml; charset=utf-8';
+const SVG_CONTENT_TYPE = 'image/svg+xml; charset=utf-8';
 
 interface BadgeOptions {
   style: BadgeStyle;

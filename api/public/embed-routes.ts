@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../http/access.ts';
 import { loadPageContext } from './statuspage-read.ts';
 
-export const SCRIPT_CONTENT_TYPE = 'text/javascript; charset=utf-8';
+const SCRIPT_CONTENT_TYPE = 'text/javascript; charset=utf-8';
 const PLACEHOLDER = "'__HERALD_BASE__'";
 
 /**
@@ -14,7 +14,7 @@ const PLACEHOLDER = "'__HERALD_BASE__'";
  * strings are never touched: only whole comment lines and inline `/** … *\/` casts go, and the source has neither
  * inside a string.
  */
-export function compactScript(source: string): string {
+function compactScript(source: string): string {
   const out: string[] = [];
   let inBlock = false;
   for (const raw of source.split('\n')) {
@@ -39,13 +39,13 @@ export function compactScript(source: string): string {
 let compacted: string | null = null;
 
 /** The compacted widget, read once per process. */
-export function widgetSource(): string {
+function widgetSource(): string {
   compacted ??= compactScript(readFileSync(new URL('./embed-widget.js', import.meta.url), 'utf8'));
   return compacted;
 }
 
 /** The script for a page at `base` (no trailing slash). */
-export function embedScript(base: string): string {
+function embedScript(base: string): string {
   return widgetSource().replace(PLACEHOLDER, JSON.stringify(base));
 }
 

@@ -14,7 +14,7 @@ import { getUptime, uptimePercent, type ComponentUptime } from '../public/uptime
 export const MAX_REPORT_DAYS = 366;
 
 /** The statuses whose time a report lists (operational is the rest of the observed time). */
-export const DOWNTIME_STATUSES = ['major_outage', 'partial_outage', 'degraded_performance', 'under_maintenance'] as const satisfies readonly ComponentStatus[];
+const DOWNTIME_STATUSES = ['major_outage', 'partial_outage', 'degraded_performance', 'under_maintenance'] as const satisfies readonly ComponentStatus[];
 export type DowntimeStatus = (typeof DOWNTIME_STATUSES)[number];
 
 export interface UptimeReportComponent {
