@@ -34,6 +34,8 @@ test.afterAll(async () => {
 });
 
 test('the exported site works from a static file server', async ({ herald, owner, page }) => {
+  // Two exports of up to a minute each (their own timeout): the test's time covers them now that they no longer block it.
+  test.setTimeout(180_000);
   const component = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Payments API' });
   const active = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', {
     title: 'Card payments are declined',
