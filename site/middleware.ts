@@ -1,7 +1,7 @@
 // Astro middleware: the origin check for console form posts, and under `astro dev` the Herald runtime in locals.
 import { defineMiddleware } from 'astro:middleware';
 import { isSameOriginWrite } from '../api/http/origin-check.ts';
-import { isHonoPath } from '../api/server/public-paths.ts';
+import { isHonoPath } from '../api/public/public-paths.ts';
 import { resolvePageActor } from '../api/identity/authenticate.ts';
 
 export const onRequest = defineMiddleware(async (context, next) => {

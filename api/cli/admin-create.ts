@@ -7,7 +7,7 @@ import { openMigratedDatabase } from '../../db/client.ts';
 import { users } from '../../db/schema.ts';
 import { emailSchema, findUserByEmail, insertUser, nameSchema, roleSchema, userAudit } from '../identity/accounts.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { ApiError } from '../http/errors.ts';
+import { badRequest, DomainError } from '../core/errors.ts';
 import { hashPassword, newPasswordSchema } from '../identity/passwords.ts';
 import { invalidateUserSessions } from '../identity/sessions.ts';
 import { describeDatabaseUrl, readConfig, type Config } from '../server/config.ts';
@@ -69,7 +69,7 @@ async function readPassword(stdin: NodeJS.ReadStream): Promise<string> {
   if (!stdin.isTTY) return readFirstLine(stdin);
   const first = await promptHidden(stdin, 'Password: ');
   const second = await promptHidden(stdin, 'Password again: ');
-  if (first !== second) throw new ApiError(400, 'invalid_input', 'The two passwords differ.');
+  if (first !== second) throw badRequest('The two passwords differ.');
   return first;
 }
 
@@ -165,7 +165,7 @@ export async function runAdminCreate(argv: string[], io: CliIo): Promise<number>
     io.out(`Created ${user.role} ${user.email} (id ${user.id}) in ${describeDatabaseUrl(config.databaseUrl)}. Sign in at ${base}/admin/login`);
     return 0;
   } catch (e) {
-    io.err(e instanceof ApiError ? e.message : `Failed: ${(e as Error).message}`);
+    io.err(e instanceof DomainError ? e.message : `Failed: ${(e as Error).message}`);
     return 1;
   } finally {
     database.close();

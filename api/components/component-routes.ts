@@ -1,12 +1,12 @@
 // Components and component groups: /api/v1/components, /api/v1/component-groups (list, create, edit, delete, reorder).
-import { asc,eq,inArray,isNull,max } from 'drizzle-orm';
+import { asc, eq, inArray, isNull, max } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.ts';
-import { COMPONENT_STATUSES,componentGroups,components } from '../../db/schema.ts';
+import { COMPONENT_STATUSES, componentGroups, components } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion,recordAudit } from '../audit/audit.ts';
-import { badRequest,notFound } from '../http/errors.ts';
+import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
+import { badRequest, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { iso } from '../core/iso.ts';
 import { jsonBody } from '../http/validate.ts';

@@ -1,7 +1,8 @@
 // zod at the edge: request parts that fail validation become a 400 with field-level messages.
 import { zValidator } from '@hono/zod-validator';
 import type { ZodTypeAny } from 'zod';
-import { badRequest, validationError } from './errors.ts';
+import { badRequest } from '../core/errors.ts';
+import { validationError } from './errors.ts';
 
 const isJson = (contentType: string | undefined) => /^application\/([a-z.-]+\+)?json\b/i.test(contentType ?? '');
 

@@ -3,7 +3,7 @@ import { and, count, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.ts';
 import { ROLES, users, type Role } from '../../db/schema.ts';
-import { conflict } from '../http/errors.ts';
+import { conflict } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { User } from '../core/actor.ts';
 

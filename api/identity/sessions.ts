@@ -3,10 +3,10 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeHexLowerCase } from '@oslojs/encoding';
-import { and,eq,isNull,lte,ne } from 'drizzle-orm';
-import type { DB,Executor } from '../../db/client.ts';
-import { apiTokens,sessions,users } from '../../db/schema.ts';
-import { newId,newSecret } from '../core/ids.ts';
+import { and, eq, isNull, lte, ne } from 'drizzle-orm';
+import type { DB, Executor } from '../../db/client.ts';
+import { apiTokens, sessions, users } from '../../db/schema.ts';
+import { newId, newSecret } from '../core/ids.ts';
 import { SESSION_COOKIE, type User } from '../core/actor.ts';
 
 /** A session unused for this long is expired. */

@@ -7,7 +7,7 @@ import type { Executor } from '../../db/client.ts';
 import { actorOf, requireAuth, requireRole, type AppEnv } from '../http/access.ts';
 import { countActiveOwners, emailSchema, findUser, findUserByEmail, insertUser, nameSchema, roleSchema, userAudit, userJson } from './accounts.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { badRequest, conflict, notFound } from '../http/errors.ts';
+import { badRequest, conflict, notFound } from '../core/errors.ts';
 import { createOneTimeLink, linkUrl } from './one-time-links.ts';
 import { attemptSucceeded, beginAttempt, clientAddress, loginKeys, rateLimited } from './login-limits.ts';
 import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.ts';

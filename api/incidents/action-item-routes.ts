@@ -6,7 +6,7 @@ import type { Executor } from '../../db/client.ts';
 import { actionItems, incidents, postmortems, users } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { assertUsersExist, findIncident } from './incident-store.ts';
 import { iso, isoOrNull } from '../core/iso.ts';

@@ -1,6 +1,6 @@
 // Incident and update writes shared by the routes, the scheduler and later features: create, validate, publish.
-import { and,eq,inArray,sql } from 'drizzle-orm';
-import type { Executor,Tx } from '../../db/client.ts';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor, Tx } from '../../db/client.ts';
 import {
 components,
 incidentComponents,
@@ -14,9 +14,9 @@ type Stage,
 } from '../../db/schema.ts';
 import type { Actor } from '../core/actor.ts';
 import { roleAtLeast } from '../http/access.ts';
-import { bumpContentVersion,recordAudit } from '../audit/audit.ts';
-import { badRequest,invalidTransition,notFound } from '../http/errors.ts';
-import { KIND_RULES,isClosed,transitionError,type Kind } from './incident-status.ts';
+import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
+import { badRequest, invalidTransition, notFound } from '../core/errors.ts';
+import { KIND_RULES, isClosed, transitionError, type Kind } from './incident-status.ts';
 import { nextUpdateDueAfter } from './incident-timing.ts';
 import { newId } from '../core/ids.ts';
 import { getSettings } from '../core/settings.ts';

@@ -6,7 +6,7 @@ import type { Executor } from '../../db/client.ts';
 import { SEVERITIES, incidentTemplates } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { componentMap, markdown } from './incident-schemas.ts';
 import { assertComponentsExist } from './incident-store.ts';

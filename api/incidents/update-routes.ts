@@ -5,7 +5,8 @@ import { z, type ZodTypeAny } from 'zod';
 import { STAGES, incidentUpdates } from '../../db/schema.ts';
 import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
 import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
-import { badRequest, conflict, forbidden, validationError } from '../http/errors.ts';
+import { badRequest, conflict } from '../core/errors.ts';
+import { forbidden, validationError } from '../http/errors.ts';
 import { componentMap, isoTime, markdown } from './incident-schemas.ts';
 import { incidentsJson, updateOut } from './incident-json.ts';
 import {

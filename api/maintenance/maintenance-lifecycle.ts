@@ -12,7 +12,7 @@ import {
 } from '../../db/schema.ts';
 import type { Actor } from '../core/actor.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { conflict, invalidTransition } from '../http/errors.ts';
+import { conflict, invalidTransition } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { applyComponentChanges, linkComponents, publishUpdate, type IncidentRow, type Published } from '../incidents/incident-store.ts';
 import type { DomainEvents } from '../core/events.ts';

@@ -6,7 +6,7 @@ import type { Executor } from '../../db/client.ts';
 import { components, incidentComponents, incidents, incidentUpdates, MAINTENANCE_STATUSES, users, type ComponentStatus } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
-import { badRequest, conflict, invalidTransition, notFound } from '../http/errors.ts';
+import { badRequest, conflict, invalidTransition, notFound } from '../core/errors.ts';
 import { updateJson, type UpdateOut } from '../incidents/incident-json.ts';
 import { assertComponentsExist, findIncident } from '../incidents/incident-store.ts';
 import { iso, isoOrNull } from '../core/iso.ts';

@@ -1,9 +1,9 @@
 // The scheduler job for maintenance: reminders before the window, automatic start and completion at its edges, each exactly once.
-import { and,eq,inArray,isNotNull,isNull,lte } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
 import { incidents } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { AppDeps } from '../core/deps.ts';
-import { moveMaintenance,notifiesByDefault,type MaintenanceRow } from './maintenance-lifecycle.ts';
+import { moveMaintenance, notifiesByDefault, type MaintenanceRow } from './maintenance-lifecycle.ts';
 
 const MINUTE = 60_000;
 /** At most this many maintenances per kind of step per run; the next run takes the rest. */

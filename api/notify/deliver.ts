@@ -1,15 +1,15 @@
 // Outbox delivery: claim due rows with a lease, compose once per event, send (email, webhook, Slack), record outcomes.
-import { and,asc,eq,inArray,isNull,lte,or,sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { outbox,outboxEvents,subscribers,type SubscriberState } from '../../db/schema.ts';
-import type { AppDeps,DeliveryOptions } from '../core/deps.ts';
+import { outbox, outboxEvents, subscribers, type SubscriberState } from '../../db/schema.ts';
+import type { AppDeps, DeliveryOptions } from '../core/deps.ts';
 import { personalize } from './email-templates.ts';
 import { randomString } from '../core/ids.ts';
 import { MailError } from './mailer.ts';
-import { composeEvent,GoneError,type ComposedEvent,type EventKind,type EventRef } from './compose.ts';
-import { confirmUrl,linkKey,signLinkToken,subscriberLinks } from './subscription-links.ts';
+import { composeEvent, GoneError, type ComposedEvent, type EventKind, type EventRef } from './compose.ts';
+import { confirmUrl, linkKey, signLinkToken, subscriberLinks } from './subscription-links.ts';
 import { isSlackWebhookUrl } from './slack.ts';
-import { postJson,webhookHeaders } from './webhook-transport.ts';
+import { postJson, webhookHeaders } from './webhook-transport.ts';
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   maxAttempts: 8,

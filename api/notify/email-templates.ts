@@ -1,6 +1,6 @@
 // Subscriber emails: text + HTML bodies from sanitized markdown, threading and RFC 8058 unsubscribe headers.
-import type { AnyIncidentJson,IncidentUpdateJson } from '../public/statuspage-types.ts';
-import { markdownToText,renderMarkdown } from '../core/markdown.ts';
+import type { AnyIncidentJson, IncidentUpdateJson } from '../public/statuspage-types.ts';
+import { markdownToText, renderMarkdown } from '../core/markdown.ts';
 import type { MailMessage } from '../core/deps.ts';
 import { formatDateTime } from '../core/time-format.ts';
 import { statusLabel } from '../core/vocabulary.ts';

@@ -1,9 +1,9 @@
 // The outbox, enqueue side: one row per (event, recipient), written inside the transaction that caused it.
-import { eq,sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { incidentComponents,outboxEvents,type ComponentStatus,type SubscriberKind,type SubscriberState } from '../../db/schema.ts';
-import { newId,randomString } from '../core/ids.ts';
-import { type EventKind,type EventRef } from './compose.ts';
+import { incidentComponents, outboxEvents, type ComponentStatus, type SubscriberKind, type SubscriberState } from '../../db/schema.ts';
+import { newId, randomString } from '../core/ids.ts';
+import { type EventKind, type EventRef } from './compose.ts';
 import type { UpdatePublishedEvent } from '../core/events.ts';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,16 +1,16 @@
 // The console's delivery log: /api/v1/outbox (list, one message with its rendered preview, manual retry).
-import { and,count,desc,eq,inArray,lt } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { DELIVERY_STATES,outbox,outboxEvents,subscribers,type DeliveryState } from '../../db/schema.ts';
+import { DELIVERY_STATES, outbox, outboxEvents, subscribers, type DeliveryState } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { AppDeps } from '../core/deps.ts';
 import { personalize } from './email-templates.ts';
-import { invalidTransition,notFound } from '../http/errors.ts';
-import { iso,isoOrNull } from '../core/iso.ts';
-import { composeEvent,GoneError,type EventKind,type EventRef } from './compose.ts';
-import { confirmUrl,linkKey,signLinkToken,subscriberLinks } from './subscription-links.ts';
+import { invalidTransition, notFound } from '../core/errors.ts';
+import { iso, isoOrNull } from '../core/iso.ts';
+import { composeEvent, GoneError, type EventKind, type EventRef } from './compose.ts';
+import { confirmUrl, linkKey, signLinkToken, subscriberLinks } from './subscription-links.ts';
 import { queryParams } from '../http/validate.ts';
 import { displayUrl } from './webhook-transport.ts';
 

@@ -1,20 +1,21 @@
 // Email subscriptions: public subscribe (double opt-in), confirm, manage, RFC 8058 one-click unsubscribe; console list, CSV, removal.
-import { and,asc,count,eq,like,sql } from 'drizzle-orm';
+import { and, asc, count, eq, like, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.ts';
-import { componentGroups,components,outbox,subscriberComponents,subscribers,SUBSCRIBER_STATES,type SubscriberState } from '../../db/schema.ts';
+import { componentGroups, components, outbox, subscriberComponents, subscribers, SUBSCRIBER_STATES, type SubscriberState } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { recordAudit } from '../audit/audit.ts';
-import { ApiError,badRequest,validationError } from '../http/errors.ts';
+import { ApiError, validationError } from '../http/errors.ts';
+import { badRequest } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import { iso,isoOrNull } from '../core/iso.ts';
-import { beginAttempt,clientAddress,type LimitKey } from '../identity/login-limits.ts';
+import { iso, isoOrNull } from '../core/iso.ts';
+import { beginAttempt, clientAddress, type LimitKey } from '../identity/login-limits.ts';
 import { enqueueConfirmation } from './enqueue.ts';
 import { hashSecret } from '../identity/sessions.ts';
-import { linkKey,MANAGE_PATH,signLinkToken,verifyLinkToken,type LinkPurpose } from './subscription-links.ts';
-import { assertComponentIds,componentIdsOf,findRecipient } from './recipients.ts';
+import { linkKey, MANAGE_PATH, signLinkToken, verifyLinkToken, type LinkPurpose } from './subscription-links.ts';
+import { assertComponentIds, componentIdsOf, findRecipient } from './recipients.ts';
 import { displayUrl } from './webhook-transport.ts';
 import { queryParams } from '../http/validate.ts';
 

@@ -1,5 +1,5 @@
 // Signed links for subscribers: confirm (expiring), manage and one-click unsubscribe; HMAC with a key kept in the database.
-import { createHmac,randomBytes,timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Executor } from '../../db/client.ts';
 import { subscriptionKeys } from '../../db/schema.ts';
 

@@ -1,16 +1,16 @@
 // Webhook subscribers: console routes (/api/v1/webhooks), Standard Webhooks signing, and the HTTP POST itself.
-import { asc,eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { subscriberComponents,subscribers } from '../../db/schema.ts';
+import { subscriberComponents, subscribers } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { newId } from '../core/ids.ts';
-import { iso,isoOrNull } from '../core/iso.ts';
+import { iso, isoOrNull } from '../core/iso.ts';
 import { isSlackWebhookUrl } from './slack.ts';
 import { jsonBody } from '../http/validate.ts';
-import { assertComponentIds,componentIdsOf,findRecipient } from './recipients.ts';
-import { displayUrl,newSigningSecret } from './webhook-transport.ts';
+import { assertComponentIds, componentIdsOf, findRecipient } from './recipients.ts';
+import { displayUrl, newSigningSecret } from './webhook-transport.ts';
 
 const urlSchema = z
   .string()

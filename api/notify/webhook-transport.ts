@@ -1,5 +1,5 @@
 // Sending to a webhook: Standard Webhooks signing and the HTTP POST itself (the outbox worker calls it).
-import { createHmac,randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { isSlackWebhookUrl } from './slack.ts';
 
 export const SECRET_PREFIX = 'whsec_';

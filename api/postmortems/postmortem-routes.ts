@@ -2,13 +2,13 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { incidents,postmortems,type PostmortemContent } from '../../db/schema.ts';
+import { incidents, postmortems, type PostmortemContent } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion,recordAudit } from '../audit/audit.ts';
-import { invalidTransition } from '../http/errors.ts';
+import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
+import { invalidTransition } from '../core/errors.ts';
 import { findIncident } from '../incidents/incident-store.ts';
-import { contentOf,findPostmortem,hasContent,postmortemJson,postmortemUrl,sameContent,SECTIONS,suggestedTimeline } from './postmortem-read.ts';
-import { getSettings,publicBaseUrl } from '../core/settings.ts';
+import { contentOf, findPostmortem, hasContent, postmortemJson, postmortemUrl, sameContent, SECTIONS, suggestedTimeline } from './postmortem-read.ts';
+import { getSettings, publicBaseUrl } from '../core/settings.ts';
 import { jsonBody } from '../http/validate.ts';
 
 const MAX_SECTION = 50_000;

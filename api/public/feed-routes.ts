@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import RSS from 'rss';
 import type { AppEnv } from '../http/access.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../core/errors.ts';
 import { markdownToText, renderMarkdown } from '../core/markdown.ts';
 import { loadComponents, loadPageContext, queryIncidentsJson, type PageContext, type ReadDeps } from './statuspage-read.ts';
 import { isMaintenanceJson, type AnyIncidentJson } from './statuspage-types.ts';

@@ -1,5 +1,5 @@
 // The public read side in Statuspage v2 shapes: the read functions the public pages, feeds and /api/v2 call.
-import { and,asc,desc,eq,gte,inArray,isNotNull,lt,or,sql,type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DB } from '../../db/client.ts';
 import {
 componentGroups,
@@ -13,9 +13,9 @@ type ComponentStatus,
 type Impact,
 } from '../../db/schema.ts';
 import type { AppDeps } from '../core/deps.ts';
-import { getPublishedPostmortems,postmortemUrl } from '../postmortems/postmortem-read.ts';
-import { getSettings,publicBaseUrl } from '../core/settings.ts';
-import { rollupStatus,worstComponentStatus } from './status-rollup.ts';
+import { getPublishedPostmortems, postmortemUrl } from '../postmortems/postmortem-read.ts';
+import { getSettings, publicBaseUrl } from '../core/settings.ts';
+import { rollupStatus, worstComponentStatus } from './status-rollup.ts';
 import type {
 AnyIncidentJson,
 ComponentJson,

@@ -8,7 +8,7 @@ import type { AstroHandler } from './astro-render.ts';
 import { answerFromBody, type RequestFacts, type StoredBody } from './http-body.ts';
 import { PageCache } from './page-cache.ts';
 import { createPublicRenderer, NOT_FOUND_KEY } from './public-render.ts';
-import { isCacheablePath, isHonoPath } from './public-paths.ts';
+import { isCacheablePath, isHonoPath } from '../public/public-paths.ts';
 import { resolvePageActor } from '../identity/authenticate.ts';
 import type { Runtime } from './runtime.ts';
 import type { StaticFile } from './static-files.ts';

@@ -1,7 +1,7 @@
 // Renders a public page, feed or /api/v2 document for an anonymous reader: what the page cache keeps and the export writes.
 import { renderAstroPage, type AstroHandler } from './astro-render.ts';
 import type { RenderedPage } from './page-cache.ts';
-import { isHonoCacheablePath } from './public-paths.ts';
+import { isHonoCacheablePath } from '../public/public-paths.ts';
 import type { Runtime } from './runtime.ts';
 
 /** The not-found page's key: rendered like any public page, answered with 404. */

@@ -3,7 +3,7 @@ import { and, asc, eq, lte } from 'drizzle-orm';
 import { incidentUpdates } from '../../db/schema.ts';
 import { recordAudit } from '../audit/audit.ts';
 import type { AppDeps } from '../core/deps.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../core/errors.ts';
 import { publishUpdate } from '../incidents/incident-store.ts';
 
 /** One kind of background work; returns how many things it did (for logs and tests). */
@@ -49,7 +49,7 @@ export const publishDueUpdates: Job = async (deps) => {
       const done = await db.transaction((tx) => publishUpdate(tx, id, { from: ['scheduled'], actor: null, now, events: deps.events }));
       if (done) published += 1;
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
+      if (!(err instanceof DomainError)) throw err;
       await db.transaction(async (tx) => {
         const back = await tx
           .update(incidentUpdates)

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { SEVERITIES, incidents, type Severity } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
-import { badRequest } from '../http/errors.ts';
+import { badRequest } from '../core/errors.ts';
 import { recomputeNextUpdateDue } from '../incidents/incident-store.ts';
 import { getSettings, putSettings, type Settings, type SeverityPolicy } from '../core/settings.ts';
 import { jsonBody } from '../http/validate.ts';
