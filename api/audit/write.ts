@@ -1,0 +1,46 @@
+// One write: a transaction, its audit entries, and the content version when what it changed is public.
+import type { Tx } from '../../db/client.ts';
+import type { Actor } from '../core/actor.ts';
+import type { AppDeps } from '../core/deps.ts';
+import type { DomainEvents } from '../core/events.ts';
+import { bumpContentVersion, recordAudit, type AuditEntry } from './audit.ts';
+
+export interface Write {
+  readonly tx: Tx;
+  /** Null when the server itself writes (the scheduler, the maintenance worker). */
+  readonly actor: Actor | null;
+  readonly now: Date;
+  /** Where the write announces what happened, in this transaction. */
+  readonly events: DomainEvents;
+  /**
+   * Records an audit entry. `public: true` when what it changed shows on the public page: the content
+   * version is bumped once, at the end of the transaction, so every instance drops its page cache.
+   */
+  audit(entry: AuditEntry, opts?: { public?: boolean }): Promise<void>;
+  /** The public page changed by this write, beyond what its audit entries said. */
+  changedPublic(): void;
+}
+
+/** Runs `fn` in one transaction at one instant (`deps.clock.now()`); everything commits or nothing does. */
+export function write<T>(deps: Pick<AppDeps, 'db' | 'clock' | 'events'>, actor: Actor | null, fn: (w: Write) => Promise<T>): Promise<T> {
+  const now = deps.clock.now();
+  return deps.db.transaction(async (tx) => {
+    let publicChange = false;
+    const w: Write = {
+      tx,
+      actor,
+      now,
+      events: deps.events,
+      async audit(entry, opts) {
+        await recordAudit(tx, actor, entry, now);
+        if (opts?.public) publicChange = true;
+      },
+      changedPublic() {
+        publicChange = true;
+      },
+    };
+    const result = await fn(w);
+    if (publicChange) await bumpContentVersion(tx, now);
+    return result;
+  });
+}
