@@ -89,15 +89,7 @@ export function incidentUpdateRoutes() {
       const incident = await findIncident(w.tx, c.req.param('id'));
       // A maintenance's status moves put components under maintenance and back: only its own route does that.
       if (incident.kind === 'maintenance') throw conflict('This is a maintenance: post its updates to /api/v1/maintenances/:id/updates.');
-      return createUpdate(w, incident, {
-        status: body.status,
-        body: body.message,
-        components: body.components,
-        stage: body.stage,
-        notify: body.notify,
-        publishAt: body.publish_at,
-        draft: body.draft,
-      });
+      return createUpdate(w, incident, { status: body.status, body: body.message, components: body.components, stage: body.stage, notify: body.notify, publishAt: body.publish_at, draft: body.draft });
     });
     const incident = await findIncident(db, update.incidentId);
     const [incidentOut] = await incidentsJson(db, [incident], clock.now());

@@ -142,11 +142,10 @@ export interface TransitionOptions {
 
 /**
  * Posts one maintenance update with `to`, moving the status when it differs, in the caller's write
- * (`w.actor` is null when the worker moves it). The move is claimed
- * first with a conditional UPDATE on the current status, and everything else happens only when
- * that changed exactly one row: two workers (or a worker and a person) racing for the same
- * transition produce it once. Returns null when the claim was lost (the caller decides whether
- * that is a 409 or, for the worker, nothing to do).
+ * (`w.actor` is null when the worker moves it). The move is claimed first with a conditional UPDATE
+ * on the current status, and everything else happens only when that changed exactly one row: two
+ * workers (or a worker and a person) racing for the same transition produce it once. Returns null
+ * when the claim was lost (the caller decides whether that is a 409 or, for the worker, nothing to do).
  */
 export async function moveMaintenance(w: Write, m: MaintenanceRow, to: string, opts: TransitionOptions): Promise<Published | null> {
   const error = maintenanceTransitionError(m.status, to);
