@@ -80,7 +80,8 @@ async function userOr404(db: Executor, id: string): Promise<User> {
 
 async function invitationUrl(c: Context<AppEnv>, tx: Executor, userId: string, now: Date): Promise<string> {
   const { token } = await createOneTimeLink(tx, 'invite', userId, now);
-  return linkUrl(publicBaseUrl(await getSettings(tx), c.get('deps').publicUrl), 'invite', token);
+  const { publicUrl, invitationPath } = c.get('deps');
+  return linkUrl(publicBaseUrl(await getSettings(tx), publicUrl), invitationPath, token);
 }
 
 /** Refuses a change that would leave nobody able to manage users and settings. */
