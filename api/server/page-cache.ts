@@ -1,5 +1,8 @@
 // The page cache: public pages, feeds and /api/v2 JSON rendered once per content version, answered from memory.
 import { storeBody, type StoredBody } from './http-body.ts';
+// A render may say when it stops being true without any write (a page's day bars move on at midnight): the entry
+// is dropped then. The header is ours, never sent on.
+import { EXPIRES_HEADER } from '../../site/components/freshness.ts';
 
 /** What a renderer returns on a miss. */
 export interface RenderedPage {
@@ -25,12 +28,6 @@ export interface PageCacheOptions {
   now?: () => number;
   log?: (line: string) => void;
 }
-
-/**
- * A render may say when it stops being true without any write (a page's day bars move on at midnight):
- * the entry is dropped then. The header is ours, never sent on.
- */
-export const EXPIRES_HEADER = 'x-herald-expires';
 
 export interface CacheLookup {
   body: StoredBody;
