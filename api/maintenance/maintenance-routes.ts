@@ -13,6 +13,7 @@ import { iso, isoOrNull } from '../core/iso.ts';
 import { changeActiveComponents, createMaintenance, isActive, moveMaintenance, type MaintenanceRow } from './maintenance-lifecycle.ts';
 import { reminderDueAt } from './maintenance-worker.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
+import { ACTIVE_MAINTENANCE_STATUSES, UPCOMING_MAINTENANCE_STATUSES } from '../core/vocabulary.ts';
 
 export interface MaintenanceComponentOut {
   id: string;
@@ -193,11 +194,11 @@ export function maintenanceRoutes() {
     const q = c.req.valid('query');
     const statuses =
       q.status === 'upcoming'
-        ? ['scheduled']
+        ? [...UPCOMING_MAINTENANCE_STATUSES]
         : q.status === 'active'
-          ? ['in_progress', 'verifying']
+          ? [...ACTIVE_MAINTENANCE_STATUSES]
           : q.status === 'open'
-            ? ['scheduled', 'in_progress', 'verifying']
+            ? [...UPCOMING_MAINTENANCE_STATUSES, ...ACTIVE_MAINTENANCE_STATUSES]
             : q.status
               ? [q.status]
               : null;

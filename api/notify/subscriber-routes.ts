@@ -373,6 +373,15 @@ function subscriberJson(row: SubscriberRow, componentIds: string[]): SubscriberO
   };
 }
 
+/** A page of email subscribers, with the counts per state and per component. */
+export interface SubscriberListOut {
+  subscribers: SubscriberOut[];
+  total: number;
+  limit: number;
+  offset: number;
+  counts: Record<SubscriberState, number> & { all_components: number; per_component: ComponentCount[] };
+}
+
 const listQuery = z.object({
   state: z.enum(SUBSCRIBER_STATES).optional(),
   q: z.string().trim().max(254).optional(),
@@ -438,13 +447,14 @@ export function consoleSubscriberRoutes() {
     const comps = await componentIdsOf(db, rows.map((s) => s.id));
     const states: Record<SubscriberState, number> = { pending: 0, confirmed: 0, unsubscribed: 0 };
     for (const s of byState) states[s.state] = s.n;
-    return c.json({
+    const out: SubscriberListOut = {
       subscribers: rows.map((s) => subscriberJson(s, comps.get(s.id) ?? [])),
       total: total?.n ?? 0,
       limit: q.limit,
       offset: q.offset,
       counts: { ...states, ...counts },
-    });
+    };
+    return c.json(out);
   });
 
   r.get('/subscribers.csv', requireRole('publisher'), async (c) => {

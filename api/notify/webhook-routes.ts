@@ -47,6 +47,11 @@ export interface WebhookOut {
   unsubscribed_at: string | null;
 }
 
+/** The answer to adding a webhook: the only time its signing secret is shown. */
+export interface NewWebhookOut extends WebhookOut {
+  secret: string;
+}
+
 function webhookJson(row: SubscriberRow, componentIds: string[]): WebhookOut {
   return {
     id: row.id,
@@ -102,7 +107,8 @@ export function webhookRoutes() {
       return json;
     });
     // The secret is shown once, here; the receiver needs it to verify signatures.
-    return c.json({ ...out, secret }, 201);
+    const created: NewWebhookOut = { ...out, secret };
+    return c.json(created, 201);
   });
 
   r.get('/webhooks/:id', requireRole('publisher'), async (c) => {

@@ -3,19 +3,13 @@ import { Hono } from 'hono';
 import ical, { ICalEventStatus } from 'ical-generator';
 import type { AppEnv } from '../http/access.ts';
 import { markdownToText } from '../core/markdown.ts';
+import { statusLabel } from '../core/vocabulary.ts';
 import { loadPageContext, queryIncidentsJson, type ReadDeps } from './statuspage-read.ts';
 import type { ScheduledMaintenanceJson } from './statuspage-types.ts';
 
 export const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 /** The most recent windows, by start; old ones fall off, upcoming ones are always in. */
 export const ICS_LIMIT = 200;
-
-const STATUS_TEXT: Record<string, string> = {
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
-};
 
 /** The host part of the UID: stable for one page, so a calendar app recognises the same event again. */
 function uidDomain(base: string): string {
@@ -30,11 +24,11 @@ function description(m: ScheduledMaintenanceJson): string {
   const updates = [...m.incident_updates].reverse();
   const first = updates[0];
   const parts: string[] = [];
-  parts.push(`Status: ${STATUS_TEXT[m.status] ?? m.status}`);
+  parts.push(`Status: ${statusLabel(m.status)}`);
   if (m.components.length) parts.push(`Affected: ${m.components.map((c) => c.name).join(', ')}`);
   if (first) parts.push(markdownToText(first.body));
   const latest = m.incident_updates[0];
-  if (latest && latest !== first) parts.push(`Latest update (${STATUS_TEXT[latest.status] ?? latest.status}): ${markdownToText(latest.body)}`);
+  if (latest && latest !== first) parts.push(`Latest update (${statusLabel(latest.status)}): ${markdownToText(latest.body)}`);
   return parts.join('\n\n');
 }
 

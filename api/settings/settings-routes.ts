@@ -9,6 +9,7 @@ import { badRequest } from '../core/errors.ts';
 import { recomputeNextUpdateDue } from '../incidents/incident-store.ts';
 import { getSettings, putSettings, type Settings, type SeverityPolicy } from '../core/settings.ts';
 import { jsonBody } from '../http/validate.ts';
+import { SEVERITY_IMPACTS } from '../core/vocabulary.ts';
 
 export interface SeverityPolicyOut {
   response_minutes: number;
@@ -60,7 +61,7 @@ const policySchema = z
     response_minutes: z.number().int().min(0).max(WEEK_MINUTES),
     resolution_minutes: z.number().int().min(1).max(YEAR_MINUTES).nullable(),
     cadence_minutes: z.number().int().min(1).max(WEEK_MINUTES),
-    impact: z.enum(['none', 'minor', 'major', 'critical']),
+    impact: z.enum(SEVERITY_IMPACTS),
   })
   .partial()
   .strict();
