@@ -71,3 +71,34 @@ export async function bearer(t: TestApp, userId: string, scope: 'read' | 'write'
 export function json(method: string, body: unknown, headers: Record<string, string> = {}): RequestInit {
   return { method, headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
+
+/** An API answer: its status and its body parsed as JSON (null when empty). */
+export interface CallResult {
+  status: number;
+  body: any;
+}
+
+/**
+ * One request to the test app. `body`: undefined sends none, a string is sent as it is (as JSON, for
+ * malformed-body cases), anything else is JSON-encoded.
+ */
+export async function call(t: TestApp, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<CallResult> {
+  const init: RequestInit =
+    body === undefined
+      ? { method, headers }
+      : typeof body === 'string'
+        ? { method, headers: { 'Content-Type': 'application/json', ...headers }, body }
+        : json(method, body, headers);
+  const res = await t.app.request(path, init);
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+/**
+ * `call` bound to a spec's current app and default headers (getters, since both are made afresh per test):
+ * `const call = caller(() => t, () => publisher.headers);` then `call('POST', '/api/v1/components', { name })`.
+ */
+export function caller(app: () => TestApp, defaultHeaders: () => Record<string, string> = () => ({})) {
+  return (method: string, path: string, body?: unknown, headers: Record<string, string> = defaultHeaders()): Promise<CallResult> =>
+    call(app(), method, path, body, headers);
+}
