@@ -1,10 +1,5 @@
 // Your own account (password, sessions, sign out everywhere) and editing a published update, which asks first.
-import { api, expect as baseExpect, signedInPage, test } from './fixtures.ts';
-
-// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
-const expect = baseExpect.configure({ timeout: 15_000 });
-test.describe.configure({ timeout: 120_000 });
-
+import { api, expect, signedInPage, test } from './fixtures.ts';
 
 test('change password, end a session, sign out everywhere', async ({ browser, herald, owner }) => {
   const email = 'sam@example.com';

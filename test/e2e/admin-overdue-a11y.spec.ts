@@ -5,18 +5,12 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { api, consoleSignIn, expect as baseExpect, test, type HeraldProcess, type Owner } from './fixtures.ts';
-
-// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
-const expect = baseExpect.configure({ timeout: 15_000 });
-test.describe.configure({ timeout: 120_000 });
+import { api, consoleSignIn, expect, test, type HeraldProcess, type Owner } from './fixtures.ts';
 
 const clockFile = join(mkdtempSync(join(tmpdir(), 'herald-clock-')), 'offset');
 writeFileSync(clockFile, '0');
 const setOffsetMinutes = (m: number) => writeFileSync(clockFile, String(m * 60_000));
 test.use({ heraldEnv: { HERALD_CLOCK_OFFSET_FILE: clockFile } });
-
-
 
 async function arrange(herald: HeraldProcess, owner: Owner, title: string): Promise<string> {
   const a = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: `${title} DB` });
@@ -54,7 +48,7 @@ test('an overdue update and a missed target show on the dashboard; escalating is
   await expect(async () => {
     await page.reload();
     await expect(card.getByRole('status')).toContainText('UPDATE OVERDUE');
-  }).toPass({ timeout: 30_000 });
+  }).toPass();
   await expect(card).toContainText(/OVERDUE by 1 min( \d+ s)?\)/);
   await expect(page.getByRole('heading', { name: /Open incidents/ })).toContainText('need attention now');
   await expect(card).not.toContainText('escalate to');
@@ -64,7 +58,7 @@ test('an overdue update and a missed target show on the dashboard; escalating is
   await expect(async () => {
     await page.reload();
     await expect(card).toContainText('escalate to team lead');
-  }).toPass({ timeout: 30_000 });
+  }).toPass();
   await expect(card).toContainText(/MISSED 2 min( \d+ s)? ago/);
   await card.getByRole('button', { name: 'Escalate to team lead' }).click();
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();

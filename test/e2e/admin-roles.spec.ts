@@ -1,10 +1,6 @@
 // Roles in the console, as the API enforces them: an editor cannot publish, a viewer cannot write,
 // and disabling a user ends their sessions at once.
-import { api, expect as baseExpect, signedInPage, test, type HeraldProcess, type Owner } from './fixtures.ts';
-
-// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
-const expect = baseExpect.configure({ timeout: 15_000 });
-test.describe.configure({ timeout: 120_000 });
+import { api, expect, signedInPage, test, type HeraldProcess, type Owner } from './fixtures.ts';
 
 const PASSWORD = 'a long enough password 1';
 
@@ -13,7 +9,6 @@ async function userOf(herald: HeraldProcess, owner: Owner, role: string): Promis
   const u = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/users', { email, name: `${role[0]!.toUpperCase()}${role.slice(1)} Person`, role, password: PASSWORD });
   return { id: u.id, email };
 }
-
 
 async function openIncident(herald: HeraldProcess, owner: Owner, title: string): Promise<string> {
   const incident = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', { title, severity: 'P2', message: 'We are looking into it.' });

@@ -1,11 +1,6 @@
 // The console's other screens, as an owner uses them: tokens (shown once), users (invitation link), templates
 // (picked when opening an incident), settings (errors next to the fields), components, and the audit log filters.
-import { api, consoleSignIn, expect as baseExpect, test } from './fixtures.ts';
-
-// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
-const expect = baseExpect.configure({ timeout: 15_000 });
-test.describe.configure({ timeout: 120_000 });
-
+import { api, consoleSignIn, expect, test } from './fixtures.ts';
 
 test('tokens, users, templates, settings, components and the audit log', async ({ page, herald, owner, request }) => {
   const db = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Primary database' });

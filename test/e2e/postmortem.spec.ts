@@ -11,7 +11,6 @@ const SUMMARY = 'Checkout failed for about **40 minutes** for card payments.';
 const ROOT_CAUSE = 'A configuration change removed the timeout on calls to the payment provider.';
 
 test('postmortem: draft, publish, link, JSON, feed; action items', async ({ herald, owner, page, browser }) => {
-  test.setTimeout(90_000);
   let incident: Incident = { id: '' };
   await test.step('arrange a resolved incident through the API', async () => {
     incident = await api<Incident>(herald, owner, 'POST', '/api/v1/incidents', {

@@ -4,7 +4,6 @@ import { api, expect, test } from './fixtures.ts';
 import { XSS_PAYLOADS } from '../support/xss-payloads.ts';
 
 test('no payload runs or survives on the home, incident and history pages', async ({ herald, owner, browser }) => {
-  test.setTimeout(90_000);
   expect(XSS_PAYLOADS.length).toBeGreaterThanOrEqual(30);
   const [first, ...rest] = XSS_PAYLOADS;
   // Names reach the page outside markdown too: component names, incident titles in the uptime bars' day titles.
