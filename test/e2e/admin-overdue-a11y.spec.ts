@@ -39,7 +39,7 @@ test('an overdue update and a missed target show on the dashboard; escalating is
   });
   await consoleSignIn(page, owner.email, owner.password);
   await expect(page.getByRole('region', { name: /Upcoming and active maintenance/ })).toContainText('Database version upgrade');
-  const card = page.locator('article.incident-card', { hasText: 'Database writes failing' });
+  const card = page.getByRole('article', { name: /Database writes failing/ });
   await expect(card).toContainText('due in 29 min');
   await expect(card).not.toContainText('OVERDUE');
 
@@ -65,7 +65,7 @@ test('an overdue update and a missed target show on the dashboard; escalating is
   await expect(card).not.toContainText('escalate to team lead');
   await expect(card).toContainText('team lead');
   await page.goto(`/admin/incidents/${id}`);
-  await expect(page.locator('.timeline')).toContainText('Escalated to team lead');
+  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Escalated to team lead');
 });
 
 test('axe-core finds no violations on the dashboard, the incident page and its composer', async ({ page, herald, owner }) => {
@@ -84,13 +84,15 @@ test('axe-core finds no violations on the dashboard, the incident page and its c
     await page.goto(`/admin/incidents/${id}`);
     await check(`incident page (${scheme})`);
     // The composer with errors and a preview showing.
-    await page.locator('#composer').getByLabel('Message (public)').fill('Draining the **backlog**.');
-    await page.locator('#composer').getByRole('button', { name: 'Preview' }).click();
-    await expect(page.locator('#composer [data-md-preview] strong')).toHaveText('backlog');
+    const composer = page.getByRole('region', { name: 'Post an update' });
+    await composer.getByLabel('Message (public)').fill('Draining the **backlog**.');
+    await composer.getByRole('button', { name: 'Preview' }).click();
+    await expect(composer.locator('[data-md-preview]').getByRole('strong')).toHaveText('backlog');
     await check(`composer with preview (${scheme})`, '#composer');
-    await page.locator('#composer').getByLabel('Message (public)').fill('');
-    await page.locator('#composer').getByRole('button', { name: 'Post update' }).click();
-    await expect(page.locator('#composer .field-error').first()).toBeVisible();
+    await composer.getByLabel('Message (public)').fill('');
+    await composer.getByRole('button', { name: 'Post update' }).click();
+    // A field's error has no role of its own (it is the field's description).
+    await expect(composer.locator('.field-error').first()).toBeVisible();
     await check(`composer with errors (${scheme})`, '#composer');
     await page.goto('/admin/incidents/new');
     await check(`open-incident form (${scheme})`);

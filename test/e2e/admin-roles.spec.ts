@@ -20,7 +20,7 @@ test('an editor drafts; only a publisher makes it public', async ({ browser, her
   const id = await openIncident(herald, owner, 'Slow search');
   const page = await signedInPage(browser, herald.baseURL, editor.email, PASSWORD);
   await page.goto(`/admin/incidents/${id}`);
-  const composer = page.locator('#composer');
+  const composer = page.getByRole('region', { name: 'Post an update' });
   await expect(composer.getByText('You are an editor')).toBeVisible();
   await expect(composer.getByRole('button', { name: 'Post update' })).toHaveCount(0);
   await composer.getByLabel('Public status').selectOption('identified');
@@ -63,7 +63,7 @@ test('a viewer reads but cannot write', async ({ browser, herald, owner }) => {
   await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' })).toHaveCount(0);
   await page.goto(`/admin/incidents/${id}`);
   await expect(page.getByRole('heading', { name: 'Login errors' })).toBeVisible();
-  await expect(page.locator('#composer')).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Post an update' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Resolve incident' })).toHaveCount(0);
 
   // A hand-made form post gets the API's refusal, and nothing changes.
