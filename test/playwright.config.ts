@@ -15,7 +15,9 @@ export default defineConfig({
   // Every timeout of the browser tests, in this one place. Generous on purpose: a 2-core machine runs two
   // workers, each with a server and a Chromium, often beside other work. Nothing here measures speed; a
   // test that checks a time bound (two-instances.spec.ts: within one second) says so itself.
-  timeout: 120_000,
+  // The longest tests (postmortem, export with its three CLI runs, maintenance) take 30-45 s on a quiet
+  // machine and went past 120 s with the machine's load average above 20.
+  timeout: 240_000,
   expect: {
     timeout: 15_000,
     // expect(...).toPass(): retrying blocks that reload a page until a background job shows its effect.
