@@ -130,7 +130,7 @@ async function deliverOne(deps: AppDeps, row: OutboxRow, sub: SubscriberRow | un
     });
     headers = webhookHeaders(sub.signingSecret, `msg_${row.eventId}_${sub.id}`, now, body);
   }
-  const res = await postJson(sub.url, body, headers);
+  const res = await postJson(sub.url, body, headers, { allowPrivate: deps.webhooks?.allowPrivate, resolve: deps.webhooks?.resolve });
   return res.ok ? { id: row.id, result: 'sent' } : fail(res.permanent, res.error);
 }
 

@@ -11,6 +11,8 @@ import { isSlackWebhookUrl } from './slack.ts';
 import { jsonBody } from '../http/validate.ts';
 import { assertComponentIds, componentIdsOf, findRecipient } from './recipients.ts';
 import { displayUrl, newSigningSecret } from './webhook-transport.ts';
+import { webhookUrlRefusal } from './webhook-address.ts';
+import { badRequest } from '../core/errors.ts';
 
 const urlSchema = z
   .string()
@@ -75,6 +77,9 @@ export function webhookRoutes() {
     const { db, clock } = c.get('deps');
     const actor = actorOf(c);
     const input = c.req.valid('json');
+    const { webhooks } = c.get('deps');
+    const refusal = await webhookUrlRefusal(input.url, { allowPrivate: webhooks?.allowPrivate, resolve: webhooks?.resolve });
+    if (refusal) throw badRequest(`The URL ${refusal}.`, { url: `This URL ${refusal}.` });
     const now = clock.now();
     const secret = newSigningSecret();
     const id = newId();
