@@ -6,8 +6,8 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { readContentVersion } from '../audit/audit.ts';
 import type { AstroHandler } from './astro-render.ts';
 import { answerFromBody, type RequestFacts, type StoredBody } from './http-body.ts';
-import { PageCache } from './page-cache.ts';
-import { createPublicRenderer, NOT_FOUND_KEY } from './public-render.ts';
+import { PageCache, RenderQueueFull } from './page-cache.ts';
+import { createPublicRenderer, NOT_FOUND_KEY, publicCacheKey } from './public-render.ts';
 import { isCacheablePath, isHonoPath } from '../public/public-paths.ts';
 import { resolvePageActor } from '../identity/authenticate.ts';
 import type { Runtime } from './runtime.ts';
@@ -58,6 +58,8 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
     pollMs: opts.pollMs,
     maxEntries: opts.maxEntries,
     cacheableStatus: (key, status) => status === 200 || (key === NOT_FOUND_KEY && status === 404),
+    // Unknown incidents, components and history pages: rendered once each, kept apart, never evicting a page.
+    negativeStatus: (_key, status) => status === 404,
     now: () => deps.clock.now().getTime(),
     log,
   });
@@ -127,10 +129,17 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
       const file = staticFiles.get(path);
       if (file) return answerFromBody(file.body, facts(incoming), file.cacheControl);
       if (isCacheablePath(path)) {
+        const key = q < 0 ? path : publicCacheKey(path, raw.slice(q + 1));
         // The hot path: a hit is answered synchronously, without touching the Request object or Astro.
-        const hit = cache.peek(raw);
+        const hit = cache.peek(key);
         if (hit) return answer(hit, incoming);
-        return cache.get(raw).then(({ body }) => answer(body, incoming));
+        return cache.get(key).then(
+          ({ body }) => answer(body, incoming),
+          (err: unknown) => {
+            if (!(err instanceof RenderQueueFull)) throw err;
+            return new Response('Busy: try again in a moment.\n', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1', 'cache-control': PRIVATE_CACHE_CONTROL } });
+          },
+        );
       }
     }
     if (isHonoPath(path)) return toHono(request, env, method, path);

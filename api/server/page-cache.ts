@@ -22,6 +22,17 @@ export interface PageCacheOptions {
   pollMs?: number;
   /** Statuses worth keeping: 200 by default. */
   cacheableStatus?(key: string, status: number): boolean;
+  /**
+   * Answers kept apart from the pages (a 404 for an unknown id): in a small LRU of their own, so that made-up
+   * addresses are rendered once each and can never push a real page out. None by default.
+   */
+  negativeStatus?(key: string, status: number): boolean;
+  /** Bound of that LRU. */
+  maxNegativeEntries?: number;
+  /** Renders of different keys running at once (misses of one key always share one render). */
+  maxConcurrentRenders?: number;
+  /** Misses waiting for a render slot; beyond this a miss fails with RenderQueueFull (the server answers 503). */
+  maxQueuedRenders?: number;
   /** The clock that `x-herald-expires` is read against (the server passes its injected clock). */
   now?: () => number;
   log?: (line: string) => void;
@@ -39,6 +50,8 @@ export interface PageCacheStats {
   renders: number;
   invalidations: number;
   entries: number;
+  /** Kept 404s (negativeStatus), apart from the pages. */
+  negatives: number;
   bytes: number;
   version: number | null;
 }
@@ -61,7 +74,17 @@ export function keptHeaders(headers: Record<string, string>): Record<string, str
   return kept;
 }
 
+/** A miss refused because too many different pages are waiting to be rendered (a flood of made-up addresses). */
+export class RenderQueueFull extends Error {
+  constructor() {
+    super('too many pages waiting to be rendered');
+  }
+}
+
 export const DEFAULT_MAX_ENTRIES = 1000;
+export const DEFAULT_MAX_NEGATIVE_ENTRIES = 256;
+export const DEFAULT_MAX_CONCURRENT_RENDERS = 4;
+export const DEFAULT_MAX_QUEUED_RENDERS = 512;
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_POLL_MS = 250;
 
@@ -77,6 +100,12 @@ export class PageCache {
   /** When an entry stops being true by itself (ms), for the entries whose render said so. */
   readonly #expiries = new Map<string, number>();
   readonly #inflight = new Map<string, Promise<CacheLookup>>();
+  readonly #negatives = new Map<string, StoredBody>();
+  readonly #maxNegatives: number;
+  readonly #maxRenders: number;
+  readonly #maxQueued: number;
+  #rendering = 0;
+  readonly #waiting: (() => void)[] = [];
   #bytes = 0;
   #generation = 0;
   #version: number | null = null;
@@ -90,11 +119,19 @@ export class PageCache {
     this.#opts = opts;
     this.#maxEntries = Math.max(1, opts.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.#maxBytes = Math.max(1, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+    this.#maxNegatives = Math.max(1, opts.maxNegativeEntries ?? DEFAULT_MAX_NEGATIVE_ENTRIES);
+    this.#maxRenders = Math.max(1, opts.maxConcurrentRenders ?? DEFAULT_MAX_CONCURRENT_RENDERS);
+    this.#maxQueued = Math.max(0, opts.maxQueuedRenders ?? DEFAULT_MAX_QUEUED_RENDERS);
   }
 
   /** A stored entry, without rendering; refreshes its LRU position. */
   peek(key: string): StoredBody | undefined {
     const hit = this.#entries.get(key);
+    if (!hit && this.#negatives.size) {
+      const negative = this.#negatives.get(key);
+      if (negative) this.#stats.hits++;
+      return negative;
+    }
     const expiry = this.#expiries.get(key);
     if (hit && expiry !== undefined && this.#now() >= expiry) {
       this.#drop(key, hit);
@@ -134,11 +171,44 @@ export class PageCache {
     return render;
   }
 
+  /** Waits for one of the render slots: a flood of distinct misses queues here instead of rendering all at once. */
+  async #slot(): Promise<void> {
+    if (this.#rendering < this.#maxRenders) {
+      this.#rendering++;
+      return;
+    }
+    if (this.#waiting.length >= this.#maxQueued) throw new RenderQueueFull();
+    // The slot is handed over by #release, already counted.
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#rendering--;
+  }
+
   async #renderAndStore(key: string, generation: number): Promise<CacheLookup> {
-    this.#stats.renders++;
-    const page = await this.#opts.render(key);
-    const body = await storeBody(page.status, keptHeaders(page.headers), page.body);
+    await this.#slot();
+    let page: RenderedPage;
+    let body: StoredBody;
+    try {
+      this.#stats.renders++;
+      page = await this.#opts.render(key);
+      body = await storeBody(page.status, keptHeaders(page.headers), page.body);
+    } finally {
+      this.#release();
+    }
     const keep = this.#opts.cacheableStatus ? this.#opts.cacheableStatus(key, page.status) : page.status === 200;
+    if (!keep && generation === this.#generation && this.#opts.negativeStatus?.(key, page.status)) {
+      this.#negatives.delete(key);
+      this.#negatives.set(key, body);
+      for (const oldest of this.#negatives.keys()) {
+        if (this.#negatives.size <= this.#maxNegatives) break;
+        this.#negatives.delete(oldest);
+      }
+      return { body, stored: true };
+    }
     // A render that started before an invalidation may hold old content: answer with it, never keep it.
     if (!keep || generation !== this.#generation || body.size > this.#maxBytes) return { body, stored: false };
     const old = this.#entries.get(key);
@@ -163,6 +233,7 @@ export class PageCache {
     this.#generation++;
     this.#stats.invalidations++;
     this.#entries.clear();
+    this.#negatives.clear();
     this.#expiries.clear();
     this.#inflight.clear();
     this.#bytes = 0;
@@ -205,7 +276,7 @@ export class PageCache {
   }
 
   stats(): PageCacheStats {
-    return { ...this.#stats, entries: this.#entries.size, bytes: this.#bytes, version: this.#version };
+    return { ...this.#stats, entries: this.#entries.size, negatives: this.#negatives.size, bytes: this.#bytes, version: this.#version };
   }
 }
 
