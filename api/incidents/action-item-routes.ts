@@ -4,7 +4,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.ts';
 import { actionItems, incidents, postmortems, users } from '../../db/schema.ts';
-import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
+import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
+import { forbidden } from '../http/errors.ts';
+import type { Actor } from '../core/actor.ts';
 import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
 import { notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
@@ -119,6 +121,19 @@ async function postmortemIsPublic(db: Executor, incidentId: string): Promise<boo
   return !!rows[0]?.published;
 }
 
+/**
+ * A public item of a published postmortem is on the public page at once: changing one (creating, editing,
+ * closing, making public or private, deleting) is a publisher's, as publishing the postmortem is. Editors keep
+ * every other change, and public items of an unpublished postmortem reach the page only when a publisher publishes.
+ */
+async function assertMayChangePublicPage(db: Executor, actor: Actor, incidentId: string): Promise<boolean> {
+  if (!(await postmortemIsPublic(db, incidentId))) return false;
+  if (!roleAtLeast(actor.role, 'publisher')) {
+    throw forbidden('This action item is shown on the published postmortem: changing it needs the publisher role.');
+  }
+  return true;
+}
+
 /** The item's fields as the audit log keeps them (what the timeline shows). */
 const auditView = (i: Pick<ActionItemRow, 'title' | 'ownerId' | 'dueAt' | 'doneAt' | 'public'>) => ({
   title: i.title,
@@ -169,7 +184,7 @@ export function actionItemRoutes() {
       };
       await tx.insert(actionItems).values(row);
       await recordAudit(tx, actor, { action: 'action_item.create', entityType: 'action_item', entityId: id, incidentId: incident.id, after: auditView(row) }, now);
-      if (row.public && (await postmortemIsPublic(tx, incident.id))) await bumpContentVersion(tx, now);
+      if (row.public && (await assertMayChangePublicPage(tx, actor, incident.id))) await bumpContentVersion(tx, now);
     });
     return c.json(await itemOut(db, id, now), 201);
   });
@@ -209,7 +224,7 @@ export function actionItemRoutes() {
         { action, entityType: 'action_item', entityId: id, incidentId: before.incidentId, before: { title: before.title, ...pick(was) }, after: { title: after.title, ...pick(is) } },
         now,
       );
-      if ((before.public || after.public) && (await postmortemIsPublic(tx, before.incidentId))) await bumpContentVersion(tx, now);
+      if ((before.public || after.public) && (await assertMayChangePublicPage(tx, actor, before.incidentId))) await bumpContentVersion(tx, now);
     });
     return c.json(await itemOut(db, id, now));
   });
@@ -223,7 +238,7 @@ export function actionItemRoutes() {
       const before = await findItem(tx, id);
       await tx.delete(actionItems).where(eq(actionItems.id, id));
       await recordAudit(tx, actor, { action: 'action_item.delete', entityType: 'action_item', entityId: id, incidentId: before.incidentId, before: auditView(before) }, now);
-      if (before.public && (await postmortemIsPublic(tx, before.incidentId))) await bumpContentVersion(tx, now);
+      if (before.public && (await assertMayChangePublicPage(tx, actor, before.incidentId))) await bumpContentVersion(tx, now);
     });
     return c.body(null, 204);
   });
