@@ -12,7 +12,7 @@ import { notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { assertUsersExist, findIncident } from './incident-store.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
+import { jsonBody, oneLine, queryParams } from '../http/validate.ts';
 
 export type ActionItemRow = typeof actionItems.$inferSelect;
 
@@ -34,7 +34,7 @@ export interface ActionItemOut {
   updated_at: string;
 }
 
-const title = z.string().trim().min(1, 'Required.').max(500, 'At most 500 characters.');
+const title = oneLine(z.string().trim().min(1, 'Required.').max(500, 'At most 500 characters.'));
 const ownerId = z.string().min(1).max(100).nullable();
 const dueAt = z
   .string()

@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { newId } from '../core/ids.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
 import { isSlackWebhookUrl } from './slack.ts';
-import { jsonBody } from '../http/validate.ts';
+import { jsonBody, oneLine } from '../http/validate.ts';
 import { assertComponentIds, componentIdsOf, findRecipient } from './recipients.ts';
 import { displayUrl, newSigningSecret } from './webhook-transport.ts';
 import { webhookUrlRefusal } from './webhook-address.ts';
@@ -31,7 +31,7 @@ const createSchema = z
   .object({
     url: urlSchema,
     components: z.array(z.string().min(1).max(64)).max(500).optional(),
-    description: z.string().trim().max(200).optional(),
+    description: oneLine(z.string().trim().max(200)).optional(),
   })
   .strict();
 
