@@ -18,6 +18,16 @@ import type { StaticFile } from './static-files.ts';
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=1, stale-while-revalidate=30, stale-if-error=86400';
 export const PRIVATE_CACHE_CONTROL = 'no-store';
 
+/**
+ * Methods anything here answers. Others (TRACE, TRACK, CONNECT...) get a 405 before they reach Astro or Hono,
+ * whose Request constructor refuses them (a 500 otherwise).
+ */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const ALLOW = [...METHODS].join(', ');
+
+/** Astro's image endpoint (sharp, fetching `href`): injected by the node adapter, unused here, so never reached. */
+const isImageEndpoint = (path: string) => path === '/_image' || path.startsWith('/_image/');
+
 const UNSAFE = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 
 export interface HeraldServerOptions {
@@ -125,6 +135,10 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
     const raw = incoming.url ?? '/';
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
+    if (!METHODS.has(method)) {
+      return new Response('Method not allowed.\n', { status: 405, headers: { allow: ALLOW, 'content-type': 'text/plain; charset=utf-8', 'cache-control': PRIVATE_CACHE_CONTROL } });
+    }
+    if (isImageEndpoint(path)) return notFound(incoming);
     if (method === 'GET' || method === 'HEAD') {
       const file = staticFiles.get(path);
       if (file) return answerFromBody(file.body, facts(incoming), file.cacheControl);
