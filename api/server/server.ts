@@ -72,5 +72,7 @@ async function shutdown(signal: string): Promise<void> {
   sink.flush();
   process.exit(0);
 }
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+// `on`, not `once`: Ctrl-C in a terminal signals the whole group (npm forwards its SIGINT too), and a second signal
+// without a handler would kill the process mid-shutdown. Repeats are ignored; the 15 s guard above still holds.
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
