@@ -96,9 +96,13 @@ export class PageCache {
   readonly #opts: PageCacheOptions;
   readonly #maxEntries: number;
   readonly #maxBytes: number;
-  readonly #entries = new Map<string, StoredBody>();
-  /** When an entry stops being true by itself (ms), for the entries whose render said so. */
-  readonly #expiries = new Map<string, number>();
+  /**
+   * Each entry with its last use (a counter) and, when its render said so, when it stops being true by itself (ms).
+   * A hit is one Map lookup and a field write; the least recently used is found by a scan, only when inserting over
+   * the bound (rare next to hits).
+   */
+  readonly #entries = new Map<string, { body: StoredBody; used: number; expires: number | null }>();
+  #useCounter = 0;
   readonly #inflight = new Map<string, Promise<CacheLookup>>();
   readonly #negatives = new Map<string, StoredBody>();
   readonly #maxNegatives: number;
@@ -126,24 +130,20 @@ export class PageCache {
 
   /** A stored entry, without rendering; refreshes its LRU position. */
   peek(key: string): StoredBody | undefined {
-    const hit = this.#entries.get(key);
-    if (!hit && this.#negatives.size) {
+    const entry = this.#entries.get(key);
+    if (!entry) {
+      if (!this.#negatives.size) return undefined;
       const negative = this.#negatives.get(key);
       if (negative) this.#stats.hits++;
       return negative;
     }
-    const expiry = this.#expiries.get(key);
-    if (hit && expiry !== undefined && this.#now() >= expiry) {
-      this.#drop(key, hit);
+    if (entry.expires !== null && this.#now() >= entry.expires) {
+      this.#drop(key, entry.body);
       return undefined;
     }
-    if (hit) {
-      this.#stats.hits++;
-      // Map keeps insertion order: re-inserting makes this the most recently used.
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-    }
-    return hit;
+    this.#stats.hits++;
+    entry.used = ++this.#useCounter;
+    return entry.body;
   }
 
   #now(): number {
@@ -152,7 +152,6 @@ export class PageCache {
 
   #drop(key: string, body: StoredBody): void {
     this.#entries.delete(key);
-    this.#expiries.delete(key);
     this.#bytes -= body.size;
   }
 
@@ -212,19 +211,26 @@ export class PageCache {
     // A render that started before an invalidation may hold old content: answer with it, never keep it.
     if (!keep || generation !== this.#generation || body.size > this.#maxBytes) return { body, stored: false };
     const old = this.#entries.get(key);
-    if (old) this.#drop(key, old);
-    this.#entries.set(key, body);
-    const expires = expiryOf(page.headers);
-    if (expires !== null) this.#expiries.set(key, expires);
+    if (old) this.#drop(key, old.body);
+    this.#entries.set(key, { body, used: ++this.#useCounter, expires: expiryOf(page.headers) });
     this.#bytes += body.size;
     this.#evict();
     return { body, stored: true };
   }
 
+  /** Drops least recently used entries until both bounds hold. */
   #evict(): void {
-    for (const [key, body] of this.#entries) {
-      if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break;
-      this.#drop(key, body);
+    while (this.#entries.size > this.#maxEntries || this.#bytes > this.#maxBytes) {
+      let oldestKey: string | null = null;
+      let oldest = Number.POSITIVE_INFINITY;
+      for (const [key, entry] of this.#entries) {
+        if (entry.used < oldest) {
+          oldest = entry.used;
+          oldestKey = key;
+        }
+      }
+      if (oldestKey === null) return;
+      this.#drop(oldestKey, this.#entries.get(oldestKey)!.body);
     }
   }
 
@@ -234,7 +240,6 @@ export class PageCache {
     this.#stats.invalidations++;
     this.#entries.clear();
     this.#negatives.clear();
-    this.#expiries.clear();
     this.#inflight.clear();
     this.#bytes = 0;
   }
