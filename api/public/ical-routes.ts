@@ -3,19 +3,13 @@ import { Hono } from 'hono';
 import ical, { ICalEventStatus } from 'ical-generator';
 import type { AppEnv } from '../http/access.ts';
 import { markdownToText } from '../core/markdown.ts';
+import { statusLabel } from '../core/vocabulary.ts';
 import { loadPageContext, queryIncidentsJson, type ReadDeps } from './statuspage-read.ts';
 import type { ScheduledMaintenanceJson } from './statuspage-types.ts';
 
 export const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 /** The most recent windows, by start; old ones fall off, upcoming ones are always in. */
 export const ICS_LIMIT = 200;
-
-const STATUS_TEXT: Record<string, string> = {
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
-};
 
 /**
  * A calendar-level TEXT value (NAME, X-WR-CALNAME, X-WR-CALDESC), which ical-generator writes as given: control
@@ -46,11 +40,11 @@ function description(m: ScheduledMaintenanceJson): string {
   const updates = [...m.incident_updates].reverse();
   const first = updates[0];
   const parts: string[] = [];
-  parts.push(`Status: ${STATUS_TEXT[m.status] ?? m.status}`);
+  parts.push(`Status: ${statusLabel(m.status)}`);
   if (m.components.length) parts.push(`Affected: ${m.components.map((c) => oneLine(c.name)).join(', ')}`);
   if (first) parts.push(markdownToText(first.body));
   const latest = m.incident_updates[0];
-  if (latest && latest !== first) parts.push(`Latest update (${STATUS_TEXT[latest.status] ?? latest.status}): ${markdownToText(latest.body)}`);
+  if (latest && latest !== first) parts.push(`Latest update (${statusLabel(latest.status)}): ${markdownToText(latest.body)}`);
   // Line breaks are escaped by ical-generator; a lone CR or another control character is dropped here.
   return parts.join('\n\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
 }
