@@ -57,6 +57,8 @@ describe('components', () => {
 
   test('a direct status change queues a component_update webhook; a PATCH without one does not', async () => {
     const a = await call('POST', '/api/v1/components', { name: 'API' });
+    // A loopback receiver address: private targets allowed explicitly (WEBHOOK_ALLOW_PRIVATE).
+    t.deps.webhooks = { allowPrivate: true };
     expect((await call('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook' })).status).toBe(201);
     await call('PATCH', `/api/v1/components/${a.body.id}`, { name: 'Renamed' });
     expect(await t.database.db.select().from(outboxEvents)).toEqual([]);

@@ -64,7 +64,6 @@ test('the exported site works from a static file server', async ({ herald, owner
   for (const file of ['index.html', 'history/index.html', `incidents/${active.id}/index.html`, `incidents/${old.id}/index.html`, 'history.rss', 'history.atom', 'api/v2/summary.json', 'api/v2/incidents/unresolved.json', '404.html', `components/${component.id}/history.rss`]) {
     expect(existsSync(join(root, file)), file).toBe(true);
   }
-  // Byte for byte what the live server answers.
   expect(readFileSync(join(root, 'api/v2/incidents/unresolved.json'), 'utf8')).toBe(await (await fetch(`${herald.baseURL}/api/v2/incidents/unresolved.json`)).text());
 
   site = await serveFolder(root);

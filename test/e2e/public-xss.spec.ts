@@ -16,6 +16,16 @@ test('no payload runs or survives on the home, incident and history pages', asyn
     components: { [component.id]: 'partial_outage' },
   });
   for (const body of rest) {
+    if (body.includes('\u0000')) {
+      // NUL never gets in (the API refuses it in any field); the sanitizer's own test still covers it.
+      const res = await fetch(`${herald.baseURL}/api/v1/incidents/${incident.id}/updates`, {
+        method: 'POST',
+        headers: { authorization: owner.authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'investigating', message: body }),
+      });
+      expect(res.status).toBe(400);
+      continue;
+    }
     await api(herald, owner, 'POST', `/api/v1/incidents/${incident.id}/updates`, { status: 'investigating', message: body });
   }
 
