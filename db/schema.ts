@@ -29,7 +29,7 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
-export const IMPACTS = ['none', 'minor', 'major', 'critical', 'maintenance'] as const;
+const IMPACTS = ['none', 'minor', 'major', 'critical', 'maintenance'] as const;
 export type Impact = (typeof IMPACTS)[number];
 
 export const COMPONENT_STATUSES = [
