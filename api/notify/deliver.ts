@@ -65,7 +65,9 @@ function dueCondition(now: Date) {
  * due>: the database runs it under its write lock, so two instances never claim the same row.
  */
 export async function claimDue(db: Executor, workerId: string, n: number, now: Date, leaseMs: number): Promise<OutboxRow[]> {
-  const due = db.select({ id: outbox.id }).from(outbox).where(dueCondition(now)).orderBy(asc(outbox.id)).limit(n);
+  // In the due index's own order (state, next_attempt_at, then the rowid): no sort of every due row per claim, which
+  // with a 20,000-recipient fan-out cost milliseconds of blocked event loop each time.
+  const due = db.select({ id: outbox.id }).from(outbox).where(dueCondition(now)).orderBy(asc(outbox.nextAttemptAt), asc(outbox.id)).limit(n);
   return db
     .update(outbox)
     .set({ leaseUntil: new Date(now.getTime() + leaseMs), leasedBy: workerId, attempts: sql`${outbox.attempts} + 1`, updatedAt: now })
