@@ -1,6 +1,7 @@
 // zod at the edge: request parts that fail validation become a 400 with field-level messages.
 import { zValidator } from '@hono/zod-validator';
-import type { ZodTypeAny } from 'zod';
+import type { Context } from 'hono';
+import type { z, ZodTypeAny } from 'zod';
 import { badRequest } from '../core/errors.ts';
 import { validationError } from './errors.ts';
 
@@ -19,3 +20,19 @@ export const queryParams = <T extends ZodTypeAny>(schema: T) =>
   zValidator('query', schema, (result) => {
     if (!result.success) throw validationError(result.error);
   });
+
+/** A JSON body that may be absent (an empty POST means "no options"), validated against `schema`. */
+export async function optionalJson<T extends ZodTypeAny>(c: Context, schema: T): Promise<z.infer<T>> {
+  const text = await c.req.text();
+  let value: unknown = {};
+  if (text.trim()) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw badRequest('Malformed JSON in request body.');
+    }
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error);
+  return result.data;
+}

@@ -2,7 +2,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { apiTokens } from '../../db/schema.ts';
+import { TOKEN_SCOPES, apiTokens } from '../../db/schema.ts';
 import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
 import { recordAudit } from '../audit/audit.ts';
 import { forbidden } from '../http/errors.ts';
@@ -14,7 +14,7 @@ import { jsonBody, queryParams } from '../http/validate.ts';
 const createTokenSchema = z
   .object({
     name: z.string().trim().min(1, 'Name the token after what uses it.').max(100, 'Use at most 100 characters.'),
-    scope: z.enum(['read', 'write']),
+    scope: z.enum(TOKEN_SCOPES),
   })
   .strict();
 
@@ -62,6 +62,8 @@ export function tokenRoutes() {
     // A leaked token must not be able to mint tokens that outlive its own revocation.
     if (actor.via !== 'session') throw forbidden('Create API tokens while signed in, not with another token.');
     const body = c.req.valid('json');
+    // An alerts token may set component statuses (component automation): a publisher's decision.
+    if (body.scope === 'alerts' && !roleAtLeast(actor.role, 'publisher')) throw forbidden('An alerts token needs the publisher role or higher.');
     const now = clock.now();
     const created = await db.transaction(async (tx) => {
       const made = await createApiToken(tx, { userId: actor.user.id, name: body.name, scope: body.scope }, now);

@@ -1,15 +1,17 @@
 // Outbox delivery: claim due rows with a lease, compose once per event, send (email, webhook, Slack), record outcomes.
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { outbox, outboxEvents, subscribers, type SubscriberState } from '../../db/schema.ts';
-import type { AppDeps, DeliveryOptions } from '../core/deps.ts';
-import { personalize } from './email-templates.ts';
+import { outbox, outboxEvents, recipients, subscribers, users, type SubscriberState } from '../../db/schema.ts';
+import type { AppDeps, DeliveryOptions, MailMessage } from '../core/deps.ts';
+import { messageIdHost, personalize } from './email-templates.ts';
 import { randomString } from '../core/ids.ts';
 import { MailError } from './mailer.ts';
 import { composeEvent, GoneError, type ComposedEvent, type EventKind, type EventRef } from './compose.ts';
 import { confirmUrl, linkKey, signLinkToken, subscriberLinks } from './subscription-links.ts';
 import { isSlackWebhookUrl } from './slack.ts';
 import { postJson, webhookHeaders } from './webhook-transport.ts';
+import { composeInternal, internalEmail, internalSlack, internalWebhook, isInternalRef, type InternalEmail, type InternalEventKind, type InternalMessage } from './internal-messages.ts';
+import type { SlackMessage } from './slack.ts';
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   maxAttempts: 8,
@@ -36,6 +38,33 @@ export const WEBHOOK_DOCUMENTATION = 'https://github.com/standard-webhooks/stand
 
 type OutboxRow = typeof outbox.$inferSelect;
 type SubscriberRow = typeof subscribers.$inferSelect;
+/** An internal recipient with its user's current email (user recipients) and whether that user may still be told. */
+type RecipientTarget = typeof recipients.$inferSelect & { userEmail: string | null; userDisabled: boolean };
+
+/** An internal event, composed once per run: the message and its forms per channel. */
+export interface ComposedInternal {
+  internal: true;
+  message: InternalMessage;
+  email: InternalEmail;
+  slack: SlackMessage;
+  webhook: Record<string, unknown>;
+}
+
+type Composed = ComposedEvent | ComposedInternal;
+
+/** The Message-ID and headers of an internal email; pages of one incident and its other messages thread together. */
+export function internalMailMessage(c: ComposedInternal, eventId: string, recipientId: string, to: string): MailMessage {
+  const host = messageIdHost(c.message.page.base);
+  const headers: Record<string, string> = {
+    'Auto-Submitted': 'auto-generated',
+    References: `<incident-internal.${c.message.incidentId}@${host}>`,
+  };
+  if (c.message.urgent) {
+    headers['X-Priority'] = '1';
+    headers['Importance'] = 'high';
+  }
+  return { to, subject: c.email.subject, text: c.email.text, html: c.email.html, messageId: `internal.${eventId}.${recipientId}@${host}`, headers };
+}
 
 export interface DeliverRunOptions {
   /** Stop after claiming this many messages (tests stop a worker mid fan-out with it). */
@@ -68,10 +97,10 @@ type Outcome = { id: number; result: 'sent' | 'held' | 'skipped' } | { id: numbe
 
 /** The composed form of each event, made once per run (the markdown rendered once for 10,000 messages). */
 class EventCache {
-  readonly #items = new Map<string, Promise<ComposedEvent | GoneError>>();
+  readonly #items = new Map<string, Promise<Composed | GoneError>>();
   constructor(private readonly deps: AppDeps) {}
 
-  get(eventId: string): Promise<ComposedEvent | GoneError> {
+  get(eventId: string): Promise<Composed | GoneError> {
     let item = this.#items.get(eventId);
     if (!item) {
       item = this.load(eventId);
@@ -80,10 +109,11 @@ class EventCache {
     return item;
   }
 
-  private async load(eventId: string): Promise<ComposedEvent | GoneError> {
+  private async load(eventId: string): Promise<Composed | GoneError> {
     const [row] = await this.deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, eventId));
     if (!row) return new GoneError('the event was deleted');
     try {
+      if (isInternalRef(row.content)) return await composeInternalEvent(this.deps, row.kind as InternalEventKind, row.content);
       return await composeEvent(this.deps, row.kind as EventKind, row.content as EventRef);
     } catch (err) {
       if (err instanceof GoneError) return err;
@@ -92,11 +122,44 @@ class EventCache {
   }
 }
 
+export async function composeInternalEvent(deps: Pick<AppDeps, 'db' | 'clock' | 'publicUrl'>, kind: InternalEventKind, ref: Parameters<typeof composeInternal>[2]): Promise<ComposedInternal> {
+  const message = await composeInternal(deps, kind, ref);
+  return { internal: true, message, email: internalEmail(message), slack: internalSlack(message), webhook: internalWebhook(message) };
+}
+
+/** One internal message: email to an address or a user's current email, Slack blocks, or a signed plain webhook. */
+async function deliverInternal(deps: AppDeps, row: OutboxRow, to: RecipientTarget | undefined, events: EventCache, now: Date): Promise<Outcome> {
+  const skip = { id: row.id, result: 'skipped' as const };
+  if (!to || to.userDisabled) return skip;
+  const event = await events.get(row.eventId);
+  if (event instanceof GoneError || !('internal' in event)) return skip;
+  const fail = (permanent: boolean, error: string): Outcome => ({ id: row.id, result: 'error', permanent, error, attempts: row.attempts });
+  if (to.kind === 'email') {
+    if (!deps.mailer) return { id: row.id, result: 'held' };
+    try {
+      await deps.mailer.send(internalMailMessage(event, row.eventId, to.id, to.userEmail ?? to.address));
+      return { id: row.id, result: 'sent' };
+    } catch (err) {
+      return err instanceof MailError ? fail(err.permanent, err.message) : fail(false, (err as Error).message.slice(0, 300));
+    }
+  }
+  let body: string;
+  let headers: Record<string, string> = {};
+  if (to.kind === 'slack') body = JSON.stringify(event.slack);
+  else if (to.kind === 'webhook') {
+    if (!to.signingSecret) return fail(true, 'this webhook has no signing secret');
+    body = JSON.stringify(event.webhook);
+    headers = webhookHeaders(to.signingSecret, `msg_${row.eventId}_${to.id}`, now, body);
+  } else return fail(true, `no ${to.kind} message format in this version of Herald`);
+  const res = await postJson(to.address, body, headers);
+  return res.ok ? { id: row.id, result: 'sent' } : fail(res.permanent, res.error);
+}
+
 async function deliverOne(deps: AppDeps, row: OutboxRow, sub: SubscriberRow | undefined, events: EventCache, key: Buffer, now: Date): Promise<Outcome> {
   const skip = { id: row.id, result: 'skipped' as const };
   if (!sub) return skip;
   const event = await events.get(row.eventId);
-  if (event instanceof GoneError) return skip;
+  if (event instanceof GoneError || 'internal' in event) return skip;
   // Unsubscribed since the event was queued: nothing more goes out. A confirmation goes only to a pending address.
   const wanted: SubscriberState = event.kind === 'subscription_confirmation' ? 'pending' : 'confirmed';
   if (sub.state !== wanted) return skip;
@@ -196,12 +259,25 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
     const now = deps.clock.now();
     const rows = await claimDue(deps.db, workerId, Math.min(opts.batchSize, limit - done), now, opts.leaseMs);
     if (!rows.length) break;
-    const subs = await deps.db
-      .select()
-      .from(subscribers)
-      .where(inArray(subscribers.id, [...new Set(rows.map((r) => r.subscriberId))]));
+    const subIds = [...new Set(rows.map((r) => r.subscriberId).filter((id): id is string => id !== null))];
+    const recipientIds = [...new Set(rows.map((r) => r.recipientId).filter((id): id is string => id !== null))];
+    const [subs, targets] = await Promise.all([
+      subIds.length ? deps.db.select().from(subscribers).where(inArray(subscribers.id, subIds)) : Promise.resolve([]),
+      recipientIds.length
+        ? deps.db
+            .select({ r: recipients, email: users.email, disabledAt: users.disabledAt })
+            .from(recipients)
+            .leftJoin(users, eq(users.id, recipients.userId))
+            .where(inArray(recipients.id, recipientIds))
+        : Promise.resolve([]),
+    ]);
     const byId = new Map(subs.map((s) => [s.id, s]));
-    const outcomes = await eachLimited(rows, opts.concurrency, (row) => deliverOne(deps, row, byId.get(row.subscriberId), events, key, now));
+    const toById = new Map<string, RecipientTarget>(
+      targets.map((t) => [t.r.id, { ...t.r, userEmail: t.email, userDisabled: t.r.userId !== null && (t.email === null || t.disabledAt !== null) }]),
+    );
+    const outcomes = await eachLimited(rows, opts.concurrency, (row) =>
+      row.recipientId ? deliverInternal(deps, row, toById.get(row.recipientId), events, now) : deliverOne(deps, row, row.subscriberId ? byId.get(row.subscriberId) : undefined, events, key, now),
+    );
     await record(deps.db, workerId, outcomes, deps.clock.now(), opts);
     for (const o of outcomes) {
       tally[o.result] += 1;

@@ -10,7 +10,8 @@ import { iso, isoOrNull } from '../core/iso.ts';
 import { isSlackWebhookUrl } from './slack.ts';
 import { jsonBody } from '../http/validate.ts';
 import { assertComponentIds, componentIdsOf, findRecipient } from './recipients.ts';
-import { displayUrl, newSigningSecret } from './webhook-transport.ts';
+import { displayUrl } from './webhook-transport.ts';
+import { newSigningSecret } from '../core/ids.ts';
 
 const urlSchema = z
   .string()

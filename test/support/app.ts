@@ -64,7 +64,7 @@ export async function userWithSession(t: TestApp, role: Role, email = `${role}-$
 }
 
 /** An API token for an existing user; returns the Authorization header. */
-export async function bearer(t: TestApp, userId: string, scope: 'read' | 'write'): Promise<Record<string, string>> {
+export async function bearer(t: TestApp, userId: string, scope: 'read' | 'write' | 'alerts'): Promise<Record<string, string>> {
   const { token } = await createApiToken(t.database.db, { userId, name: 'test', scope }, t.clock.now());
   return { Authorization: `Bearer ${token}` };
 }

@@ -1,0 +1,63 @@
+// /api/v1/stakeholders (internal recipients of the internal story) and /api/v1/incidents/:id/notes (internal notes).
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
+import { jsonBody } from '../http/validate.ts';
+import { recordAudit } from '../audit/audit.ts';
+import { findIncident } from '../incidents/incident-store.ts';
+import { markdown } from '../incidents/incident-schemas.ts';
+import { addNote, listNotes } from './notes.ts';
+import { addStakeholder, createStakeholderSchema, listStakeholders, removeStakeholder } from './stakeholders.ts';
+
+const noteSchema = z.object({ message: markdown }).strict();
+
+export function stakeholderRoutes() {
+  const r = new Hono<AppEnv>();
+
+  // Addresses are personal data and chat URLs credentials: publishers manage them, as they do webhooks.
+  r.get('/stakeholders', requireRole('publisher'), async (c) => c.json({ stakeholders: await listStakeholders(c.get('deps').db) }));
+
+  r.post('/stakeholders', requireRole('publisher'), jsonBody(createStakeholderSchema), async (c) => {
+    const { db, clock } = c.get('deps');
+    const body = c.req.valid('json');
+    const actor = actorOf(c);
+    const now = clock.now();
+    const made = await db.transaction(async (tx) => {
+      const out = await addStakeholder(tx, body, now);
+      const { secret: _secret, ...audited } = out;
+      await recordAudit(tx, actor, { action: 'stakeholder.create', entityType: 'stakeholder', entityId: out.id, after: audited }, now);
+      return out;
+    });
+    c.header('Cache-Control', 'no-store');
+    return c.json(made, 201);
+  });
+
+  r.delete('/stakeholders/:id', requireRole('publisher'), async (c) => {
+    const { db, clock } = c.get('deps');
+    const actor = actorOf(c);
+    const now = clock.now();
+    await db.transaction(async (tx) => {
+      const removed = await removeStakeholder(tx, c.req.param('id'));
+      await recordAudit(tx, actor, { action: 'stakeholder.delete', entityType: 'stakeholder', entityId: removed.id, before: removed }, now);
+    });
+    return c.body(null, 204);
+  });
+
+  r.get('/incidents/:id/notes', requireRole('viewer'), async (c) => {
+    const { db } = c.get('deps');
+    const incident = await findIncident(db, c.req.param('id'));
+    return c.json({ notes: await listNotes(db, incident.id) });
+  });
+
+  // Internal, so an editor may write one (nothing public changes).
+  r.post('/incidents/:id/notes', requireRole('editor'), jsonBody(noteSchema), async (c) => {
+    const { db, clock, events } = c.get('deps');
+    const { message } = c.req.valid('json');
+    const actor = actorOf(c);
+    const now = clock.now();
+    const note = await db.transaction((tx) => addNote(tx, c.req.param('id'), message, actor, now, events));
+    return c.json(note, 201);
+  });
+
+  return r;
+}
