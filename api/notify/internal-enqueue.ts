@@ -85,7 +85,7 @@ export async function onIncidentOpened(tx: Tx, e: IncidentOpenedEvent): Promise<
   const paged = await pageOnOpen(tx, e.incident, e.actor, e.now);
   await enqueuePages(tx, paged, e.now);
   await tellRoles(tx, null, e.incident, e.actor, e.now);
-  await toStakeholders(tx, e.incident.id, `stakeholder:declared:${e.incident.id}`, { type: 'stakeholder', incidentId: e.incident.id, what: 'declared' }, e.now);
+  await toStakeholders(tx, e.incident.id, `stakeholder:declared:${e.incident.id}`, { type: 'stakeholder', incidentId: e.incident.id, what: 'declared', to: e.incident.severity }, e.now);
 }
 
 export async function onIncidentChanged(tx: Tx, e: IncidentChangedEvent): Promise<void> {

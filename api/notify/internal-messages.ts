@@ -239,8 +239,8 @@ export async function composeInternal(deps: Pick<AppDeps, 'db' | 'clock' | 'publ
   let body: string | null = null;
   switch (ref.what) {
     case 'declared':
-      subject = `Incident declared: ${sev} ${i.title}`;
-      intro = `A ${sev} incident was declared: "${i.title}".`;
+      subject = `Incident declared: ${ref.to ?? sev} ${i.title}`;
+      intro = `A ${ref.to ?? sev} incident was declared: "${i.title}".`;
       body = latestUpdate(i);
       break;
     case 'severity':

@@ -46,8 +46,8 @@ const severityRecord = <T extends z.ZodTypeAny>(value: T) => z.object({ P1: valu
 const contactSchema = z
   .object({
     kind: z.enum(['user', ...RECIPIENT_KINDS]),
-    user_id: z.string().min(1).max(100).optional(),
-    address: z.string().trim().max(2000).optional(),
+    user_id: z.string().min(1).max(100).nullable().optional(),
+    address: z.string().trim().max(2000).nullable().optional(),
     // what GET answers, so a GET → edit → PUT round trip is taken as it is
     id: z.string().max(100).optional(),
     name: z.string().nullable().optional(),
@@ -60,7 +60,7 @@ const contactSchema = z
       return;
     }
     // An existing contact (by id) may come back with its masked URL, or none: it is kept as it is.
-    if (c.id && (c.address === undefined || c.address.includes('…'))) return;
+    if (c.id && (c.address == null || c.address.includes('…'))) return;
     const parsed = (c.kind === 'email' ? emailAddress : webhookUrl).safeParse(c.address ?? '');
     if (!parsed.success) ctx.addIssue({ code: 'custom', path: ['address'], message: parsed.error.issues[0]?.message ?? 'Not valid.' });
   });
@@ -178,7 +178,7 @@ export async function putEscalation(tx: Executor, body: PutEscalation, now: Date
     const existing = new Map((await levelContacts(tx)).map((c) => [c.contactId, c]));
     body.levels.forEach((l, i) =>
       l.contacts.forEach((c, j) => {
-        if (c.kind === 'user' || !c.id || (c.address !== undefined && !c.address.includes('…'))) return;
+        if (c.kind === 'user' || !c.id || (c.address != null && !c.address.includes('…'))) return;
         const old = existing.get(c.id);
         if (!old || old.recipient.userId || old.recipient.kind !== c.kind) fields[`levels.${i}.contacts.${j}.address`] = 'Give the address: this contact is not known.';
       }),
@@ -191,7 +191,7 @@ export async function putEscalation(tx: Executor, body: PutEscalation, now: Date
       let position = 0;
       for (const c of l.contacts) {
         let recipient: RecipientRow;
-        const kept = c.id && c.kind !== 'user' && (c.address === undefined || c.address.includes('…')) ? existing.get(c.id) : undefined;
+        const kept = c.id && c.kind !== 'user' && (c.address == null || c.address.includes('…')) ? existing.get(c.id) : undefined;
         if (kept) recipient = kept.recipient;
         else if (c.kind === 'user') recipient = await userRecipient(tx, active.get(c.user_id!)!, now);
         else {
