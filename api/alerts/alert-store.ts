@@ -13,6 +13,7 @@ import {
   type Severity,
 } from '../../db/schema.ts';
 import type { Write } from '../audit/write.ts';
+import type { Actor } from '../core/actor.ts';
 import { badRequest, conflict, invalidTransition, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
@@ -360,11 +361,10 @@ export const DEFAULT_DECLARE_MESSAGE = 'We are investigating a problem and will 
  * Declares an incident from an alert: title, severity and components prefilled from it (each can be given), the first
  * update published, scheduled or a draft as asked (an editor's is a draft); the alert becomes `declared`.
  */
-export async function declareAlert(w: Write, alertId: string, input: DeclareInput): Promise<IncidentRow> {
+export async function declareAlert(w: Write<Actor>, alertId: string, input: DeclareInput): Promise<IncidentRow> {
   const { tx, now } = w;
   const alert = await findAlert(tx, alertId);
   assertUndecided(alert);
-  if (!w.actor) throw new Error('unreachable: a person declares');
   const severity = input.severity ?? alert.severitySuggestion;
   if (!severity) throw badRequest('Choose a severity: the alert suggests none.', { severity: 'Required: the alert has no severity label.' });
   let changes = input.components;
@@ -372,9 +372,7 @@ export async function declareAlert(w: Write, alertId: string, input: DeclareInpu
     const rows = await tx.select().from(components).where(inArray(components.id, alert.componentIds));
     changes = Object.fromEntries(rows.map((c) => [c.id, declaredStatus(severity, c.status)]));
   }
-  const incident = await openIncident(
-    tx,
-    {
+  const incident = await openIncident(w, {
       title: input.title ?? alert.title,
       severity,
       status: input.status,
@@ -388,11 +386,7 @@ export async function declareAlert(w: Write, alertId: string, input: DeclareInpu
       commsLeadId: input.commsLeadId,
       security: input.security,
       startedAt: alert.startsAt && alert.startsAt.getTime() <= now.getTime() ? alert.startsAt : undefined,
-    },
-    w.actor,
-    now,
-    w.events,
-  );
+  });
   await tx.update(alerts).set({ state: 'declared', incidentId: incident.id, decidedBy: w.actor.user.id, decidedAt: now, updatedAt: now }).where(eq(alerts.id, alert.id));
   await w.audit({ action: 'alert.declare', entityType: 'alert', entityId: alert.id, incidentId: incident.id, before: { state: alert.state }, after: { state: 'declared', title: alert.title, source: alert.source } });
   return findIncident(tx, incident.id);

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { INCIDENT_STATUSES, SEVERITIES, STAGES, incidents } from '../../db/schema.ts';
 import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import { badRequest } from '../core/errors.ts';
 import { forbidden } from '../http/errors.ts';
 import { incidentDetailJson, incidentsJson } from './incident-json.ts';
@@ -97,33 +97,26 @@ export function incidentRoutes() {
   });
 
   r.post('/incidents', requireRole('editor'), jsonBody(createIncidentSchema), async (c) => {
-    const { db, clock, events } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const opened = await db.transaction((tx) =>
-      openIncident(
-        tx,
-        {
-          title: body.title,
-          severity: body.severity,
-          status: body.status,
-          message: body.message,
-          components: body.components,
-          notify: body.notify,
-          commanderId: body.commander_id,
-          techLeadId: body.tech_lead_id,
-          commsLeadId: body.comms_lead_id,
-          stage: body.stage,
-          security: body.security,
-          publishAt: body.publish_at,
-          draft: body.draft,
-          startedAt: body.started_at,
-        },
-        actor,
-        now,
-        events,
-      ),
+    const opened = await write(deps, actorOf(c), (w) =>
+      openIncident(w, {
+        title: body.title,
+        severity: body.severity,
+        status: body.status,
+        message: body.message,
+        components: body.components,
+        notify: body.notify,
+        commanderId: body.commander_id,
+        techLeadId: body.tech_lead_id,
+        commsLeadId: body.comms_lead_id,
+        stage: body.stage,
+        security: body.security,
+        publishAt: body.publish_at,
+        draft: body.draft,
+        startedAt: body.started_at,
+      }),
     );
     const incident = await findIncident(db, opened.id);
     return c.json(await incidentDetailJson(db, incident, clock.now()), 201);
@@ -136,14 +129,15 @@ export function incidentRoutes() {
   });
 
   r.patch('/incidents/:id', requireRole('editor'), jsonBody(patchIncidentSchema), async (c) => {
-    const { db, clock, events } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = c.req.valid('json');
     const actor = actorOf(c);
-    const now = clock.now();
-    if (body.started_at && body.started_at.getTime() > now.getTime()) {
+    if (body.started_at && body.started_at.getTime() > clock.now().getTime()) {
       throw badRequest('The start time is in the future.', { started_at: 'Must not be in the future.' });
     }
-    await db.transaction(async (tx) => {
+    await write(deps, actor, async (w) => {
+      const { tx, now } = w;
       const before = await findIncident(tx, c.req.param('id'));
       // An editor may shape a draft incident; once public, changes are a publisher's.
       if (before.publishedAt && !roleAtLeast(actor.role, 'publisher')) {
@@ -210,10 +204,10 @@ export function incidentRoutes() {
         })
         .where(eq(incidents.id, before.id));
       for (const a of audits) {
-        await recordAudit(tx, actor, { action: a.action, entityType: 'incident', entityId: before.id, incidentId: before.id, before: a.before, after: a.after }, now);
+        await w.audit({ action: a.action, entityType: 'incident', entityId: before.id, incidentId: before.id, before: a.before, after: a.after });
       }
-      if (publicChange && before.publishedAt) await bumpContentVersion(tx, now);
-      await events.incidentChanged(tx, { before, incident: after, actor, now });
+      if (publicChange && before.publishedAt) w.changedPublic();
+      await w.events.incidentChanged(tx, { before, incident: after, actor: w.actor, now });
     });
     const incident = await findIncident(db, c.req.param('id'));
     return c.json(await incidentDetailJson(db, incident, clock.now()));

@@ -6,6 +6,7 @@ import { outboxEvents } from '../../db/schema.ts';
 import type { Actor } from '../core/actor.ts';
 import type { IncidentChangedEvent, IncidentEscalatedEvent, IncidentOpenedEvent, InternalNoteEvent, ReminderEvent, UpdatePublishedEvent } from '../core/events.ts';
 import { newId, randomString } from '../core/ids.ts';
+import { writeWithin } from '../audit/write.ts';
 import { pageOnOpen, pageEventKey, type PageRow } from '../response/paging.ts';
 import { stakeholderRecipientIds } from '../response/stakeholders.ts';
 import { userRecipients } from '../response/internal-recipients.ts';
@@ -82,7 +83,7 @@ async function tellRoles(tx: Executor, before: IncidentRow | null, incident: Inc
 }
 
 export async function onIncidentOpened(tx: Tx, e: IncidentOpenedEvent): Promise<void> {
-  const paged = await pageOnOpen(tx, e.incident, e.actor, e.now);
+  const paged = await pageOnOpen(writeWithin(tx, e.actor, e.now), e.incident);
   await enqueuePages(tx, paged, e.now);
   await tellRoles(tx, null, e.incident, e.actor, e.now);
   await toStakeholders(tx, e.incident.id, `stakeholder:declared:${e.incident.id}`, { type: 'stakeholder', incidentId: e.incident.id, what: 'declared', to: e.incident.severity }, e.now);
@@ -96,7 +97,7 @@ export async function onIncidentChanged(tx: Tx, e: IncidentChangedEvent): Promis
   if (before.severity !== incident.severity) {
     await say('severity', before.severity, incident.severity);
     // raised to a severity that activates the response team, with nobody paged yet
-    await enqueuePages(tx, await pageOnOpen(tx, incident, e.actor, now), now);
+    await enqueuePages(tx, await pageOnOpen(writeWithin(tx, e.actor, now), incident), now);
   }
   if (before.stage !== incident.stage) await say('stage', before.stage, incident.stage);
   if (before.security !== incident.security) await say('security', String(before.security), String(incident.security));

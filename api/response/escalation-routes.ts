@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { ApiError, forbidden, unauthorized } from '../http/errors.ts';
 import { jsonBody, optionalJson } from '../http/validate.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import type { Actor } from '../core/actor.ts';
 import { linkKey } from '../core/signing-key.ts';
 import { ESCALATION_REASONS } from '../core/vocabulary.ts';
@@ -67,17 +67,14 @@ export function escalationRoutes() {
   r.get('/escalation', requireRole('publisher'), async (c) => c.json(await escalationJson(c.get('deps').db)));
 
   r.put('/escalation', requireRole('owner'), jsonBody(putEscalationSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const saved = await db.transaction(async (tx) => {
-      const before = await escalationJson(tx);
-      const after = await putEscalation(tx, body, now);
+    const saved = await write(c.get('deps'), actorOf(c), async (w) => {
+      const before = await escalationJson(w.tx);
+      const after = await putEscalation(w.tx, body, w.now);
       const { levels, ...rest } = after;
       // secrets never go in the audit log
       const audited = { ...rest, levels: levels.map((l) => ({ ...l, contacts: l.contacts.map(({ secret: _s, ...k }) => k) })) };
-      await recordAudit(tx, actor, { action: 'escalation.update', entityType: 'settings', entityId: 'escalation', before, after: audited }, now);
+      await w.audit({ action: 'escalation.update', entityType: 'settings', entityId: 'escalation', before, after: audited });
       return after;
     });
     c.header('Cache-Control', 'no-store');
@@ -85,12 +82,11 @@ export function escalationRoutes() {
   });
 
   r.post('/incidents/:id/escalate', requireRole('publisher'), async (c) => {
-    const { db, clock, events } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = await optionalJson(c, escalateSchema);
-    const actor = actorOf(c);
-    const now = clock.now();
     const id = c.req.param('id');
-    await db.transaction((tx) => escalateIncident(tx, id, { level: body.level, reason: body.reason ?? null }, actor, now, events));
+    await write(deps, actorOf(c), (w) => escalateIncident(w, id, { level: body.level, reason: body.reason ?? null }));
     const incident = await findIncident(db, id);
     return c.json(await incidentDetailJson(db, incident, clock.now()));
   });
@@ -117,12 +113,12 @@ export function escalationRoutes() {
   });
 
   r.post('/pages/:id/ack', async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
     const id = c.req.param('id');
     const token = await bodyToken(c);
     const access = await pageAccess(c, id, token, true);
-    const now = clock.now();
-    const page = await db.transaction((tx) => acknowledgePage(tx, id, access.actor, access.via, now));
+    const page = await write(deps, access.actor, (w) => acknowledgePage(w, id, access.via));
+    const { db } = deps;
     const settings = await getSettings(db);
     const ackName = access.actor && page.acknowledgedBy === access.actor.user.id ? access.actor.user.name : null;
     return c.json(pageJson(page, null, ackName, settings));

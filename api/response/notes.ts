@@ -1,13 +1,12 @@
 // Internal notes on an incident: kept beside it, on its timeline, sent to stakeholders; never on any public page or feed.
 import { asc, eq } from 'drizzle-orm';
-import type { Executor, Tx } from '../../db/client.ts';
+import type { Executor } from '../../db/client.ts';
 import { incidentNotes, users } from '../../db/schema.ts';
 import type { Actor } from '../core/actor.ts';
-import type { DomainEvents } from '../core/events.ts';
 import { conflict } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { iso } from '../core/iso.ts';
-import { recordAudit } from '../audit/audit.ts';
+import type { Write } from '../audit/write.ts';
 import { findIncident } from '../incidents/incident-store.ts';
 
 export type NoteRow = typeof incidentNotes.$inferSelect;
@@ -30,14 +29,15 @@ const noteJson = (n: NoteRow, authorName: string | null): NoteOut => ({
   created_at: iso(n.createdAt),
 });
 
-/** Writes a note in the caller's transaction, audited (the timeline shows it), and emits internalNote (stakeholders). */
-export async function addNote(tx: Tx, incidentId: string, body: string, actor: Actor, now: Date, events: DomainEvents): Promise<NoteOut> {
+/** Writes a note in the caller's write, audited (the timeline shows it), and emits internalNote (stakeholders). */
+export async function addNote(w: Write<Actor>, incidentId: string, body: string): Promise<NoteOut> {
+  const { tx, now, actor } = w;
   const incident = await findIncident(tx, incidentId);
   if (incident.kind !== 'incident') throw conflict('Internal notes are for incidents.');
   const note: NoteRow = { id: newId(), incidentId, authorId: actor.user.id, body, createdAt: now };
   await tx.insert(incidentNotes).values(note);
-  await recordAudit(tx, actor, { action: 'incident.note', entityType: 'incident_note', entityId: note.id, incidentId, after: { body } }, now);
-  await events.internalNote(tx, { incident, note, actor, now });
+  await w.audit({ action: 'incident.note', entityType: 'incident_note', entityId: note.id, incidentId, after: { body } });
+  await w.events.internalNote(tx, { incident, note, actor, now });
   return noteJson(note, actor.user.name);
 }
 

@@ -1,14 +1,12 @@
 // Pages: escalating an incident (by hand, on open, or when nobody acknowledged in time) writes one page per contact of the level; acknowledging one.
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
-import type { Executor, Tx } from '../../db/client.ts';
+import type { Executor } from '../../db/client.ts';
 import { ESCALATION_LEVELS, incidents, outbox, outboxEvents, pages, users, type PageReason } from '../../db/schema.ts';
-import type { Actor } from '../core/actor.ts';
-import type { DomainEvents } from '../core/events.ts';
 import { conflict, invalidTransition, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
 import { getSettings, type Settings } from '../core/settings.ts';
-import { recordAudit } from '../audit/audit.ts';
+import type { Write } from '../audit/write.ts';
 import { isClosed } from '../incidents/incident-status.ts';
 import { findIncident, type IncidentRow } from '../incidents/incident-store.ts';
 import { MAX_PAGE_LEVEL, levelContacts } from './escalation-settings.ts';
@@ -24,24 +22,17 @@ export function levelName(settings: Pick<Settings, 'escalationLevelNames'>, leve
 }
 
 /**
- * Writes a page for each active contact of `level` (1..4) in the caller's transaction, with one audit entry
+ * Writes a page for each active contact of `level` (1..4) in the caller's write, with one audit entry
  * (on the incident's timeline). A level without contacts pages nobody and says so, unless `quiet`.
  */
-export async function pageLevel(
-  tx: Tx,
-  incident: IncidentRow,
-  level: number,
-  reason: PageReason | null,
-  actor: Actor | null,
-  now: Date,
-  opts: { quiet?: boolean } = {},
-): Promise<PageRow[]> {
+export async function pageLevel(w: Write, incident: IncidentRow, level: number, reason: PageReason | null, opts: { quiet?: boolean } = {}): Promise<PageRow[]> {
+  const { tx, now } = w;
   const [settings, contacts] = await Promise.all([getSettings(tx), levelContacts(tx, level)]);
   const active = contacts.filter((c) => c.active);
   const name = levelName(settings, level);
   const entry = { entityType: 'incident', entityId: incident.id, incidentId: incident.id };
   if (!active.length) {
-    if (!opts.quiet) await recordAudit(tx, actor, { ...entry, action: 'page.none', after: { level, level_name: name, reason } }, now);
+    if (!opts.quiet) await w.audit({ ...entry, action: 'page.none', after: { level, level_name: name, reason } });
     return [];
   }
   const batchId = newId();
@@ -61,12 +52,7 @@ export async function pageLevel(
   }));
   await tx.insert(pages).values(rows);
   const channels = [...new Set(active.map((c) => (c.recipient.kind === 'email' ? 'email' : KIND_LABELS[c.recipient.kind])))];
-  await recordAudit(
-    tx,
-    actor,
-    { ...entry, action: 'page.sent', after: { level, level_name: name, reason, contacts: rows.length, channels, batch_id: batchId } },
-    now,
-  );
+  await w.audit({ ...entry, action: 'page.sent', after: { level, level_name: name, reason, contacts: rows.length, channels, batch_id: batchId } });
   return rows;
 }
 
@@ -87,19 +73,13 @@ export interface Escalated {
 }
 
 /**
- * Escalates in the caller's transaction: moves the incident up (a conditional UPDATE on its current level, so two
+ * Escalates in the caller's write: moves the incident up (a conditional UPDATE on its current level, so two
  * instances escalating at once move it once), pages the level's contacts, audits, and emits incidentEscalated
  * (their messages and the stakeholders' go out in this transaction). Paging the incident's current level again is
  * allowed; a lower level is a 409. Returns null when `fromLevel` no longer holds (someone else escalated).
  */
-export async function escalateIncident(
-  tx: Tx,
-  incidentId: string,
-  input: EscalateInput,
-  actor: Actor | null,
-  now: Date,
-  events: DomainEvents,
-): Promise<Escalated | null> {
+export async function escalateIncident(w: Write, incidentId: string, input: EscalateInput): Promise<Escalated | null> {
+  const { tx, now } = w;
   const before = await findIncident(tx, incidentId);
   if (before.kind !== 'incident') throw conflict('Maintenance has no escalation path.');
   if (isClosed(before.kind, before.status)) throw invalidTransition('This incident is closed: there is nothing to escalate.');
@@ -123,23 +103,18 @@ export async function escalateIncident(
       if (input.fromLevel !== undefined) return null;
       throw conflict('The incident was escalated by someone else meanwhile: look again, then escalate.');
     }
-    await recordAudit(
-      tx,
-      actor,
-      {
-        ...entry,
-        action: 'incident.escalation',
-        before: { escalation_level: before.escalationLevel },
-        after: { escalation_level: target - 1, level: target, level_name: name, reason, automatic: !!input.automatic },
-      },
-      now,
-    );
+    await w.audit({
+      ...entry,
+      action: 'incident.escalation',
+      before: { escalation_level: before.escalationLevel },
+      after: { escalation_level: target - 1, level: target, level_name: name, reason, automatic: !!input.automatic },
+    });
   } else {
-    await recordAudit(tx, actor, { ...entry, action: 'incident.page_again', after: { level: target, level_name: name, reason } }, now);
+    await w.audit({ ...entry, action: 'incident.page_again', after: { level: target, level_name: name, reason } });
   }
   const incident: IncidentRow = { ...before, escalationLevel: target - 1, updatedAt: now };
-  const written = await pageLevel(tx, incident, target, reason, actor, now);
-  await events.incidentEscalated(tx, { incident, level: target, reason, automatic: !!input.automatic, pages: written, actor, now });
+  const written = await pageLevel(w, incident, target, reason);
+  await w.events.incidentEscalated(tx, { incident, level: target, reason, automatic: !!input.automatic, pages: written, actor: w.actor, now });
   return { incident, level: target, pages: written };
 }
 
@@ -147,13 +122,13 @@ export async function escalateIncident(
  * "Activate the response team": when the severity's policy says so, pages level 1 for a newly opened incident (or
  * one raised to such a severity before anyone was paged). Quiet when level 1 has no contacts.
  */
-export async function pageOnOpen(tx: Tx, incident: IncidentRow, actor: Actor | null, now: Date): Promise<PageRow[]> {
+export async function pageOnOpen(w: Write, incident: IncidentRow): Promise<PageRow[]> {
   if (incident.kind !== 'incident' || !incident.severity || isClosed(incident.kind, incident.status)) return [];
-  const settings = await getSettings(tx);
+  const settings = await getSettings(w.tx);
   if (!settings.pageOnOpen[incident.severity]) return [];
-  const [already] = await tx.select({ id: pages.id }).from(pages).where(eq(pages.incidentId, incident.id)).limit(1);
+  const [already] = await w.tx.select({ id: pages.id }).from(pages).where(eq(pages.incidentId, incident.id)).limit(1);
   if (already) return [];
-  return pageLevel(tx, incident, incident.escalationLevel + 1, 'incident_opened', actor, now, { quiet: true });
+  return pageLevel(w, incident, incident.escalationLevel + 1, 'incident_opened', { quiet: true });
 }
 
 export type AckVia = 'console' | 'link' | 'token';
@@ -162,7 +137,8 @@ export type AckVia = 'console' | 'link' | 'token';
  * Acknowledges a page (a conditional UPDATE: the first acknowledgement counts, a second changes nothing), audited
  * on the incident's timeline. Acknowledging stops the automatic climb to the next level.
  */
-export async function acknowledgePage(tx: Tx, pageId: string, actor: Actor | null, via: AckVia, now: Date): Promise<PageRow> {
+export async function acknowledgePage(w: Write, pageId: string, via: AckVia): Promise<PageRow> {
+  const { tx, now, actor } = w;
   const [page] = await tx.select().from(pages).where(eq(pages.id, pageId));
   if (!page) throw notFound('page');
   if (page.acknowledgedAt) return page;
@@ -172,18 +148,13 @@ export async function acknowledgePage(tx: Tx, pageId: string, actor: Actor | nul
     .where(and(eq(pages.id, pageId), isNull(pages.acknowledgedAt)));
   if (claim.rowsAffected !== 1) return (await tx.select().from(pages).where(eq(pages.id, pageId)))[0] ?? page;
   const settings = await getSettings(tx);
-  await recordAudit(
-    tx,
-    actor,
-    {
-      action: 'page.ack',
-      entityType: 'page',
-      entityId: page.id,
-      incidentId: page.incidentId,
-      after: { level: page.level, level_name: levelName(settings, page.level), via, contact: page.contact },
-    },
-    now,
-  );
+  await w.audit({
+    action: 'page.ack',
+    entityType: 'page',
+    entityId: page.id,
+    incidentId: page.incidentId,
+    after: { level: page.level, level_name: levelName(settings, page.level), via, contact: page.contact },
+  });
   return { ...page, acknowledgedAt: now, acknowledgedBy: actor?.user.id ?? null, acknowledgedVia: via };
 }
 

@@ -6,7 +6,7 @@ import type { AppDeps } from '../core/deps.ts';
 import { DomainError } from '../core/errors.ts';
 import type { ReminderKind } from '../core/events.ts';
 import { getSettings, type Settings } from '../core/settings.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import type { Tx } from '../../db/client.ts';
 import type { IncidentRow } from '../incidents/incident-store.ts';
 import { resolutionDueAt, responseDueAt } from '../incidents/incident-timing.ts';
@@ -47,9 +47,7 @@ export async function escalateUnacknowledged(deps: AppDeps, now: Date, open?: In
     while (target <= MAX_PAGE_LEVEL && !staffed.has(target)) target += 1;
     if (target > MAX_PAGE_LEVEL) continue;
     try {
-      const escalated = await deps.db.transaction((tx) =>
-        escalateIncident(tx, i.id, { level: target, reason: 'unacknowledged', automatic: true, fromLevel: i.escalationLevel }, null, now, deps.events),
-      );
+      const escalated = await write(deps, null, (w) => escalateIncident(w, i.id, { level: target, reason: 'unacknowledged', automatic: true, fromLevel: i.escalationLevel }));
       if (escalated) done += 1;
     } catch (err) {
       // resolved meanwhile, or a refusal: the next run looks again
@@ -112,9 +110,10 @@ async function remindWhom(tx: Tx, i: IncidentRow, kind: ReminderKind): Promise<{
  * meanwhile moved it; no scheduled update going out first), then claims the key in response_reminders
  * (insert-or-ignore): only the first instance gets the row, so the reminder goes out once.
  */
-async function sendOne(deps: AppDeps, incidentId: string, due: Due, now: Date): Promise<boolean> {
+async function sendOne(deps: AppDeps, incidentId: string, due: Due): Promise<boolean> {
   const key = reminderKey(due.kind, incidentId, due.dueAt);
-  return deps.db.transaction(async (tx) => {
+  return write(deps, null, async (w) => {
+    const { tx, now } = w;
     const [i] = await tx.select().from(incidents).where(eq(incidents.id, incidentId));
     if (!i || i.status === 'resolved') return false;
     const settings = await getSettings(tx);
@@ -129,13 +128,8 @@ async function sendOne(deps: AppDeps, incidentId: string, due: Due, now: Date): 
     const claim = await tx.insert(responseReminders).values({ key, incidentId: i.id, kind: due.kind, dueAt: due.dueAt, sentAt: now }).onConflictDoNothing().returning();
     if (!claim.length) return false;
     const whom = await remindWhom(tx, i, due.kind);
-    await recordAudit(
-      tx,
-      null,
-      { action: 'response.reminder', entityType: 'incident', entityId: i.id, incidentId: i.id, after: { kind: due.kind, due_at: due.dueAt.toISOString(), to: whom.to, recipients: whom.userIds.length } },
-      now,
-    );
-    await deps.events.reminder(tx, { incident: i, kind: due.kind, dueAt: due.dueAt, key, userIds: whom.userIds, now });
+    await w.audit({ action: 'response.reminder', entityType: 'incident', entityId: i.id, incidentId: i.id, after: { kind: due.kind, due_at: due.dueAt.toISOString(), to: whom.to, recipients: whom.userIds.length } });
+    await w.events.reminder(tx, { incident: i, kind: due.kind, dueAt: due.dueAt, key, userIds: whom.userIds, now });
     return true;
   });
 }
@@ -153,7 +147,7 @@ export async function sendReminders(deps: AppDeps, now: Date, open?: IncidentRow
   let done = 0;
   for (const w of wanted) {
     if (claimed.has(w.key)) continue;
-    if (await sendOne(deps, w.i.id, w.d, now)) done += 1;
+    if (await sendOne(deps, w.i.id, w.d)) done += 1;
   }
   return done;
 }
@@ -161,9 +155,11 @@ export async function sendReminders(deps: AppDeps, now: Date, open?: IncidentRow
 /** One run: automatic escalations first (the more urgent), then reminders. Safe to run from several processes. */
 export async function runResponseJobs(deps: AppDeps): Promise<number> {
   const now = deps.clock.now();
-  const open = await openIncidents(deps);
+  // One instant for the whole run: each escalation and reminder is written at the time it was found due.
+  const tick = { ...deps, clock: { now: () => now } };
+  const open = await openIncidents(tick);
   if (!open.length) return 0;
-  let done = await escalateUnacknowledged(deps, now, open);
-  done += await sendReminders(deps, now, done ? undefined : open);
+  let done = await escalateUnacknowledged(tick, now, open);
+  done += await sendReminders(tick, now, done ? undefined : open);
   return done;
 }

@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { jsonBody } from '../http/validate.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import { findIncident } from '../incidents/incident-store.ts';
 import { markdown } from '../incidents/incident-schemas.ts';
 import { addNote, listNotes } from './notes.ts';
@@ -18,14 +18,11 @@ export function stakeholderRoutes() {
   r.get('/stakeholders', requireRole('publisher'), async (c) => c.json({ stakeholders: await listStakeholders(c.get('deps').db) }));
 
   r.post('/stakeholders', requireRole('publisher'), jsonBody(createStakeholderSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const made = await db.transaction(async (tx) => {
-      const out = await addStakeholder(tx, body, now);
+    const made = await write(c.get('deps'), actorOf(c), async (w) => {
+      const out = await addStakeholder(w.tx, body, w.now);
       const { secret: _secret, ...audited } = out;
-      await recordAudit(tx, actor, { action: 'stakeholder.create', entityType: 'stakeholder', entityId: out.id, after: audited }, now);
+      await w.audit({ action: 'stakeholder.create', entityType: 'stakeholder', entityId: out.id, after: audited });
       return out;
     });
     c.header('Cache-Control', 'no-store');
@@ -33,12 +30,9 @@ export function stakeholderRoutes() {
   });
 
   r.delete('/stakeholders/:id', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    await db.transaction(async (tx) => {
-      const removed = await removeStakeholder(tx, c.req.param('id'));
-      await recordAudit(tx, actor, { action: 'stakeholder.delete', entityType: 'stakeholder', entityId: removed.id, before: removed }, now);
+    await write(c.get('deps'), actorOf(c), async (w) => {
+      const removed = await removeStakeholder(w.tx, c.req.param('id'));
+      await w.audit({ action: 'stakeholder.delete', entityType: 'stakeholder', entityId: removed.id, before: removed });
     });
     return c.body(null, 204);
   });
@@ -51,11 +45,8 @@ export function stakeholderRoutes() {
 
   // Internal, so an editor may write one (nothing public changes).
   r.post('/incidents/:id/notes', requireRole('editor'), jsonBody(noteSchema), async (c) => {
-    const { db, clock, events } = c.get('deps');
     const { message } = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const note = await db.transaction((tx) => addNote(tx, c.req.param('id'), message, actor, now, events));
+    const note = await write(c.get('deps'), actorOf(c), (w) => addNote(w, c.req.param('id'), message));
     return c.json(note, 201);
   });
 

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { SEVERITIES, components, incidents, type Severity } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import { badRequest } from '../core/errors.ts';
 import { recomputeNextUpdateDue } from '../incidents/incident-store.ts';
 import { getSettings, putSettings, type Settings, type SeverityPolicy } from '../core/settings.ts';
@@ -117,11 +117,9 @@ export function settingsRoutes() {
   });
 
   r.patch('/settings', requireRole('owner'), jsonBody(patchSettingsSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const saved = await db.transaction(async (tx) => {
+    const saved = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const before = await getSettings(tx);
       const values: Partial<Omit<Settings, 'pageId'>> = {};
       if (body.page_name !== undefined) values.pageName = body.page_name;
@@ -173,8 +171,7 @@ export function settingsRoutes() {
           await tx.update(incidents).set({ nextUpdateDueAt: due }).where(eq(incidents.id, incident.id));
         }
       }
-      await recordAudit(tx, actor, { action: 'settings.update', entityType: 'settings', before: settingsJson(before), after: settingsJson(after) }, now);
-      await bumpContentVersion(tx, now);
+      await w.audit({ action: 'settings.update', entityType: 'settings', before: settingsJson(before), after: settingsJson(after) }, { public: true });
       return after;
     });
     return c.json(settingsJson(saved));
