@@ -80,3 +80,22 @@ export const ROLE_DUTIES: Record<'commander_id' | 'tech_lead_id' | 'comms_lead_i
     ],
   },
 };
+
+/** Alert states as the console names them. */
+export const ALERT_STATE_LABELS: Record<'open' | 'declared' | 'attached' | 'dismissed' | 'resolved', string> = {
+  open: 'Open',
+  declared: 'Declared',
+  attached: 'Attached',
+  dismissed: 'Dismissed',
+  resolved: 'Resolved unhandled',
+};
+
+/** Kinds of contacts and stakeholders. */
+export const CONTACT_KIND_LABELS: Record<'user' | 'email' | 'slack' | 'teams' | 'discord' | 'webhook', string> = {
+  user: 'Herald user',
+  email: 'Email address',
+  slack: 'Slack incoming webhook',
+  teams: 'Microsoft Teams webhook',
+  discord: 'Discord webhook',
+  webhook: 'Plain webhook (signed JSON)',
+};

@@ -2,7 +2,7 @@
 // from the admin read model, then written as email, a Slack message or a plain webhook's JSON.
 import { eq } from 'drizzle-orm';
 import type { DB } from '../../db/client.ts';
-import { pages, type RecipientKind } from '../../db/schema.ts';
+import { pages } from '../../db/schema.ts';
 import type { AppDeps } from '../core/deps.ts';
 import type { ReminderKind } from '../core/events.ts';
 import { escapeHtml } from '../core/html.ts';
@@ -60,8 +60,6 @@ export interface InternalMessage {
   data: Record<string, unknown>;
   page: { name: string; base: string; timeZone: string };
 }
-
-const ROLE_NAMES: Record<RoleField, string> = { commander_id: 'Incident commander', tech_lead_id: 'Technical lead', comms_lead_id: 'Communications lead' };
 
 function since(due: Date, now: Date): string {
   return formatDuration(now.getTime() - due.getTime());
@@ -359,6 +357,3 @@ export function internalSlack(m: InternalMessage): SlackMessage {
 export function internalWebhook(m: InternalMessage): Record<string, unknown> {
   return { ...m.data, text: m.subject, summary: m.intro, body: m.body, links: m.actions, status_page: { name: m.page.name, url: m.page.base } };
 }
-
-/** Which recipient kinds this build can write a message for. */
-export const WRITABLE_KINDS: readonly RecipientKind[] = ['email', 'slack', 'webhook'];

@@ -129,6 +129,7 @@ describe('escalation settings', () => {
     for (const body of [
       { levels: [{ level: 5, contacts: [] }] },
       { levels: [{ level: 1, contacts: [{ kind: 'email', address: 'not an address' }] }] },
+      { levels: [{ level: 1, contacts: [{ kind: 'teams', address: 'https://example.webhook.office.com/webhookb2/x' }] }] },
       { levels: [{ level: 1, contacts: [{ kind: 'user', user_id: 'nobody' }] }] },
       { levels: [{ level: 1, contacts: [{ kind: 'slack', address: 'ftp://x' }] }] },
       { ack_timeout_minutes: { P1: 0 } },

@@ -29,7 +29,6 @@ let mailer: Mailer;
 let t: TestApp;
 let owner: TestUser;
 let comms: TestUser;
-let other: TestUser;
 let editor: TestUser;
 
 beforeEach(async () => {
@@ -42,7 +41,8 @@ beforeEach(async () => {
   t = { app: createApp(deps), deps, database, clock, close: () => database.close() };
   owner = await userWithSession(t, 'owner', 'olive@example.com');
   comms = await userWithSession(t, 'publisher', 'comms@example.com');
-  other = await userWithSession(t, 'publisher', 'other@example.com');
+  // a second publisher: told when there is no communications lead
+  await userWithSession(t, 'publisher', 'other@example.com');
   editor = await userWithSession(t, 'editor', 'ed@example.com');
 });
 
