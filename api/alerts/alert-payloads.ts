@@ -100,7 +100,7 @@ export const genericPayload = z
   .strict();
 
 /** A Date from RFC 3339, or null for Go's zero time (Alertmanager's endsAt of a firing alert) and unreadable values. */
-export function parseTime(value: string | undefined): Date | null {
+function parseTime(value: string | undefined): Date | null {
   if (!value || value.startsWith('0001-01-01')) return null;
   // JavaScript reads milliseconds: cut Alertmanager's nanoseconds to three digits.
   const d = new Date(value.replace(/(\.\d{3})\d+/, '$1'));
@@ -122,7 +122,7 @@ function link(...candidates: (unknown | undefined)[]): string | null {
 }
 
 /** Alertmanager's own fingerprint when sent; otherwise one made the same way from the label set (sorted names). */
-export function labelFingerprint(labels: Record<string, string>): string {
+function labelFingerprint(labels: Record<string, string>): string {
   const text = Object.keys(labels)
     .sort()
     .map((k) => `${k}\u0000${labels[k]}`)

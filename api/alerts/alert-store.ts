@@ -1,6 +1,6 @@
 // Alerts: received (a repeat updates, a resolution resolves, a firing after a resolution is a new occurrence),
 // component automation, and what a person decides: declare an incident, attach to one, dismiss.
-import { and, count, desc, eq, inArray, lt, ne, or, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import {
   alertComponentHolds,
@@ -53,7 +53,7 @@ export interface AlertOut {
   decided_at: string | null;
 }
 
-export function alertJson(a: AlertRow, now: Date, decidedByName: string | null = null): AlertOut {
+function alertJson(a: AlertRow, now: Date, decidedByName: string | null = null): AlertOut {
   const start = a.startsAt ?? a.firstSeenAt;
   const end = a.status === 'resolved' ? (a.resolvedAt ?? a.lastSeenAt) : now;
   return {
@@ -124,11 +124,6 @@ export async function listAlerts(db: Executor, q: { state?: AlertState; limit: n
   for (const s of byState) counts[s.state] = s.n;
   const page = rows.slice(0, q.limit);
   return { alerts: page, counts, nextBefore: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null };
-}
-
-export async function openAlertCount(db: Executor): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(alerts).where(eq(alerts.state, 'open'));
-  return row?.n ?? 0;
 }
 
 // ---- component automation -------------------------------------------------------------------------------
@@ -334,7 +329,7 @@ function assertUndecided(a: AlertRow): void {
 }
 
 /** The status a declared incident gives each component by default, from its severity (never better than now). */
-export function declaredStatus(severity: Severity, current: ComponentStatus): ComponentStatus {
+function declaredStatus(severity: Severity, current: ComponentStatus): ComponentStatus {
   const wanted: ComponentStatus = severity === 'P1' ? 'major_outage' : severity === 'P2' ? 'partial_outage' : 'degraded_performance';
   return RANK[current] > RANK[wanted] ? current : wanted;
 }
@@ -355,7 +350,7 @@ export interface DeclareInput {
 }
 
 /** The first public update when none is given: says nothing the alert's internal text might. */
-export const DEFAULT_DECLARE_MESSAGE = 'We are investigating a problem and will post an update shortly.';
+const DEFAULT_DECLARE_MESSAGE = 'We are investigating a problem and will post an update shortly.';
 
 /**
  * Declares an incident from an alert: title, severity and components prefilled from it (each can be given), the first
@@ -420,13 +415,3 @@ export async function dismissAlert(w: Write, alertId: string, reason: string | n
   await w.audit({ action: 'alert.dismiss', entityType: 'alert', entityId: alert.id, before: { state: alert.state }, after: { state: 'dismissed', title: alert.title, reason } });
   return after;
 }
-
-/** Alerts attached to or declared as an incident. */
-export async function incidentAlerts(db: Executor, incidentId: string): Promise<AlertRow[]> {
-  return db
-    .select()
-    .from(alerts)
-    .where(and(eq(alerts.incidentId, incidentId), ne(alerts.state, 'dismissed')))
-    .orderBy(desc(alerts.startsAt));
-}
-

@@ -14,6 +14,7 @@ import { invalidateUserSessions } from '../identity/sessions.ts';
 import { describeDatabaseUrl, readConfig, type Config } from '../server/config.ts';
 import { getSettings, publicBaseUrl } from '../core/settings.ts';
 import { notifyingEvents } from '../notify/events.ts';
+import { CONSOLE_PATHS } from '../../admin/paths.ts';
 
 const USAGE = `Usage: npm run admin:create -- --email you@example.com --name "Your Name" [--role owner] [--reset-password]
 
@@ -166,7 +167,7 @@ export async function runAdminCreate(argv: string[], io: CliIo): Promise<number>
     });
     // The page's public URL as the console set it, else the server's PUBLIC_URL (this process has no server to ask).
     const base = publicBaseUrl(await getSettings(database.db), config.publicUrl);
-    io.out(`Created ${user.role} ${user.email} (id ${user.id}) in ${describeDatabaseUrl(config.databaseUrl)}. Sign in at ${base}/admin/login`);
+    io.out(`Created ${user.role} ${user.email} (id ${user.id}) in ${describeDatabaseUrl(config.databaseUrl)}. Sign in at ${base}${CONSOLE_PATHS.login}`);
     return 0;
   } catch (e) {
     io.err(e instanceof DomainError ? e.message : `Failed: ${(e as Error).message}`);

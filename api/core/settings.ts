@@ -44,7 +44,7 @@ export interface AlertComponentRule {
 }
 
 /** The mapping: critical→P1, high/error→P2, warning→P3, info→P4. */
-export const DEFAULT_ALERT_SEVERITY_MAP: Record<string, Severity> = { critical: 'P1', high: 'P2', error: 'P2', warning: 'P3', info: 'P4' };
+const DEFAULT_ALERT_SEVERITY_MAP: Record<string, Severity> = { critical: 'P1', high: 'P2', error: 'P2', warning: 'P3', info: 'P4' };
 
 /** DESIGN.md's table. */
 export const DEFAULT_SEVERITIES: Record<Severity, SeverityPolicy> = {

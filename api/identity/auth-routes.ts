@@ -28,6 +28,13 @@ const tokenSchema = z.string().trim().min(1, 'The link is missing its token.').m
 const setupSchema = z.object({ token: tokenSchema, email: emailSchema, name: nameSchema, password: newPasswordSchema }).strict();
 const invitationSchema = z.object({ token: tokenSchema, password: newPasswordSchema, name: nameSchema.optional() }).strict();
 
+/** Who an invitation link is for (GET /api/auth/invitation), so the page can greet them before they set a password. */
+export interface InvitedOut {
+  email: string;
+  name: string;
+  role: User['role'];
+}
+
 const invalidCredentials = () =>
   new ApiError(401, 'invalid_credentials', 'The email or password is not right.');
 
@@ -132,7 +139,8 @@ export function authRoutes() {
     const link = await usableLink(db, c.req.valid('query').token, 'invite', clock.now());
     const user = link.userId ? await findUser(db, link.userId) : undefined;
     if (!user || user.disabledAt) throw invalidLink();
-    return c.json({ email: user.email, name: user.name, role: user.role });
+    const out: InvitedOut = { email: user.email, name: user.name, role: user.role };
+    return c.json(out);
   });
 
   r.post('/invitation', jsonBody(invitationSchema), async (c) => {

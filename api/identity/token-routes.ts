@@ -9,11 +9,11 @@ import { forbidden } from '../http/errors.ts';
 import { notFound } from '../core/errors.ts';
 import { isoOrNull } from '../core/iso.ts';
 import { createApiToken, type ApiToken } from './sessions.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
+import { jsonBody, oneLine, queryParams } from '../http/validate.ts';
 
 const createTokenSchema = z
   .object({
-    name: z.string().trim().min(1, 'Name the token after what uses it.').max(100, 'Use at most 100 characters.'),
+    name: oneLine(z.string().trim().min(1, 'Name the token after what uses it.').max(100, 'Use at most 100 characters.')),
     scope: z.enum(TOKEN_SCOPES),
   })
   .strict();
@@ -21,7 +21,22 @@ const createTokenSchema = z
 const listQuery = z.object({ all: z.enum(['true', 'false']).optional() });
 
 /** A token as the API lists it: never its secret or hash. */
-export function tokenJson(t: ApiToken) {
+export interface TokenOut {
+  id: string;
+  name: string;
+  scope: ApiToken['scope'];
+  user_id: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** The answer to creating a token: the only time its secret is shown. */
+export interface NewTokenOut extends TokenOut {
+  token: string;
+}
+
+export function tokenJson(t: ApiToken): TokenOut {
   return {
     id: t.id,
     name: t.name,
@@ -69,7 +84,8 @@ export function tokenRoutes() {
       return made;
     });
     c.header('Cache-Control', 'no-store');
-    return c.json({ ...tokenJson(created.row), token: created.token }, 201);
+    const out: NewTokenOut = { ...tokenJson(created.row), token: created.token };
+    return c.json(out, 201);
   });
 
   /** Revoke: your own tokens, or anyone's for an owner. Revoking twice is not an error. */

@@ -5,13 +5,13 @@ import { z } from 'zod';
 import { sessions, users } from '../../db/schema.ts';
 import type { Executor } from '../../db/client.ts';
 import { actorOf, requireAuth, requireRole, type AppEnv } from '../http/access.ts';
-import { countActiveOwners, emailSchema, findUser, findUserByEmail, insertUser, nameSchema, roleSchema, userAudit, userJson } from './accounts.ts';
+import { countActiveOwners, emailSchema, findUser, findUserByEmail, insertUser, nameSchema, roleSchema, userAudit, userJson, type UserOut } from './accounts.ts';
 import { write } from '../audit/write.ts';
 import { badRequest, conflict, notFound } from '../core/errors.ts';
 import { createOneTimeLink, linkUrl } from './one-time-links.ts';
 import { attemptSucceeded, beginAttempt, clientAddress, loginKeys, rateLimited } from './login-limits.ts';
 import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.ts';
-import { invalidateSession, invalidateUserSessions } from './sessions.ts';
+import { invalidateSession, invalidateUserSessions, revokeUserTokens } from './sessions.ts';
 import { type User } from '../core/actor.ts';
 import { publicBaseUrl, getSettings } from '../core/settings.ts';
 import { jsonBody } from '../http/validate.ts';
@@ -52,6 +52,26 @@ const patchUserSchema = z
   .strict()
   .refine(atLeastOneField, 'Send at least one field to change.');
 
+/** A new user: without a password, the link that lets the person set their own (null when a password was set). */
+export interface NewUserOut extends UserOut {
+  invitation_url: string | null;
+}
+
+/** A fresh invitation link for an existing user. */
+export interface InvitationLinkOut {
+  invitation_url: string;
+}
+
+/** One of your sessions (GET /api/v1/me/sessions). */
+export interface SessionOut {
+  id: string;
+  created_at: string;
+  last_used_at: string;
+  user_agent: string | null;
+  /** The session this request came with. */
+  current: boolean;
+}
+
 async function userOr404(db: Executor, id: string): Promise<User> {
   const user = await findUser(db, id);
   if (!user) throw notFound('user');
@@ -60,7 +80,8 @@ async function userOr404(db: Executor, id: string): Promise<User> {
 
 async function invitationUrl(c: Context<AppEnv>, tx: Executor, userId: string, now: Date): Promise<string> {
   const { token } = await createOneTimeLink(tx, 'invite', userId, now);
-  return linkUrl(publicBaseUrl(await getSettings(tx), c.get('deps').publicUrl), 'invite', token);
+  const { publicUrl, invitationPath } = c.get('deps');
+  return linkUrl(publicBaseUrl(await getSettings(tx), publicUrl), invitationPath, token);
 }
 
 /** Refuses a change that would leave nobody able to manage users and settings. */
@@ -120,7 +141,7 @@ export function userRoutes() {
       .where(eq(sessions.userId, actor.user.id))
       .orderBy(desc(sessions.lastUsedAt), desc(sessions.createdAt));
     return c.json({
-      sessions: rows.map((s) => ({
+      sessions: rows.map((s): SessionOut => ({
         id: s.id,
         created_at: s.createdAt.toISOString(),
         last_used_at: s.lastUsedAt.toISOString(),
@@ -161,7 +182,8 @@ export function userRoutes() {
       const user = await insertUser(tx, { email: body.email, name: body.name, role: body.role, passwordHash }, now);
       await w.audit({ action: 'user.create', entityType: 'user', entityId: user.id, after: userAudit(user) });
       const invitation_url = passwordHash ? null : await invitationUrl(c, tx, user.id, now);
-      return { ...userJson(user), invitation_url };
+      const created: NewUserOut = { ...userJson(user), invitation_url };
+      return created;
     });
     return c.json(out, 201);
   });
@@ -190,7 +212,10 @@ export function userRoutes() {
       await tx.update(users).set({ email, name, role, disabledAt, passwordHash: after.passwordHash, updatedAt }).where(eq(users.id, before.id));
       // Disabling or a password reset ends the person's sessions; the owner's own session survives a self-edit.
       if (after.disabledAt || passwordHash) await invalidateUserSessions(tx, before.id, actor.sessionId);
-      await w.audit({ action: 'user.update', entityType: 'user', entityId: before.id, before: userAudit(before), after: userAudit(after) });
+      // Their API tokens too, for good: a token kept through a disable would work again on re-enabling, and one
+      // kept through a reset would outlive the credential the reset was meant to replace.
+      const revoked = (!before.disabledAt && after.disabledAt) || passwordHash ? await revokeUserTokens(tx, before.id, now) : 0;
+      await w.audit({ action: 'user.update', entityType: 'user', entityId: before.id, before: userAudit(before), after: revoked ? { ...userAudit(after), tokens_revoked: revoked } : userAudit(after) });
       return after;
     });
     return c.json(userJson(user));
@@ -206,7 +231,8 @@ export function userRoutes() {
       await w.audit({ action: 'user.invite', entityType: 'user', entityId: user.id });
       return link;
     });
-    return c.json({ invitation_url: url }, 201);
+    const out: InvitationLinkOut = { invitation_url: url };
+    return c.json(out, 201);
   });
 
   r.delete('/users/:id', requireRole('owner'), async (c) => {

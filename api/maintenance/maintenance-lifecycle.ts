@@ -15,14 +15,14 @@ import type { Write } from '../audit/write.ts';
 import { conflict, invalidTransition } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { applyComponentChanges, linkComponents, publishUpdate, type IncidentRow, type Published } from '../incidents/incident-store.ts';
+import { ACTIVE_MAINTENANCE_STATUSES } from '../core/vocabulary.ts';
 
 export type MaintenanceRow = IncidentRow;
 
 const ORDER: Record<MaintenanceStatus, number> = { scheduled: 0, in_progress: 1, verifying: 2, completed: 3 };
-const ACTIVE: MaintenanceStatus[] = ['in_progress', 'verifying'];
 
 export const isMaintenanceStatus = (s: string): s is MaintenanceStatus => (MAINTENANCE_STATUSES as readonly string[]).includes(s);
-export const isActive = (s: string) => s === 'in_progress' || s === 'verifying';
+export const isActive = (s: string) => (ACTIVE_MAINTENANCE_STATUSES as readonly string[]).includes(s);
 
 /**
  * Null when `from` → `to` is legal, else the reason. Maintenance only moves forward
@@ -100,7 +100,7 @@ export async function leaveMaintenance(tx: Tx, maintenanceId: string, componentI
           eq(incidentComponents.componentId, link.componentId),
           ne(incidents.id, maintenanceId),
           eq(incidents.kind, 'maintenance'),
-          inArray(incidents.status, ACTIVE),
+          inArray(incidents.status, [...ACTIVE_MAINTENANCE_STATUSES]),
         ),
       );
     if (others.length) {

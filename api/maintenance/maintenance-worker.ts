@@ -3,6 +3,7 @@ import { and, eq, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
 import { incidents } from '../../db/schema.ts';
 import { write } from '../audit/write.ts';
 import type { AppDeps } from '../core/deps.ts';
+import { ACTIVE_MAINTENANCE_STATUSES } from '../core/vocabulary.ts';
 import { moveMaintenance, notifiesByDefault, type MaintenanceRow } from './maintenance-lifecycle.ts';
 
 const MINUTE = 60_000;
@@ -100,7 +101,7 @@ export async function runMaintenanceJobs(deps: AppDeps): Promise<number> {
     .where(
       and(
         eq(incidents.kind, 'maintenance'),
-        inArray(incidents.status, ['in_progress', 'verifying']),
+        inArray(incidents.status, [...ACTIVE_MAINTENANCE_STATUSES]),
         eq(incidents.autoComplete, true),
         lte(incidents.scheduledUntil, now),
       ),

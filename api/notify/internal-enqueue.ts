@@ -13,7 +13,7 @@ import { userRecipients } from '../response/internal-recipients.ts';
 import type { IncidentRow } from '../incidents/incident-store.ts';
 import type { InternalEventKind, InternalRef, RoleField, StakeholderWhat } from './internal-messages.ts';
 
-export interface InternalEnqueue {
+interface InternalEnqueue {
   /** Unique per event: the same key again adds nothing. */
   key: string;
   kind: InternalEventKind;
@@ -23,7 +23,7 @@ export interface InternalEnqueue {
 }
 
 /** Writes the event and one outbox row per recipient (email rows by SMTP, chat and webhooks by HTTP). */
-export async function enqueueInternal(tx: Executor, input: InternalEnqueue, now: Date): Promise<{ eventId: string | null; recipients: number }> {
+async function enqueueInternal(tx: Executor, input: InternalEnqueue, now: Date): Promise<{ eventId: string | null; recipients: number }> {
   const ids = [...new Set(input.recipientIds)];
   if (!ids.length) return { eventId: null, recipients: 0 };
   const eventId = newId();
@@ -47,7 +47,7 @@ export async function enqueueInternal(tx: Executor, input: InternalEnqueue, now:
 }
 
 /** One message per page (its acknowledge link is its own). */
-export async function enqueuePages(tx: Executor, pages: PageRow[], now: Date): Promise<void> {
+async function enqueuePages(tx: Executor, pages: PageRow[], now: Date): Promise<void> {
   for (const p of pages) {
     await enqueueInternal(tx, { key: pageEventKey(p.id), kind: 'page', incidentId: p.incidentId, ref: { type: 'page', pageId: p.id }, recipientIds: [p.recipientId] }, now);
   }

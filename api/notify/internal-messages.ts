@@ -19,8 +19,7 @@ import { levelName } from '../response/paging.ts';
 import { GoneError } from './compose.ts';
 import type { SlackMessage } from './slack.ts';
 
-export const INTERNAL_EVENT_KINDS = ['page', 'role_assigned', 'stakeholder_update', 'reminder'] as const;
-export type InternalEventKind = (typeof INTERNAL_EVENT_KINDS)[number];
+export type InternalEventKind = 'page' | 'role_assigned' | 'stakeholder_update' | 'reminder';
 
 export type RoleField = 'commander_id' | 'tech_lead_id' | 'comms_lead_id';
 
@@ -152,7 +151,7 @@ const REMINDER_TEXT: Record<ReminderKind, (due: string, i: IncidentDetailOut) =>
  * Composes an internal event. Throws GoneError when it no longer applies: the incident is gone or resolved (a
  * page), the page was acknowledged already, the update it reminds of was posted, the role holder changed.
  */
-export async function composeInternal(deps: Pick<AppDeps, 'db' | 'clock' | 'publicUrl'>, kind: InternalEventKind, ref: InternalRef): Promise<InternalMessage> {
+export async function composeInternal(deps: Pick<AppDeps, 'db' | 'clock' | 'publicUrl' | 'responseLinks'>, kind: InternalEventKind, ref: InternalRef): Promise<InternalMessage> {
   const db: DB = deps.db;
   const now = deps.clock.now();
   const settings = await getSettings(db);
@@ -168,7 +167,7 @@ export async function composeInternal(deps: Pick<AppDeps, 'db' | 'clock' | 'publ
     throw new GoneError('the incident was deleted');
   }
   const i = await incidentDetailJson(db, row, now);
-  const consoleUrl = `${base}/admin/incidents/${encodeURIComponent(i.id)}`;
+  const consoleUrl = `${base}${deps.responseLinks.incidents}/${encodeURIComponent(i.id)}`;
   const sev = i.severity ?? '';
   const facts = incidentFacts(i, now, zone);
   const common = { kind, incidentId: i.id, facts, page };
@@ -178,7 +177,7 @@ export async function composeInternal(deps: Pick<AppDeps, 'db' | 'clock' | 'publ
     if (!p) throw new GoneError('the page was deleted');
     if (p.acknowledgedAt) throw new GoneError('the page was acknowledged before it went out');
     if (i.status === 'resolved') throw new GoneError('the incident was resolved before the page went out');
-    const ack = ackUrl(base, signAckToken(await linkKey(db), p.id, now));
+    const ack = ackUrl(base, deps.responseLinks.acknowledge, signAckToken(await linkKey(db), p.id, now));
     const level = levelName(settings, p.level);
     const why = p.reason ? PAGE_REASON_LABELS[p.reason] ?? p.reason : 'escalated';
     const update = latestUpdate(i);

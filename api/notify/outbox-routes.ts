@@ -38,6 +38,27 @@ export interface DeliveryOut {
   sent_at: string | null;
 }
 
+/** A page of deliveries, newest first, with the count per state. */
+export interface DeliveryListOut {
+  deliveries: DeliveryOut[];
+  counts: Record<DeliveryState, number>;
+  /** Pass as `before_id` for the next page; null on the last one. */
+  next_before_id: number | null;
+}
+
+/** An email as it was (or would be) sent. */
+export interface MessagePreviewOut {
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+}
+
+/** One delivery and, for an email, its message (null for a webhook, or when its incident is gone). */
+export interface DeliveryDetailOut extends DeliveryOut {
+  message: MessagePreviewOut | null;
+}
+
 const listQuery = z.object({
   state: z.enum(DELIVERY_STATES).optional(),
   event_id: z.string().max(64).optional(),
@@ -106,7 +127,7 @@ function deliveryJson(j: Joined): DeliveryOut {
 }
 
 /** The email as it was (or would be) sent, for held messages (no SMTP configured) and the log. */
-async function preview(deps: AppDeps, j: Joined): Promise<{ subject: string; text: string; html: string; headers: Record<string, string> } | null> {
+async function preview(deps: AppDeps, j: Joined): Promise<MessagePreviewOut | null> {
   if (j.row.channel !== 'email') return null;
   const [event] = await deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, j.row.eventId));
   if (!event) return null;
@@ -160,18 +181,20 @@ export function outboxRoutes() {
     const counts: Record<DeliveryState, number> = { pending: 0, sent: 0, failed: 0, held: 0, skipped: 0 };
     for (const s of byState) counts[s.state] = s.n;
     const last = rows[rows.length - 1];
-    return c.json({
+    const out: DeliveryListOut = {
       deliveries: rows.map(deliveryJson),
       counts,
       next_before_id: rows.length === q.limit && last ? last.row.id : null,
-    });
+    };
+    return c.json(out);
   });
 
   r.get('/outbox/:id{[0-9]+}', requireRole('publisher'), async (c) => {
     const deps = c.get('deps');
     const [j] = await joined(deps.db).where(eq(outbox.id, Number(c.req.param('id'))));
     if (!j) throw notFound('delivery');
-    return c.json({ ...deliveryJson(j), message: await preview(deps, j) });
+    const out: DeliveryDetailOut = { ...deliveryJson(j), message: await preview(deps, j) };
+    return c.json(out);
   });
 
   // A failed message goes back to pending with a fresh set of attempts; so does a held one once

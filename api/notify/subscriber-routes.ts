@@ -373,11 +373,21 @@ function subscriberJson(row: SubscriberRow, componentIds: string[]): SubscriberO
   };
 }
 
+/** A page of email subscribers, with the counts per state and per component. */
+export interface SubscriberListOut {
+  subscribers: SubscriberOut[];
+  total: number;
+  limit: number;
+  offset: number;
+  counts: Record<SubscriberState, number> & { all_components: number; per_component: ComponentCount[] };
+}
+
 const listQuery = z.object({
   state: z.enum(SUBSCRIBER_STATES).optional(),
   q: z.string().trim().max(254).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  // Bounded: SQLite takes a 64-bit OFFSET, and 1e20 would reach it as a float (a database error, not a 400).
+  offset: z.coerce.number().int().min(0).max(1_000_000_000, 'At most 1000000000.').default(0),
 });
 
 export interface ComponentCount {
@@ -438,13 +448,14 @@ export function consoleSubscriberRoutes() {
     const comps = await componentIdsOf(db, rows.map((s) => s.id));
     const states: Record<SubscriberState, number> = { pending: 0, confirmed: 0, unsubscribed: 0 };
     for (const s of byState) states[s.state] = s.n;
-    return c.json({
+    const out: SubscriberListOut = {
       subscribers: rows.map((s) => subscriberJson(s, comps.get(s.id) ?? [])),
       total: total?.n ?? 0,
       limit: q.limit,
       offset: q.offset,
       counts: { ...states, ...counts },
-    });
+    };
+    return c.json(out);
   });
 
   r.get('/subscribers.csv', requireRole('publisher'), async (c) => {

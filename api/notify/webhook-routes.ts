@@ -8,10 +8,12 @@ import { write } from '../audit/write.ts';
 import { newId } from '../core/ids.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
 import { isSlackWebhookUrl } from './slack.ts';
-import { jsonBody } from '../http/validate.ts';
+import { jsonBody, oneLine } from '../http/validate.ts';
 import { assertComponentIds, componentIdsOf, findRecipient } from './recipients.ts';
 import { displayUrl } from './webhook-transport.ts';
 import { newSigningSecret } from '../core/ids.ts';
+import { webhookUrlRefusal } from '../core/webhook-address.ts';
+import { badRequest } from '../core/errors.ts';
 
 const urlSchema = z
   .string()
@@ -30,7 +32,7 @@ const createSchema = z
   .object({
     url: urlSchema,
     components: z.array(z.string().min(1).max(64)).max(500).optional(),
-    description: z.string().trim().max(200).optional(),
+    description: oneLine(z.string().trim().max(200)).optional(),
   })
   .strict();
 
@@ -46,6 +48,11 @@ export interface WebhookOut {
   all_components: boolean;
   created_at: string;
   unsubscribed_at: string | null;
+}
+
+/** The answer to adding a webhook: the only time its signing secret is shown. */
+export interface NewWebhookOut extends WebhookOut {
+  secret: string;
 }
 
 function webhookJson(row: SubscriberRow, componentIds: string[]): WebhookOut {
@@ -75,6 +82,9 @@ export function webhookRoutes() {
   r.post('/webhooks', requireRole('publisher'), jsonBody(createSchema), async (c) => {
     const actor = actorOf(c);
     const input = c.req.valid('json');
+    const { webhooks } = c.get('deps');
+    const refusal = await webhookUrlRefusal(input.url, { allowPrivate: webhooks?.allowPrivate, resolve: webhooks?.resolve });
+    if (refusal) throw badRequest(`The URL ${refusal}.`, { url: `This URL ${refusal}.` });
     const secret = newSigningSecret();
     const id = newId();
     const out = await write(c.get('deps'), actor, async (w) => {
@@ -103,7 +113,8 @@ export function webhookRoutes() {
       return json;
     });
     // The secret is shown once, here; the receiver needs it to verify signatures.
-    return c.json({ ...out, secret }, 201);
+    const created: NewWebhookOut = { ...out, secret };
+    return c.json(created, 201);
   });
 
   r.get('/webhooks/:id', requireRole('publisher'), async (c) => {

@@ -2,10 +2,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** How long a page's acknowledge link works. */
-export const ACK_TTL_MS = 24 * 60 * 60 * 1000;
-
-/** The page that shows the Acknowledge button (a GET never acknowledges: mail scanners open links). */
-export const ACK_PATH = '/admin/acknowledge';
+const ACK_TTL_MS = 24 * 60 * 60 * 1000;
 
 const CODE = 'a';
 
@@ -41,6 +38,10 @@ export function pageIdOfToken(token: string): string | null {
   return parts.length === 4 && parts[0] === CODE && parts[1] ? parts[1] : null;
 }
 
-export function ackUrl(base: string, token: string): string {
-  return `${base}${ACK_PATH}?token=${encodeURIComponent(token)}`;
+/**
+ * The link in a page: `path` is the console page that shows the Acknowledge button (AppDeps.responseLinks; a GET there
+ * never acknowledges, since mail scanners and chat previews open links).
+ */
+export function ackUrl(base: string, path: string, token: string): string {
+  return `${base}${path}?token=${encodeURIComponent(token)}`;
 }

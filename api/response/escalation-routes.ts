@@ -7,6 +7,8 @@ import { jsonBody, optionalJson } from '../http/validate.ts';
 import { write } from '../audit/write.ts';
 import type { Actor } from '../core/actor.ts';
 import { linkKey } from '../core/signing-key.ts';
+import { badRequest } from '../core/errors.ts';
+import { webhookUrlRefusal } from '../core/webhook-address.ts';
 import { ESCALATION_REASONS } from '../core/vocabulary.ts';
 import { getSettings } from '../core/settings.ts';
 import { findIncident } from '../incidents/incident-store.ts';
@@ -68,6 +70,17 @@ export function escalationRoutes() {
 
   r.put('/escalation', requireRole('owner'), jsonBody(putEscalationSchema), async (c) => {
     const body = c.req.valid('json');
+    // chat and webhook contacts go where webhooks may go: public addresses (checked again at every send)
+    const { webhooks } = c.get('deps');
+    const refused: Record<string, string> = {};
+    for (const [i, l] of (body.levels ?? []).entries()) {
+      for (const [j, contact] of l.contacts.entries()) {
+        if (contact.kind === 'user' || contact.kind === 'email' || !contact.address || contact.address.includes('…')) continue;
+        const refusal = await webhookUrlRefusal(contact.address, { allowPrivate: webhooks?.allowPrivate, resolve: webhooks?.resolve });
+        if (refusal) refused[`levels.${i}.contacts.${j}.address`] = `This URL ${refusal}.`;
+      }
+    }
+    if (Object.keys(refused).length) throw badRequest('Some contacts point where Herald does not send.', refused);
     const saved = await write(c.get('deps'), actorOf(c), async (w) => {
       const before = await escalationJson(w.tx);
       const after = await putEscalation(w.tx, body, w.now);

@@ -9,10 +9,10 @@ import { getSettings, putSettings, type Settings } from '../core/settings.ts';
 import { addressRecipient, emailAddress, maskedUrl, recipientLabel, recipientsWithNames, undeliverableKind, userRecipient, webhookUrl, type RecipientRow } from './internal-recipients.ts';
 
 /** Levels are numbered as the path reads: 1 on-call engineer … 4 CTO/VP engineering. */
-export const LEVELS = [1, 2, 3, 4] as const;
+const LEVELS = [1, 2, 3, 4] as const;
 export const MAX_PAGE_LEVEL = ESCALATION_LEVELS.length;
 
-export type ContactKind = 'user' | RecipientKind;
+type ContactKind = 'user' | RecipientKind;
 
 export interface ContactOut {
   id: string;
@@ -139,7 +139,7 @@ function contactJson(c: LevelContact, secret?: string | null): ContactOut {
   };
 }
 
-export function escalationOf(settings: Settings, contacts: LevelContact[], secrets = new Map<string, string>()): EscalationOut {
+function escalationOf(settings: Settings, contacts: LevelContact[], secrets = new Map<string, string>()): EscalationOut {
   return {
     levels: LEVELS.map((level) => ({
       level,

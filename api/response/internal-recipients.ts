@@ -7,14 +7,11 @@ import { newId, newSigningSecret } from '../core/ids.ts';
 
 export type RecipientRow = typeof recipients.$inferSelect;
 
-/** The chat services and the plain webhook: a URL is the address. */
-export const URL_KINDS: readonly RecipientKind[] = ['slack', 'teams', 'discord', 'webhook'];
-
 /**
  * The kinds Herald can write a message for. Microsoft Teams cards and Discord embeds are not in this version yet:
  * contacts of those kinds are refused (400) rather than accepted and never delivered.
  */
-export const DELIVERABLE_KINDS: readonly RecipientKind[] = ['email', 'slack', 'webhook'];
+const DELIVERABLE_KINDS: readonly RecipientKind[] = ['email', 'slack', 'webhook'];
 
 /** Why a kind cannot be used yet, or null when it can. */
 export function undeliverableKind(kind: RecipientKind | 'user'): string | null {

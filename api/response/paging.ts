@@ -25,7 +25,7 @@ export function levelName(settings: Pick<Settings, 'escalationLevelNames'>, leve
  * Writes a page for each active contact of `level` (1..4) in the caller's write, with one audit entry
  * (on the incident's timeline). A level without contacts pages nobody and says so, unless `quiet`.
  */
-export async function pageLevel(w: Write, incident: IncidentRow, level: number, reason: PageReason | null, opts: { quiet?: boolean } = {}): Promise<PageRow[]> {
+async function pageLevel(w: Write, incident: IncidentRow, level: number, reason: PageReason | null, opts: { quiet?: boolean } = {}): Promise<PageRow[]> {
   const { tx, now } = w;
   const [settings, contacts] = await Promise.all([getSettings(tx), levelContacts(tx, level)]);
   const active = contacts.filter((c) => c.active);

@@ -63,7 +63,7 @@ interface Due {
 }
 
 /** What is due for `i` at `now`: the update reminder (before due, or overdue) and missed targets. */
-export function remindersDue(i: IncidentRow, settings: Settings, now: Date): Due[] {
+function remindersDue(i: IncidentRow, settings: Settings, now: Date): Due[] {
   if (!i.severity) return [];
   const out: Due[] = [];
   const t = now.getTime();
@@ -81,7 +81,7 @@ export function remindersDue(i: IncidentRow, settings: Settings, now: Date): Due
   return out;
 }
 
-export const reminderKey = (kind: ReminderKind, incidentId: string, dueAt: Date) => `${kind}:${incidentId}:${dueAt.getTime()}`;
+const reminderKey = (kind: ReminderKind, incidentId: string, dueAt: Date) => `${kind}:${incidentId}:${dueAt.getTime()}`;
 
 const ROLE_OF: Record<ReminderKind, 'commsLeadId' | 'commanderId'> = {
   update_due: 'commsLeadId',
@@ -134,7 +134,7 @@ async function sendOne(deps: AppDeps, incidentId: string, due: Due): Promise<boo
   });
 }
 
-export async function sendReminders(deps: AppDeps, now: Date, open?: IncidentRow[]): Promise<number> {
+async function sendReminders(deps: AppDeps, now: Date, open?: IncidentRow[]): Promise<number> {
   const list = open ?? (await openIncidents(deps));
   if (!list.length) return 0;
   const settings = await getSettings(deps.db);

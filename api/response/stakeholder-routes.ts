@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { jsonBody } from '../http/validate.ts';
 import { write } from '../audit/write.ts';
+import { badRequest } from '../core/errors.ts';
+import { webhookUrlRefusal } from '../core/webhook-address.ts';
 import { findIncident } from '../incidents/incident-store.ts';
 import { markdown } from '../incidents/incident-schemas.ts';
 import { addNote, listNotes } from './notes.ts';
@@ -19,6 +21,11 @@ export function stakeholderRoutes() {
 
   r.post('/stakeholders', requireRole('publisher'), jsonBody(createStakeholderSchema), async (c) => {
     const body = c.req.valid('json');
+    if (body.kind !== 'email') {
+      const { webhooks } = c.get('deps');
+      const refusal = await webhookUrlRefusal(body.address, { allowPrivate: webhooks?.allowPrivate, resolve: webhooks?.resolve });
+      if (refusal) throw badRequest(`The URL ${refusal}.`, { address: `This URL ${refusal}.` });
+    }
     const made = await write(c.get('deps'), actorOf(c), async (w) => {
       const out = await addStakeholder(w.tx, body, w.now);
       const { secret: _secret, ...audited } = out;

@@ -8,7 +8,8 @@ import { write } from '../audit/write.ts';
 import { badRequest } from '../core/errors.ts';
 import { recomputeNextUpdateDue } from '../incidents/incident-store.ts';
 import { getSettings, putSettings, type Settings, type SeverityPolicy } from '../core/settings.ts';
-import { jsonBody } from '../http/validate.ts';
+import { jsonBody, oneLine } from '../http/validate.ts';
+import { SEVERITY_IMPACTS } from '../core/vocabulary.ts';
 
 export interface SeverityPolicyOut {
   response_minutes: number;
@@ -73,14 +74,14 @@ const policySchema = z
     response_minutes: z.number().int().min(0).max(WEEK_MINUTES),
     resolution_minutes: z.number().int().min(1).max(YEAR_MINUTES).nullable(),
     cadence_minutes: z.number().int().min(1).max(WEEK_MINUTES),
-    impact: z.enum(['none', 'minor', 'major', 'critical']),
+    impact: z.enum(SEVERITY_IMPACTS),
   })
   .partial()
   .strict();
 
 const patchSettingsSchema = z
   .object({
-    page_name: z.string().trim().min(1, 'Required.').max(200),
+    page_name: oneLine(z.string().trim().min(1, 'Required.').max(200)),
     public_url: httpUrl.nullable(),
     time_zone: z.string().trim().min(1).max(100).refine(isTimeZone, 'An IANA time zone, e.g. Europe/Berlin or Etc/UTC.'),
     // an absolute URL, or a path on this site (an uploaded file under /)

@@ -16,6 +16,7 @@ import { deliverDue } from '../../api/notify/deliver.ts';
 import { notifyingEvents } from '../../api/notify/events.ts';
 import { signWebhook } from '../../api/notify/webhook-transport.ts';
 import { escalateUnacknowledged } from '../../api/response/response-worker.ts';
+import { CONSOLE_PATHS, RESPONSE_LINKS } from '../../admin/paths.ts';
 import { json, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
@@ -41,7 +42,7 @@ beforeEach(async () => {
   hook = await startWebhookReceiver();
   slack = await startWebhookReceiver();
   const clock = new ManualClock();
-  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, mailer };
+  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS, mailer, webhooks: { allowPrivate: true } };
   t = { app: createApp(deps), deps, database, clock, close: () => database.close() };
   owner = await userWithSession(t, 'owner', 'olive@example.com');
   publisher = await userWithSession(t, 'publisher', 'pat@example.com');
@@ -141,6 +142,17 @@ describe('escalation settings', () => {
     }
     expect(JSON.stringify((await call('GET', '/api/v1/escalation')).body)).toBe(before);
     expect((await call('PUT', '/api/v1/escalation', { page_on_open: { P3: true } })).status).toBe(403);
+
+    // where webhooks may not go, contacts and stakeholders may not either (unless private targets are allowed)
+    t.deps.webhooks = {};
+    const privateHook = await call('PUT', '/api/v1/escalation', { levels: [{ level: 2, contacts: [{ kind: 'webhook', address: 'http://10.0.0.7/hook' }] }] }, owner.headers);
+    expect(privateHook.status).toBe(400);
+    expect(privateHook.body.error.fields['levels.0.contacts.0.address']).toContain('private');
+    const privateSh = await call('POST', '/api/v1/stakeholders', { kind: 'slack', address: 'http://169.254.169.254/latest' });
+    expect(privateSh.status).toBe(400);
+    expect(privateSh.body.error.fields.address).toContain('private');
+    t.deps.webhooks = { allowPrivate: true };
+    expect(JSON.stringify((await call('GET', '/api/v1/escalation')).body)).toBe(before);
   });
 });
 

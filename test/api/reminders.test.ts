@@ -16,6 +16,7 @@ import { createSmtpMailer } from '../../api/notify/mailer.ts';
 import { deliverDue } from '../../api/notify/deliver.ts';
 import { notifyingEvents } from '../../api/notify/events.ts';
 import { runResponseJobs } from '../../api/response/response-worker.ts';
+import { CONSOLE_PATHS, RESPONSE_LINKS } from '../../admin/paths.ts';
 import { json, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
 
@@ -37,7 +38,7 @@ beforeEach(async () => {
   sink = await startMailSink();
   mailer = createSmtpMailer({ url: sink.url, from: 'status@example.com' });
   const clock = new ManualClock(T0);
-  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, mailer };
+  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS, mailer, webhooks: { allowPrivate: true } };
   t = { app: createApp(deps), deps, database, clock, close: () => database.close() };
   owner = await userWithSession(t, 'owner', 'olive@example.com');
   comms = await userWithSession(t, 'publisher', 'comms@example.com');

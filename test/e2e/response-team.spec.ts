@@ -23,7 +23,8 @@ const receiver = await startWebhookReceiver();
 const clockFile = join(mkdtempSync(join(tmpdir(), 'herald-clock-')), 'offset');
 writeFileSync(clockFile, '0');
 const setOffsetMinutes = (m: number) => writeFileSync(clockFile, String(m * 60_000));
-test.use({ heraldEnv: { SMTP_URL: sink.url, MAIL_FROM: 'Status <status@example.com>', HERALD_CLOCK_OFFSET_FILE: clockFile } });
+// The webhook receiver listens on loopback: private targets allowed for this server.
+test.use({ heraldEnv: { SMTP_URL: sink.url, MAIL_FROM: 'Status <status@example.com>', HERALD_CLOCK_OFFSET_FILE: clockFile, WEBHOOK_ALLOW_PRIVATE: 'true' } });
 test.afterEach(() => setOffsetMinutes(0));
 test.afterAll(async () => {
   await sink.close();

@@ -6,6 +6,7 @@ import { ManualClock, type AppDeps } from '../../api/core/deps.ts';
 import { DEFAULT_JOBS, startScheduler } from '../../api/server/scheduler.ts';
 import { runResponseJobs } from '../../api/response/response-worker.ts';
 import { notifyingEvents } from '../../api/notify/events.ts';
+import { CONSOLE_PATHS, RESPONSE_LINKS } from '../../admin/paths.ts';
 
 const [file, nowArg, ticksArg, jobsArg] = process.argv.slice(2);
 if (!file || !nowArg) {
@@ -14,7 +15,7 @@ if (!file || !nowArg) {
 }
 const database = await openMigratedDatabase(`file:${file}`);
 const errors: string[] = [];
-const deps: AppDeps = { db: database.db, clock: new ManualClock(Number(nowArg)), events: notifyingEvents, publicUrl: 'http://127.0.0.1:4321', log: (l) => errors.push(l) };
+const deps: AppDeps = { db: database.db, clock: new ManualClock(Number(nowArg)), events: notifyingEvents, publicUrl: 'http://127.0.0.1:4321', invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS, log: (l) => errors.push(l) };
 const scheduler = startScheduler(deps, { intervalMs: 0, jobs: jobsArg === 'response' ? [runResponseJobs] : DEFAULT_JOBS });
 // Say "ready", then wait for "go" on stdin, so that several of these start ticking at the same moment.
 process.stdout.write('ready\n');
