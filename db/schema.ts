@@ -589,9 +589,8 @@ export const pages = sqliteTable(
       .references(() => incidents.id, { onDelete: 'cascade' }),
     /** 1..4: the escalation path position. */
     level: integer('level').notNull(),
-    recipientId: text('recipient_id')
-      .notNull()
-      .references(() => recipients.id, { onDelete: 'cascade' }),
+    /** Null once the recipient is gone (a deleted user): the page stays on the incident, by its `contact`. */
+    recipientId: text('recipient_id').references(() => recipients.id, { onDelete: 'set null' }),
     /** The contact as a person reads it, when the page was sent. */
     contact: text('contact').notNull(),
     channel: text('channel', { enum: RECIPIENT_KINDS }).notNull(),

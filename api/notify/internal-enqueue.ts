@@ -49,7 +49,7 @@ async function enqueueInternal(tx: Executor, input: InternalEnqueue, now: Date):
 /** One message per page (its acknowledge link is its own). */
 async function enqueuePages(tx: Executor, pages: PageRow[], now: Date): Promise<void> {
   for (const p of pages) {
-    await enqueueInternal(tx, { key: pageEventKey(p.id), kind: 'page', incidentId: p.incidentId, ref: { type: 'page', pageId: p.id }, recipientIds: [p.recipientId] }, now);
+    await enqueueInternal(tx, { key: pageEventKey(p.id), kind: 'page', incidentId: p.incidentId, ref: { type: 'page', pageId: p.id }, recipientIds: p.recipientId ? [p.recipientId] : [] }, now);
   }
 }
 

@@ -65,7 +65,7 @@ CREATE TABLE `pages` (
 	`id` text PRIMARY KEY NOT NULL,
 	`incident_id` text NOT NULL,
 	`level` integer NOT NULL,
-	`recipient_id` text NOT NULL,
+	`recipient_id` text,
 	`contact` text NOT NULL,
 	`channel` text NOT NULL,
 	`reason` text,
@@ -75,7 +75,7 @@ CREATE TABLE `pages` (
 	`acknowledged_by` text,
 	`acknowledged_via` text,
 	FOREIGN KEY (`incident_id`) REFERENCES `incidents`(`id`) ON UPDATE no action ON DELETE cascade,
-	FOREIGN KEY (`recipient_id`) REFERENCES `recipients`(`id`) ON UPDATE no action ON DELETE cascade,
+	FOREIGN KEY (`recipient_id`) REFERENCES `recipients`(`id`) ON UPDATE no action ON DELETE set null,
 	FOREIGN KEY (`acknowledged_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint

@@ -289,6 +289,13 @@ describe('paging', () => {
     expect(esc.status).toBe(200);
     const summaries = esc.body.timeline.map((e: Body) => e.summary);
     expect(summaries).toContain('Nobody paged at team lead: the level has no contacts (Settings → Escalation)');
+
+    // the contact's account is deleted: the page stays on the incident, by the contact it went to
+    expect((await call('DELETE', `/api/v1/users/${oncall.id}`, undefined, owner.headers)).status).toBe(204);
+    const kept = (await call('GET', `/api/v1/incidents/${opened.body.id}/pages`)).body.pages;
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({ contact: 'viewer user <oncall.person@example.com>', state: 'acknowledged' });
+    expect((await call('GET', '/api/v1/escalation')).body.levels[0].contacts).toEqual([]);
   });
 });
 
