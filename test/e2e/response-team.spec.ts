@@ -147,6 +147,20 @@ test('pages by email and signed webhook; acknowledged through the emailed link (
   expect(pages.pages.every((p) => p.state === 'sent')).toBe(true);
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   expect(axe.violations.map((v) => v.id)).toEqual([]);
+  const dir = process.env.HERALD_SCREENSHOTS;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    for (const [name, viewport, colorScheme] of [
+      ['desktop', { width: 1280, height: 900 }, 'light'],
+      ['phone', { width: 360, height: 780 }, 'light'],
+      ['dark', { width: 1280, height: 900 }, 'dark'],
+    ] as const) {
+      const shot = await (await browser.newContext({ viewport, colorScheme })).newPage();
+      await shot.goto(link!);
+      await shot.screenshot({ path: join(dir, `response-acknowledge-${name}.png`), fullPage: true });
+      await shot.context().close();
+    }
+  }
   await page.getByRole('button', { name: 'Acknowledge' }).click();
   await expect(page.getByRole('status')).toContainText('Acknowledged: the team knows you are on it');
   pages = await api(herald, owner, 'GET', `/api/v1/incidents/${first.id}/pages`);
