@@ -107,7 +107,8 @@ export function escalationRoutes() {
   r.get('/incidents/:id/pages', requireRole('viewer'), async (c) => {
     const { db } = c.get('deps');
     const incident = await findIncident(db, c.req.param('id'));
-    return c.json({ pages: await incidentPages(db, incident.id) });
+    // API.md: the list itself, newest first
+    return c.json(await incidentPages(db, incident.id));
   });
 
   /** One page, with its incident's headline: for the acknowledge page (signed link) and the console. */

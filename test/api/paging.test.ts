@@ -200,7 +200,7 @@ describe('paging', () => {
 
     // the emailed link: a GET reads (nothing changes), the POST acknowledges, without an account
     const token = new URL(link!).searchParams.get('token')!;
-    const listed = (await call('GET', `/api/v1/incidents/${opened.body.id}/pages`)).body.pages as Body[];
+    const listed = (await call('GET', `/api/v1/incidents/${opened.body.id}/pages`)).body as Body[];
     expect(listed).toHaveLength(4);
     expect(listed.every((p) => p.state === 'sent' && p.delivery === 'sent')).toBe(true);
     const mine = listed.find((p) => p.contact === 'primary@example.com');
@@ -276,7 +276,7 @@ describe('paging', () => {
   test('a signed-in contact acknowledges from the console; a resolved incident’s queued pages are not sent; an empty level says so', async () => {
     await call('PUT', '/api/v1/escalation', { levels: [{ level: 1, contacts: [{ kind: 'user', user_id: oncall.id }] }] }, owner.headers);
     const opened = await call('POST', '/api/v1/incidents', { title: 'Login broken', severity: 'P1', message: 'Down.' });
-    const [page] = (await call('GET', `/api/v1/incidents/${opened.body.id}/pages`)).body.pages;
+    const [page] = (await call('GET', `/api/v1/incidents/${opened.body.id}/pages`)).body;
     const ack = await call('POST', `/api/v1/pages/${page.id}/ack`, {}, oncall.headers);
     expect(ack.status).toBe(200);
     expect(ack.body).toMatchObject({ state: 'acknowledged', acknowledged_by: oncall.id, acknowledged_by_name: 'viewer user', acknowledged_via: 'console' });
@@ -292,7 +292,7 @@ describe('paging', () => {
 
     // the contact's account is deleted: the page stays on the incident, by the contact it went to
     expect((await call('DELETE', `/api/v1/users/${oncall.id}`, undefined, owner.headers)).status).toBe(204);
-    const kept = (await call('GET', `/api/v1/incidents/${opened.body.id}/pages`)).body.pages;
+    const kept = (await call('GET', `/api/v1/incidents/${opened.body.id}/pages`)).body;
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatchObject({ contact: 'viewer user <oncall.person@example.com>', state: 'acknowledged' });
     expect((await call('GET', '/api/v1/escalation')).body.levels[0].contacts).toEqual([]);
