@@ -29,7 +29,7 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
-export const IMPACTS = ['none', 'minor', 'major', 'critical', 'maintenance'] as const;
+const IMPACTS = ['none', 'minor', 'major', 'critical', 'maintenance'] as const;
 export type Impact = (typeof IMPACTS)[number];
 
 export const COMPONENT_STATUSES = [
@@ -337,7 +337,7 @@ export const contentVersion = sqliteTable('content_version', {
 
 // ---- Subscriptions and notifications (api/notify/subscriber-routes.ts, api/notify/webhook-routes.ts, api/notify/outbox.ts) ----
 
-export const SUBSCRIBER_KINDS = ['email', 'webhook'] as const;
+const SUBSCRIBER_KINDS = ['email', 'webhook'] as const;
 export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];
 export const SUBSCRIBER_STATES = ['pending', 'confirmed', 'unsubscribed'] as const;
 export type SubscriberState = (typeof SUBSCRIBER_STATES)[number];
@@ -461,7 +461,7 @@ export const incidentTemplates = sqliteTable('incident_templates', {
 
 // ---- The response team: alerts in, people paged (api/alerts/, api/response/) ----
 
-export const ALERT_STATUSES = ['firing', 'resolved'] as const;
+const ALERT_STATUSES = ['firing', 'resolved'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 /** open: not looked at yet; resolved: recovered before anyone decided; the others: what a person decided. */
 export const ALERT_STATES = ['open', 'declared', 'attached', 'dismissed', 'resolved'] as const;
@@ -576,7 +576,7 @@ export const stakeholders = sqliteTable('stakeholders', {
   createdAt: ms('created_at').notNull(),
 });
 
-export const PAGE_REASONS = ['incident_opened', 'missed_target', 'needs_expertise', 'business_impact', 'security', 'unacknowledged'] as const;
+const PAGE_REASONS = ['incident_opened', 'missed_target', 'needs_expertise', 'business_impact', 'security', 'unacknowledged'] as const;
 export type PageReason = (typeof PAGE_REASONS)[number];
 
 /** One page: one contact of one escalation level, told about one incident; acknowledged by a person or by its link. */

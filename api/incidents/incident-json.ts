@@ -9,7 +9,7 @@ import { iso, isoOrNull } from '../core/iso.ts';
 import { getSettings, type Settings } from '../core/settings.ts';
 import { INCIDENT_ROLE_LABELS, PAGE_REASON_LABELS, type IncidentRoleField } from '../core/vocabulary.ts';
 
-export interface AffectedComponentOut {
+interface AffectedComponentOut {
   id: string;
   name: string;
   status: ComponentStatus;
@@ -88,7 +88,7 @@ export interface UpdateOut {
   published_at: string | null;
 }
 
-export type TimelineEntry =
+type TimelineEntry =
   | { type: 'update'; at: string; update: UpdateOut }
   | {
       type: 'event';
@@ -292,7 +292,7 @@ const REMINDER_SUMMARIES: Record<string, string> = {
 };
 
 /** One line for a person reading the timeline. */
-export function eventSummary(action: string, before: unknown, after: unknown, names: UserNames): string {
+function eventSummary(action: string, before: unknown, after: unknown, names: UserNames): string {
   const person = (v: unknown) => (typeof v === 'string' ? (names.get(v) ?? v) : 'unassigned');
   switch (action) {
     case 'incident.create':

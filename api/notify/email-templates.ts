@@ -7,7 +7,7 @@ import { statusLabel } from '../core/vocabulary.ts';
 import { escapeHtml } from '../core/html.ts';
 
 /** What varies per recipient: everything else of a message is composed once per event. */
-export interface RecipientLinks {
+interface RecipientLinks {
   /** Manage page: components, unsubscribe. */
   manage: string;
   /** RFC 8058 one-click endpoint for List-Unsubscribe. */

@@ -46,9 +46,9 @@ export interface SubscriberLinks {
   unsubscribe: string;
 }
 
-export const CONFIRM_PATH = '/subscriptions/confirm';
+const CONFIRM_PATH = '/subscriptions/confirm';
 export const MANAGE_PATH = '/subscriptions/manage';
-export const ONE_CLICK_PATH = '/api/v2/subscriptions/unsubscribe';
+const ONE_CLICK_PATH = '/api/v2/subscriptions/unsubscribe';
 
 export function confirmUrl(base: string, token: string): string {
   return `${base}${CONFIRM_PATH}?token=${encodeURIComponent(token)}`;

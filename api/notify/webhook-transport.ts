@@ -31,7 +31,7 @@ export function webhookHeaders(secret: string, id: string, now: Date, body: stri
 
 export type PostResult = { ok: true } | { ok: false; permanent: boolean; error: string };
 
-export const WEBHOOK_TIMEOUT_MS = 10_000;
+const WEBHOOK_TIMEOUT_MS = 10_000;
 const USER_AGENT = 'Herald-Webhooks/1';
 /** What is read of a receiver's answer before the connection is dropped: the status is all that counts. */
 const MAX_ANSWER_BYTES = 64 * 1024;

@@ -9,9 +9,9 @@ import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
 import { componentStatusLabel, statusLabel } from '../core/vocabulary.ts';
 
 /** Feeds carry the last 50 incidents and maintenances, newest first by start. */
-export const FEED_LIMIT = 50;
-export const RSS_CONTENT_TYPE = 'application/rss+xml; charset=utf-8';
-export const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
+const FEED_LIMIT = 50;
+const RSS_CONTENT_TYPE = 'application/rss+xml; charset=utf-8';
+const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
 
 /** The public label of an incident or maintenance status ("in_progress" → "In progress"). */
 
@@ -26,7 +26,7 @@ export interface FeedLink {
 }
 
 /** The feeds' paths without extension: `/history` or `/components/<id>/history`. */
-export function feedPath(componentId?: string): string {
+function feedPath(componentId?: string): string {
   return componentId ? `/components/${encodeURIComponent(componentId)}/history` : '/history';
 }
 
@@ -219,13 +219,13 @@ function atomXml(data: FeedData): string {
 }
 
 /** The RSS 2.0 feed of the page, or of one component or group; null when the component is unknown. */
-export async function buildRssFeed(deps: ReadDeps, componentId?: string): Promise<string | null> {
+async function buildRssFeed(deps: ReadDeps, componentId?: string): Promise<string | null> {
   const data = await loadFeed(deps, componentId);
   return data && rssXml(data);
 }
 
 /** The Atom 1.0 feed of the page, or of one component or group; null when the component is unknown. */
-export async function buildAtomFeed(deps: ReadDeps, componentId?: string): Promise<string | null> {
+async function buildAtomFeed(deps: ReadDeps, componentId?: string): Promise<string | null> {
   const data = await loadFeed(deps, componentId);
   return data && atomXml(data);
 }

@@ -7,9 +7,9 @@ import { statusLabel } from '../core/vocabulary.ts';
 import { loadPageContext, queryIncidentsJson, type ReadDeps } from './statuspage-read.ts';
 import type { ScheduledMaintenanceJson } from './statuspage-types.ts';
 
-export const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';
+const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 /** The most recent windows, by start; old ones fall off, upcoming ones are always in. */
-export const ICS_LIMIT = 200;
+const ICS_LIMIT = 200;
 
 /**
  * A calendar-level TEXT value (NAME, X-WR-CALNAME, X-WR-CALDESC), which ical-generator writes as given: control
@@ -55,7 +55,7 @@ function description(m: ScheduledMaintenanceJson): string {
  * are the maintenance's last change; SEQUENCE grows with it (seconds), as RFC 5545 asks of a
  * revised event.
  */
-export async function maintenanceCalendar(deps: ReadDeps): Promise<string> {
+async function maintenanceCalendar(deps: ReadDeps): Promise<string> {
   const ctx = await loadPageContext(deps);
   const rows = (await queryIncidentsJson(deps, { kind: 'maintenance', order: 'scheduled_desc', limit: ICS_LIMIT }, ctx)) as ScheduledMaintenanceJson[];
   const domain = uidDomain(ctx.base);

@@ -14,7 +14,7 @@ export const MAX_PAGE_LEVEL = ESCALATION_LEVELS.length;
 
 type ContactKind = 'user' | RecipientKind;
 
-export interface ContactOut {
+interface ContactOut {
   id: string;
   kind: ContactKind;
   user_id: string | null;
@@ -28,7 +28,7 @@ export interface ContactOut {
   secret?: string;
 }
 
-export interface LevelOut {
+interface LevelOut {
   level: number;
   name: string;
   contacts: ContactOut[];

@@ -11,7 +11,7 @@ import { getSettings, putSettings, type Settings, type SeverityPolicy } from '..
 import { jsonBody, oneLine } from '../http/validate.ts';
 import { SEVERITY_IMPACTS } from '../core/vocabulary.ts';
 
-export interface SeverityPolicyOut {
+interface SeverityPolicyOut {
   response_minutes: number;
   resolution_minutes: number | null;
   cadence_minutes: number;
@@ -31,7 +31,7 @@ export interface SettingsOut {
   alert_component_rules: { label: string; value: string; component_id: string }[];
 }
 
-export function settingsJson(s: Settings): SettingsOut {
+function settingsJson(s: Settings): SettingsOut {
   const severities = {} as Record<Severity, SeverityPolicyOut>;
   for (const sev of SEVERITIES) {
     const p = s.severities[sev];
@@ -50,7 +50,7 @@ export function settingsJson(s: Settings): SettingsOut {
 }
 
 /** True when Intl knows the zone (IANA names such as Europe/Berlin or Etc/UTC). */
-export function isTimeZone(zone: string): boolean {
+function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
