@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
-import { openMigratedDatabase, type DB, type Tx } from '../../db/client.ts';
+import { openMigratedDatabase, type Tx } from '../../db/client.ts';
 import {
   componentGroups,
   components,
@@ -14,17 +14,14 @@ import {
   incidents,
   incidentUpdates,
   postmortems,
-  COMPONENT_STATUSES,
-  IMPACTS,
-  SEVERITIES,
   type AffectedComponent,
-  type ComponentStatus,
-  type Impact,
   type PostmortemContent,
-  type Severity,
 } from '../../db/schema.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
+import { write, type Write } from '../audit/write.ts';
+import { systemClock, type AppDeps } from '../core/deps.ts';
 import { newId } from '../core/ids.ts';
+import { isComponentStatus, SEVERITIES, SEVERITY_IMPACTS, type Impact, type Severity } from '../core/vocabulary.ts';
+import { notifyingEvents } from '../notify/events.ts';
 import { getSettings, type Settings } from '../core/settings.ts';
 import { describeDatabaseUrl, readConfigOrExit } from '../server/config.ts';
 import { readStatuspageSource, SourceError, type SpComponent, type SpIncident, type SpMaintenance, type SpUpdate, type StatuspageDump } from './statuspage-source.ts';
@@ -79,7 +76,9 @@ export function decodeEntities(s: string): string {
 
 const name = (s: string, max = 200) => decodeEntities(s).replace(/\s+/g, ' ').trim().slice(0, max) || '(no name)';
 const at = (s: string | null | undefined): Date | null => (s ? new Date(s) : null);
-const isStatus = (s: unknown): s is ComponentStatus => typeof s === 'string' && (COMPONENT_STATUSES as readonly string[]).includes(s);
+const isStatus = isComponentStatus;
+/** The impacts a maintenance may keep (Statuspage gives them one like an incident's, or `maintenance`). */
+const IMPACTS: readonly Impact[] = [...SEVERITY_IMPACTS, 'maintenance'];
 
 /** Statuspage's impact to a severity: the page's own setting read backwards, else DESIGN.md's default (P1 critical … P4 none). */
 function severityOf(impact: string, settings: Settings): Severity {
@@ -101,14 +100,18 @@ class Importer {
   readonly links = new Map<string, string>();
   readonly result: ImportResult;
 
+  private readonly tx: Tx;
+  private readonly now: Date;
+
   constructor(
-    private readonly tx: Tx,
+    private readonly w: Write<null>,
     private readonly source: string,
     private readonly dump: StatuspageDump,
     private readonly settings: Settings,
-    private readonly now: Date,
     private readonly progress: (done: number, total: number) => void,
   ) {
+    this.tx = w.tx;
+    this.now = w.now;
     this.result = {
       source,
       pageName: decodeEntities(dump.page.name),
@@ -192,8 +195,8 @@ class Importer {
       await this.incident(m, 'maintenance');
       step();
     }
-    await recordAudit(this.tx, null, { action: 'import.statuspage', entityType: 'import', entityId: this.source, after: { origin: dump.origin, ...this.result } }, this.now);
-    await bumpContentVersion(this.tx, this.now);
+    // No domain event: this is history, not news (nothing goes to subscribers); the page changed all the same.
+    await this.w.audit({ action: 'import.statuspage', entityType: 'import', entityId: this.source, after: { origin: dump.origin, ...this.result } }, { public: true });
     return this.result;
   }
 
@@ -372,15 +375,14 @@ class Importer {
   }
 }
 
-/** Writes a checked dump into the database in one transaction: all of it, or (on any error) nothing. */
+/** Writes a checked dump into the database in one write (no actor: the shell's): all of it, or (on any error) nothing. */
 export async function importStatuspage(
-  db: DB,
+  deps: Pick<AppDeps, 'db' | 'clock' | 'events'>,
   dump: StatuspageDump,
-  opts: { now?: Date; onProgress?: (done: number, total: number) => void } = {},
+  opts: { onProgress?: (done: number, total: number) => void } = {},
 ): Promise<ImportResult> {
-  const now = opts.now ?? new Date();
-  const settings = await getSettings(db);
-  return db.transaction((tx) => new Importer(tx, `statuspage:${dump.page.id}`, dump, settings, now, opts.onProgress ?? (() => undefined)).run());
+  const settings = await getSettings(deps.db);
+  return write(deps, null, (w) => new Importer(w, `statuspage:${dump.page.id}`, dump, settings, opts.onProgress ?? (() => undefined)).run());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -436,7 +438,7 @@ async function main(argv: string[], io: { out: (s: string) => void; err: (s: str
   const database = await openMigratedDatabase(config.databaseUrl, config.databaseAuthToken);
   try {
     const started = Date.now();
-    const result = await importStatuspage(database.db, dump, { onProgress: progressBar(io.progressStream) });
+    const result = await importStatuspage({ db: database.db, clock: systemClock, events: notifyingEvents }, dump, { onProgress: progressBar(io.progressStream) });
     for (const l of describeResult(result)) io.out(l);
     io.out(`Done in ${((Date.now() - started) / 1000).toFixed(1)} s. Nothing was sent to subscribers. Run it again to bring in later changes: what it made is updated, never copied.`);
     return 0;

@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { COMPONENT_STATUSES } from '../../db/schema.ts';
+import { COMPONENT_STATUSES } from '../core/vocabulary.ts';
 
 const DOCUMENTS = ['summary.json', 'components.json', 'incidents.json', 'scheduled-maintenances.json'] as const;
 export type DocumentName = (typeof DOCUMENTS)[number];

@@ -66,6 +66,16 @@ export interface AppDeps {
   events: DomainEvents;
   /** Base URL used in shortlinks, feeds, emails and the CSRF origin check, without a trailing slash. */
   publicUrl: string;
+  /**
+   * The path (under the public URL) of the console page that takes an invitation link's token. The console owns
+   * its paths (admin/paths.ts) and the server passes this one in, so the API links to a page it does not know.
+   */
+  invitationPath: string;
+  /**
+   * The console pages the response team's messages link to (admin/paths.ts, passed in like invitationPath): the page
+   * that takes a page's acknowledge link, and where the incidents are (`<incidents>/<id>`).
+   */
+  responseLinks: { acknowledge: string; incidents: string };
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
   /**
@@ -77,6 +87,11 @@ export interface AppDeps {
   mailer?: Mailer;
   /** Outbox delivery: attempts, backoff, lease, batch size (api/notify/deliver.ts has the defaults). */
   delivery?: Partial<DeliveryOptions>;
+  /**
+   * Outgoing webhooks. `allowPrivate` (WEBHOOK_ALLOW_PRIVATE) lets them reach loopback, private and link-local
+   * addresses, for on-premises receivers and the tests' loopback receivers; `resolve` replaces DNS (tests).
+   */
+  webhooks?: { allowPrivate?: boolean; resolve?: (hostname: string) => Promise<{ address: string; family: number }[]> };
   /** Where log lines go; defaults to nowhere (tests), the server passes console. */
   log?: (line: string) => void;
 }

@@ -1,9 +1,10 @@
 // User accounts: the shapes the API shows, the field rules, and the writes shared by routes and the CLI.
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import { oneLine } from '../http/validate.ts';
 import type { Executor } from '../../db/client.ts';
 import { ROLES, users, type Role } from '../../db/schema.ts';
-import { conflict } from '../http/errors.ts';
+import { conflict } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { User } from '../core/actor.ts';
 
@@ -15,12 +16,23 @@ export const emailSchema = z
   .max(254, 'An email address has at most 254 characters.')
   .email('Enter an email address like name@example.com.');
 
-export const nameSchema = z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.');
+export const nameSchema = oneLine(z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.'));
 
 export const roleSchema = z.enum(ROLES);
 
 /** A user as the API shows it: never the password hash. */
-export function userJson(u: User) {
+export interface UserOut {
+  id: string;
+  email: string;
+  name: string;
+  role: User['role'];
+  disabled: boolean;
+  has_password: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export function userJson(u: User): UserOut {
   return {
     id: u.id,
     email: u.email,

@@ -1,32 +1,24 @@
-// /api/v1/incidents: list, open, read, edit and escalate incidents; the update routes are mounted from incident-updates.ts.
+// /api/v1/incidents: list, open, read and edit incidents; the update routes are mounted from update-routes.ts (escalating is api/response/'s).
 import { and, desc, eq, inArray, lt, notInArray, or, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { INCIDENT_STATUSES, SEVERITIES, STAGES, incidents } from '../../db/schema.ts';
 import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
-import { badRequest, conflict, forbidden, invalidTransition } from '../http/errors.ts';
-import { newId } from '../core/ids.ts';
+import { write } from '../audit/write.ts';
+import { badRequest } from '../core/errors.ts';
+import { forbidden } from '../http/errors.ts';
 import { incidentDetailJson, incidentsJson } from './incident-json.ts';
-import { KIND_RULES, isClosed } from './incident-status.ts';
-import {
-  assertComponentsExist,
-  assertUsersExist,
-  createUpdate,
-  findIncident,
-  linkComponents,
-  recomputeNextUpdateDue,
-  type IncidentRow,
-} from './incident-store.ts';
+import { KIND_RULES } from './incident-status.ts';
+import { assertUsersExist, findIncident, openIncident, recomputeNextUpdateDue, type IncidentRow } from './incident-store.ts';
 import { MAX_ESCALATION_LEVEL } from './incident-timing.ts';
 import { incidentUpdateRoutes } from './update-routes.ts';
 import { isoTime, markdown, componentMap, userRef } from './incident-schemas.ts';
 import { getSettings } from '../core/settings.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
+import { jsonBody, oneLine, queryParams } from '../http/validate.ts';
 
 const createIncidentSchema = z
   .object({
-    title: z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.'),
+    title: oneLine(z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.')),
     severity: z.enum(SEVERITIES),
     status: z.enum(INCIDENT_STATUSES).optional(),
     message: markdown,
@@ -42,12 +34,14 @@ const createIncidentSchema = z
     draft: z.boolean().optional(),
     /** When the incident really began, if earlier than now. */
     started_at: isoTime.optional(),
+    /** A security incident: calls for escalation; the console warns before public text names it. */
+    security: z.boolean().optional(),
   })
   .strict();
 
 const patchIncidentSchema = z
   .object({
-    title: z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.').optional(),
+    title: oneLine(z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.')).optional(),
     severity: z.enum(SEVERITIES).optional(),
     commander_id: userRef.optional(),
     tech_lead_id: userRef.optional(),
@@ -55,6 +49,7 @@ const patchIncidentSchema = z
     stage: z.enum(STAGES).optional(),
     escalation_level: z.number().int().min(0).max(MAX_ESCALATION_LEVEL).optional(),
     started_at: isoTime.optional(),
+    security: z.boolean().optional(),
   })
   .strict();
 
@@ -102,50 +97,28 @@ export function incidentRoutes() {
   });
 
   r.post('/incidents', requireRole('editor'), jsonBody(createIncidentSchema), async (c) => {
-    const { db, clock, events } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    if (body.started_at && body.started_at.getTime() > now.getTime()) {
-      throw badRequest('The start time is in the future.', { started_at: 'Must not be in the future.' });
-    }
-    const id = await db.transaction(async (tx) => {
-      await assertComponentsExist(tx, body.components);
-      await assertUsersExist(tx, { commander_id: body.commander_id, tech_lead_id: body.tech_lead_id, comms_lead_id: body.comms_lead_id });
-      const policy = (await getSettings(tx)).severities[body.severity];
-      const status = body.status ?? 'investigating';
-      const [row] = await tx
-        .insert(incidents)
-        .values({
-          id: newId(),
-          kind: 'incident',
-          title: body.title,
-          severity: body.severity,
-          status,
-          stage: body.stage ?? 'triage',
-          impact: policy.impact,
-          commanderId: body.commander_id ?? null,
-          techLeadId: body.tech_lead_id ?? null,
-          commsLeadId: body.comms_lead_id ?? null,
-          startedAt: body.started_at ?? now,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
-      if (!row) throw new Error('unreachable: insert returned no row');
-      await linkComponents(tx, row.id, Object.keys(body.components ?? {}));
-      await recordAudit(tx, actor, { action: 'incident.create', entityType: 'incident', entityId: row.id, incidentId: row.id, after: row }, now);
-      await createUpdate(
-        tx,
-        row,
-        { status, body: body.message, components: body.components, notify: body.notify, publishAt: body.publish_at, draft: body.draft },
-        actor,
-        now,
-        events,
-      );
-      return row.id;
-    });
-    const incident = await findIncident(db, id);
+    const opened = await write(deps, actorOf(c), (w) =>
+      openIncident(w, {
+        title: body.title,
+        severity: body.severity,
+        status: body.status,
+        message: body.message,
+        components: body.components,
+        notify: body.notify,
+        commanderId: body.commander_id,
+        techLeadId: body.tech_lead_id,
+        commsLeadId: body.comms_lead_id,
+        stage: body.stage,
+        security: body.security,
+        publishAt: body.publish_at,
+        draft: body.draft,
+        startedAt: body.started_at,
+      }),
+    );
+    const incident = await findIncident(db, opened.id);
     return c.json(await incidentDetailJson(db, incident, clock.now()), 201);
   });
 
@@ -156,14 +129,15 @@ export function incidentRoutes() {
   });
 
   r.patch('/incidents/:id', requireRole('editor'), jsonBody(patchIncidentSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = c.req.valid('json');
     const actor = actorOf(c);
-    const now = clock.now();
-    if (body.started_at && body.started_at.getTime() > now.getTime()) {
+    if (body.started_at && body.started_at.getTime() > clock.now().getTime()) {
       throw badRequest('The start time is in the future.', { started_at: 'Must not be in the future.' });
     }
-    await db.transaction(async (tx) => {
+    await write(deps, actor, async (w) => {
+      const { tx, now } = w;
       const before = await findIncident(tx, c.req.param('id'));
       // An editor may shape a draft incident; once public, changes are a publisher's.
       if (before.publishedAt && !roleAtLeast(actor.role, 'publisher')) {
@@ -201,6 +175,10 @@ export function incidentRoutes() {
         after.escalationLevel = body.escalation_level;
         audits.push({ action: 'incident.escalation', before: { escalation_level: before.escalationLevel }, after: { escalation_level: body.escalation_level } });
       }
+      if (body.security !== undefined && body.security !== before.security) {
+        after.security = body.security;
+        audits.push({ action: 'incident.security', before: { security: before.security }, after: { security: body.security } });
+      }
       if (body.started_at !== undefined && body.started_at.getTime() !== before.startedAt.getTime()) {
         after.startedAt = body.started_at;
         audits.push({ action: 'incident.started_at', before: { started_at: before.startedAt.toISOString() }, after: { started_at: body.started_at.toISOString() } });
@@ -219,36 +197,17 @@ export function incidentRoutes() {
           commsLeadId: after.commsLeadId,
           stage: after.stage,
           escalationLevel: after.escalationLevel,
+          security: after.security,
           startedAt: after.startedAt,
           nextUpdateDueAt: after.nextUpdateDueAt,
           updatedAt: now,
         })
         .where(eq(incidents.id, before.id));
       for (const a of audits) {
-        await recordAudit(tx, actor, { action: a.action, entityType: 'incident', entityId: before.id, incidentId: before.id, before: a.before, after: a.after }, now);
+        await w.audit({ action: a.action, entityType: 'incident', entityId: before.id, incidentId: before.id, before: a.before, after: a.after });
       }
-      if (publicChange && before.publishedAt) await bumpContentVersion(tx, now);
-    });
-    const incident = await findIncident(db, c.req.param('id'));
-    return c.json(await incidentDetailJson(db, incident, clock.now()));
-  });
-
-  r.post('/incidents/:id/escalate', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    await db.transaction(async (tx) => {
-      const before = await findIncident(tx, c.req.param('id'));
-      if (isClosed(before.kind, before.status)) throw invalidTransition('This incident is closed: there is nothing to escalate.');
-      if (before.escalationLevel >= MAX_ESCALATION_LEVEL) throw conflict('This incident is already at the highest escalation level.');
-      const level = before.escalationLevel + 1;
-      await tx.update(incidents).set({ escalationLevel: level, updatedAt: now }).where(eq(incidents.id, before.id));
-      await recordAudit(
-        tx,
-        actor,
-        { action: 'incident.escalation', entityType: 'incident', entityId: before.id, incidentId: before.id, before: { escalation_level: before.escalationLevel }, after: { escalation_level: level } },
-        now,
-      );
+      if (publicChange && before.publishedAt) w.changedPublic();
+      await w.events.incidentChanged(tx, { before, incident: after, actor: w.actor, now });
     });
     const incident = await findIncident(db, c.req.param('id'));
     return c.json(await incidentDetailJson(db, incident, clock.now()));

@@ -1,9 +1,7 @@
 // Which body a webhook gets: Statuspage's signed JSON, or a chat service's own message (Slack, Microsoft Teams, Discord),
 // told from the URL unless the webhook names its format.
-import { WEBHOOK_FORMATS, type WebhookFormat } from '../../db/schema.ts';
+import type { WebhookFormat } from '../core/vocabulary.ts';
 import { isSlackWebhookUrl } from './slack.ts';
-
-export { WEBHOOK_FORMATS, type WebhookFormat };
 
 function https(url: string): URL | null {
   try {
@@ -45,13 +43,6 @@ export function detectWebhookFormat(url: string): WebhookFormat {
   return 'statuspage';
 }
 
-export const FORMAT_LABELS: Record<WebhookFormat, string> = {
-  statuspage: 'Statuspage JSON',
-  slack: 'Slack',
-  teams: 'Microsoft Teams',
-  discord: 'Discord',
-};
-
 /**
  * Truncates to at most `max` UTF-16 code units, ending in an ellipsis when cut, never splitting a character. Code
  * units, not code points: a service that counts either is satisfied.
@@ -68,3 +59,4 @@ export function clip(text: string, max: number): string {
 
 /** The length services count, in UTF-16 code units (see clip). */
 export const length = (text: string) => text.length;
+

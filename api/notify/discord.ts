@@ -2,8 +2,7 @@
 // JSON body with `embeds`, at most 10, each title ≤ 256, description ≤ 4096, field names ≤ 256 and values ≤ 1024,
 // footer ≤ 2048, and ≤ 6000 characters over all of them). Nobody is pinged, whatever the text says.
 import { markdownToText } from '../core/markdown.ts';
-import { componentStatusLabel, statusLabel } from '../core/vocabulary.ts';
-import type { ComponentStatus } from '../../db/schema.ts';
+import { componentStatusLabel, impactLabel, statusLabel, type ComponentStatus } from '../core/vocabulary.ts';
 import type { AnyIncidentJson, IncidentUpdateJson } from '../public/statuspage-types.ts';
 import { clip, length } from './chat-formats.ts';
 
@@ -20,7 +19,7 @@ const DISCORD_LIMITS = {
   content: 2000,
 } as const;
 
-export interface DiscordEmbed {
+interface DiscordEmbed {
   title: string;
   url?: string;
   description?: string;
@@ -71,9 +70,6 @@ const STATUS_COLOUR: Record<ComponentStatus, number> = {
   major_outage: DISCORD_COLOURS.critical,
   under_maintenance: DISCORD_COLOURS.maintenance,
 };
-
-/** "Major" for `major`: an incident's impact in a word. */
-export const impactLabel = (impact: string) => (impact ? impact[0]!.toUpperCase() + impact.slice(1) : 'None');
 
 /** Plain text as Discord markdown that shows as written: formatting characters escaped, and line starts that would make headings, quotes or lists. */
 function discordEscape(text: string): string {
@@ -140,3 +136,4 @@ export function discordComponentMessage(pageName: string, pageUrl: string, name:
   };
   return { embeds: [embed], allowed_mentions: { parse: [] } };
 }
+

@@ -1,26 +1,34 @@
 // The console's delivery log: /api/v1/outbox (list, one message with its rendered preview, manual retry).
-import { and,count,desc,eq,inArray,lt } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { DELIVERY_STATES,outbox,outboxEvents,subscribers,type DeliveryState } from '../../db/schema.ts';
+import { DELIVERY_STATES, outbox, outboxEvents, recipients, subscribers, users, type DeliveryState } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import type { AppDeps } from '../core/deps.ts';
 import { personalize } from './email-templates.ts';
-import { invalidTransition,notFound } from '../http/errors.ts';
-import { iso,isoOrNull } from '../core/iso.ts';
-import { composeEvent,GoneError,type EventKind,type EventRef } from './compose.ts';
-import { confirmUrl,linkKey,signLinkToken,subscriberLinks } from './subscription-links.ts';
+import { invalidTransition, notFound } from '../core/errors.ts';
+import { iso, isoOrNull } from '../core/iso.ts';
+import { composeEvent, GoneError, type EventKind, type EventRef } from './compose.ts';
+import { confirmUrl, linkKey, signLinkToken, subscriberLinks } from './subscription-links.ts';
 import { queryParams } from '../http/validate.ts';
 import { displayUrl } from './webhook-transport.ts';
+import { composeInternalEvent, internalMailMessage } from './deliver.ts';
+import { isInternalRef, type InternalEventKind } from './internal-messages.ts';
+import { recipientLabel } from '../response/internal-recipients.ts';
 
 export interface DeliveryOut {
   id: number;
   event_id: string;
   event_kind: string;
   incident_id: string | null;
-  subscriber_id: string;
+  /** A public subscriber's id, or null for an internal message (then `recipient_id`). */
+  subscriber_id: string | null;
+  recipient_id: string | null;
+  /** True for the response team's messages (pages, reminders, stakeholder updates, role assignments). */
+  internal: boolean;
   channel: 'email' | 'webhook';
+  /** The address as shown (URLs masked after their secret part). */
   recipient: string;
   state: DeliveryState;
   attempts: number;
@@ -28,6 +36,27 @@ export interface DeliveryOut {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+}
+
+/** A page of deliveries, newest first, with the count per state. */
+export interface DeliveryListOut {
+  deliveries: DeliveryOut[];
+  counts: Record<DeliveryState, number>;
+  /** Pass as `before_id` for the next page; null on the last one. */
+  next_before_id: number | null;
+}
+
+/** An email as it was (or would be) sent. */
+export interface MessagePreviewOut {
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+}
+
+/** One delivery and, for an email, its message (null for a webhook, or when its incident is gone). */
+export interface DeliveryDetailOut extends DeliveryOut {
+  message: MessagePreviewOut | null;
 }
 
 const listQuery = z.object({
@@ -44,9 +73,37 @@ const selection = {
   incidentId: outboxEvents.incidentId,
   email: subscribers.email,
   url: subscribers.url,
+  internal: recipients,
+  userName: users.name,
+  userEmail: users.email,
 };
 
-type Joined = { row: typeof outbox.$inferSelect; kind: string; incidentId: string | null; email: string | null; url: string | null };
+type Joined = {
+  row: typeof outbox.$inferSelect;
+  kind: string;
+  incidentId: string | null;
+  email: string | null;
+  url: string | null;
+  internal: typeof recipients.$inferSelect | null;
+  userName: string | null;
+  userEmail: string | null;
+};
+
+/** The outbox joined with whoever each row is for: a subscriber, or an internal recipient (and its user). */
+function joined(db: AppDeps['db']) {
+  return db
+    .select(selection)
+    .from(outbox)
+    .innerJoin(outboxEvents, eq(outboxEvents.id, outbox.eventId))
+    .leftJoin(subscribers, eq(subscribers.id, outbox.subscriberId))
+    .leftJoin(recipients, eq(recipients.id, outbox.recipientId))
+    .leftJoin(users, eq(users.id, recipients.userId));
+}
+
+function recipientText(j: Joined): string {
+  if (j.internal) return recipientLabel({ ...j.internal, address: j.userEmail ?? j.internal.address }, j.userName);
+  return j.row.channel === 'email' ? (j.email ?? '') : displayUrl(j.url ?? '');
+}
 
 function deliveryJson(j: Joined): DeliveryOut {
   const r = j.row;
@@ -56,8 +113,10 @@ function deliveryJson(j: Joined): DeliveryOut {
     event_kind: j.kind,
     incident_id: j.incidentId,
     subscriber_id: r.subscriberId,
+    recipient_id: r.recipientId,
+    internal: r.recipientId !== null,
     channel: r.channel,
-    recipient: r.channel === 'email' ? (j.email ?? '') : displayUrl(j.url ?? ''),
+    recipient: recipientText(j),
     state: r.state,
     attempts: r.attempts,
     next_attempt_at: r.state === 'pending' ? iso(r.nextAttemptAt) : null,
@@ -68,10 +127,22 @@ function deliveryJson(j: Joined): DeliveryOut {
 }
 
 /** The email as it was (or would be) sent, for held messages (no SMTP configured) and the log. */
-async function preview(deps: AppDeps, j: Joined): Promise<{ subject: string; text: string; html: string; headers: Record<string, string> } | null> {
-  if (j.row.channel !== 'email' || !j.email) return null;
+async function preview(deps: AppDeps, j: Joined): Promise<MessagePreviewOut | null> {
+  if (j.row.channel !== 'email') return null;
   const [event] = await deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, j.row.eventId));
   if (!event) return null;
+  if (j.internal) {
+    if (!isInternalRef(event.content)) return null;
+    try {
+      const composed = await composeInternalEvent(deps, event.kind as InternalEventKind, event.content);
+      const m = internalMailMessage(composed, j.row.eventId, j.internal.id, j.userEmail ?? j.internal.address);
+      return { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } };
+    } catch (err) {
+      if (err instanceof GoneError) return null;
+      throw err;
+    }
+  }
+  if (!j.email || !j.row.subscriberId) return null;
   let composed;
   try {
     composed = await composeEvent(deps, event.kind as EventKind, event.content as EventRef);
@@ -82,9 +153,10 @@ async function preview(deps: AppDeps, j: Joined): Promise<{ subject: string; tex
   if (!composed.email) return null;
   const key = await linkKey(deps.db);
   const now = deps.clock.now();
-  const links = subscriberLinks(composed.page.base, key, j.row.subscriberId, now);
-  const withConfirm = composed.kind === 'subscription_confirmation' ? { ...links, confirm: confirmUrl(composed.page.base, signLinkToken(key, 'confirm', j.row.subscriberId, now)) } : links;
-  const m = personalize(composed.email, composed.page, { eventId: j.row.eventId, subscriberId: j.row.subscriberId, email: j.email, links: withConfirm });
+  const subscriberId = j.row.subscriberId;
+  const links = subscriberLinks(composed.page.base, key, subscriberId, now);
+  const withConfirm = composed.kind === 'subscription_confirmation' ? { ...links, confirm: confirmUrl(composed.page.base, signLinkToken(key, 'confirm', subscriberId, now)) } : links;
+  const m = personalize(composed.email, composed.page, { eventId: j.row.eventId, subscriberId, email: j.email, links: withConfirm });
   return { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } };
 }
 
@@ -100,11 +172,7 @@ export function outboxRoutes() {
       q.before_id ? lt(outbox.id, q.before_id) : undefined,
     );
     const [rows, byState] = await Promise.all([
-      db
-        .select(selection)
-        .from(outbox)
-        .innerJoin(outboxEvents, eq(outboxEvents.id, outbox.eventId))
-        .innerJoin(subscribers, eq(subscribers.id, outbox.subscriberId))
+      joined(db)
         .where(where)
         .orderBy(desc(outbox.id))
         .limit(q.limit),
@@ -113,33 +181,30 @@ export function outboxRoutes() {
     const counts: Record<DeliveryState, number> = { pending: 0, sent: 0, failed: 0, held: 0, skipped: 0 };
     for (const s of byState) counts[s.state] = s.n;
     const last = rows[rows.length - 1];
-    return c.json({
+    const out: DeliveryListOut = {
       deliveries: rows.map(deliveryJson),
       counts,
       next_before_id: rows.length === q.limit && last ? last.row.id : null,
-    });
+    };
+    return c.json(out);
   });
 
   r.get('/outbox/:id{[0-9]+}', requireRole('publisher'), async (c) => {
     const deps = c.get('deps');
-    const [j] = await deps.db
-      .select(selection)
-      .from(outbox)
-      .innerJoin(outboxEvents, eq(outboxEvents.id, outbox.eventId))
-      .innerJoin(subscribers, eq(subscribers.id, outbox.subscriberId))
-      .where(eq(outbox.id, Number(c.req.param('id'))));
+    const [j] = await joined(deps.db).where(eq(outbox.id, Number(c.req.param('id'))));
     if (!j) throw notFound('delivery');
-    return c.json({ ...deliveryJson(j), message: await preview(deps, j) });
+    const out: DeliveryDetailOut = { ...deliveryJson(j), message: await preview(deps, j) };
+    return c.json(out);
   });
 
   // A failed message goes back to pending with a fresh set of attempts; so does a held one once
   // SMTP is configured. The worker picks it up on its next tick.
   r.post('/outbox/:id{[0-9]+}/retry', requireRole('publisher'), async (c) => {
-    const { db, clock, mailer } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
+    const deps = c.get('deps');
+    const { mailer } = deps;
     const id = Number(c.req.param('id'));
-    await db.transaction(async (tx) => {
+    await write(deps, actorOf(c), async (w) => {
+      const { tx, now } = w;
       const [row] = await tx.select().from(outbox).where(eq(outbox.id, id));
       if (!row) throw notFound('delivery');
       const retriable: DeliveryState[] = mailer ? ['failed', 'held'] : ['failed'];
@@ -148,21 +213,19 @@ export function outboxRoutes() {
         .update(outbox)
         .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null, leasedBy: null, lastError: null, updatedAt: now })
         .where(and(eq(outbox.id, id), inArray(outbox.state, retriable)));
-      await recordAudit(tx, actor, { action: 'outbox.retry', entityType: 'outbox', entityId: String(id), before: { state: row.state, attempts: row.attempts } }, now);
+      await w.audit({ action: 'outbox.retry', entityType: 'outbox', entityId: String(id), before: { state: row.state, attempts: row.attempts } });
     });
     return c.json({ id, state: 'pending' });
   });
 
   r.post('/outbox/retry-failed', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const retried = await db.transaction(async (tx) => {
+    const retried = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const res = await tx
         .update(outbox)
         .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null, leasedBy: null, lastError: null, updatedAt: now })
         .where(eq(outbox.state, 'failed'));
-      await recordAudit(tx, actor, { action: 'outbox.retry_failed', entityType: 'outbox', after: { retried: res.rowsAffected } }, now);
+      await w.audit({ action: 'outbox.retry_failed', entityType: 'outbox', after: { retried: res.rowsAffected } });
       return res.rowsAffected;
     });
     return c.json({ retried });

@@ -1,6 +1,6 @@
 // Slack incoming webhooks: a hooks.slack.com URL gets a Slack message (text + blocks) instead of Statuspage JSON.
 import { markdownToText } from '../core/markdown.ts';
-import type { AnyIncidentJson,IncidentUpdateJson } from '../public/statuspage-types.ts';
+import type { AnyIncidentJson, IncidentUpdateJson } from '../public/statuspage-types.ts';
 import { statusLabel } from '../core/vocabulary.ts';
 
 export function isSlackWebhookUrl(url: string): boolean {
@@ -17,7 +17,13 @@ const slackEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 
 export interface SlackMessage {
   text: string;
-  blocks: ({ type: 'header'; text: { type: 'plain_text'; text: string } } | { type: 'section'; text: { type: 'mrkdwn'; text: string } } | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] })[];
+  blocks: (
+    | { type: 'header'; text: { type: 'plain_text'; text: string } }
+    | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
+    | { type: 'section'; fields: { type: 'mrkdwn'; text: string }[] }
+    | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] }
+    | { type: 'actions'; elements: { type: 'button'; text: { type: 'plain_text'; text: string }; url: string; style?: 'primary' | 'danger' }[] }
+  )[];
 }
 
 const EMOJI: Record<string, string> = {

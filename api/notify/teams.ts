@@ -4,11 +4,9 @@
 // refuses messages over about 28 KB; the text is cut so that the whole body stays well under that. Card version 1.2:
 // everything used here (container styles, bleed, fact sets, Action.OpenUrl) is in it, and every Teams client reads it.
 import { markdownToText } from '../core/markdown.ts';
-import { componentStatusLabel, statusLabel } from '../core/vocabulary.ts';
-import type { ComponentStatus } from '../../db/schema.ts';
+import { componentStatusLabel, impactLabel, statusLabel, type ComponentStatus } from '../core/vocabulary.ts';
 import type { AnyIncidentJson, IncidentUpdateJson } from '../public/statuspage-types.ts';
 import { clip } from './chat-formats.ts';
-import { impactLabel } from './discord.ts';
 
 /** Teams' limit for a message is about 28 KB; we stay under this many bytes of JSON. */
 const TEAMS_MAX_BYTES = 24 * 1024;
@@ -21,7 +19,7 @@ type Element =
   | { type: 'FactSet'; facts: { title: string; value: string }[] }
   | { type: 'Container'; style: Style; bleed: true; items: Element[] };
 
-export interface AdaptiveCard {
+interface AdaptiveCard {
   $schema: 'http://adaptivecards.io/schemas/adaptive-card.json';
   type: 'AdaptiveCard';
   version: '1.2';
@@ -128,3 +126,4 @@ export function teamsComponentMessage(pageName: string, pageUrl: string, name: s
     }),
   );
 }
+

@@ -1,14 +1,15 @@
 // Postmortems (the post-incident report): the template, the console JSON, and the public read the pages and /api/v2 use.
-import { and,asc,eq,inArray,isNotNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { actionItems,incidents,postmortems,users,type PostmortemContent } from '../../db/schema.ts';
+import { actionItems, incidents, postmortems, users, type PostmortemContent } from '../../db/schema.ts';
 import type { AppDeps } from '../core/deps.ts';
 import { incidentDetailJson } from '../incidents/incident-json.ts';
 import { type IncidentRow } from '../incidents/incident-store.ts';
-import { iso,isoOrNull } from '../core/iso.ts';
-import { markdownToText,renderMarkdown } from '../core/markdown.ts';
-import { getSettings,publicBaseUrl } from '../core/settings.ts';
-import { formatDateTime,safeTimeZone } from '../core/time-format.ts';
+import { iso, isoOrNull } from '../core/iso.ts';
+import { markdownToText, renderMarkdown } from '../core/markdown.ts';
+import { getSettings, publicBaseUrl } from '../core/settings.ts';
+import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
+import { statusLabel } from '../core/vocabulary.ts';
 
 export type PostmortemRow = typeof postmortems.$inferSelect;
 
@@ -103,17 +104,11 @@ function oneLine(md: string, max = 280): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-const STATUS_LABELS: Record<string, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-};
-
 /**
  * The timeline as markdown, oldest first: every published update and the internal events (stage,
  * escalation, severity) from the audit log, marked "(internal)" for the writer to keep or cut.
- * Draft edits, role assignments, postmortem and action item changes are left out; no names.
+ * Draft edits, role assignments, postmortem and action item changes, internal notes, reminders, alerts and the
+ * security flag are left out; no names.
  */
 export async function suggestedTimeline(db: Executor, incident: IncidentRow, now: Date): Promise<string> {
   const [detail, settings] = await Promise.all([incidentDetailJson(db, incident, now), getSettings(db)]);
@@ -122,11 +117,12 @@ export async function suggestedTimeline(db: Executor, incident: IncidentRow, now
   for (const entry of [...detail.timeline].reverse()) {
     const when = `**${formatDateTime(new Date(entry.at), zone)}**`;
     if (entry.type === 'update') {
-      const label = STATUS_LABELS[entry.update.status] ?? entry.update.status;
-      lines.push(`- ${when} — ${label}: ${oneLine(entry.update.body)}`);
+      lines.push(`- ${when} — ${statusLabel(entry.update.status)}: ${oneLine(entry.update.body)}`);
     } else {
-      // Who held which role is about people, not the incident: left out, as the draft may become public.
-      if (/^(incident_update|postmortem|action_item)\./.test(entry.action) || entry.action === 'incident.role') continue;
+      // Who held which role is about people, not the incident: left out, as the draft may become public. So are
+      // internal notes, reminders, alerts and the security flag: internal by nature, for the writer to add if wanted.
+      if (/^(incident_update|postmortem|action_item|alert|response)\./.test(entry.action)) continue;
+      if (entry.action === 'incident.role' || entry.action === 'incident.note' || entry.action === 'incident.security') continue;
       lines.push(`- ${when} — _(internal)_ ${entry.summary}`);
     }
   }

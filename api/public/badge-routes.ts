@@ -1,11 +1,11 @@
 // GET /badge.svg, /components/:id/badge.svg and /components/:id/uptime.svg (mounted at /): public SVG badges,
-// rendered once per change and answered from the page cache like the pages (api/server/public-paths.ts).
+// rendered once per change and answered from the page cache like the pages (api/public/public-paths.ts).
 import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { components } from '../../db/schema.ts';
 import type { AppEnv } from '../http/access.ts';
-import { badRequest, notFound } from '../http/errors.ts';
-import { EXPIRES_HEADER } from '../core/cache-headers.ts';
+import { badRequest, notFound } from '../core/errors.ts';
+import { EXPIRES_HEADER } from './public-paths.ts';
 import { componentStatusLabel } from '../core/vocabulary.ts';
 import { nextMidnight, safeTimeZone } from '../core/time-format.ts';
 import {

@@ -1,6 +1,6 @@
 // Status badges as SVG, in the shields.io look: a grey label and a coloured message, `flat` or `flat-square`, for light
 // or dark backgrounds. Every text is escaped for XML; the colours are the public page's (site/styles/tokens.css).
-import type { ComponentStatus } from '../../db/schema.ts';
+import type { ComponentStatus } from '../core/vocabulary.ts';
 import { escapeXml, xmlSafe } from '../core/xml.ts';
 import type { Indicator } from './statuspage-types.ts';
 

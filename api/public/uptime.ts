@@ -24,13 +24,14 @@ import {
   type ComponentStatus,
 } from '../../db/schema.ts';
 import { getSettings } from '../core/settings.ts';
+import { COMPONENT_STATUS_RANK, isComponentStatus } from '../core/vocabulary.ts';
 import type { ComponentJson } from './statuspage-types.ts';
 import { addDays, civilDate, dateKey, formatCivilDate, safeTimeZone, startOfCivilDay, type CivilDate } from '../core/time-format.ts';
 
 export const UPTIME_DAYS = 90;
 
 /** How much of a status's time counts as down. */
-export const DOWN_WEIGHT: Record<ComponentStatus, number> = {
+const DOWN_WEIGHT: Record<ComponentStatus, number> = {
   operational: 0,
   under_maintenance: 0,
   degraded_performance: 0,
@@ -38,20 +39,12 @@ export const DOWN_WEIGHT: Record<ComponentStatus, number> = {
   major_outage: 1,
 };
 
-/** Worse statuses rank higher; a day shows its highest-ranked status. */
-export const STATUS_RANK: Record<ComponentStatus, number> = {
-  operational: 0,
-  under_maintenance: 1,
-  degraded_performance: 2,
-  partial_outage: 3,
-  major_outage: 4,
-};
-
-export function worseStatus(a: ComponentStatus, b: ComponentStatus): ComponentStatus {
-  return STATUS_RANK[b] > STATUS_RANK[a] ? b : a;
+/** A day shows its highest-ranked (worst) status. */
+function worseStatus(a: ComponentStatus, b: ComponentStatus): ComponentStatus {
+  return COMPONENT_STATUS_RANK[b] > COMPONENT_STATUS_RANK[a] ? b : a;
 }
 
-export interface DayIncident {
+interface DayIncident {
   id: string;
   name: string;
   kind: 'incident' | 'maintenance';
@@ -90,7 +83,7 @@ export interface ComponentUptime {
 }
 
 /** A component as the computation needs it. */
-export interface UptimeComponent {
+interface UptimeComponent {
   id: string;
   status: ComponentStatus;
   /** When its status (or anything) last changed: where a directly set status starts counting. */
@@ -100,7 +93,7 @@ export interface UptimeComponent {
 }
 
 /** A published incident or maintenance overlapping the window. */
-export interface UptimeIncident {
+interface UptimeIncident {
   id: string;
   name: string;
   kind: 'incident' | 'maintenance';
@@ -113,14 +106,14 @@ export interface UptimeIncident {
 }
 
 /** One status change of one component, from an update's `affected_components`. */
-export interface StatusChange {
+interface StatusChange {
   at: number;
   componentId: string;
   from: ComponentStatus;
   to: ComponentStatus;
 }
 
-export interface UptimeInput {
+interface UptimeInput {
   now: number;
   timeZone: string;
   days?: number;
@@ -198,7 +191,7 @@ function dayGrid(today: CivilDate, tz: string, n: number): DayGrid {
   return grid;
 }
 
-const COMPONENT_STATUS_KEYS = Object.keys(STATUS_RANK) as ComponentStatus[];
+const COMPONENT_STATUS_KEYS = Object.keys(COMPONENT_STATUS_RANK) as ComponentStatus[];
 
 /** Intervals clipped to [from, to], overlapping ones merged, in order. */
 function mergedIntervals(list: Segment[], from: number, to: number): { from: number; to: number }[] {
@@ -216,7 +209,7 @@ function mergedIntervals(list: Segment[], from: number, to: number): { from: num
 }
 
 /** The pure computation: tests drive it through the database with a controlled clock. */
-export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> {
+function computeUptime(input: UptimeInput): Map<string, ComponentUptime> {
   const tz = safeTimeZone(input.timeZone);
   const n = input.days ?? UPTIME_DAYS;
   const { bounds, keys, labels, quiet, noData } = dayGrid(input.lastDay ?? civilDate(input.now, tz), tz, n);
@@ -373,12 +366,6 @@ export function formatUptime(fraction: number | null): string {
   return `${uptimePercent(fraction).toFixed(2)}%`;
 }
 
-const STATUSES = new Set<string>(['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance']);
-
-function isStatus(s: unknown): s is ComponentStatus {
-  return typeof s === 'string' && STATUSES.has(s);
-}
-
 /** Parses a `start_date` (YYYY-MM-DD) as the start of that day in the page's zone. */
 function startDateInstant(startDate: string | null, timeZone: string): number | null {
   const m = startDate ? /^(\d{4})-(\d{2})-(\d{2})/.exec(startDate) : null;
@@ -453,7 +440,7 @@ export async function getUptime(
   const changed = new Map<string, string[]>();
   const changes: StatusChange[] = [];
   for (const [incidentId, at, code, from, to] of jsonRows<ChangeRow>(changeJson?.rows)) {
-    if (typeof code !== 'string' || !isStatus(from) || !isStatus(to)) continue;
+    if (typeof code !== 'string' || !isComponentStatus(from) || !isComponentStatus(to)) continue;
     changes.push({ at, componentId: code, from, to });
     const list = changed.get(incidentId);
     if (list) list.push(code);

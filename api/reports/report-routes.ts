@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { components, componentGroups } from '../../db/schema.ts';
 import { requireRole, type AppEnv } from '../http/access.ts';
-import { badRequest } from '../http/errors.ts';
+import { badRequest } from '../core/errors.ts';
 import { queryParams } from '../http/validate.ts';
 import { getSettings } from '../core/settings.ts';
 import { safeTimeZone } from '../core/time-format.ts';

@@ -1,7 +1,8 @@
 // Uptime reports: per component over any range of days, uptime %, time per status, incidents, against the SLA target.
 // The numbers come from api/public/uptime.ts's computation, the one the public bars use, so that a report for the
 // bars' 90 days says exactly what the bars say.
-import { components, type ComponentStatus } from '../../db/schema.ts';
+import { components } from '../../db/schema.ts';
+import type { ComponentStatus } from '../core/vocabulary.ts';
 import type { AppDeps } from '../core/deps.ts';
 import { csvDocument } from '../core/csv.ts';
 import { getSettings } from '../core/settings.ts';
@@ -15,9 +16,9 @@ export const MAX_REPORT_DAYS = 366;
 
 /** The statuses whose time a report lists (operational is the rest of the observed time). */
 const DOWNTIME_STATUSES = ['major_outage', 'partial_outage', 'degraded_performance', 'under_maintenance'] as const satisfies readonly ComponentStatus[];
-export type DowntimeStatus = (typeof DOWNTIME_STATUSES)[number];
+type DowntimeStatus = (typeof DOWNTIME_STATUSES)[number];
 
-export interface UptimeReportComponent {
+interface UptimeReportComponent {
   id: string;
   name: string;
   group_id: string | null;

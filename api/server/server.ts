@@ -7,16 +7,19 @@ import { ensureBuilt, entryFile } from './build.ts';
 import { describeDatabaseUrl, readConfigOrExit } from './config.ts';
 import { createHeraldServer } from './http-server.ts';
 import { issueSetupLink } from '../identity/one-time-links.ts';
+import { CONSOLE_PATHS } from '../../admin/paths.ts';
 import { createLogSink } from './log-sink.ts';
 import { createRuntime } from './runtime.ts';
 import { DEFAULT_JOBS, startScheduler } from './scheduler.ts';
 import { runMaintenanceJobs } from '../maintenance/maintenance-worker.ts';
+import { runResponseJobs } from '../response/response-worker.ts';
 import { deliverOutbox } from '../notify/deliver.ts';
 import { loadStaticFiles } from './static-files.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-// Every line goes through one batched sink so that start-up messages and request lines keep their order.
+// Every line goes through one buffered sink, written off the event loop, so that start-up messages and request lines
+// keep their order and a slow reader of stdout never holds a request.
 const sink = createLogSink();
 const say = (line: string) => sink(line);
 
@@ -35,12 +38,13 @@ const preloaded = await preloadAstroModules(join(root, 'dist', 'server'));
 const staticFiles = await loadStaticFiles(join(root, 'dist', 'client'));
 const herald = await createHeraldServer({ runtime, astro, staticFiles, log, logRequests: config.logLevel === 'info' });
 
-// Background work in this process: scheduled updates, maintenance moves, then outbox delivery (claims make it safe with several instances).
+// Background work in this process: scheduled updates, maintenance moves, the response team's escalations and
+// reminders, then outbox delivery (claims make each safe with several instances).
 // Aborted first on shutdown: delivery finishes the batch in flight and claims no other.
 const backgroundStop = new AbortController();
-const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, (deps) => deliverOutbox(deps, backgroundStop.signal)] });
+const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, runResponseJobs, (deps) => deliverOutbox(deps, backgroundStop.signal)] });
 
-const setupLink = await issueSetupLink(runtime.database.db, runtime.deps.clock.now(), config.publicUrl);
+const setupLink = await issueSetupLink(runtime.database.db, runtime.deps.clock.now(), config.publicUrl, CONSOLE_PATHS.setup);
 const server = await herald.listen(config.port, config.host);
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
@@ -64,13 +68,14 @@ async function shutdown(signal: string): Promise<void> {
   setTimeout(() => process.exit(1), 15_000).unref();
   backgroundStop.abort();
   await herald.close(10_000);
-  sink.flush();
   await scheduler.stop();
   runtime.deps.mailer?.close();
   runtime.database.close();
   say('stopped');
-  sink.flush();
+  await sink.drain();
   process.exit(0);
 }
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+// `on`, not `once`: Ctrl-C in a terminal signals the whole group (npm forwards its SIGINT too), and a second signal
+// without a handler would kill the process mid-shutdown. Repeats are ignored; the 15 s guard above still holds.
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

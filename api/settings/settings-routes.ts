@@ -1,16 +1,17 @@
 // /api/v1/settings: read (viewer+) and change (owner) the page settings and per-severity targets.
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { SEVERITIES, incidents, type Severity } from '../../db/schema.ts';
+import { SEVERITIES, components, incidents, type Severity } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
-import { badRequest } from '../http/errors.ts';
+import { write } from '../audit/write.ts';
+import { badRequest } from '../core/errors.ts';
 import { recomputeNextUpdateDue } from '../incidents/incident-store.ts';
 import { getSettings, putSettings, type Settings, type SeverityPolicy } from '../core/settings.ts';
-import { jsonBody } from '../http/validate.ts';
+import { jsonBody, oneLine } from '../http/validate.ts';
+import { SEVERITY_IMPACTS } from '../core/vocabulary.ts';
 
-export interface SeverityPolicyOut {
+interface SeverityPolicyOut {
   response_minutes: number;
   resolution_minutes: number | null;
   cadence_minutes: number;
@@ -24,19 +25,32 @@ export interface SettingsOut {
   time_zone: string;
   logo_url: string | null;
   severities: Record<Severity, SeverityPolicyOut>;
+  /** Alert label value (`severity` or `priority`) → suggested severity. */
+  alert_severity_map: Record<string, Severity>;
+  /** Alerts with label `label` = `value` concern `component_id`. */
+  alert_component_rules: { label: string; value: string; component_id: string }[];
 }
 
-export function settingsJson(s: Settings): SettingsOut {
+function settingsJson(s: Settings): SettingsOut {
   const severities = {} as Record<Severity, SeverityPolicyOut>;
   for (const sev of SEVERITIES) {
     const p = s.severities[sev];
     severities[sev] = { response_minutes: p.responseMinutes, resolution_minutes: p.resolutionMinutes, cadence_minutes: p.cadenceMinutes, impact: p.impact };
   }
-  return { page_id: s.pageId, page_name: s.pageName, public_url: s.publicUrl, time_zone: s.timeZone, logo_url: s.logoUrl, severities };
+  return {
+    page_id: s.pageId,
+    page_name: s.pageName,
+    public_url: s.publicUrl,
+    time_zone: s.timeZone,
+    logo_url: s.logoUrl,
+    severities,
+    alert_severity_map: s.alertSeverityMap,
+    alert_component_rules: s.alertComponentRules.map((r) => ({ label: r.label, value: r.value, component_id: r.componentId })),
+  };
 }
 
 /** True when Intl knows the zone (IANA names such as Europe/Berlin or Etc/UTC). */
-export function isTimeZone(zone: string): boolean {
+function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
@@ -60,14 +74,14 @@ const policySchema = z
     response_minutes: z.number().int().min(0).max(WEEK_MINUTES),
     resolution_minutes: z.number().int().min(1).max(YEAR_MINUTES).nullable(),
     cadence_minutes: z.number().int().min(1).max(WEEK_MINUTES),
-    impact: z.enum(['none', 'minor', 'major', 'critical']),
+    impact: z.enum(SEVERITY_IMPACTS),
   })
   .partial()
   .strict();
 
 const patchSettingsSchema = z
   .object({
-    page_name: z.string().trim().min(1, 'Required.').max(200),
+    page_name: oneLine(z.string().trim().min(1, 'Required.').max(200)),
     public_url: httpUrl.nullable(),
     time_zone: z.string().trim().min(1).max(100).refine(isTimeZone, 'An IANA time zone, e.g. Europe/Berlin or Etc/UTC.'),
     // an absolute URL, or a path on this site (an uploaded file under /)
@@ -78,6 +92,20 @@ const patchSettingsSchema = z
       .refine((u) => /^https?:\/\/\S+$/i.test(u) || /^\/(?!\/)\S*$/.test(u), 'An http(s) URL or a path starting with /.')
       .nullable(),
     severities: z.object({ P1: policySchema, P2: policySchema, P3: policySchema, P4: policySchema }).partial().strict(),
+    alert_severity_map: z
+      .record(z.string().trim().toLowerCase().min(1).max(100), z.enum(SEVERITIES))
+      .refine((m) => Object.keys(m).length <= 50, 'At most 50 entries.'),
+    alert_component_rules: z
+      .array(
+        z
+          .object({
+            label: z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'A label name, e.g. service or job.'),
+            value: z.string().trim().min(1, 'Required.').max(200),
+            component_id: z.string().min(1, 'Required.').max(100),
+          })
+          .strict(),
+      )
+      .max(200, 'At most 200 rules.'),
   })
   .partial()
   .strict();
@@ -90,11 +118,9 @@ export function settingsRoutes() {
   });
 
   r.patch('/settings', requireRole('owner'), jsonBody(patchSettingsSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const saved = await db.transaction(async (tx) => {
+    const saved = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const before = await getSettings(tx);
       const values: Partial<Omit<Settings, 'pageId'>> = {};
       if (body.page_name !== undefined) values.pageName = body.page_name;
@@ -121,6 +147,18 @@ export function settingsRoutes() {
         }
         values.severities = severities;
       }
+      if (body.alert_severity_map !== undefined) values.alertSeverityMap = body.alert_severity_map;
+      if (body.alert_component_rules !== undefined) {
+        const ids = [...new Set(body.alert_component_rules.map((r) => r.component_id))];
+        const found = ids.length ? await tx.select({ id: components.id }).from(components).where(inArray(components.id, ids)) : [];
+        const known = new Set(found.map((f) => f.id));
+        const fields: Record<string, string> = {};
+        body.alert_component_rules.forEach((r, i) => {
+          if (!known.has(r.component_id)) fields[`alert_component_rules.${i}.component_id`] = `No component "${r.component_id}".`;
+        });
+        if (Object.keys(fields).length) throw badRequest('Alert component rules name unknown components.', fields);
+        values.alertComponentRules = body.alert_component_rules.map((r) => ({ label: r.label, value: r.value, componentId: r.component_id }));
+      }
       await putSettings(tx, values, now);
       const after = await getSettings(tx);
       // Stored next-update-due times follow a cadence change, for anything that reads the column.
@@ -134,8 +172,7 @@ export function settingsRoutes() {
           await tx.update(incidents).set({ nextUpdateDueAt: due }).where(eq(incidents.id, incident.id));
         }
       }
-      await recordAudit(tx, actor, { action: 'settings.update', entityType: 'settings', before: settingsJson(before), after: settingsJson(after) }, now);
-      await bumpContentVersion(tx, now);
+      await w.audit({ action: 'settings.update', entityType: 'settings', before: settingsJson(before), after: settingsJson(after) }, { public: true });
       return after;
     });
     return c.json(settingsJson(saved));

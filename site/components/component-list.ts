@@ -6,7 +6,8 @@ import type { ComponentUptime } from '../../api/public/uptime.ts';
 import { formatUptime, UPTIME_DAYS } from '../../api/public/uptime.ts';
 import { escapeHtml } from '../../api/core/html.ts';
 import { notableDays, uptimeBarSvg } from './uptime-bar.ts';
-import { COMPONENT_CLASS, COMPONENT_LABEL } from './labels.ts';
+import { COMPONENT_CLASS } from './status-classes.ts';
+import { COMPONENT_STATUS_LABELS } from '../../api/core/vocabulary.ts';
 
 /** Above this many notable days over all bars the page is busy: see uptime-bar.ts. */
 export const NOTABLE_DAYS_BUDGET = 100;
@@ -35,7 +36,7 @@ function entries(components: ComponentJson[]): Entry[] {
   return out;
 }
 
-const status = (s: ComponentJson['status'], text: string = COMPONENT_LABEL[s]) => `<span class="s ${COMPONENT_CLASS[s]}">${escapeHtml(text)}</span>`;
+const status = (s: ComponentJson['status'], text: string = COMPONENT_STATUS_LABELS[s]) => `<span class="s ${COMPONENT_CLASS[s]}">${escapeHtml(text)}</span>`;
 
 export function componentListHtml(components: ComponentJson[], uptime: Map<string, ComponentUptime>): string {
   const list = entries(components);
@@ -64,7 +65,7 @@ export function componentListHtml(components: ComponentJson[], uptime: Map<strin
       continue;
     }
     const affected = e.children.filter((c) => c.status !== 'operational').length;
-    const summary = affected === 0 ? status('operational') : status(e.group.status, `${COMPONENT_LABEL[e.group.status]} (${affected} of ${e.children.length})`);
+    const summary = affected === 0 ? status('operational') : status(e.group.status, `${COMPONENT_STATUS_LABELS[e.group.status]} (${affected} of ${e.children.length})`);
     html += `<details class="g" open><summary><span class="n">${escapeHtml(e.group.name)}</span>${summary}</summary>${items}</details>`;
   }
   return `${html}</div>`;

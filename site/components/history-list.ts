@@ -5,7 +5,8 @@ import type { HistoryItem, HistoryMonth } from '../../api/public/history.ts';
 import { escapeHtml } from '../../api/core/html.ts';
 import { postmortemUrl, type PublishedPostmortemRef } from '../../api/postmortems/postmortem-read.ts';
 import { formatDuration } from '../../api/core/time-format.ts';
-import { impactClass, impactLabel, statusLabel } from './labels.ts';
+import { impactClass } from './status-classes.ts';
+import { impactLabel, statusLabel } from '../../api/core/vocabulary.ts';
 import { spanParts, timeHtml } from './time.ts';
 
 interface Context {

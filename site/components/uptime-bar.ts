@@ -14,7 +14,8 @@
 import type { ComponentUptime, UptimeDay } from '../../api/public/uptime.ts';
 import { formatUptime } from '../../api/public/uptime.ts';
 import { escapeHtml } from '../../api/core/html.ts';
-import { COMPONENT_CLASS, COMPONENT_LABEL } from './labels.ts';
+import { COMPONENT_CLASS } from './status-classes.ts';
+import { COMPONENT_STATUS_LABELS } from '../../api/core/vocabulary.ts';
 
 const quiet = (d: UptimeDay) => d.status === null || (d.status === 'operational' && d.incidents.length === 0);
 /** Operational all day, with incidents: no downtime to show, only what happened. */
@@ -74,7 +75,7 @@ export function uptimeBarSvg(uptime: ComponentUptime, busy = false): string {
     }
     flush();
     // An operational day with an incident lost no uptime: the status alone says so, and the page stays light.
-    const state = d.status === 'operational' && d.uptime === 1 ? COMPONENT_LABEL.operational : `${COMPONENT_LABEL[d.status!]}, ${formatUptime(d.uptime)}`;
+    const state = d.status === 'operational' && d.uptime === 1 ? COMPONENT_STATUS_LABELS.operational : `${COMPONENT_STATUS_LABELS[d.status!]}, ${formatUptime(d.uptime)}`;
     const title = `${short(d)}: ${state}${d.incidents.length ? `. ${incidentText(d, !busy)}` : ''}`;
     cells += `<path${classAttr(cls)} d="M${i} 5h1"><title>${escapeHtml(title)}</title></path>`;
   }

@@ -181,6 +181,33 @@ describe('badges and /embed.js through the listener and its page cache', () => {
     expect(readBadge(await (await rawGet(base, '/badge.svg')).text()).texts).toEqual(['status', 'maintenance']);
   });
 
+  it('keys a badge by the options it reads (style, theme, label) in one spelling; anything else in the query names the same badge; a label of the reader\'s own is kept apart from the pages', async () => {
+    const path = `/components/${api}/badge.svg`;
+    const body = async (p: string) => (await rawGet(base, p)).text();
+    const flat = await body(path);
+    const square = await body(`${path}?style=flat-square`);
+    const dark = await body(`${path}?theme=dark`);
+    expect(square).not.toBe(flat);
+    expect(dark).not.toBe(flat);
+    expect(readBadge(dark).fills).not.toEqual(readBadge(flat).fills);
+
+    // the same badges by other spellings, and with a cache-buster: no render, no new entry
+    const { renders, entries } = server.cache.stats();
+    expect(await body(`${path}?theme=dark&cb=1`)).toBe(dark);
+    expect(await body(`${path}?cb=2&style=flat-square&utm_source=x`)).toBe(square);
+    expect(await body(`${path}?style=nonsense&theme=nonsense&cb=3`)).toBe(flat);
+    expect(server.cache.stats()).toMatchObject({ renders, entries });
+
+    // labels: each rendered once and kept, but in the small LRU of made-up addresses, never among the pages
+    const labelled = await body(`${path}?label=${encodeURIComponent('Our <API>')}&cb=4`);
+    expect(readBadge(labelled).texts[0]).toBe('Our <API>');
+    const before = server.cache.stats();
+    expect(before.entries).toBe(entries);
+    expect(await body(`${path}?cb=5&label=${encodeURIComponent('Our <API>')}`)).toBe(labelled);
+    expect(server.cache.stats()).toMatchObject({ renders: before.renders, entries, negatives: before.negatives });
+    expect((await rawGet(base, `${path}?label=${'x'.repeat(65)}`)).status).toBe(400);
+  });
+
   it('serves /embed.js: a script under 5 KB gzipped that knows the page, CORS *, renewed when the public URL changes', async () => {
     const res = await rawGet(base, '/embed.js', { 'accept-encoding': 'gzip' });
     expect(res.status).toBe(200);

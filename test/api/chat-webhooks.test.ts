@@ -15,7 +15,8 @@ let owner: TestUser;
 const receivers: WebhookReceiver[] = [];
 
 beforeEach(async () => {
-  t = await makeTestApp();
+  // The receivers are on loopback: private targets allowed, as WEBHOOK_ALLOW_PRIVATE=true would.
+  t = await makeTestApp({ deps: { webhooks: { allowPrivate: true } } });
   owner = await userWithSession(t, 'owner');
 });
 afterEach(async () => {
@@ -107,7 +108,7 @@ describe('Discord', () => {
     expect(e.description!.startsWith('**Investigating**\n@everyone Payments are failing at 5 \\* the usual rate, see err\\_code.')).toBe(true);
     const components = e.fields!.find((f) => f.name === 'Affected components')!;
     expect(components.value).toMatch(/^Component 0 with .* and \d+ more$/);
-    expect(e.fields!.find((f) => f.name === 'Impact')!.value).toBe('Critical');
+    expect(e.fields!.find((f) => f.name === 'Impact')!.value).toBe('Critical impact');
     expect(e.footer!.text).toBe('Herald');
     const rows = await t.database.db.select().from(outbox);
     expect(rows.every((row) => row.state === 'sent')).toBe(true);

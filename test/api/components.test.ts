@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { readContentVersion } from '../../api/audit/audit.ts';
 import { auditLog, outbox, outboxEvents } from '../../db/schema.ts';
-import { bearer, json, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
+import { bearer, caller, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 
 const MIN = 60_000;
 let t: TestApp;
@@ -16,20 +16,16 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-async function call(method: string, path: string, body?: unknown, headers = publisher.headers) {
-  const res = await t.app.request(path, body === undefined ? { method, headers } : json(method, body, headers));
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = caller(() => t, () => publisher.headers);
 
 describe('components', () => {
   test('create with defaults, read, list in order', async () => {
     const a = await call('POST', '/api/v1/components', { name: 'API' });
     expect(a.status).toBe(201);
     expect(Object.keys(a.body).sort()).toEqual(
-      ['created_at', 'description', 'group_id', 'id', 'name', 'only_show_if_degraded', 'position', 'showcase', 'sla_target_percent', 'start_date', 'status', 'updated_at'].sort(),
+      ['alert_status', 'created_at', 'description', 'group_id', 'id', 'name', 'only_show_if_degraded', 'position', 'showcase', 'sla_target_percent', 'start_date', 'status', 'updated_at'].sort(),
     );
-    expect(a.body).toMatchObject({ name: 'API', status: 'operational', group_id: null, position: 0, showcase: true, only_show_if_degraded: false, description: null, sla_target_percent: null });
+    expect(a.body).toMatchObject({ name: 'API', status: 'operational', group_id: null, position: 0, showcase: true, only_show_if_degraded: false, description: null, alert_status: null, sla_target_percent: null });
     expect(a.body.created_at).toBe('2026-01-01T12:00:00.000Z');
 
     const b = await call('POST', '/api/v1/components', { name: 'Web', description: 'The site', status: 'degraded_performance', showcase: false, only_show_if_degraded: true, start_date: '2025-06-01' });
@@ -61,6 +57,8 @@ describe('components', () => {
 
   test('a direct status change queues a component_update webhook; a PATCH without one does not', async () => {
     const a = await call('POST', '/api/v1/components', { name: 'API' });
+    // A loopback receiver address: private targets allowed explicitly (WEBHOOK_ALLOW_PRIVATE).
+    t.deps.webhooks = { allowPrivate: true };
     expect((await call('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook' })).status).toBe(201);
     await call('PATCH', `/api/v1/components/${a.body.id}`, { name: 'Renamed' });
     expect(await t.database.db.select().from(outboxEvents)).toEqual([]);

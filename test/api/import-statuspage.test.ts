@@ -32,7 +32,7 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 async function importFrom(url: string) {
-  return importStatuspage(t.database.db, await readStatuspageSource(url), { now: t.clock.now() });
+  return importStatuspage(t.deps, await readStatuspageSource(url));
 }
 
 async function getJson<T>(path: string, headers: Record<string, string> = {}): Promise<T> {
@@ -171,7 +171,7 @@ describe('import from a Statuspage page', () => {
   it('reads a folder of saved documents the same way', async () => {
     const dump = await readStatuspageSource(FIXTURE_DIR);
     expect(dump.page.id).toBe('kctbh9vrtdwd');
-    const result = await importStatuspage(t.database.db, dump, { now: t.clock.now() });
+    const result = await importStatuspage(t.deps, dump);
     expect(result.components.created).toBe(5);
     // The same page, from its address: the same rows, found again.
     expect((await importFrom(sp.url)).components).toEqual({ created: 0, updated: 0, unchanged: 5 });
@@ -188,7 +188,7 @@ describe('refusals: nothing written', () => {
   async function refused(source: string, message: RegExp, opts: { timeoutMs?: number; maxBytes?: number } = {}) {
     const before = await tableContents(t.database);
     const err = await readStatuspageSource(source, opts)
-      .then((dump) => importStatuspage(t.database.db, dump, { now: t.clock.now() }))
+      .then((dump) => importStatuspage(t.deps, dump))
       .then(
         () => null,
         (e: unknown) => e,

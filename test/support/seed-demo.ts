@@ -46,7 +46,7 @@ export async function addComponent(
   return id;
 }
 
-export interface SeedUpdate {
+interface SeedUpdate {
   status: string;
   body: string;
   at: Date;

@@ -6,3 +6,6 @@ CREATE TABLE `import_links` (
 	`imported_at` integer NOT NULL,
 	PRIMARY KEY(`source`, `kind`, `external_id`)
 );
+--> statement-breakpoint
+ALTER TABLE `components` ADD `sla_target_percent` real;--> statement-breakpoint
+ALTER TABLE `subscribers` ADD `webhook_format` text;

@@ -1,10 +1,14 @@
-// Which request paths the Hono app answers, and which public GETs are served from the page cache.
+// Which request paths the Hono app answers, which public GETs are served from the page cache, and the header
+// a public response names its own expiry in.
 
 /** Feeds and calendar files: answered by the Hono app (api/public/feed-routes.ts), outside /api. */
 const FEED = /^\/(?:history\.(?:rss|atom)|components\/[^/]+\/history\.(?:rss|atom)|maintenance\.ics)$/;
 
 /** Badges (api/public/badge-routes.ts) and the widget's script (api/public/embed-routes.ts): the Hono app's too. */
 const BADGE = /^\/(?:badge\.svg|components\/[^/]+\/(?:badge|uptime)\.svg|embed\.js)$/;
+
+/** The badges alone: the only Hono-rendered public documents that read their query (style, theme, label). */
+export const isBadgePath = (path: string): boolean => path.endsWith('.svg') && BADGE.test(path);
 
 /** Paths the Hono app answers (everything else is Astro's or a static file). */
 export function isHonoPath(path: string): boolean {
@@ -23,3 +27,6 @@ export function isCacheablePath(path: string): boolean {
 export function isHonoCacheablePath(path: string): boolean {
   return FEED.test(path) || BADGE.test(path) || path.startsWith('/api/v2/');
 }
+
+/** A public response's own expiry (day bars move on at midnight): the page cache drops it then; never sent to clients. */
+export const EXPIRES_HEADER = 'x-herald-expires';

@@ -1,1 +1,0 @@
-ALTER TABLE `components` ADD `sla_target_percent` real;

@@ -1,1 +1,0 @@
-ALTER TABLE `subscribers` ADD `webhook_format` text;
