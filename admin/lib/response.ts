@@ -26,5 +26,5 @@ export function escalationLevelOptions(e: EscalationOut, escalationLevel: number
 }
 
 /** Contact kinds, in the order the forms offer them. */
-export const contactKindOptions = (['user', 'email', 'slack', 'webhook'] as const).map((k) => ({ value: k, label: CONTACT_KIND_LABELS[k] }));
-export const stakeholderKindOptions = (['email', 'slack', 'webhook'] as const).map((k) => ({ value: k, label: CONTACT_KIND_LABELS[k] }));
+export const contactKindOptions = (['user', 'email', 'slack', 'teams', 'discord', 'webhook'] as const).map((k) => ({ value: k, label: CONTACT_KIND_LABELS[k] }));
+export const stakeholderKindOptions = (['email', 'slack', 'teams', 'discord', 'webhook'] as const).map((k) => ({ value: k, label: CONTACT_KIND_LABELS[k] }));

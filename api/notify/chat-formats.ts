@@ -60,3 +60,20 @@ export function clip(text: string, max: number): string {
 /** The length services count, in UTF-16 code units (see clip). */
 export const length = (text: string) => text.length;
 
+/**
+ * One of the response team's messages (a page, a role assignment, a reminder, a stakeholder update) as the chat
+ * formats read it: api/notify/internal-messages.ts's InternalMessage is one.
+ */
+export interface TeamNotice {
+  page: { name: string };
+  /** The headline. */
+  subject: string;
+  /** What happened and what is asked of the reader. */
+  intro: string;
+  /** Markdown (a note, the role's duties), or null. */
+  body: string | null;
+  facts: [string, string][];
+  /** Links, the first being the action asked for (Acknowledge, for a page). */
+  actions: { label: string; url: string }[];
+  urgent: boolean;
+}

@@ -12,6 +12,8 @@ import { detectWebhookFormat } from './chat-formats.ts';
 import { postJson, webhookHeaders } from './webhook-transport.ts';
 import { composeInternal, internalEmail, internalSlack, internalWebhook, isInternalRef, type InternalEmail, type InternalEventKind, type InternalMessage } from './internal-messages.ts';
 import type { SlackMessage } from './slack.ts';
+import { teamsTeamMessage, type TeamsMessage } from './teams.ts';
+import { discordTeamMessage, type DiscordMessage } from './discord.ts';
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   maxAttempts: 8,
@@ -56,6 +58,8 @@ export interface ComposedInternal {
   message: InternalMessage;
   email: InternalEmail;
   slack: SlackMessage;
+  teams: TeamsMessage;
+  discord: DiscordMessage;
   webhook: Record<string, unknown>;
 }
 
@@ -135,10 +139,18 @@ class EventCache {
 
 export async function composeInternalEvent(deps: Pick<AppDeps, 'db' | 'clock' | 'publicUrl' | 'responseLinks'>, kind: InternalEventKind, ref: Parameters<typeof composeInternal>[2]): Promise<ComposedInternal> {
   const message = await composeInternal(deps, kind, ref);
-  return { internal: true, message, email: internalEmail(message), slack: internalSlack(message), webhook: internalWebhook(message) };
+  return {
+    internal: true,
+    message,
+    email: internalEmail(message),
+    slack: internalSlack(message),
+    teams: teamsTeamMessage(message),
+    discord: discordTeamMessage(message),
+    webhook: internalWebhook(message),
+  };
 }
 
-/** One internal message: email to an address or a user's current email, Slack blocks, or a signed plain webhook. */
+/** One internal message: email to an address or a user's current email, Slack blocks, a Teams card, a Discord embed, or a signed plain webhook. */
 async function deliverInternal(deps: AppDeps, row: OutboxRow, to: RecipientTarget | undefined, events: EventCache, now: Date): Promise<Outcome> {
   const skip = { id: row.id, result: 'skipped' as const };
   if (!to || to.userDisabled) return skip;
@@ -156,12 +168,13 @@ async function deliverInternal(deps: AppDeps, row: OutboxRow, to: RecipientTarge
   }
   let body: string;
   let headers: Record<string, string> = {};
-  if (to.kind === 'slack') body = JSON.stringify(event.slack);
-  else if (to.kind === 'webhook') {
+  // A chat service's own message; its URL is the credential, so nothing is signed.
+  if (to.kind === 'slack' || to.kind === 'teams' || to.kind === 'discord') body = JSON.stringify(event[to.kind]);
+  else {
     if (!to.signingSecret) return fail(true, 'this webhook has no signing secret');
     body = JSON.stringify(event.webhook);
     headers = webhookHeaders(to.signingSecret, `msg_${row.eventId}_${to.id}`, now, body);
-  } else return fail(true, `no ${to.kind} message format in this version of Herald`);
+  }
   const res = await postJson(to.address, body, headers, { allowPrivate: deps.webhooks?.allowPrivate, resolve: deps.webhooks?.resolve });
   return res.ok ? { id: row.id, result: 'sent' } : fail(res.permanent, res.error);
 }

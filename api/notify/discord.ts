@@ -4,7 +4,7 @@
 import { markdownToText } from '../core/markdown.ts';
 import { componentStatusLabel, impactLabel, statusLabel, type ComponentStatus } from '../core/vocabulary.ts';
 import type { AnyIncidentJson, IncidentUpdateJson } from '../public/statuspage-types.ts';
-import { clip, length } from './chat-formats.ts';
+import { clip, length, type TeamNotice } from './chat-formats.ts';
 
 const DISCORD_LIMITS = {
   embeds: 10,
@@ -83,11 +83,22 @@ function embedLength(e: DiscordEmbed): number {
   return n;
 }
 
-/** Shortens the description until the embed fits the message's total. */
+/** Shortens the description until the embed fits the message's total; past that (never with Herald's own facts), drops fields from the end. */
 function fitTotal(e: DiscordEmbed): DiscordEmbed {
-  const over = embedLength(e) - DISCORD_LIMITS.total;
-  if (over <= 0 || !e.description) return e;
-  return { ...e, description: clip(e.description, Math.max(1, length(e.description) - over)) };
+  let over = embedLength(e) - DISCORD_LIMITS.total;
+  if (over <= 0) return e;
+  let out = e;
+  if (e.description) {
+    const keep = Math.max(1, length(e.description) - over);
+    out = { ...e, description: clip(e.description, keep) };
+    over = embedLength(out) - DISCORD_LIMITS.total;
+  }
+  const fields = [...(out.fields ?? [])];
+  while (over > 0 && fields.length) {
+    fields.pop();
+    over = embedLength({ ...out, fields }) - DISCORD_LIMITS.total;
+  }
+  return fields.length === (out.fields ?? []).length ? out : { ...out, fields };
 }
 
 function componentsValue(names: string[]): string {
@@ -137,3 +148,30 @@ export function discordComponentMessage(pageName: string, pageUrl: string, name:
   return { embeds: [embed], allowed_mentions: { parse: [] } };
 }
 
+/** A link in Discord markdown: the label as text, the URL with the characters that would end it encoded. */
+const maskedLink = (label: string, url: string) => `[${discordEscape(label)}](${url.replace(/[()\s]/g, (c) => encodeURIComponent(c))})`;
+
+/**
+ * One of the response team's messages: red when urgent, the title linking to the action asked for (a page's
+ * Acknowledge), the intro, the links, then the body (cut first when the message is too long), the facts as fields.
+ */
+export function discordTeamMessage(m: TeamNotice): DiscordMessage {
+  const [first] = m.actions;
+  const links = m.actions.map((a) => maskedLink(a.label, a.url)).join(' · ');
+  const head = `${m.urgent ? '**' : ''}${discordEscape(m.intro)}${m.urgent ? '**' : ''}${links ? `\n${links}` : ''}`;
+  const text = m.body ? discordEscape(markdownToText(m.body)) : '';
+  const fields = m.facts.slice(0, DISCORD_LIMITS.fields).map(([name, value]) => ({
+    name: clip(name, DISCORD_LIMITS.fieldName),
+    value: clip(discordEscape(value) || '—', 300),
+    inline: value.length <= 60,
+  }));
+  const embed: DiscordEmbed = {
+    title: clip(m.subject, DISCORD_LIMITS.title),
+    ...(first ? { url: first.url } : {}),
+    description: clip(text ? `${head}\n\n${text}` : head, DISCORD_LIMITS.description),
+    color: m.urgent ? DISCORD_COLOURS.critical : DISCORD_COLOURS.maintenance,
+    fields,
+    footer: { text: clip(`${m.page.name} · internal`, DISCORD_LIMITS.footer) },
+  };
+  return { embeds: [fitTotal(embed)], allowed_mentions: { parse: [] } };
+}

@@ -1,5 +1,6 @@
 // The response team's messages (pages, role assignments, stakeholder updates, reminders): composed once per event
-// from the admin read model, then written as email, a Slack message or a plain webhook's JSON.
+// from the admin read model, then written as email, a Slack message or a plain webhook's JSON (Teams and Discord
+// write it in teams.ts and discord.ts).
 import { eq } from 'drizzle-orm';
 import type { DB } from '../../db/client.ts';
 import { pages } from '../../db/schema.ts';

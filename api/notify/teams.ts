@@ -6,11 +6,13 @@
 import { markdownToText } from '../core/markdown.ts';
 import { componentStatusLabel, impactLabel, statusLabel, type ComponentStatus } from '../core/vocabulary.ts';
 import type { AnyIncidentJson, IncidentUpdateJson } from '../public/statuspage-types.ts';
-import { clip } from './chat-formats.ts';
+import { clip, type TeamNotice } from './chat-formats.ts';
 
 /** Teams' limit for a message is about 28 KB; we stay under this many bytes of JSON. */
 const TEAMS_MAX_BYTES = 24 * 1024;
 const MAX_TEXT = 4000;
+/** Teams shows at most six buttons on a card. */
+const MAX_ACTIONS = 6;
 
 type Style = 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent';
 
@@ -62,7 +64,7 @@ function teamsEscape(text: string): string {
   return text.replace(/[\\*_~`[\]]/g, (c) => `\\${c}`);
 }
 
-function card(style: Style, pageName: string, title: string, body: Element[], link: { title: string; url: string }): AdaptiveCard {
+function card(style: Style, kicker: string, title: string, body: Element[], links: { title: string; url: string }[]): AdaptiveCard {
   return {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',
@@ -73,13 +75,13 @@ function card(style: Style, pageName: string, title: string, body: Element[], li
         style,
         bleed: true,
         items: [
-          { type: 'TextBlock', text: teamsEscape(pageName), wrap: true, size: 'Small', isSubtle: true },
+          { type: 'TextBlock', text: teamsEscape(kicker), wrap: true, size: 'Small', isSubtle: true },
           { type: 'TextBlock', text: teamsEscape(title), wrap: true, size: 'Large', weight: 'Bolder', spacing: 'None' },
         ],
       },
       ...body,
     ],
-    actions: [{ type: 'Action.OpenUrl', title: link.title, url: link.url }],
+    actions: links.slice(0, MAX_ACTIONS).map((l) => ({ type: 'Action.OpenUrl' as const, title: l.title, url: l.url })),
     msteams: { width: 'Full' },
   };
 }
@@ -102,7 +104,7 @@ export function teamsIncidentMessage(pageName: string, incident: AnyIncidentJson
     if (text) body.push({ type: 'TextBlock', text: teamsEscape(text), wrap: true, spacing: 'Small' });
     body.push({ type: 'FactSet', facts: facts.map((f) => ({ title: f.title, value: teamsEscape(f.value) })) });
     return envelope(
-      card(impactStyle(incident.impact, status), pageName, clip(incident.name, 300), body, { title: `View on ${clip(pageName, 80)}`, url: incident.shortlink }),
+      card(impactStyle(incident.impact, status), pageName, clip(incident.name, 300), body, [{ title: `View on ${clip(pageName, 80)}`, url: incident.shortlink }]),
     );
   };
   let text = clip(update ? markdownToText(update.body) : '', MAX_TEXT);
@@ -120,10 +122,31 @@ export function teamsIncidentMessage(pageName: string, incident: AnyIncidentJson
 export function teamsComponentMessage(pageName: string, pageUrl: string, name: string, oldStatus: ComponentStatus, newStatus: ComponentStatus): TeamsMessage {
   const change = `${componentStatusLabel(oldStatus)} → ${componentStatusLabel(newStatus)}`;
   return envelope(
-    card(STATUS_STYLE[newStatus], pageName, `${clip(name, 200)}: ${componentStatusLabel(newStatus)}`, [{ type: 'TextBlock', text: teamsEscape(change), wrap: true }], {
-      title: `View on ${clip(pageName, 80)}`,
-      url: pageUrl,
-    }),
+    card(STATUS_STYLE[newStatus], pageName, `${clip(name, 200)}: ${componentStatusLabel(newStatus)}`, [{ type: 'TextBlock', text: teamsEscape(change), wrap: true }], [
+      { title: `View on ${clip(pageName, 80)}`, url: pageUrl },
+    ]),
   );
 }
 
+/**
+ * One of the response team's messages: marked internal, red (attention) when urgent, the intro, the body, the facts,
+ * and its links as buttons, the first being the action asked for (a page's Acknowledge).
+ */
+export function teamsTeamMessage(m: TeamNotice): TeamsMessage {
+  const facts = m.facts.map(([title, value]) => ({ title: teamsEscape(clip(title, 100)), value: teamsEscape(clip(value, 500)) }));
+  const build = (text: string) => {
+    const body: Element[] = [{ type: 'TextBlock', text: teamsEscape(clip(m.intro, 2000)), wrap: true, ...(m.urgent ? { weight: 'Bolder' as const } : {}) }];
+    if (text) body.push({ type: 'TextBlock', text: teamsEscape(text), wrap: true, spacing: 'Small' });
+    if (facts.length) body.push({ type: 'FactSet', facts });
+    const links = m.actions.map((a) => ({ title: clip(a.label, 80), url: a.url }));
+    return envelope(card(m.urgent ? 'attention' : 'emphasis', `${m.page.name} · internal`, clip(m.subject, 300), body, links));
+  };
+  let text = clip(m.body ? markdownToText(m.body) : '', MAX_TEXT);
+  let message = build(text);
+  while (bytes(message) > TEAMS_MAX_BYTES && text) {
+    const next = Math.floor(text.length * 0.8);
+    text = next < 2 ? '' : clip(text, next);
+    message = build(text);
+  }
+  return message;
+}

@@ -6,7 +6,7 @@ import { ESCALATION_LEVELS, RECIPIENT_KINDS, escalationContacts, users, type Rec
 import { badRequest } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { getSettings, putSettings, type Settings } from '../core/settings.ts';
-import { addressRecipient, emailAddress, maskedUrl, recipientLabel, recipientsWithNames, undeliverableKind, userRecipient, webhookUrl, type RecipientRow } from './internal-recipients.ts';
+import { addressRecipient, emailAddress, maskedUrl, recipientLabel, recipientsWithNames, userRecipient, webhookUrl, type RecipientRow } from './internal-recipients.ts';
 
 /** Levels are numbered as the path reads: 1 on-call engineer … 4 CTO/VP engineering. */
 const LEVELS = [1, 2, 3, 4] as const;
@@ -57,11 +57,6 @@ const contactSchema = z
   .superRefine((c, ctx) => {
     if (c.kind === 'user') {
       if (!c.user_id) ctx.addIssue({ code: 'custom', path: ['user_id'], message: 'Choose a Herald user.' });
-      return;
-    }
-    const unsupported = undeliverableKind(c.kind);
-    if (unsupported) {
-      ctx.addIssue({ code: 'custom', path: ['kind'], message: unsupported });
       return;
     }
     // An existing contact (by id) may come back with its masked URL, or none: it is kept as it is.

@@ -7,18 +7,6 @@ import { newId, newSigningSecret } from '../core/ids.ts';
 
 export type RecipientRow = typeof recipients.$inferSelect;
 
-/**
- * The kinds Herald can write a message for. Microsoft Teams cards and Discord embeds are not in this version yet:
- * contacts of those kinds are refused (400) rather than accepted and never delivered.
- */
-const DELIVERABLE_KINDS: readonly RecipientKind[] = ['email', 'slack', 'webhook'];
-
-/** Why a kind cannot be used yet, or null when it can. */
-export function undeliverableKind(kind: RecipientKind | 'user'): string | null {
-  if (kind === 'user' || DELIVERABLE_KINDS.includes(kind)) return null;
-  return `${KIND_LABELS[kind]} messages are not in this version of Herald yet: use email, Slack or a plain webhook.`;
-}
-
 export const KIND_LABELS: Record<RecipientKind | 'user', string> = {
   user: 'Herald user',
   email: 'Email',

@@ -6,7 +6,7 @@ import { RECIPIENT_KINDS, recipients, stakeholders } from '../../db/schema.ts';
 import { conflict, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { iso } from '../core/iso.ts';
-import { addressRecipient, emailAddress, maskedUrl, recipientLabel, undeliverableKind, webhookUrl, type RecipientRow } from './internal-recipients.ts';
+import { addressRecipient, emailAddress, maskedUrl, recipientLabel, webhookUrl, type RecipientRow } from './internal-recipients.ts';
 
 export const createStakeholderSchema = z
   .object({
@@ -16,11 +16,6 @@ export const createStakeholderSchema = z
   })
   .strict()
   .superRefine((s, ctx) => {
-    const unsupported = undeliverableKind(s.kind);
-    if (unsupported) {
-      ctx.addIssue({ code: 'custom', path: ['kind'], message: unsupported });
-      return;
-    }
     const parsed = (s.kind === 'email' ? emailAddress : webhookUrl).safeParse(s.address);
     if (!parsed.success) ctx.addIssue({ code: 'custom', path: ['address'], message: parsed.error.issues[0]?.message ?? 'Not valid.' });
   });

@@ -1,5 +1,5 @@
-// People paged: escalation settings, pages by email (a real SMTP server on loopback), Slack and a signed plain webhook
-// (real receivers on 127.0.0.1), acknowledging by the emailed link, the next level paged when nobody acknowledges
+// People paged: escalation settings, pages by email (a real SMTP server on loopback), Slack, Microsoft Teams, Discord
+// and a signed plain webhook (real receivers on 127.0.0.1; Teams' and Discord's check the shapes those services document), acknowledging by the emailed link, the next level paged when nobody acknowledges
 // (moved clock), role assignments, stakeholders and internal notes (never public subscribers).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,8 @@ import { createApp } from '../../api/app.ts';
 import { ManualClock, type AppDeps, type Mailer } from '../../api/core/deps.ts';
 import { newId } from '../../api/core/ids.ts';
 import { createSmtpMailer } from '../../api/notify/mailer.ts';
-import { deliverDue } from '../../api/notify/deliver.ts';
+import { composeInternalEvent, deliverDue } from '../../api/notify/deliver.ts';
+import { DISCORD_COLOURS } from '../../api/notify/discord.ts';
 import { notifyingEvents } from '../../api/notify/events.ts';
 import { signWebhook } from '../../api/notify/webhook-transport.ts';
 import { escalateUnacknowledged } from '../../api/response/response-worker.ts';
@@ -20,6 +21,7 @@ import { CONSOLE_PATHS, RESPONSE_LINKS } from '../../admin/paths.ts';
 import { json, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
+import { discordProblems, teamsProblems } from '../support/chat-shapes.ts';
 
 const MIN = 60_000;
 
@@ -130,7 +132,8 @@ describe('escalation settings', () => {
     for (const body of [
       { levels: [{ level: 5, contacts: [] }] },
       { levels: [{ level: 1, contacts: [{ kind: 'email', address: 'not an address' }] }] },
-      { levels: [{ level: 1, contacts: [{ kind: 'teams', address: 'https://example.webhook.office.com/webhookb2/x' }] }] },
+      { levels: [{ level: 1, contacts: [{ kind: 'teams', address: 'not a URL' }] }] },
+      { levels: [{ level: 1, contacts: [{ kind: 'discord', address: 'ftp://discord.com/api/webhooks/1/x' }] }] },
       { levels: [{ level: 1, contacts: [{ kind: 'user', user_id: 'nobody' }] }] },
       { levels: [{ level: 1, contacts: [{ kind: 'slack', address: 'ftp://x' }] }] },
       { ack_timeout_minutes: { P1: 0 } },
@@ -296,6 +299,94 @@ describe('paging', () => {
     expect(kept).toHaveLength(1);
     expect(kept[0]).toMatchObject({ contact: 'viewer user <oncall.person@example.com>', state: 'acknowledged' });
     expect((await call('GET', '/api/v1/escalation')).body.levels[0].contacts).toEqual([]);
+  });
+});
+
+describe('Microsoft Teams and Discord contacts', () => {
+  test('pages carry their Acknowledge link, stakeholder updates and reminders are written in each service\'s documented shape', async () => {
+    const teams = await startWebhookReceiver([], 200, teamsProblems);
+    const discord = await startWebhookReceiver([], 200, discordProblems);
+    try {
+      const path = await call(
+        'PUT',
+        '/api/v1/escalation',
+        {
+          levels: [
+            {
+              level: 1,
+              contacts: [
+                { kind: 'teams', address: `${teams.url}/webhookb2/oncall` },
+                { kind: 'discord', address: `${discord.url}/api/webhooks/1/oncall` },
+              ],
+            },
+          ],
+        },
+        owner.headers,
+      );
+      expect(path.status).toBe(200);
+      expect(path.body.levels[0].contacts.map((c: Body) => c.kind)).toEqual(['teams', 'discord']);
+      // the URL is the credential: listed masked, and no signing secret is made for it
+      expect(JSON.stringify(path.body)).not.toContain('oncall');
+      expect(JSON.stringify(path.body)).not.toContain('whsec_');
+      expect((await call('POST', '/api/v1/stakeholders', { kind: 'teams', address: `${teams.url}/webhookb2/board` })).status).toBe(201);
+      expect((await call('POST', '/api/v1/stakeholders', { kind: 'discord', address: `${discord.url}/api/webhooks/2/board` })).status).toBe(201);
+
+      const opened = await call('POST', '/api/v1/incidents', { title: 'Checkout <errors> & *timeouts*', severity: 'P2', message: 'We are investigating checkout errors.' });
+      expect(opened.status).toBe(201);
+      await deliver();
+
+      // each service got a page and a stakeholder update, all of them valid (a problem would have been a 400)
+      for (const r of [...teams.requests, ...discord.requests]) expect(r.problems).toEqual([]);
+      expect(teams.requests).toHaveLength(2);
+      expect(discord.requests).toHaveLength(2);
+      const outcomes = (await t.database.db.select().from(outbox)).map((o) => o.state);
+      expect(outcomes.filter((s) => s !== 'sent')).toEqual([]);
+
+      const cards = teams.requests.map((r) => JSON.parse(r.body).attachments[0].content);
+      const titleOf = (card: Body) => card.body[0].items[1].text as string;
+      const teamsPage = cards.find((c: Body) => titleOf(c).startsWith('\\[PAGE\\]'))!;
+      expect(titleOf(teamsPage)).toBe('\\[PAGE\\] P2 Checkout <errors> & \\*timeouts\\*: on-call engineer, please acknowledge');
+      expect(teamsPage.body[0].style).toBe('attention');
+      expect(teamsPage.actions[0]).toMatchObject({ type: 'Action.OpenUrl', title: 'Acknowledge' });
+      expect(teamsPage.actions[0].url).toMatch(new RegExp(`^${PUBLIC_URL}/admin/acknowledge\\?token=`));
+      expect(teamsPage.actions[1]).toMatchObject({ title: 'Open in the console', url: `${PUBLIC_URL}/admin/incidents/${opened.body.id}` });
+      const facts = teamsPage.body.find((e: Body) => e.type === 'FactSet').facts.map((f: Body) => f.title);
+      expect(facts).toEqual(expect.arrayContaining(['Severity', 'Response target', 'Incident commander']));
+      const teamsUpdate = cards.find((c: Body) => titleOf(c).startsWith('Incident declared'))!;
+      expect(teamsUpdate.body[0].style).toBe('emphasis');
+      expect(teamsUpdate.body[0].items[0].text).toBe('Herald · internal');
+
+      const embeds = discord.requests.map((r) => JSON.parse(r.body));
+      for (const m of embeds) expect(m.allowed_mentions).toEqual({ parse: [] });
+      const discordPage = embeds.map((m) => m.embeds[0]).find((e: Body) => e.title.startsWith('[PAGE]'))!;
+      expect(discordPage.title).toBe('[PAGE] P2 Checkout <errors> & *timeouts*: on-call engineer, please acknowledge');
+      expect(discordPage.color).toBe(DISCORD_COLOURS.critical);
+      expect(discordPage.url).toMatch(new RegExp(`^${PUBLIC_URL}/admin/acknowledge\\?token=`));
+      expect(discordPage.description).toContain(`[Acknowledge](${discordPage.url})`);
+      expect(discordPage.description).toContain('\\*timeouts\\*');
+      const discordUpdate = embeds.map((m) => m.embeds[0]).find((e: Body) => e.title.startsWith('Incident declared'))!;
+      expect(discordUpdate.footer.text).toBe('Herald · internal');
+
+      // the link in the Discord message acknowledges the Discord page, without an account
+      const token = new URL(discordPage.url).searchParams.get('token')!;
+      const listed = (await call('GET', `/api/v1/incidents/${opened.body.id}/pages`)).body as Body[];
+      expect(listed.map((p) => p.contact).sort()).toEqual([`Discord ${discord.url.replace(/\/hook$/, '')}/hook/…`, `Microsoft Teams ${teams.url.replace(/\/hook$/, '')}/hook/…`].sort());
+      const mine = listed.find((p) => p.contact.startsWith('Discord'))!;
+      const ack = await t.app.request(`/api/v1/pages/${mine.id}/ack`, json('POST', { token }));
+      expect(ack.status).toBe(200);
+      expect(await ack.json()).toMatchObject({ state: 'acknowledged', acknowledged_via: 'link' });
+
+      // a reminder (they go to people's email; the chat forms are written all the same) in both shapes
+      const incident = (await call('GET', `/api/v1/incidents/${opened.body.id}`)).body;
+      const reminder = await composeInternalEvent(t.deps, 'reminder', { type: 'reminder', incidentId: opened.body.id, kind: 'update_due', dueAt: incident.next_update_due_at });
+      expect(teamsProblems(JSON.stringify(reminder.teams))).toEqual([]);
+      expect(discordProblems(JSON.stringify(reminder.discord))).toEqual([]);
+      expect(reminder.teams.attachments[0]!.content.actions![0]).toMatchObject({ title: 'Post an update', url: `${PUBLIC_URL}/admin/incidents/${opened.body.id}#composer` });
+      expect(reminder.discord.embeds[0]!.url).toBe(`${PUBLIC_URL}/admin/incidents/${opened.body.id}#composer`);
+    } finally {
+      await teams.close();
+      await discord.close();
+    }
   });
 });
 
