@@ -8,10 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from '@playwright/test';
-import { api, expect as baseExpect, test, type HeraldProcess } from './fixtures.ts';
-
-// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
-const expect = baseExpect.configure({ timeout: 15_000 });
+import { api, expect, test, type HeraldProcess } from './fixtures.ts';
 
 interface Partner {
   url: string;
@@ -55,8 +52,6 @@ async function open(browser: Browser, colorScheme: 'light' | 'dark', width = 102
   const context = await browser.newContext({ colorScheme, viewport: { width, height: 800 } });
   return context.newPage();
 }
-
-test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 test('the <herald-status> widget on another origin: status, components, link, light and dark, axe clean', async ({ herald, owner, browser }) => {
   const apiC = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Public API' });
