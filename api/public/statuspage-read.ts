@@ -15,6 +15,7 @@ type Impact,
 import type { AppDeps } from '../core/deps.ts';
 import { getPublishedPostmortems, postmortemUrl } from '../postmortems/postmortem-read.ts';
 import { getSettings, publicBaseUrl } from '../core/settings.ts';
+import type { LanguageSettings } from '../core/i18n/locale.ts';
 import { rollupStatus, worstComponentStatus } from './status-rollup.ts';
 import type {
 AnyIncidentJson,
@@ -46,6 +47,8 @@ export interface PageContext {
   page: PageJson;
   base: string;
   timeZone: string;
+  /** The page's languages (settings `language` and `languages`): feeds, the calendar and emails speak them. */
+  languages: LanguageSettings;
 }
 
 /** Settings plus the content version's time: `page.updated_at` is the time of the latest public change. */
@@ -65,6 +68,7 @@ export async function loadPageContext(deps: ReadDeps): Promise<PageContext> {
     page: { id: s.pageId, name: s.pageName, url: base, time_zone: s.timeZone, updated_at: iso(updatedAt) },
     base,
     timeZone: s.timeZone,
+    languages: { language: s.language, languages: s.languages },
   };
 }
 

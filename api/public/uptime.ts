@@ -25,6 +25,7 @@ import {
 } from '../../db/schema.ts';
 import { getSettings } from '../core/settings.ts';
 import type { ComponentJson } from './statuspage-types.ts';
+import { DEFAULT_LANGUAGE, localeFor, type Locale } from '../core/i18n/locale.ts';
 import { addDays, civilDate, dateKey, formatCivilDate, safeTimeZone, startOfCivilDay, type CivilDate } from '../core/time-format.ts';
 
 export const UPTIME_DAYS = 90;
@@ -310,11 +311,11 @@ export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> 
   return result;
 }
 
-/** "99.98%": truncated, never rounded up, so any downtime at all never shows as 100%. */
-export function formatUptime(fraction: number | null): string {
-  if (fraction === null) return 'no data';
+/** "99.98%" ("99,98 %" in German): truncated, never rounded up, so any downtime at all never shows as 100%. */
+export function formatUptime(fraction: number | null, loc: Locale = localeFor(DEFAULT_LANGUAGE)): string {
+  if (fraction === null) return loc.t('uptime.noData');
   const hundredths = Math.floor(fraction * 10_000 + 1e-9);
-  return `${(hundredths / 100).toFixed(2)}%`;
+  return loc.percent(hundredths / 10_000);
 }
 
 const STATUSES = new Set<string>(['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance']);

@@ -8,6 +8,7 @@ import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
 import { badRequest } from '../core/errors.ts';
 import { recomputeNextUpdateDue } from '../incidents/incident-store.ts';
 import { getSettings, putSettings, type Settings, type SeverityPolicy } from '../core/settings.ts';
+import { canonicalLanguage, LANGUAGE_TAGS } from '../core/i18n/locale.ts';
 import { jsonBody } from '../http/validate.ts';
 
 export interface SeverityPolicyOut {
@@ -23,6 +24,12 @@ export interface SettingsOut {
   public_url: string | null;
   time_zone: string;
   logo_url: string | null;
+  /** The language served at `/` (BCP 47). */
+  language: string;
+  /** Further languages, each served under `/<tag>/`. */
+  languages: string[];
+  /** Every language Herald ships a catalogue for: what `language` and `languages` may name. */
+  available_languages: string[];
   severities: Record<Severity, SeverityPolicyOut>;
 }
 
@@ -32,7 +39,17 @@ export function settingsJson(s: Settings): SettingsOut {
     const p = s.severities[sev];
     severities[sev] = { response_minutes: p.responseMinutes, resolution_minutes: p.resolutionMinutes, cadence_minutes: p.cadenceMinutes, impact: p.impact };
   }
-  return { page_id: s.pageId, page_name: s.pageName, public_url: s.publicUrl, time_zone: s.timeZone, logo_url: s.logoUrl, severities };
+  return {
+    page_id: s.pageId,
+    page_name: s.pageName,
+    public_url: s.publicUrl,
+    time_zone: s.timeZone,
+    logo_url: s.logoUrl,
+    language: s.language,
+    languages: s.languages,
+    available_languages: [...LANGUAGE_TAGS],
+    severities,
+  };
 }
 
 /** True when Intl knows the zone (IANA names such as Europe/Berlin or Etc/UTC). */
@@ -51,6 +68,17 @@ const httpUrl = z
   .max(2000)
   .url('An absolute http(s) URL.')
   .refine((u) => /^https?:\/\//i.test(u), 'An absolute http(s) URL.');
+
+/** A shipped language, named by its BCP 47 tag in any case ("pt-br" is "pt-BR"). */
+const languageTag = z
+  .string()
+  .trim()
+  .max(35)
+  .transform((tag, ctx) => {
+    const known = canonicalLanguage(tag);
+    if (!known) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `One of the shipped languages: ${LANGUAGE_TAGS.join(', ')}.` });
+    return known ?? tag;
+  });
 
 const WEEK_MINUTES = 7 * 24 * 60;
 const YEAR_MINUTES = 366 * 24 * 60;
@@ -77,6 +105,8 @@ const patchSettingsSchema = z
       .max(2000)
       .refine((u) => /^https?:\/\/\S+$/i.test(u) || /^\/(?!\/)\S*$/.test(u), 'An http(s) URL or a path starting with /.')
       .nullable(),
+    language: languageTag,
+    languages: z.array(languageTag).max(LANGUAGE_TAGS.length * 2),
     severities: z.object({ P1: policySchema, P2: policySchema, P3: policySchema, P4: policySchema }).partial().strict(),
   })
   .partial()
@@ -101,6 +131,12 @@ export function settingsRoutes() {
       if (body.public_url !== undefined) values.publicUrl = body.public_url ? body.public_url.replace(/\/+$/, '') : null;
       if (body.time_zone !== undefined) values.timeZone = body.time_zone;
       if (body.logo_url !== undefined) values.logoUrl = body.logo_url;
+      if (body.language !== undefined) values.language = body.language;
+      if (body.language !== undefined || body.languages !== undefined) {
+        // The default language is served at `/`, so it is never also a further one; a repeat counts once.
+        const language = values.language ?? before.language;
+        values.languages = [...new Set(body.languages ?? before.languages)].filter((tag) => tag !== language);
+      }
       if (body.severities) {
         const severities = { ...before.severities };
         for (const sev of SEVERITIES) {
