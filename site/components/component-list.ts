@@ -5,8 +5,9 @@ import type { ComponentJson } from '../../api/public/statuspage-types.ts';
 import type { ComponentUptime } from '../../api/public/uptime.ts';
 import { formatUptime, UPTIME_DAYS } from '../../api/public/uptime.ts';
 import { escapeHtml } from '../../api/core/html.ts';
+import type { Locale } from '../../api/core/i18n/locale.ts';
 import { notableDays, uptimeBarSvg } from './uptime-bar.ts';
-import { COMPONENT_CLASS, COMPONENT_LABEL } from './labels.ts';
+import { COMPONENT_CLASS } from './labels.ts';
 
 /** Above this many notable days over all bars the page is busy: see uptime-bar.ts. */
 export const NOTABLE_DAYS_BUDGET = 100;
@@ -35,11 +36,11 @@ function entries(components: ComponentJson[]): Entry[] {
   return out;
 }
 
-const status = (s: ComponentJson['status'], text: string = COMPONENT_LABEL[s]) => `<span class="s ${COMPONENT_CLASS[s]}">${escapeHtml(text)}</span>`;
+const status = (s: ComponentJson['status'], text: string) => `<span class="s ${COMPONENT_CLASS[s]}">${escapeHtml(text)}</span>`;
 
-export function componentListHtml(components: ComponentJson[], uptime: Map<string, ComponentUptime>): string {
+export function componentListHtml(components: ComponentJson[], uptime: Map<string, ComponentUptime>, loc: Locale): string {
   const list = entries(components);
-  if (list.length === 0) return '<p class="empty">No components yet.</p>';
+  if (list.length === 0) return `<p class="empty">${loc.html('home.noComponents')}</p>`;
   // Only the bars this page shows count (hidden and non-showcase components have none).
   let notable = 0;
   for (const e of list) {
@@ -53,10 +54,11 @@ export function componentListHtml(components: ComponentJson[], uptime: Map<strin
   const item = (c: ComponentJson) => {
     const u = uptime.get(c.id);
     const name = `<span class="n">${escapeHtml(c.name)}${c.description ? `<small>${escapeHtml(c.description)}</small>` : ''}</span>`;
-    const bar = u && c.showcase ? `${uptimeBarSvg(u, busy)}<p class="up">${formatUptime(u.uptime)} uptime</p>` : '';
-    return `<li>${name}${status(c.status)}${bar}</li>`;
+    const bar = u && c.showcase ? `${uptimeBarSvg(u, loc, busy)}<p class="up">${loc.html('home.uptime', { percent: formatUptime(u.uptime, loc) })}</p>` : '';
+    return `<li>${name}${status(c.status, loc.componentStatus(c.status))}${bar}</li>`;
   };
-  let html = `<div class="comps"><p class="legend" aria-hidden="true"><span>${UPTIME_DAYS} days ago</span><span>Today</span></p>`;
+  const legend = `<span>${loc.html('home.daysAgo', { count: UPTIME_DAYS })}</span><span>${loc.html('home.today')}</span>`;
+  let html = `<div class="comps"><p class="legend" aria-hidden="true">${legend}</p>`;
   for (const e of list) {
     const items = `<ul class="cl">${e.children.map(item).join('')}</ul>`;
     if (!e.group) {
@@ -64,8 +66,11 @@ export function componentListHtml(components: ComponentJson[], uptime: Map<strin
       continue;
     }
     const affected = e.children.filter((c) => c.status !== 'operational').length;
-    const summary = affected === 0 ? status('operational') : status(e.group.status, `${COMPONENT_LABEL[e.group.status]} (${affected} of ${e.children.length})`);
-    html += `<details class="g" open><summary><span class="n">${escapeHtml(e.group.name)}</span>${summary}</summary>${items}</details>`;
+    const summary =
+      affected === 0
+        ? status('operational', loc.componentStatus('operational'))
+        : status(e.group.status, loc.t('home.groupAffected', { status: loc.componentStatus(e.group.status), count: affected, total: e.children.length }));
+    html += `<details class="g" open><summary><span class="n"><bdi>${escapeHtml(e.group.name)}</bdi></span>${summary}</summary>${items}</details>`;
   }
   return `${html}</div>`;
 }

@@ -1,9 +1,7 @@
-// Words and CSS classes for statuses and impacts: every colour on the page comes with words.
+// CSS classes for statuses and impacts: every colour on the page comes with words (their words are the page
+// language's, from api/core/i18n: loc.componentStatus(code), loc.status(code), loc.impact(code)).
 import type { ComponentStatus } from '../../db/schema.ts';
 import type { Indicator } from '../../api/public/statuspage-types.ts';
-import { COMPONENT_STATUS_LABELS, statusLabel } from '../../api/core/vocabulary.ts';
-
-export const COMPONENT_LABEL = COMPONENT_STATUS_LABELS;
 
 /** Short class names keep 50 components × 90 days of bars small. */
 export const COMPONENT_CLASS: Record<ComponentStatus, string> = {
@@ -22,21 +20,6 @@ export const INDICATOR_CLASS: Record<Indicator, string> = {
   maintenance: 'mt',
 };
 
-
-export { statusLabel };
-
-const IMPACT_LABEL: Record<string, string> = {
-  none: 'No impact',
-  minor: 'Minor impact',
-  major: 'Major impact',
-  critical: 'Critical impact',
-  maintenance: 'Maintenance',
-};
-
-export function impactLabel(impact: string): string {
-  return IMPACT_LABEL[impact] ?? impact;
-}
-
 /** Impact → the colour class of its accent. */
 export function impactClass(impact: string): string {
   switch (impact) {
@@ -51,8 +34,4 @@ export function impactClass(impact: string): string {
     default:
       return 'no';
   }
-}
-
-export function isComponentStatus(s: string): s is ComponentStatus {
-  return s in COMPONENT_LABEL;
 }

@@ -7,6 +7,9 @@ import { putSettings } from '../../api/core/settings.ts';
 import { uptimeBarSvg } from '../../site/components/uptime-bar.ts';
 import { componentListHtml, NOTABLE_DAYS_BUDGET } from '../../site/components/component-list.ts';
 import { getSummary } from '../../api/public/statuspage-read.ts';
+import { localeFor } from '../../api/core/i18n/locale.ts';
+
+const en = localeFor('en');
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -216,7 +219,7 @@ describe('the bar SVG', () => {
   it('draws quiet runs as one stroke each, a titled stroke per notable day, and escapes every name', async () => {
     const c = await addComponent(t.database.db, { name: 'API', createdAt: at('2026-03-01T12:00:00Z') });
     await outage(c, 'major_outage', '2026-03-08T10:00:00Z', '2026-03-08T12:00:00Z', 'Broken <img src=x onerror=alert(1)> & "quoted"');
-    const svg = uptimeBarSvg((await getUptime(t.deps)).get(c)!);
+    const svg = uptimeBarSvg((await getUptime(t.deps)).get(c)!, en);
     expect(svg).toMatch(/^<svg class="u" viewBox="0 0 90 10" preserveAspectRatio="none"><title>99\.\d\d% uptime over 90 days, incidents on 1 of them; no data before Mar 1, 2026<\/title>/);
     // The outage's own cell, then the quiet runs, one path per colour: no data (80 days), quiet (7 + 2).
     expect(svg.match(/<path/g)).toHaveLength(3);
@@ -224,7 +227,7 @@ describe('the bar SVG', () => {
     expect(svg).toContain('<path class="cr" d="M87 5h1"><title>Mar 8: Major outage, 91.66%. Broken &lt;img src=x onerror=alert(1)&gt; &amp; &quot;…</title></path>');
     expect(svg).not.toContain('<img');
     // On a busy page a cell counts its incidents rather than naming them.
-    expect(uptimeBarSvg((await getUptime(t.deps)).get(c)!, true)).toContain('<title>Mar 8: Major outage, 91.66%. 1 incident</title>');
+    expect(uptimeBarSvg((await getUptime(t.deps)).get(c)!, en, true)).toContain('<title>Mar 8: Major outage, 91.66%. 1 incident</title>');
   });
 
   it('on a busy page, names the days with incidents but no downtime in the bar title instead of a cell each', async () => {
@@ -242,12 +245,12 @@ describe('the bar SVG', () => {
       });
     }
     const u = (await getUptime(t.deps)).get(c)!;
-    const calm = uptimeBarSvg(u);
+    const calm = uptimeBarSvg(u, en);
     expect(calm.match(/<title>/g)).toHaveLength(4);
     expect(calm).toContain('<path d="M82 5h1"><title>Mar 3: Operational. Question on 2026-03-03</title></path>');
 
-    const busy = uptimeBarSvg(u, true);
-    expect(busy).toContain('<title>99.97% uptime over 90 days, incidents on 3 of them (without downtime: Mar 3, Mar 5)</title>');
+    const busy = uptimeBarSvg(u, en, true);
+    expect(busy).toContain('<title>99.97% uptime over 90 days, incidents on 3 of them (without downtime: Mar 3, 5)</title>');
     // One cell of its own, for the day that lost uptime; the quiet days and the two calm incident days share a path.
     expect(busy.match(/<title>/g)).toHaveLength(2);
     expect(busy).toContain('<path class="ma" d="M87 5h1"><title>Mar 8: Partial outage, 97.50%. 1 incident</title></path>');
@@ -273,7 +276,7 @@ describe('the component list', () => {
     }
     const summary = await getSummary(t.deps);
     const cells = (html: string) => (html.match(/<path[^>]*><title>/g) ?? []).length;
-    const atBudget = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }));
+    const atBudget = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }), en);
     expect(cells(atBudget)).toBe(NOTABLE_DAYS_BUDGET);
     expect(atBudget).toContain('<title>Feb 10: Operational. Incident 0</title>');
 
@@ -286,9 +289,9 @@ describe('the component list', () => {
       componentIds: [ids[10]!],
       updates: [{ status: 'resolved', body: 'done', at: at('2026-03-01T10:00:00Z') }],
     });
-    const over = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }));
+    const over = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }), en);
     expect(cells(over)).toBe(0);
-    expect(over).toContain('incidents on 10 of them (without downtime: Feb 10, Feb 11, Feb 12, Feb 13, Feb 14, Feb 15, Feb 16, Feb 17, Feb 18, Feb 19)');
+    expect(over).toContain('incidents on 10 of them (without downtime: Feb 10, 11, 12, 13, 14, 15, 16, 17, 18, 19)');
     expect(over).toContain('<span class="n">Service 10</span><span class="s ok">Operational</span>');
   });
 });
