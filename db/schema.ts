@@ -357,6 +357,8 @@ export const subscribers = sqliteTable(
     unsubscribedAt: ms('unsubscribed_at'),
     /** The last confirmation email asked for (one per few minutes per address, whoever asks). */
     confirmationSentAt: ms('confirmation_sent_at'),
+    /** The language of the page they subscribed on (BCP 47): their emails' language; null is the page's default. */
+    language: text('language'),
   },
   (t) => [index('subscribers_kind_state_idx').on(t.kind, t.state)],
 );

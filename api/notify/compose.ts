@@ -6,7 +6,9 @@ import { composeConfirmationEmail, composeIncidentEmail, type ComposedEmail, typ
 import { slackComponentMessage, slackIncidentMessage, type SlackMessage } from './slack.ts';
 import { getIncidentJson, getStatusJson, loadPageContext, type ReadDeps } from '../public/statuspage-read.ts';
 import type { IncidentUpdateJson } from '../public/statuspage-types.ts';
-import { CONFIRM_TTL_MS } from './subscription-links.ts';
+import { CONFIRM_TTL_MS, confirmUrl, signLinkToken, subscriberLinks } from './subscription-links.ts';
+import type { RecipientLinks } from './email-templates.ts';
+import { languagePrefix, localeFor, servedLanguage } from '../core/i18n/locale.ts';
 
 export type EventKind = IncidentEmailKind | 'component_update' | 'subscription_confirmation';
 
@@ -44,9 +46,14 @@ async function webhookPage(deps: ReadDeps): Promise<WebhookPageJson> {
   return { id: page.id, status_indicator: status.indicator, status_description: status.description };
 }
 
-export async function composeEvent(deps: ReadDeps, kind: EventKind, ref: EventRef): Promise<ComposedEvent> {
+/**
+ * `language`: the subscriber's (the page they subscribed on); the message is in it while the page offers it, else in
+ * the page's default language, and its links open the pages in that language.
+ */
+export async function composeEvent(deps: ReadDeps, kind: EventKind, ref: EventRef, language: string | null = null): Promise<ComposedEvent> {
   const ctx = await loadPageContext(deps);
-  const page: PageInfo = { pageName: ctx.page.name, base: ctx.base, timeZone: ctx.timeZone };
+  const tag = servedLanguage(ctx.languages, language);
+  const page: PageInfo = { pageName: ctx.page.name, base: ctx.base, timeZone: ctx.timeZone, loc: localeFor(tag), pages: languagePrefix(ctx.languages, tag) };
 
   if (ref.type === 'confirmation') {
     const names = ref.componentIds.length ? await componentNames(deps.db, ref.componentIds) : [];
@@ -85,6 +92,13 @@ export async function composeEvent(deps: ReadDeps, kind: EventKind, ref: EventRe
     webhook: { page: await webhookPage(deps), incident },
     slack: slackIncidentMessage(page.pageName, incident, update),
   };
+}
+
+/** One recipient's links, in the message's language: manage, one-click unsubscribe, and confirm on a confirmation. */
+export function recipientLinks(event: Pick<ComposedEvent, 'kind' | 'page'>, key: Buffer, subscriberId: string, now: Date): RecipientLinks {
+  const { base, pages } = event.page;
+  const links = subscriberLinks(base, key, subscriberId, now, pages);
+  return event.kind === 'subscription_confirmation' ? { ...links, confirm: confirmUrl(base, signLinkToken(key, 'confirm', subscriberId, now), pages) } : links;
 }
 
 async function componentNames(db: DB, ids: string[]): Promise<string[]> {

@@ -6,8 +6,8 @@ import type { AppDeps, DeliveryOptions } from '../core/deps.ts';
 import { personalize } from './email-templates.ts';
 import { randomString } from '../core/ids.ts';
 import { MailError } from './mailer.ts';
-import { composeEvent, GoneError, type ComposedEvent, type EventKind, type EventRef } from './compose.ts';
-import { confirmUrl, linkKey, signLinkToken, subscriberLinks } from './subscription-links.ts';
+import { composeEvent, GoneError, recipientLinks, type ComposedEvent, type EventKind, type EventRef } from './compose.ts';
+import { linkKey } from './subscription-links.ts';
 import { isSlackWebhookUrl } from './slack.ts';
 import { postJson, webhookHeaders } from './webhook-transport.ts';
 
@@ -66,25 +66,26 @@ export async function claimDue(db: Executor, workerId: string, n: number, now: D
 
 type Outcome = { id: number; result: 'sent' | 'held' | 'skipped' } | { id: number; result: 'error'; permanent: boolean; error: string; attempts: number };
 
-/** The composed form of each event, made once per run (the markdown rendered once for 10,000 messages). */
+/** The composed form of each event in each subscriber language, made once per run (the markdown rendered once for 10,000 messages). */
 class EventCache {
   readonly #items = new Map<string, Promise<ComposedEvent | GoneError>>();
   constructor(private readonly deps: AppDeps) {}
 
-  get(eventId: string): Promise<ComposedEvent | GoneError> {
-    let item = this.#items.get(eventId);
+  get(eventId: string, language: string | null): Promise<ComposedEvent | GoneError> {
+    const key = `${eventId}|${language ?? ''}`;
+    let item = this.#items.get(key);
     if (!item) {
-      item = this.load(eventId);
-      this.#items.set(eventId, item);
+      item = this.load(eventId, language);
+      this.#items.set(key, item);
     }
     return item;
   }
 
-  private async load(eventId: string): Promise<ComposedEvent | GoneError> {
+  private async load(eventId: string, language: string | null): Promise<ComposedEvent | GoneError> {
     const [row] = await this.deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, eventId));
     if (!row) return new GoneError('the event was deleted');
     try {
-      return await composeEvent(this.deps, row.kind as EventKind, row.content as EventRef);
+      return await composeEvent(this.deps, row.kind as EventKind, row.content as EventRef, language);
     } catch (err) {
       if (err instanceof GoneError) return err;
       throw err;
@@ -95,19 +96,18 @@ class EventCache {
 async function deliverOne(deps: AppDeps, row: OutboxRow, sub: SubscriberRow | undefined, events: EventCache, key: Buffer, now: Date): Promise<Outcome> {
   const skip = { id: row.id, result: 'skipped' as const };
   if (!sub) return skip;
-  const event = await events.get(row.eventId);
+  const event = await events.get(row.eventId, sub.language);
   if (event instanceof GoneError) return skip;
   // Unsubscribed since the event was queued: nothing more goes out. A confirmation goes only to a pending address.
   const wanted: SubscriberState = event.kind === 'subscription_confirmation' ? 'pending' : 'confirmed';
   if (sub.state !== wanted) return skip;
-  const links = subscriberLinks(event.page.base, key, sub.id, now);
+  const links = recipientLinks(event, key, sub.id, now);
   const fail = (permanent: boolean, error: string): Outcome => ({ id: row.id, result: 'error', permanent, error, attempts: row.attempts });
 
   if (row.channel === 'email') {
     if (!event.email || !sub.email) return skip;
-    const recipientLinks = event.kind === 'subscription_confirmation' ? { ...links, confirm: confirmUrl(event.page.base, signLinkToken(key, 'confirm', sub.id, now)) } : links;
     if (!deps.mailer) return { id: row.id, result: 'held' };
-    const message = personalize(event.email, event.page, { eventId: row.eventId, subscriberId: sub.id, email: sub.email, links: recipientLinks });
+    const message = personalize(event.email, event.page, { eventId: row.eventId, subscriberId: sub.id, email: sub.email, links });
     try {
       await deps.mailer.send(message);
       return { id: row.id, result: 'sent' };

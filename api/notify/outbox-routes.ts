@@ -9,8 +9,8 @@ import type { AppDeps } from '../core/deps.ts';
 import { personalize } from './email-templates.ts';
 import { invalidTransition, notFound } from '../core/errors.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
-import { composeEvent, GoneError, type EventKind, type EventRef } from './compose.ts';
-import { confirmUrl, linkKey, signLinkToken, subscriberLinks } from './subscription-links.ts';
+import { composeEvent, GoneError, recipientLinks, type EventKind, type EventRef } from './compose.ts';
+import { linkKey } from './subscription-links.ts';
 import { queryParams } from '../http/validate.ts';
 import { displayUrl } from './webhook-transport.ts';
 
@@ -44,9 +44,10 @@ const selection = {
   incidentId: outboxEvents.incidentId,
   email: subscribers.email,
   url: subscribers.url,
+  language: subscribers.language,
 };
 
-type Joined = { row: typeof outbox.$inferSelect; kind: string; incidentId: string | null; email: string | null; url: string | null };
+type Joined = { row: typeof outbox.$inferSelect; kind: string; incidentId: string | null; email: string | null; url: string | null; language: string | null };
 
 function deliveryJson(j: Joined): DeliveryOut {
   const r = j.row;
@@ -74,7 +75,7 @@ async function preview(deps: AppDeps, j: Joined): Promise<{ subject: string; tex
   if (!event) return null;
   let composed;
   try {
-    composed = await composeEvent(deps, event.kind as EventKind, event.content as EventRef);
+    composed = await composeEvent(deps, event.kind as EventKind, event.content as EventRef, j.language);
   } catch (err) {
     if (err instanceof GoneError) return null;
     throw err;
@@ -82,9 +83,8 @@ async function preview(deps: AppDeps, j: Joined): Promise<{ subject: string; tex
   if (!composed.email) return null;
   const key = await linkKey(deps.db);
   const now = deps.clock.now();
-  const links = subscriberLinks(composed.page.base, key, j.row.subscriberId, now);
-  const withConfirm = composed.kind === 'subscription_confirmation' ? { ...links, confirm: confirmUrl(composed.page.base, signLinkToken(key, 'confirm', j.row.subscriberId, now)) } : links;
-  const m = personalize(composed.email, composed.page, { eventId: j.row.eventId, subscriberId: j.row.subscriberId, email: j.email, links: withConfirm });
+  const links = recipientLinks(composed, key, j.row.subscriberId, now);
+  const m = personalize(composed.email, composed.page, { eventId: j.row.eventId, subscriberId: j.row.subscriberId, email: j.email, links });
   return { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } };
 }
 

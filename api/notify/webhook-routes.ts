@@ -93,6 +93,7 @@ export function webhookRoutes() {
         updatedAt: now,
         confirmedAt: now,
         unsubscribedAt: null,
+        language: null,
         confirmationSentAt: null,
       };
       await tx.insert(subscribers).values(row);
