@@ -16,7 +16,7 @@ export interface TimeLocale {
 }
 
 /** English as the console and the API's texts write it (the default of every function here). */
-export const ENGLISH_TIME: TimeLocale = { intl: 'en-US', month: 'short', lessThanAMinute: 'less than a minute' };
+const ENGLISH_TIME: TimeLocale = { intl: 'en-US', month: 'short', lessThanAMinute: 'less than a minute' };
 
 /** Intl formatters are costly to build; pages format hundreds of times per render. Bounded. */
 const formatterCache = new Map<string, Intl.DateTimeFormat>();

@@ -89,7 +89,7 @@ function htmlShell(page: PageInfo, title: string, inner: string): string {
 }
 
 /** A link to one of our public pages in the message's language (external links, a postmortem elsewhere, stay as they are). */
-export function localizedLink(page: PageInfo, url: string): string {
+function localizedLink(page: PageInfo, url: string): string {
   return page.pages && url.startsWith(`${page.base}/`) ? `${page.base}${page.pages}${url.slice(page.base.length)}` : url;
 }
 

@@ -1,6 +1,6 @@
 // `npm run export -- <dir>`: served by a plain static file server, the exported home page, incident pages,
 // history and feeds load, and every internal link on them resolves.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,26 @@ import { ROOT } from './herald-process.ts';
 import { serveFolder } from './static-server.ts';
 
 const outDir = mkdtempSync(join(tmpdir(), 'herald-export-'));
+
+/**
+ * Runs the export CLI without blocking this process: a synchronous spawn froze the event loop for the whole export,
+ * so a kept-alive connection the server closed meanwhile looked open to the next fetch ("other side closed").
+ */
+function runExport(folder: string, env: Record<string, string | undefined>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', folder], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.once('error', reject);
+    child.once('exit', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
 let site: Awaited<ReturnType<typeof serveFolder>> | null = null;
 
 test.afterAll(async () => {
@@ -18,6 +38,9 @@ test.afterAll(async () => {
 });
 
 test('the exported site works from a static file server', async ({ herald, owner, page }) => {
+  test.setTimeout(90_000);
+  // A further language: its pages and feeds are exported beside the default language's.
+  await api(herald, owner, 'PATCH', '/api/v1/settings', { languages: ['de'] });
   const component = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Payments API' });
   const active = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', {
     title: 'Card payments are declined',
@@ -30,18 +53,17 @@ test('the exported site works from a static file server', async ({ herald, owner
   const old = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', { title: 'Slow dashboard', severity: 'P3', message: 'Dashboards load slowly.' });
   await api(herald, owner, 'POST', `/api/v1/incidents/${old.id}/updates`, { status: 'resolved', message: 'Fixed.' });
 
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', join(outDir, 'site')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const run = await runExport(join(outDir, 'site'), { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' });
   expect(run.status, run.stdout + run.stderr).toBe(0);
   expect(run.stdout).toMatch(/exported \d+ documents/);
   const root = join(outDir, 'site');
   for (const file of ['index.html', 'history/index.html', `incidents/${active.id}/index.html`, `incidents/${old.id}/index.html`, 'history.rss', 'history.atom', 'api/v2/summary.json', 'api/v2/incidents/unresolved.json', '404.html', `components/${component.id}/history.rss`]) {
     expect(existsSync(join(root, file)), file).toBe(true);
   }
+  for (const file of ['de/index.html', 'de/history/index.html', `de/incidents/${active.id}/index.html`, 'de/history.rss', 'de/maintenance.ics', `de/components/${component.id}/history.atom`]) {
+    expect(existsSync(join(root, file)), file).toBe(true);
+  }
+  expect(readFileSync(join(root, '404.html'), 'utf8')).toContain('Page not found');
   // Byte for byte what the live server answers.
   expect(readFileSync(join(root, 'api/v2/incidents/unresolved.json'), 'utf8')).toBe(await (await fetch(`${herald.baseURL}/api/v2/incidents/unresolved.json`)).text());
 
@@ -60,7 +82,7 @@ test('the exported site works from a static file server', async ({ herald, owner
 
   // Every internal link and asset on these pages resolves on the static host.
   const checked = new Set<string>();
-  for (const path of ['/', '/history/', `/incidents/${active.id}/`, `/incidents/${old.id}/`]) {
+  for (const path of ['/', '/history/', `/incidents/${active.id}/`, `/incidents/${old.id}/`, '/de/', `/de/incidents/${active.id}/`]) {
     await page.goto(base + path);
     const urls = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLAnchorElement | HTMLLinkElement>('a[href], link[href]')]
@@ -76,6 +98,10 @@ test('the exported site works from a static file server', async ({ herald, owner
     }
   }
   expect(checked.size).toBeGreaterThan(5);
+  await page.goto(`${base}/de/`);
+  await expect(page.getByRole('heading', { level: 2, name: 'Aktuelle Störungen' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Sprache' }).getByRole('link', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Active incidents' })).toBeVisible();
 
   const parser = new Parser();
   const rss = await parser.parseString(await (await fetch(`${base}/history.rss`)).text());
@@ -86,20 +112,12 @@ test('the exported site works from a static file server', async ({ herald, owner
   expect(summary.incidents.map((i) => i.name)).toContain('Card payments are declined');
 
   // The export can run again into its own folder, and refuses a folder that is not one.
-  const again = spawnSync(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', root], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' },
-    encoding: 'utf8',
-  });
+  const again = await runExport(root, { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' });
   expect(again.status, again.stderr).toBe(0);
   const foreign = join(outDir, 'not-an-export');
   mkdirSync(foreign);
   writeFileSync(join(foreign, 'keep.txt'), 'someone else\'s file');
-  const refused = spawnSync(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', foreign], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, HERALD_BUILD: 'skip' },
-    encoding: 'utf8',
-  });
+  const refused = await runExport(foreign, { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, HERALD_BUILD: 'skip' });
   expect(refused.status).not.toBe(0);
   expect(refused.stderr).toMatch(/not empty/);
   expect(readFileSync(join(foreign, 'keep.txt'), 'utf8')).toBe("someone else's file");

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParsedMail } from 'mailparser';
 import type { Browser, Page } from '@playwright/test';
-import { api, expect, test, type HeraldProcess, type Owner } from './fixtures.ts';
+import { api, consoleSignIn, expect, OWNER, test, type HeraldProcess, type Owner } from './fixtures.ts';
 import { startMailSink } from '../support/mail-sink.ts';
 import { messages as en } from '../../api/core/i18n/en.ts';
 import { messages as de } from '../../api/core/i18n/de.ts';
@@ -18,6 +18,7 @@ import { messages as ptBR } from '../../api/core/i18n/pt-BR.ts';
 import { messages as ja } from '../../api/core/i18n/ja.ts';
 import { messages as ar } from '../../api/core/i18n/ar.ts';
 import type { Message } from '../../api/core/i18n/message.ts';
+import { LANGUAGE_TAGS } from '../../api/core/i18n/locale.ts';
 
 const sink = await startMailSink();
 test.use({ heraldEnv: { SMTP_URL: sink.url, MAIL_FROM: 'Status <status@example.com>' } });
@@ -27,7 +28,9 @@ const SCREENS = fileURLToPath(new URL('../../test-results/languages-screens', im
 mkdirSync(SCREENS, { recursive: true });
 
 const CATALOGUES: Record<string, Record<string, Message | undefined>> = { en, de, fr, es, 'pt-BR': ptBR, ja, ar };
-const FURTHER = ['de', 'fr', 'es', 'pt-BR', 'ja', 'ar'];
+/** Every shipped language but English, the default here (a new catalogue is listed above, or this says so). */
+const FURTHER = LANGUAGE_TAGS.filter((tag) => tag !== 'en');
+for (const tag of LANGUAGE_TAGS) if (!CATALOGUES[tag]) throw new Error(`test/e2e/languages.spec.ts: add the ${tag} catalogue to CATALOGUES`);
 
 /** Everything the lead wrote (names, titles, messages): stays as written in every language. */
 const LEAD = {
@@ -396,4 +399,27 @@ test('a subscriber on /ja/ gets a Japanese confirmation and Japanese incident em
   await page.getByRole('button', { name: '購読を解除' }).click();
   await expect(page.getByRole('status')).toHaveText('購読を解除しました。今後メールはお送りしません。');
   await expect(page).toHaveURL(/\/ja\/subscriptions\/manage\?/);
+});
+
+test('the console’s Settings page offers the languages by their own names; a language taken off is no page, and back on it is', async ({ herald, owner, page }) => {
+  await arrange(herald, owner);
+  await consoleSignIn(page, OWNER.email, OWNER.password, '/admin/settings');
+  await expect(page.getByLabel('Default language')).toHaveValue('en');
+  const further = page.getByRole('group', { name: 'Further languages' });
+  await expect(further.getByRole('checkbox', { name: 'Français (fr)' })).toBeChecked();
+  await further.getByRole('checkbox', { name: 'Français (fr)' }).uncheck();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('status')).toHaveText('Settings saved.');
+  await expect(page.getByRole('group', { name: 'Further languages' }).getByRole('checkbox', { name: 'Français (fr)' })).not.toBeChecked();
+  expect((await fetch(`${herald.baseURL}/fr/`)).status).toBe(404);
+  await page.goto('/de/');
+  await expect(page.getByRole('navigation', { name: 'Sprache' }).getByRole('link')).toHaveText(['English', 'Deutsch', 'Español', 'Português (Brasil)', '日本語', 'العربية']);
+
+  await page.goto('/admin/settings');
+  await page.getByRole('group', { name: 'Further languages' }).getByRole('checkbox', { name: 'Français (fr)' }).check();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('status')).toHaveText('Settings saved.');
+  expect((await fetch(`${herald.baseURL}/fr/`)).status).toBe(200);
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 });

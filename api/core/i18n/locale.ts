@@ -57,7 +57,7 @@ export function isMessageKey(key: string): key is MessageKey {
 }
 
 /** A message argument: text and numbers are escaped by `html`; `{ html }` is markup inserted as it is. */
-export type MessageValue = string | number | { html: string };
+type MessageValue = string | number | { html: string };
 
 export interface Locale extends TimeLocale {
   tag: string;

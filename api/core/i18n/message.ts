@@ -1,7 +1,7 @@
 // The shape of a message catalogue: what a language is called and how it runs, and its messages.
 
 /** Plural forms by Intl.PluralRules category; `other` is always there. `{count}` is the number. */
-export interface Plural {
+interface Plural {
   zero?: string;
   one?: string;
   two?: string;
