@@ -336,6 +336,19 @@ test('Arabic reads right to left at 360 px: no sideways scroll, the bars run fro
   const today = legend.find((s) => s.text === 'اليوم')!;
   const start = legend.find((s) => s.text !== 'اليوم')!;
   expect(today.x).toBeLessThan(start.x);
+  // After Arabic words a percentage still reads "99.50%", the sign right of the digits, not "%99.50".
+  const signAfterDigits = await page.locator('.up').first().evaluate((p) => {
+    const node = p.firstChild!;
+    const text = node.textContent ?? '';
+    const at = (i: number) => {
+      const r = document.createRange();
+      r.setStart(node, i);
+      r.setEnd(node, i + 1);
+      return r.getBoundingClientRect().left;
+    };
+    return at(text.indexOf('%')) > at(text.search(/\d/));
+  });
+  expect(signAfterDigits).toBe(true);
   await page.context().close();
 
   // And as a reader on a desktop, in dark mode, in German and Japanese: looked at, not asserted.
@@ -405,6 +418,8 @@ test('the console’s Settings page offers the languages by their own names; a l
   await arrange(herald, owner);
   await consoleSignIn(page, OWNER.email, OWNER.password, '/admin/settings');
   await expect(page.getByLabel('Default language')).toHaveValue('en');
+  await page.getByRole('heading', { name: 'Languages' }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SCREENS, 'console-settings-languages.png') });
   const further = page.getByRole('group', { name: 'Further languages' });
   await expect(further.getByRole('checkbox', { name: 'Français (fr)' })).toBeChecked();
   await further.getByRole('checkbox', { name: 'Français (fr)' }).uncheck();

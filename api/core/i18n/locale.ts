@@ -132,9 +132,9 @@ export function makeLocale(c: CatalogueModule): Locale {
     impact: (code) => word('impact', code),
     indicator: (code) => word('indicator', code),
     number: (n) => numbers.format(n),
-    // CLDR wraps Arabic's % in left-to-right marks. The digits and the sign keep together without them (a European
-    // number and its terminator form one left-to-right run in any paragraph), and a page shows 150 percentages.
-    percent: (fraction) => percents.format(fraction).replace(/\u200e/g, ''),
+    // As Intl writes it: in Arabic the % sits between left-to-right marks, without which a number after Arabic letters
+    // (an Arabic number to the bidi algorithm) would leave the sign on its far side ("%99.50").
+    percent: (fraction) => percents.format(fraction),
     list: (items) => items.join(separator()),
   };
   locale.lessThanAMinute = locale.t('duration.lessThanAMinute');
