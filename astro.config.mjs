@@ -27,8 +27,10 @@ function listAdminRoutes(dir = adminPages) {
 const adminConsole = {
   name: 'herald-admin',
   hooks: {
-    'astro:config:setup': ({ injectRoute }) => {
+    'astro:config:setup': ({ injectRoute, addMiddleware, command }) => {
       for (const route of listAdminRoutes()) injectRoute({ ...route, prerender: false });
+      // Under astro dev our server is not in front: the dev middleware builds the runtime (site/ knows no server).
+      if (command === 'dev') addMiddleware({ entrypoint: new URL('./api/server/dev-middleware.ts', import.meta.url), order: 'pre' });
     },
   },
 };

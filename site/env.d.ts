@@ -8,7 +8,7 @@ declare namespace App {
       /** The Hono app: pages and console forms go through it, never through SQL. */
       app: import('../api/app.ts').App;
       /** The signed-in user, or null. */
-      actor: import('../api/http/access.ts').Actor | null;
+      actor: import('../api/core/actor.ts').Actor | null;
       /** The socket's address of the request (absent under `astro dev` and for cached renders). */
       clientAddress?: string;
     };

@@ -1,14 +1,7 @@
 // Lists the console's forms choose from: components, groups, users (through the API).
 import type { ComponentGroupOut, ComponentOut } from '../../api/components/component-routes.ts';
+import type { UserOut } from '../../api/identity/accounts.ts';
 import type { ConsoleApi } from './api.ts';
-
-export interface UserItem {
-  id: string;
-  name: string;
-  email: string;
-  role: string;
-  disabled: boolean;
-}
 
 export async function loadComponents(api: ConsoleApi): Promise<{ components: ComponentOut[]; groups: ComponentGroupOut[] }> {
   const [c, g] = await Promise.all([
@@ -21,13 +14,13 @@ export async function loadComponents(api: ConsoleApi): Promise<{ components: Com
   };
 }
 
-export async function loadUsers(api: ConsoleApi): Promise<UserItem[]> {
-  const r = await api.get<{ users: UserItem[] }>('/api/v1/users');
+export async function loadUsers(api: ConsoleApi): Promise<UserOut[]> {
+  const r = await api.get<{ users: UserOut[] }>('/api/v1/users');
   return r.ok ? r.data.users : [];
 }
 
 /** Options for a role select: active users, plus "unassigned". */
-export function userOptions(users: UserItem[], current?: string | null): { value: string; label: string }[] {
+export function userOptions(users: UserOut[], current?: string | null): { value: string; label: string }[] {
   return [
     { value: '', label: 'Unassigned' },
     ...users.filter((u) => !u.disabled || u.id === current).map((u) => ({ value: u.id, label: `${u.name} (${u.role})` })),

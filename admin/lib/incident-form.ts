@@ -1,6 +1,7 @@
 // Turning the console's incident and update forms into API bodies (and back into values to re-show on error).
 import { prefixed, raw, text, checked } from './forms.ts';
 import { wallTimeToUtc } from './zoned.ts';
+import { INCIDENT_ROLE_FIELDS } from '../../api/core/vocabulary.ts';
 
 export const COMPONENT_PREFIX = 'component:';
 
@@ -105,7 +106,7 @@ export function incidentBody(v: IncidentFormValues, timeZone: string, now: Date)
   };
   if (v.stage) body.stage = v.stage;
   if (Object.keys(v.components).length) body.components = v.components;
-  for (const role of ['commander_id', 'tech_lead_id', 'comms_lead_id'] as const) if (v[role]) body[role] = v[role];
+  for (const role of INCIDENT_ROLE_FIELDS) if (v[role]) body[role] = v[role];
   if (v.startedAt) {
     const at = wallTimeToUtc(v.startedAt, timeZone);
     if (at) body.started_at = at.toISOString();

@@ -1,7 +1,6 @@
 // Ordering and grouping incidents for the console: worst first, open vs closed.
 import type { IncidentOut } from '../../api/incidents/incident-json.ts';
-
-const SEVERITY_RANK: Record<string, number> = { P1: 0, P2: 1, P3: 2, P4: 3 };
+import { SEVERITY_RANK } from '../../api/core/vocabulary.ts';
 
 export const isOpen = (i: Pick<IncidentOut, 'kind' | 'status'>): boolean =>
   i.kind === 'incident' ? i.status !== 'resolved' : i.status !== 'completed';
@@ -10,7 +9,7 @@ export const isOpen = (i: Pick<IncidentOut, 'kind' | 'status'>): boolean =>
 export function worstFirst<T extends Pick<IncidentOut, 'severity' | 'started_at' | 'title'>>(list: readonly T[]): T[] {
   return [...list].sort(
     (a, b) =>
-      (SEVERITY_RANK[a.severity ?? ''] ?? 9) - (SEVERITY_RANK[b.severity ?? ''] ?? 9) ||
+      (a.severity ? SEVERITY_RANK[a.severity] : 9) - (b.severity ? SEVERITY_RANK[b.severity] : 9) ||
       Date.parse(a.started_at) - Date.parse(b.started_at) ||
       a.title.localeCompare(b.title),
   );

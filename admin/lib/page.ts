@@ -1,12 +1,10 @@
 // The start of every console page: no-store headers, the signed-in check, the role check, and the API client.
 import type { AstroGlobal } from 'astro';
 import type { Actor } from '../../api/core/actor.ts';
-import type { Role } from '../../db/schema.ts';
+import { roleAtLeast, type Role } from '../../api/core/vocabulary.ts';
 import { ConsoleApi } from './api.ts';
 
-const RANK: Record<Role, number> = { viewer: 0, editor: 1, publisher: 2, owner: 3 };
-
-export const can = (actor: Actor | null, min: Role): boolean => !!actor && RANK[actor.role] >= RANK[min];
+export const can = (actor: Actor | null, min: Role): boolean => !!actor && roleAtLeast(actor.role, min);
 
 export interface ConsolePage {
   actor: Actor;

@@ -1,7 +1,7 @@
 // The settings the console shows (time zone, per-severity targets and cadence), read through GET /api/v1/settings.
 import type { SettingsOut } from '../../api/settings/settings-routes.ts';
 import { DEFAULT_SEVERITIES } from '../../api/core/settings.ts';
-import { SEVERITIES, type Severity } from '../../db/schema.ts';
+import { SEVERITIES, type Severity } from '../../api/core/vocabulary.ts';
 import type { ConsoleApi } from './api.ts';
 
 export type { SettingsOut };

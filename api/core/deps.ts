@@ -66,6 +66,11 @@ export interface AppDeps {
   events: DomainEvents;
   /** Base URL used in shortlinks, feeds, emails and the CSRF origin check, without a trailing slash. */
   publicUrl: string;
+  /**
+   * The path (under the public URL) of the console page that takes an invitation link's token. The console owns
+   * its paths (admin/paths.ts) and the server passes this one in, so the API links to a page it does not know.
+   */
+  invitationPath: string;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
   /**

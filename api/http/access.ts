@@ -3,15 +3,15 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { Role } from '../../db/schema.ts';
 import type { Actor } from '../core/actor.ts';
 import type { AppDeps } from '../core/deps.ts';
+import { roleAtLeast } from '../core/vocabulary.ts';
 import { ApiError, forbidden, unauthorized } from './errors.ts';
 import { isSameOriginWrite } from './origin-check.ts';
 
 
 export type AppEnv = { Variables: { deps: AppDeps; actor: Actor | null } };
 
-const RANK: Record<Role, number> = { viewer: 0, editor: 1, publisher: 2, owner: 3 };
-
-export const roleAtLeast = (role: Role, min: Role) => RANK[role] >= RANK[min];
+/** The rule is the vocabulary's; the routes that check a role inline take it from here. */
+export { roleAtLeast };
 
 const isSafeMethod = (method: string) => method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
 

@@ -20,7 +20,18 @@ export const nameSchema = z.string().trim().min(1, 'Enter a name.').max(100, 'Us
 export const roleSchema = z.enum(ROLES);
 
 /** A user as the API shows it: never the password hash. */
-export function userJson(u: User) {
+export interface UserOut {
+  id: string;
+  email: string;
+  name: string;
+  role: User['role'];
+  disabled: boolean;
+  has_password: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export function userJson(u: User): UserOut {
   return {
     id: u.id,
     email: u.email,

@@ -12,11 +12,9 @@ export type OneTimeLink = typeof oneTimeLinks.$inferSelect;
 const HOUR = 60 * 60 * 1000;
 export const LINK_TTL_MS: Record<LinkPurpose, number> = { setup: 24 * HOUR, invite: 7 * 24 * HOUR };
 
-/** Where each kind of link opens in the admin console; the token travels in the query string. */
-export const LINK_PATHS: Record<LinkPurpose, string> = { setup: '/admin/setup', invite: '/admin/invitation' };
-
-export function linkUrl(baseUrl: string, purpose: LinkPurpose, token: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}${LINK_PATHS[purpose]}?token=${encodeURIComponent(token)}`;
+/** A link to the page at `path` (the console's, given by whoever serves it) with the token in the query string. */
+export function linkUrl(baseUrl: string, path: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}${path}?token=${encodeURIComponent(token)}`;
 }
 
 /** Makes a link; any earlier unused link for the same purpose (and user) stops working. */
@@ -80,11 +78,11 @@ export async function consumeOneTimeLink(db: Executor, id: string, now: Date): P
 }
 
 /**
- * At start: when no user exists yet, a fresh setup link (URL) for the first owner; else null.
+ * At start: when no user exists yet, a fresh setup link (URL) for the first owner, to the page at `setupPath`; else null.
  * Each start makes a new one and retires the previous, so only the newest printed link works.
  */
-export async function issueSetupLink(db: Executor, now: Date, baseUrl: string): Promise<string | null> {
+export async function issueSetupLink(db: Executor, now: Date, baseUrl: string, setupPath: string): Promise<string | null> {
   if ((await countUsers(db)) > 0) return null;
   const { token } = await createOneTimeLink(db, 'setup', null, now);
-  return linkUrl(baseUrl, 'setup', token);
+  return linkUrl(baseUrl, setupPath, token);
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Executor } from '../../db/client.ts';
 import { actionItems, incidents, postmortems, users } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import { notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { assertUsersExist, findIncident } from './incident-store.ts';
@@ -148,12 +148,11 @@ export function actionItemRoutes() {
   });
 
   r.post('/incidents/:id/action-items', requireRole('editor'), jsonBody(createSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
     const id = newId();
-    await db.transaction(async (tx) => {
+    const at = await write(deps, actorOf(c), async (w) => {
+      const { tx, now } = w;
       const incident = await findIncident(tx, c.req.param('id'), 'incident');
       await assertUsersExist(tx, { owner_id: body.owner_id });
       const row = {
@@ -168,19 +167,21 @@ export function actionItemRoutes() {
         updatedAt: now,
       };
       await tx.insert(actionItems).values(row);
-      await recordAudit(tx, actor, { action: 'action_item.create', entityType: 'action_item', entityId: id, incidentId: incident.id, after: auditView(row) }, now);
-      if (row.public && (await postmortemIsPublic(tx, incident.id))) await bumpContentVersion(tx, now);
+      await w.audit(
+        { action: 'action_item.create', entityType: 'action_item', entityId: id, incidentId: incident.id, after: auditView(row) },
+        { public: row.public && (await postmortemIsPublic(tx, incident.id)) },
+      );
+      return now;
     });
-    return c.json(await itemOut(db, id, now), 201);
+    return c.json(await itemOut(deps.db, id, at), 201);
   });
 
   r.patch('/action-items/:id', requireRole('editor'), jsonBody(patchSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
     const id = c.req.param('id');
-    await db.transaction(async (tx) => {
+    const at = await write(deps, actorOf(c), async (w) => {
+      const { tx, now } = w;
       const before = await findItem(tx, id);
       await assertUsersExist(tx, { owner_id: body.owner_id });
       const after: ActionItemRow = {
@@ -196,34 +197,32 @@ export function actionItemRoutes() {
       const was = auditView(before);
       const is = auditView(after);
       const changed = (Object.keys(is) as (keyof typeof is)[]).filter((k) => was[k] !== is[k]);
-      if (!changed.length) return;
+      if (!changed.length) return now;
       await tx
         .update(actionItems)
         .set({ title: after.title, ownerId: after.ownerId, dueAt: after.dueAt, doneAt: after.doneAt, public: after.public, updatedAt: now })
         .where(eq(actionItems.id, id));
       const pick = (v: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, v[k]]));
       const action = changed.length === 1 && changed[0] === 'done' ? (is.done ? 'action_item.close' : 'action_item.reopen') : 'action_item.edit';
-      await recordAudit(
-        tx,
-        actor,
+      await w.audit(
         { action, entityType: 'action_item', entityId: id, incidentId: before.incidentId, before: { title: before.title, ...pick(was) }, after: { title: after.title, ...pick(is) } },
-        now,
+        { public: (before.public || after.public) && (await postmortemIsPublic(tx, before.incidentId)) },
       );
-      if ((before.public || after.public) && (await postmortemIsPublic(tx, before.incidentId))) await bumpContentVersion(tx, now);
+      return now;
     });
-    return c.json(await itemOut(db, id, now));
+    return c.json(await itemOut(deps.db, id, at));
   });
 
   r.delete('/action-items/:id', requireRole('editor'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
     const id = c.req.param('id');
-    await db.transaction(async (tx) => {
+    await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx } = w;
       const before = await findItem(tx, id);
       await tx.delete(actionItems).where(eq(actionItems.id, id));
-      await recordAudit(tx, actor, { action: 'action_item.delete', entityType: 'action_item', entityId: id, incidentId: before.incidentId, before: auditView(before) }, now);
-      if (before.public && (await postmortemIsPublic(tx, before.incidentId))) await bumpContentVersion(tx, now);
+      await w.audit(
+        { action: 'action_item.delete', entityType: 'action_item', entityId: id, incidentId: before.incidentId, before: auditView(before) },
+        { public: before.public && (await postmortemIsPublic(tx, before.incidentId)) },
+      );
     });
     return c.body(null, 204);
   });

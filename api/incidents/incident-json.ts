@@ -7,6 +7,7 @@ import type { IncidentRow, UpdateRow } from './incident-store.ts';
 import { escalationLevelName, incidentTiming } from './incident-timing.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
 import { getSettings, type Settings } from '../core/settings.ts';
+import { INCIDENT_ROLE_LABELS, type IncidentRoleField } from '../core/vocabulary.ts';
 
 export interface AffectedComponentOut {
   id: string;
@@ -272,12 +273,6 @@ const pick = (v: unknown, key: string): unknown =>
   v && typeof v === 'object' && key in v ? (v as Record<string, unknown>)[key] : undefined;
 const text = (v: unknown) => (v === null || v === undefined ? 'none' : String(v));
 
-const ROLE_LABELS: Record<string, string> = {
-  commander_id: 'Incident commander',
-  tech_lead_id: 'Technical lead',
-  comms_lead_id: 'Communications lead',
-};
-
 /** One line for a person reading the timeline. */
 export function eventSummary(action: string, before: unknown, after: unknown, names: UserNames): string {
   const person = (v: unknown) => (typeof v === 'string' ? (names.get(v) ?? v) : 'unassigned');
@@ -294,7 +289,7 @@ export function eventSummary(action: string, before: unknown, after: unknown, na
       return `Start time set to ${text(pick(after, 'started_at'))}`;
     case 'incident.role': {
       const field = Object.keys(after && typeof after === 'object' ? after : {})[0] ?? '';
-      return `${ROLE_LABELS[field] ?? field}: ${person(pick(after, field))}`;
+      return `${INCIDENT_ROLE_LABELS[field as IncidentRoleField] ?? field}: ${person(pick(after, field))}`;
     }
     case 'incident.escalation': {
       const level = Number(pick(after, 'escalation_level') ?? 0);

@@ -7,12 +7,18 @@ import { jsonBody } from '../http/validate.ts';
 
 const previewSchema = z.object({ markdown: z.string().max(50_000, 'At most 50,000 characters.') }).strict();
 
+/** The markdown as the public page would show it (sanitized HTML). */
+export interface PreviewOut {
+  html: string;
+}
+
 export function previewRoutes() {
   const r = new Hono<AppEnv>();
   // Any signed-in user: it changes nothing, so viewers may try out the composer too.
   r.post('/preview', requireRole('viewer'), jsonBody(previewSchema), (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json({ html: renderMarkdown(c.req.valid('json').markdown) });
+    const out: PreviewOut = { html: renderMarkdown(c.req.valid('json').markdown) };
+    return c.json(out);
   });
   return r;
 }

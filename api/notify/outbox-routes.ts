@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { DELIVERY_STATES, outbox, outboxEvents, subscribers, type DeliveryState } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import type { AppDeps } from '../core/deps.ts';
 import { personalize } from './email-templates.ts';
 import { invalidTransition, notFound } from '../core/errors.ts';
@@ -28,6 +28,27 @@ export interface DeliveryOut {
   last_error: string | null;
   created_at: string;
   sent_at: string | null;
+}
+
+/** A page of deliveries, newest first, with the count per state. */
+export interface DeliveryListOut {
+  deliveries: DeliveryOut[];
+  counts: Record<DeliveryState, number>;
+  /** Pass as `before_id` for the next page; null on the last one. */
+  next_before_id: number | null;
+}
+
+/** An email as it was (or would be) sent. */
+export interface MessagePreviewOut {
+  subject: string;
+  text: string;
+  html: string;
+  headers: Record<string, string>;
+}
+
+/** One delivery and, for an email, its message (null for a webhook, or when its incident is gone). */
+export interface DeliveryDetailOut extends DeliveryOut {
+  message: MessagePreviewOut | null;
 }
 
 const listQuery = z.object({
@@ -69,7 +90,7 @@ function deliveryJson(j: Joined): DeliveryOut {
 }
 
 /** The email as it was (or would be) sent, for held messages (no SMTP configured) and the log. */
-async function preview(deps: AppDeps, j: Joined): Promise<{ subject: string; text: string; html: string; headers: Record<string, string> } | null> {
+async function preview(deps: AppDeps, j: Joined): Promise<MessagePreviewOut | null> {
   if (j.row.channel !== 'email' || !j.email) return null;
   const [event] = await deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, j.row.eventId));
   if (!event) return null;
@@ -113,11 +134,12 @@ export function outboxRoutes() {
     const counts: Record<DeliveryState, number> = { pending: 0, sent: 0, failed: 0, held: 0, skipped: 0 };
     for (const s of byState) counts[s.state] = s.n;
     const last = rows[rows.length - 1];
-    return c.json({
+    const out: DeliveryListOut = {
       deliveries: rows.map(deliveryJson),
       counts,
       next_before_id: rows.length === q.limit && last ? last.row.id : null,
-    });
+    };
+    return c.json(out);
   });
 
   r.get('/outbox/:id{[0-9]+}', requireRole('publisher'), async (c) => {
@@ -129,17 +151,18 @@ export function outboxRoutes() {
       .innerJoin(subscribers, eq(subscribers.id, outbox.subscriberId))
       .where(eq(outbox.id, Number(c.req.param('id'))));
     if (!j) throw notFound('delivery');
-    return c.json({ ...deliveryJson(j), message: await preview(deps, j) });
+    const out: DeliveryDetailOut = { ...deliveryJson(j), message: await preview(deps, j) };
+    return c.json(out);
   });
 
   // A failed message goes back to pending with a fresh set of attempts; so does a held one once
   // SMTP is configured. The worker picks it up on its next tick.
   r.post('/outbox/:id{[0-9]+}/retry', requireRole('publisher'), async (c) => {
-    const { db, clock, mailer } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
+    const deps = c.get('deps');
+    const { mailer } = deps;
     const id = Number(c.req.param('id'));
-    await db.transaction(async (tx) => {
+    await write(deps, actorOf(c), async (w) => {
+      const { tx, now } = w;
       const [row] = await tx.select().from(outbox).where(eq(outbox.id, id));
       if (!row) throw notFound('delivery');
       const retriable: DeliveryState[] = mailer ? ['failed', 'held'] : ['failed'];
@@ -148,21 +171,19 @@ export function outboxRoutes() {
         .update(outbox)
         .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null, leasedBy: null, lastError: null, updatedAt: now })
         .where(and(eq(outbox.id, id), inArray(outbox.state, retriable)));
-      await recordAudit(tx, actor, { action: 'outbox.retry', entityType: 'outbox', entityId: String(id), before: { state: row.state, attempts: row.attempts } }, now);
+      await w.audit({ action: 'outbox.retry', entityType: 'outbox', entityId: String(id), before: { state: row.state, attempts: row.attempts } });
     });
     return c.json({ id, state: 'pending' });
   });
 
   r.post('/outbox/retry-failed', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const retried = await db.transaction(async (tx) => {
+    const retried = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const res = await tx
         .update(outbox)
         .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null, leasedBy: null, lastError: null, updatedAt: now })
         .where(eq(outbox.state, 'failed'));
-      await recordAudit(tx, actor, { action: 'outbox.retry_failed', entityType: 'outbox', after: { retried: res.rowsAffected } }, now);
+      await w.audit({ action: 'outbox.retry_failed', entityType: 'outbox', after: { retried: res.rowsAffected } });
       return res.rowsAffected;
     });
     return c.json({ retried });

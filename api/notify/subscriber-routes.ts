@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Executor } from '../../db/client.ts';
 import { componentGroups, components, outbox, subscriberComponents, subscribers, SUBSCRIBER_STATES, type SubscriberState } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { write, type Write } from '../audit/write.ts';
 import { ApiError, validationError } from '../http/errors.ts';
 import { badRequest } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
@@ -129,7 +129,8 @@ async function setComponents(tx: Executor, subscriberId: string, componentIds: s
  * queued; a pending one gets its components updated and a new confirmation unless one went out
  * in the last few minutes; a confirmed one is left alone (a stranger must not change it).
  */
-export async function requestSubscription(tx: Executor, email: string, componentIds: string[], now: Date, language: string | null = null): Promise<void> {
+export async function requestSubscription(w: Write, email: string, componentIds: string[], language: string | null = null): Promise<void> {
+  const { tx, now } = w;
   const [existing] = await tx.select().from(subscribers).where(eq(subscribers.email, email));
   if (existing?.state === 'confirmed') return;
   const recent = existing?.confirmationSentAt && now.getTime() - existing.confirmationSentAt.getTime() < CONFIRMATION_RESEND_MS;
@@ -155,12 +156,7 @@ export async function requestSubscription(tx: Executor, email: string, component
       .where(eq(subscribers.id, id));
   }
   await setComponents(tx, id, componentIds);
-  await recordAudit(
-    tx,
-    null,
-    { action: 'subscriber.request', entityType: 'subscriber', entityId: id, after: { email: maskEmail(email), components: componentIds } },
-    now,
-  );
+  await w.audit({ action: 'subscriber.request', entityType: 'subscriber', entityId: id, after: { email: maskEmail(email), components: componentIds } });
   if (!recent) await enqueueConfirmation(tx, id, componentIds, now);
 }
 
@@ -233,7 +229,8 @@ export function publicSubscriptionRoutes() {
   const r = new Hono<AppEnv>();
 
   r.post('/subscribers.json', async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const now = clock.now();
     const browser = isBrowserForm(c);
     const keys: LimitKey[] = [{ key: `subscribe:${hashSecret(clientAddress(c))}`, policy: SUBSCRIBE_ADDRESS_POLICY }];
@@ -263,9 +260,9 @@ export function publicSubscriptionRoutes() {
     }
     const { email, component_ids } = parsed.data;
     try {
-      await db.transaction(async (tx) => {
-        const ids = await assertComponentIds(tx, component_ids, 'component_ids');
-        await requestSubscription(tx, email, ids, now, language);
+      await write(deps, null, async (w) => {
+        const ids = await assertComponentIds(w.tx, component_ids, 'component_ids');
+        await requestSubscription(w, email, ids, language);
       });
     } catch (err) {
       if (browser && err instanceof ApiError) return redirect(c, `${pages}/subscriptions?error=invalid_components`);
@@ -285,20 +282,21 @@ export function publicSubscriptionRoutes() {
   });
 
   r.post('/subscriptions/confirm', async (c) => {
-    const { db, clock } = c.get('deps');
-    const now = clock.now();
+    const deps = c.get('deps');
+    const { db } = deps;
     const body = await readFields(c);
     const token = tokenOf(c, body);
     const settings = await getSettings(db);
     // Confirmed on a page in another of the page's languages: the emails follow that page.
     const language = offeredLanguage(settings, languageField(body));
-    const result = await db.transaction(async (tx) => {
+    const result = await write(deps, null, async (w) => {
+      const { tx, now } = w;
       const found = await subscriberFromToken(tx, 'confirm', token, now);
       if (isTokenError(found)) return found;
       const next = { language: language ?? found.language };
       if (found.state !== 'confirmed') {
         await tx.update(subscribers).set({ state: 'confirmed', confirmedAt: now, unsubscribedAt: null, updatedAt: now, ...next }).where(eq(subscribers.id, found.id));
-        await recordAudit(tx, null, { action: 'subscriber.confirm', entityType: 'subscriber', entityId: found.id, after: { state: 'confirmed' } }, now);
+        await w.audit({ action: 'subscriber.confirm', entityType: 'subscriber', entityId: found.id, after: { state: 'confirmed' } });
       }
       return { ...found, state: 'confirmed' as const, confirmedAt: found.confirmedAt ?? now, language: found.state !== 'confirmed' ? next.language : found.language };
     });
@@ -322,8 +320,7 @@ export function publicSubscriptionRoutes() {
   });
 
   const manage = async (c: Context<AppEnv>) => {
-    const { db, clock } = c.get('deps');
-    const now = clock.now();
+    const deps = c.get('deps');
     const body = await readFields(c);
     const token = tokenOf(c, body);
     let choice: unknown;
@@ -333,22 +330,23 @@ export function publicSubscriptionRoutes() {
       .object({ all_components: z.boolean().optional(), component_ids: z.array(z.string().min(1).max(64)).max(500).optional() })
       .safeParse(choice);
     if (!parsed.success) throw validationError(parsed.error);
-    const settings = await getSettings(db);
+    const settings = await getSettings(deps.db);
     // Saved on the page in one of the page's languages: the emails follow it from now on.
     const language = offeredLanguage(settings, languageField(body));
-    const result = await db.transaction(async (tx) => {
+    const result = await write(deps, null, async (w) => {
+      const { tx, now } = w;
       const found = await subscriberFromToken(tx, 'manage', token, now);
       if (isTokenError(found)) return found;
       const ids = parsed.data.all_components ? [] : await assertComponentIds(tx, parsed.data.component_ids ?? [], 'component_ids');
       const nextLanguage = language ?? found.language;
       await tx.update(subscribers).set({ allComponents: ids.length === 0, updatedAt: now, language: nextLanguage }).where(eq(subscribers.id, found.id));
       await setComponents(tx, found.id, ids);
-      await recordAudit(
-        tx,
-        null,
-        { action: 'subscriber.components', entityType: 'subscriber', entityId: found.id, after: { all_components: ids.length === 0, components: ids, language: nextLanguage } },
-        now,
-      );
+      await w.audit({
+        action: 'subscriber.components',
+        entityType: 'subscriber',
+        entityId: found.id,
+        after: { all_components: ids.length === 0, components: ids, language: nextLanguage },
+      });
       return { row: { ...found, allComponents: ids.length === 0, language: nextLanguage }, ids };
     });
     if (isTokenError(result)) {
@@ -364,16 +362,14 @@ export function publicSubscriptionRoutes() {
   // RFC 8058: the List-Unsubscribe URL answers a POST with `List-Unsubscribe=One-Click` by
   // unsubscribing, without a page, a cookie or a second step. The manage page posts here too.
   r.post('/subscriptions/unsubscribe', async (c) => {
-    const { db, clock } = c.get('deps');
-    const now = clock.now();
     const body = await readFields(c);
     const token = tokenOf(c, body);
-    const settings = await getSettings(db);
+    const settings = await getSettings(c.get('deps').db);
     const language = offeredLanguage(settings, languageField(body));
-    const result = await db.transaction(async (tx) => {
-      const found = await subscriberFromToken(tx, 'manage', token, now);
+    const result = await write(c.get('deps'), null, async (w) => {
+      const found = await subscriberFromToken(w.tx, 'manage', token, w.now);
       if (isTokenError(found)) return found;
-      await unsubscribe(tx, found, now);
+      await unsubscribe(w, found);
       return found;
     });
     if (isTokenError(result)) {
@@ -399,10 +395,11 @@ export function publicSubscriptionRoutes() {
 }
 
 /** Unsubscribes and drops whatever was still waiting for this subscriber. */
-export async function unsubscribe(tx: Executor, row: SubscriberRow, now: Date): Promise<void> {
+export async function unsubscribe(w: Write, row: SubscriberRow): Promise<void> {
+  const { tx, now } = w;
   if (row.state !== 'unsubscribed') {
     await tx.update(subscribers).set({ state: 'unsubscribed', unsubscribedAt: now, updatedAt: now }).where(eq(subscribers.id, row.id));
-    await recordAudit(tx, null, { action: 'subscriber.unsubscribe', entityType: 'subscriber', entityId: row.id, before: { state: row.state }, after: { state: 'unsubscribed' } }, now);
+    await w.audit({ action: 'subscriber.unsubscribe', entityType: 'subscriber', entityId: row.id, before: { state: row.state }, after: { state: 'unsubscribed' } });
   }
   await tx
     .update(outbox)
@@ -438,6 +435,15 @@ function subscriberJson(row: SubscriberRow, componentIds: string[]): SubscriberO
     unsubscribed_at: isoOrNull(row.unsubscribedAt),
     language: row.language,
   };
+}
+
+/** A page of email subscribers, with the counts per state and per component. */
+export interface SubscriberListOut {
+  subscribers: SubscriberOut[];
+  total: number;
+  limit: number;
+  offset: number;
+  counts: Record<SubscriberState, number> & { all_components: number; per_component: ComponentCount[] };
 }
 
 const listQuery = z.object({
@@ -505,13 +511,14 @@ export function consoleSubscriberRoutes() {
     const comps = await componentIdsOf(db, rows.map((s) => s.id));
     const states: Record<SubscriberState, number> = { pending: 0, confirmed: 0, unsubscribed: 0 };
     for (const s of byState) states[s.state] = s.n;
-    return c.json({
+    const out: SubscriberListOut = {
       subscribers: rows.map((s) => subscriberJson(s, comps.get(s.id) ?? [])),
       total: total?.n ?? 0,
       limit: q.limit,
       offset: q.offset,
       counts: { ...states, ...counts },
-    });
+    };
+    return c.json(out);
   });
 
   r.get('/subscribers.csv', requireRole('publisher'), async (c) => {
@@ -544,13 +551,11 @@ export function consoleSubscriberRoutes() {
 
   // Removal forgets the address entirely (its pending messages and delivery log go with it).
   r.delete('/subscribers/:id', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    await db.transaction(async (tx) => {
+    await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx } = w;
       const row = await findRecipient(tx, c.req.param('id'), 'email');
       await tx.delete(subscribers).where(eq(subscribers.id, row.id));
-      await recordAudit(tx, actor, { action: 'subscriber.delete', entityType: 'subscriber', entityId: row.id, before: { email: maskEmail(row.email ?? ''), state: row.state } }, now);
+      await w.audit({ action: 'subscriber.delete', entityType: 'subscriber', entityId: row.id, before: { email: maskEmail(row.email ?? ''), state: row.state } });
     });
     return c.body(null, 204);
   });

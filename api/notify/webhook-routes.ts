@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { subscriberComponents, subscribers } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import { newId } from '../core/ids.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
 import { isSlackWebhookUrl } from './slack.ts';
@@ -47,6 +47,11 @@ export interface WebhookOut {
   unsubscribed_at: string | null;
 }
 
+/** The answer to adding a webhook: the only time its signing secret is shown. */
+export interface NewWebhookOut extends WebhookOut {
+  secret: string;
+}
+
 function webhookJson(row: SubscriberRow, componentIds: string[]): WebhookOut {
   return {
     id: row.id,
@@ -72,13 +77,12 @@ export function webhookRoutes() {
   });
 
   r.post('/webhooks', requireRole('publisher'), jsonBody(createSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const actor = actorOf(c);
     const input = c.req.valid('json');
-    const now = clock.now();
     const secret = newSigningSecret();
     const id = newId();
-    const out = await db.transaction(async (tx) => {
+    const out = await write(c.get('deps'), actor, async (w) => {
+      const { tx, now } = w;
       const componentIds = await assertComponentIds(tx, input.components ?? [], 'components');
       const row: SubscriberRow = {
         id,
@@ -100,11 +104,12 @@ export function webhookRoutes() {
       if (componentIds.length) await tx.insert(subscriberComponents).values(componentIds.map((componentId) => ({ subscriberId: id, componentId })));
       const json = webhookJson(row, componentIds);
       // The audit keeps the shown form of the URL and never the secret.
-      await recordAudit(tx, actor, { action: 'webhook.create', entityType: 'webhook', entityId: id, after: json }, now);
+      await w.audit({ action: 'webhook.create', entityType: 'webhook', entityId: id, after: json });
       return json;
     });
     // The secret is shown once, here; the receiver needs it to verify signatures.
-    return c.json({ ...out, secret }, 201);
+    const created: NewWebhookOut = { ...out, secret };
+    return c.json(created, 201);
   });
 
   r.get('/webhooks/:id', requireRole('publisher'), async (c) => {
@@ -115,13 +120,11 @@ export function webhookRoutes() {
   });
 
   r.delete('/webhooks/:id', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    await db.transaction(async (tx) => {
+    await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx } = w;
       const row = await findRecipient(tx, c.req.param('id'), 'webhook');
       await tx.delete(subscribers).where(eq(subscribers.id, row.id));
-      await recordAudit(tx, actor, { action: 'webhook.delete', entityType: 'webhook', entityId: row.id, before: webhookJson(row, []) }, now);
+      await w.audit({ action: 'webhook.delete', entityType: 'webhook', entityId: row.id, before: webhookJson(row, []) });
     });
     return c.body(null, 204);
   });

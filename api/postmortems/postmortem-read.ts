@@ -9,6 +9,7 @@ import { iso, isoOrNull } from '../core/iso.ts';
 import { markdownToText, renderMarkdown } from '../core/markdown.ts';
 import { getSettings, publicBaseUrl } from '../core/settings.ts';
 import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
+import { statusLabel } from '../core/vocabulary.ts';
 
 export type PostmortemRow = typeof postmortems.$inferSelect;
 
@@ -103,13 +104,6 @@ function oneLine(md: string, max = 280): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-const STATUS_LABELS: Record<string, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-};
-
 /**
  * The timeline as markdown, oldest first: every published update and the internal events (stage,
  * escalation, severity) from the audit log, marked "(internal)" for the writer to keep or cut.
@@ -122,8 +116,7 @@ export async function suggestedTimeline(db: Executor, incident: IncidentRow, now
   for (const entry of [...detail.timeline].reverse()) {
     const when = `**${formatDateTime(new Date(entry.at), zone)}**`;
     if (entry.type === 'update') {
-      const label = STATUS_LABELS[entry.update.status] ?? entry.update.status;
-      lines.push(`- ${when} — ${label}: ${oneLine(entry.update.body)}`);
+      lines.push(`- ${when} — ${statusLabel(entry.update.status)}: ${oneLine(entry.update.body)}`);
     } else {
       // Who held which role is about people, not the incident: left out, as the draft may become public.
       if (/^(incident_update|postmortem|action_item)\./.test(entry.action) || entry.action === 'incident.role') continue;

@@ -1,5 +1,6 @@
 // The overall status ("roll-up"): one indicator and description from open incidents and component statuses.
 import type { ComponentStatus, Impact } from '../../db/schema.ts';
+import { COMPONENT_STATUS_RANK } from '../core/vocabulary.ts';
 import type { Indicator, StatusJson } from './statuspage-types.ts';
 
 /*
@@ -76,18 +77,9 @@ export function rollupStatus(input: RollupInput): StatusJson {
   return { indicator, description: INDICATOR_DESCRIPTIONS[indicator] };
 }
 
-/** Order used to derive a group's status from its children: the worst child wins. */
-const STATUS_RANK: Record<ComponentStatus, number> = {
-  operational: 0,
-  under_maintenance: 1,
-  degraded_performance: 2,
-  partial_outage: 3,
-  major_outage: 4,
-};
-
-/** A group's status: its worst child's, `operational` for an empty group. */
+/** A group's status: its worst child's (by the vocabulary's rank), `operational` for an empty group. */
 export function worstComponentStatus(statuses: readonly ComponentStatus[]): ComponentStatus {
   let worst: ComponentStatus = 'operational';
-  for (const s of statuses) if (STATUS_RANK[s] > STATUS_RANK[worst]) worst = s;
+  for (const s of statuses) if (COMPONENT_STATUS_RANK[s] > COMPONENT_STATUS_RANK[worst]) worst = s;
   return worst;
 }

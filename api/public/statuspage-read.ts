@@ -13,6 +13,7 @@ type ComponentStatus,
 type Impact,
 } from '../../db/schema.ts';
 import type { AppDeps } from '../core/deps.ts';
+import { ACTIVE_MAINTENANCE_STATUSES, OPEN_INCIDENT_STATUSES, UPCOMING_MAINTENANCE_STATUSES } from '../core/vocabulary.ts';
 import { getPublishedPostmortems, postmortemUrl } from '../postmortems/postmortem-read.ts';
 import { getSettings, publicBaseUrl } from '../core/settings.ts';
 import type { LanguageSettings } from '../core/i18n/locale.ts';
@@ -31,9 +32,6 @@ SummaryJson
 /** What the read functions need from the app's deps (the pages pass `Astro.locals.herald.deps`). */
 export type ReadDeps = Pick<AppDeps, 'db' | 'publicUrl'>;
 
-export const OPEN_INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring'] as const;
-export const UPCOMING_MAINTENANCE_STATUSES = ['scheduled'] as const;
-export const ACTIVE_MAINTENANCE_STATUSES = ['in_progress', 'verifying'] as const;
 /** Statuspage's lists show the 50 most recent. */
 export const DEFAULT_LIST_LIMIT = 50;
 /** No call loads more incidents than this at once (keeps every query's IN list and memory bounded). */

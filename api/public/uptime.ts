@@ -24,6 +24,7 @@ import {
   type ComponentStatus,
 } from '../../db/schema.ts';
 import { getSettings } from '../core/settings.ts';
+import { COMPONENT_STATUS_RANK, isComponentStatus } from '../core/vocabulary.ts';
 import type { ComponentJson } from './statuspage-types.ts';
 import { DEFAULT_LANGUAGE, localeFor, type Locale } from '../core/i18n/locale.ts';
 import { addDays, civilDate, dateKey, formatCivilDate, safeTimeZone, startOfCivilDay, type CivilDate } from '../core/time-format.ts';
@@ -39,17 +40,9 @@ export const DOWN_WEIGHT: Record<ComponentStatus, number> = {
   major_outage: 1,
 };
 
-/** Worse statuses rank higher; a day shows its highest-ranked status. */
-export const STATUS_RANK: Record<ComponentStatus, number> = {
-  operational: 0,
-  under_maintenance: 1,
-  degraded_performance: 2,
-  partial_outage: 3,
-  major_outage: 4,
-};
-
+/** A day shows its highest-ranked (worst) status. */
 export function worseStatus(a: ComponentStatus, b: ComponentStatus): ComponentStatus {
-  return STATUS_RANK[b] > STATUS_RANK[a] ? b : a;
+  return COMPONENT_STATUS_RANK[b] > COMPONENT_STATUS_RANK[a] ? b : a;
 }
 
 export interface DayIncident {
@@ -318,12 +311,6 @@ export function formatUptime(fraction: number | null, loc: Locale = localeFor(DE
   return loc.percent(hundredths / 10_000);
 }
 
-const STATUSES = new Set<string>(['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance']);
-
-function isStatus(s: unknown): s is ComponentStatus {
-  return typeof s === 'string' && STATUSES.has(s);
-}
-
 /** Parses a `start_date` (YYYY-MM-DD) as the start of that day in the page's zone. */
 function startDateInstant(startDate: string | null, timeZone: string): number | null {
   const m = startDate ? /^(\d{4})-(\d{2})-(\d{2})/.exec(startDate) : null;
@@ -391,7 +378,7 @@ export async function getUptime(
   const changed = new Map<string, string[]>();
   const changes: StatusChange[] = [];
   for (const [incidentId, at, code, from, to] of jsonRows<ChangeRow>(changeJson?.rows)) {
-    if (typeof code !== 'string' || !isStatus(from) || !isStatus(to)) continue;
+    if (typeof code !== 'string' || !isComponentStatus(from) || !isComponentStatus(to)) continue;
     changes.push({ at, componentId: code, from, to });
     const list = changed.get(incidentId);
     if (list) list.push(code);

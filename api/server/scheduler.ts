@@ -1,7 +1,7 @@
 // The in-process worker: runs its jobs (publishing due scheduled updates, and more added later) on an interval.
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { incidentUpdates } from '../../db/schema.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import type { AppDeps } from '../core/deps.ts';
 import { DomainError } from '../core/errors.ts';
 import { publishUpdate } from '../incidents/incident-store.ts';
@@ -37,6 +37,8 @@ const BATCH = 50;
 export const publishDueUpdates: Job = async (deps) => {
   const { db, clock } = deps;
   const now = clock.now();
+  // One instant for the whole batch: each update is published at `now`, the time it was found due.
+  const tick = { ...deps, clock: { now: () => now } };
   const due = await db
     .select({ id: incidentUpdates.id, incidentId: incidentUpdates.incidentId })
     .from(incidentUpdates)
@@ -46,22 +48,17 @@ export const publishDueUpdates: Job = async (deps) => {
   let published = 0;
   for (const { id, incidentId } of due) {
     try {
-      const done = await db.transaction((tx) => publishUpdate(tx, id, { from: ['scheduled'], actor: null, now, events: deps.events }));
+      const done = await write(tick, null, (w) => publishUpdate(w, id, { from: ['scheduled'] }));
       if (done) published += 1;
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      await db.transaction(async (tx) => {
-        const back = await tx
+      await write(tick, null, async (w) => {
+        const back = await w.tx
           .update(incidentUpdates)
           .set({ state: 'draft', updatedAt: now })
           .where(and(eq(incidentUpdates.id, id), eq(incidentUpdates.state, 'scheduled')));
         if (back.rowsAffected !== 1) return;
-        await recordAudit(
-          tx,
-          null,
-          { action: 'incident_update.schedule_failed', entityType: 'incident_update', entityId: id, incidentId, before: { state: 'scheduled' }, after: { state: 'draft', reason: err.message } },
-          now,
-        );
+        await w.audit({ action: 'incident_update.schedule_failed', entityType: 'incident_update', entityId: id, incidentId, before: { state: 'scheduled' }, after: { state: 'draft', reason: err.message } });
       });
       deps.log?.(`scheduler: update ${id} not published, back to draft: ${err.message}`);
     }

@@ -7,6 +7,7 @@ import { ensureBuilt, entryFile } from './build.ts';
 import { describeDatabaseUrl, readConfigOrExit } from './config.ts';
 import { createHeraldServer } from './http-server.ts';
 import { issueSetupLink } from '../identity/one-time-links.ts';
+import { CONSOLE_PATHS } from '../../admin/paths.ts';
 import { createLogSink } from './log-sink.ts';
 import { createRuntime } from './runtime.ts';
 import { DEFAULT_JOBS, startScheduler } from './scheduler.ts';
@@ -40,7 +41,7 @@ const herald = await createHeraldServer({ runtime, astro, staticFiles, log, logR
 const backgroundStop = new AbortController();
 const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, (deps) => deliverOutbox(deps, backgroundStop.signal)] });
 
-const setupLink = await issueSetupLink(runtime.database.db, runtime.deps.clock.now(), config.publicUrl);
+const setupLink = await issueSetupLink(runtime.database.db, runtime.deps.clock.now(), config.publicUrl, CONSOLE_PATHS.setup);
 const server = await herald.listen(config.port, config.host);
 const address = server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;

@@ -4,12 +4,13 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { SEVERITIES, incidents, type Severity } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import { badRequest } from '../core/errors.ts';
 import { recomputeNextUpdateDue } from '../incidents/incident-store.ts';
 import { getSettings, putSettings, type Settings, type SeverityPolicy } from '../core/settings.ts';
 import { canonicalLanguage, LANGUAGE_TAGS } from '../core/i18n/locale.ts';
 import { jsonBody } from '../http/validate.ts';
+import { SEVERITY_IMPACTS } from '../core/vocabulary.ts';
 
 export interface SeverityPolicyOut {
   response_minutes: number;
@@ -88,7 +89,7 @@ const policySchema = z
     response_minutes: z.number().int().min(0).max(WEEK_MINUTES),
     resolution_minutes: z.number().int().min(1).max(YEAR_MINUTES).nullable(),
     cadence_minutes: z.number().int().min(1).max(WEEK_MINUTES),
-    impact: z.enum(['none', 'minor', 'major', 'critical']),
+    impact: z.enum(SEVERITY_IMPACTS),
   })
   .partial()
   .strict();
@@ -120,11 +121,9 @@ export function settingsRoutes() {
   });
 
   r.patch('/settings', requireRole('owner'), jsonBody(patchSettingsSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const saved = await db.transaction(async (tx) => {
+    const saved = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const before = await getSettings(tx);
       const values: Partial<Omit<Settings, 'pageId'>> = {};
       if (body.page_name !== undefined) values.pageName = body.page_name;
@@ -170,8 +169,7 @@ export function settingsRoutes() {
           await tx.update(incidents).set({ nextUpdateDueAt: due }).where(eq(incidents.id, incident.id));
         }
       }
-      await recordAudit(tx, actor, { action: 'settings.update', entityType: 'settings', before: settingsJson(before), after: settingsJson(after) }, now);
-      await bumpContentVersion(tx, now);
+      await w.audit({ action: 'settings.update', entityType: 'settings', before: settingsJson(before), after: settingsJson(after) }, { public: true });
       return after;
     });
     return c.json(settingsJson(saved));

@@ -7,7 +7,7 @@ import { formatUptime, UPTIME_DAYS } from '../../api/public/uptime.ts';
 import { escapeHtml } from '../../api/core/html.ts';
 import type { Locale } from '../../api/core/i18n/locale.ts';
 import { notableDays, uptimeBarSvg } from './uptime-bar.ts';
-import { COMPONENT_CLASS } from './labels.ts';
+import { COMPONENT_CLASS } from './status-classes.ts';
 
 /** Above this many notable days over all bars the page is busy: see uptime-bar.ts. */
 export const NOTABLE_DAYS_BUDGET = 100;

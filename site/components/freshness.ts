@@ -4,8 +4,6 @@
 import { EXPIRES_HEADER } from '../../api/public/public-paths.ts';
 import { nextMidnight } from '../../api/core/time-format.ts';
 
-export { EXPIRES_HEADER };
-
 export function setExpiry(headers: Headers, now: number, timeZone: string, showsRunningTime: boolean): void {
   const until = showsRunningTime ? Math.min(now + 60_000, nextMidnight(now, timeZone)) : nextMidnight(now, timeZone);
   headers.set(EXPIRES_HEADER, new Date(until).toUTCString());

@@ -5,7 +5,7 @@ import type { HistoryItem, HistoryMonth } from '../../api/public/history.ts';
 import { escapeHtml } from '../../api/core/html.ts';
 import type { PublishedPostmortemRef } from '../../api/postmortems/postmortem-read.ts';
 import { formatDuration } from '../../api/core/time-format.ts';
-import { impactClass } from './labels.ts';
+import { impactClass } from './status-classes.ts';
 import type { PageLanguage } from './page-language.ts';
 import { spanParts, timeHtml } from './time.ts';
 

@@ -6,7 +6,7 @@ import { markdownToText } from '../../api/core/markdown.ts';
 import type { PublishedPostmortemRef } from '../../api/postmortems/postmortem-read.ts';
 import { escapeHtml } from '../../api/core/html.ts';
 import { spanParts, timeHtml } from './time.ts';
-import { impactClass } from './labels.ts';
+import { impactClass } from './status-classes.ts';
 import type { PageLanguage } from './page-language.ts';
 
 /** The latest update as one line of plain text: the day list stays scannable and light; the incident page has it all. */

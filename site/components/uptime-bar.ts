@@ -18,7 +18,7 @@ import { formatUptime } from '../../api/public/uptime.ts';
 import { escapeHtml } from '../../api/core/html.ts';
 import type { Locale } from '../../api/core/i18n/locale.ts';
 import { formatCivilDate, formatDayMonth, formatDaysByMonth, type CivilDate } from '../../api/core/time-format.ts';
-import { COMPONENT_CLASS } from './labels.ts';
+import { COMPONENT_CLASS } from './status-classes.ts';
 
 const quiet = (d: UptimeDay) => d.status === null || (d.status === 'operational' && d.incidents.length === 0);
 /** Operational all day, with incidents: no downtime to show, only what happened. */

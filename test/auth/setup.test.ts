@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { oneTimeLinks, users } from '../../db/schema.ts';
 import { issueSetupLink, LINK_TTL_MS } from '../../api/identity/one-time-links.ts';
+import { CONSOLE_PATHS } from '../../admin/paths.ts';
 import { json, makeTestApp, ORIGIN, PUBLIC_URL, userWithSession, type TestApp } from '../support/app.ts';
 import { cookieHeaders, login, sessionTokenOf, snapshot } from './fixtures.ts';
 
@@ -15,7 +16,7 @@ const tokenOf = (url: string) => new URL(url).searchParams.get('token')!;
 const NEW_PASSWORD = 'a long enough password';
 
 async function setupLink(): Promise<string> {
-  const url = await issueSetupLink(t.database.db, t.clock.now(), PUBLIC_URL);
+  const url = await issueSetupLink(t.database.db, t.clock.now(), PUBLIC_URL, CONSOLE_PATHS.setup);
   expect(url).not.toBeNull();
   return url!;
 }
@@ -29,7 +30,7 @@ describe('setup link', () => {
     const [link] = await t.database.db.select().from(oneTimeLinks);
     expect(link!.secretHash).not.toContain(tokenOf(url).split('.')[1]!);
     await userWithSession(t, 'viewer');
-    expect(await issueSetupLink(t.database.db, t.clock.now(), PUBLIC_URL)).toBeNull();
+    expect(await issueSetupLink(t.database.db, t.clock.now(), PUBLIC_URL, CONSOLE_PATHS.setup)).toBeNull();
   });
 
   it('creates the first owner, signs them in, and works only once', async () => {

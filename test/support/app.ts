@@ -10,6 +10,7 @@ import { newId } from '../../api/core/ids.ts';
 import { createApiToken, createSession } from '../../api/identity/sessions.ts';
 import { SESSION_COOKIE } from '../../api/core/actor.ts';
 import { notifyingEvents } from '../../api/notify/events.ts';
+import { CONSOLE_PATHS } from '../../admin/paths.ts';
 
 export const PUBLIC_URL = 'http://127.0.0.1:4321';
 export const ORIGIN = { Origin: PUBLIC_URL };
@@ -32,7 +33,7 @@ export async function makeTestApp(opts: { memory?: boolean; deps?: Partial<AppDe
   }
   const database = await openMigratedDatabase(url);
   const clock = new ManualClock();
-  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, ...opts.deps };
+  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, ...opts.deps };
   const app = createApp(deps);
   return {
     app,

@@ -4,6 +4,7 @@ import { openMigratedDatabase } from '../../db/client.ts';
 import { ManualClock, type AppDeps } from '../../api/core/deps.ts';
 import { startScheduler } from '../../api/server/scheduler.ts';
 import { notifyingEvents } from '../../api/notify/events.ts';
+import { CONSOLE_PATHS } from '../../admin/paths.ts';
 
 const [file, nowArg, ticksArg] = process.argv.slice(2);
 if (!file || !nowArg) {
@@ -12,7 +13,7 @@ if (!file || !nowArg) {
 }
 const database = await openMigratedDatabase(`file:${file}`);
 const errors: string[] = [];
-const deps: AppDeps = { db: database.db, clock: new ManualClock(Number(nowArg)), events: notifyingEvents, publicUrl: 'http://127.0.0.1:4321', log: (l) => errors.push(l) };
+const deps: AppDeps = { db: database.db, clock: new ManualClock(Number(nowArg)), events: notifyingEvents, publicUrl: 'http://127.0.0.1:4321', invitationPath: CONSOLE_PATHS.invitation, log: (l) => errors.push(l) };
 const scheduler = startScheduler(deps, { intervalMs: 0 });
 // Say "ready", then wait for "go" on stdin, so that several of these start ticking at the same moment.
 process.stdout.write('ready\n');

@@ -103,10 +103,3 @@ export function maintenanceBody(v: MaintenanceFormValues, timeZone: string, opts
   if (opts.create) body.notify = v.notify;
   return { body, fields };
 }
-
-export const MAINTENANCE_STATUS_LABELS: Record<string, string> = {
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
-};

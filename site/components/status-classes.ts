@@ -1,6 +1,6 @@
-// CSS classes for statuses and impacts: every colour on the page comes with words (their words are the page
-// language's, from api/core/i18n: loc.componentStatus(code), loc.status(code), loc.impact(code)).
-import type { ComponentStatus } from '../../db/schema.ts';
+// The colour classes of statuses and impacts; every colour on the page comes with words (the vocabulary's codes in
+// api/core/vocabulary.ts, said in the page's language by api/core/i18n: loc.componentStatus(code), loc.impact(code)).
+import type { ComponentStatus } from '../../api/core/vocabulary.ts';
 import type { Indicator } from '../../api/public/statuspage-types.ts';
 
 /** Short class names keep 50 components × 90 days of bars small. */

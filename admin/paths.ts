@@ -1,0 +1,7 @@
+// Where the console's pages are, for what links into it from outside: the server's setup link, the API's invitation
+// links (passed in as AppDeps.invitationPath) and the CLI's sign-in hint. Plain constants: server/ and cli/ import it.
+export const CONSOLE_PATHS = {
+  login: '/admin/login',
+  setup: '/admin/setup',
+  invitation: '/admin/invitation',
+} as const;
