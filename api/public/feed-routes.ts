@@ -11,7 +11,7 @@ import { loadComponents, loadPageContext, queryIncidentsJson, type PageContext, 
 import { isMaintenanceJson, type AnyIncidentJson } from './statuspage-types.ts';
 import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
 import { getSettings } from '../core/settings.ts';
-import { languagePrefix, localeFor, offeredLanguages, type Locale } from '../core/i18n/locale.ts';
+import { LANGUAGE_TAGS, languagePrefix, localeFor, offeredLanguages, type Locale } from '../core/i18n/locale.ts';
 
 /** Feeds carry the last 50 incidents and maintenances, newest first by start. */
 export const FEED_LIMIT = 50;
@@ -247,15 +247,16 @@ export async function buildAtomFeed(deps: ReadDeps, componentId?: string, langua
 }
 
 /**
- * The language of a `/<tag>/…` address: one of the page's further languages; the default one's own prefix redirects
- * to the address without it, anything else is not found. Shared by the feeds and the calendar.
+ * The language of a `/<tag>/…` address: one of the page's further languages. The default one's own prefix leads to
+ * the address without it for good (301); a language the page does not offer (any more) to the default language's
+ * feed for now (302), so a feed reader subscribed to it keeps reading. Shared by the feeds and the calendar.
  */
 export async function pathLanguage(c: Context<AppEnv>): Promise<{ tag: string | undefined } | Response> {
   const tag = c.req.param('lang');
   if (tag === undefined) return { tag: undefined };
+  if (!LANGUAGE_TAGS.includes(tag)) throw notFound('page');
   const offered = offeredLanguages(await getSettings(c.get('deps').db));
-  if (tag === offered[0]) return c.redirect(c.req.path.slice(tag.length + 1), 301);
-  if (!offered.includes(tag)) throw notFound('page');
+  if (tag === offered[0] || !offered.includes(tag)) return c.redirect(c.req.path.slice(tag.length + 1), tag === offered[0] ? 301 : 302);
   return { tag };
 }
 

@@ -12,28 +12,23 @@ export interface PageLanguage {
   hrefIn(tag: string, path: string): string;
 }
 
-export type PageLanguageResult =
-  | { ok: true; lang: PageLanguage }
-  /** The default language's own prefix (`/en/history` when English is served at `/`): the address without it. */
-  | { ok: false; redirect: string; lang: PageLanguage }
-  /** A shipped language this page does not offer: not found, said in the default language. */
-  | { ok: false; redirect: null; lang: PageLanguage };
-
-function make(settings: LanguageSettings, tag: string, offered: string[]): PageLanguage {
-  return {
-    loc: localeFor(tag),
-    offered,
-    href: (path) => localizedPath(settings, tag, path),
-    hrefIn: (other, path) => localizedPath(settings, other, path),
-  };
-}
+/**
+ * The page's language, or where to send the reader instead: the default language's own prefix (`/en/history` when
+ * English is served at `/`) for good (301); a shipped language the page does not offer (any more) to the default
+ * language's page for now (302), so that links in earlier emails, feeds and bookmarks still lead somewhere.
+ */
+export type PageLanguageResult = { ok: true; lang: PageLanguage } | { ok: false; redirect: string; status: 301 | 302 };
 
 export function pageLanguage(settings: LanguageSettings, url: URL): PageLanguageResult {
   const offered = offeredLanguages(settings);
   const first = url.pathname.split('/', 2)[1] ?? '';
-  const fallback = () => make(settings, offered[0]!, offered);
-  if (!LANGUAGE_TAGS.includes(first)) return { ok: true, lang: fallback() };
-  if (first === offered[0]) return { ok: false, redirect: (url.pathname.slice(first.length + 1) || '/') + url.search, lang: fallback() };
-  if (!offered.includes(first)) return { ok: false, redirect: null, lang: fallback() };
-  return { ok: true, lang: make(settings, first, offered) };
+  const prefixed = LANGUAGE_TAGS.includes(first);
+  if (prefixed && (first === offered[0] || !offered.includes(first))) {
+    return { ok: false, redirect: (url.pathname.slice(first.length + 1) || '/') + url.search, status: first === offered[0] ? 301 : 302 };
+  }
+  const tag = prefixed ? first : offered[0]!;
+  return {
+    ok: true,
+    lang: { loc: localeFor(tag), offered, href: (path) => localizedPath(settings, tag, path), hrefIn: (other, path) => localizedPath(settings, other, path) },
+  };
 }

@@ -275,10 +275,13 @@ describe('feeds in the page languages', () => {
     expect(component.feed.title).toBe('Status von Herald: API');
   });
 
-  it('a language the page does not offer is not found; the default language’s prefix leads to the feed without it', async () => {
+  it('a language the page does not offer leads to the default language’s feed for now, its own prefix for good; no other is a feed', async () => {
     await seed();
     await offer('de', ['ja']);
-    expect((await t.app.request('/fr/history.rss')).status).toBe(404);
+    const gone = await t.app.request('/fr/history.rss');
+    expect(gone.status).toBe(302);
+    expect(gone.headers.get('location')).toBe('/history.rss');
+    expect((await t.app.request('/xx/history.rss')).status).toBe(404);
     const home = await t.app.request('/de/history.atom');
     expect(home.status).toBe(301);
     expect(home.headers.get('location')).toBe('/history.atom');

@@ -81,8 +81,10 @@ function arrange(herald: HeraldProcess, owner: Owner): Promise<Arranged> {
   let p = arranged.get(herald.baseURL);
   if (!p) {
     p = (async () => {
-      // Before the page offers German, /de/ is no page at all.
-      expect((await fetch(`${herald.baseURL}/de/`)).status).toBe(404);
+      // Before the page offers German, /de/ leads to the page in its default language.
+      const before = await fetch(`${herald.baseURL}/de/history?page=1`, { redirect: 'manual' });
+      expect(before.status).toBe(302);
+      expect(before.headers.get('location')).toBe('/history?page=1');
       await api(herald, owner, 'PATCH', '/api/v1/settings', { page_name: LEAD.page, time_zone: 'Europe/Berlin', language: 'en', languages: FURTHER });
       const group = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/component-groups', { name: LEAD.group });
       const apiC = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: LEAD.api, group_id: group.id });
@@ -271,7 +273,7 @@ test('the switcher and the alternates are plain links between the same page in e
   await page.getByRole('navigation', { name: '言語' }).getByRole('link', { name: 'English' }).click();
   await expect(page).toHaveURL(`${herald.baseURL}/incidents/${a.incidentId}`);
 
-  // The default language's own prefix leads to the address without it; a language the page does not ship is no page.
+  // The default language's own prefix leads to the address without it; a language Herald does not ship is no page.
   const redirect = await fetch(`${herald.baseURL}/en/history?page=1`, { redirect: 'manual' });
   expect(redirect.status).toBe(301);
   expect(redirect.headers.get('location')).toBe('/history?page=1');
@@ -414,7 +416,7 @@ test('a subscriber on /ja/ gets a Japanese confirmation and Japanese incident em
   await expect(page).toHaveURL(/\/ja\/subscriptions\/manage\?/);
 });
 
-test('the console’s Settings page offers the languages by their own names; a language taken off is no page, and back on it is', async ({ herald, owner, page }) => {
+test('the console’s Settings page offers the languages by their own names; a language taken off leads to the default one, and back on it is served', async ({ herald, owner, page }) => {
   await arrange(herald, owner);
   await consoleSignIn(page, OWNER.email, OWNER.password, '/admin/settings');
   await expect(page.getByLabel('Default language')).toHaveValue('en');
@@ -426,7 +428,9 @@ test('the console’s Settings page offers the languages by their own names; a l
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('status')).toHaveText('Settings saved.');
   await expect(page.getByRole('group', { name: 'Further languages' }).getByRole('checkbox', { name: 'Français (fr)' })).not.toBeChecked();
-  expect((await fetch(`${herald.baseURL}/fr/`)).status).toBe(404);
+  const off = await fetch(`${herald.baseURL}/fr/incidents/${(await arrange(herald, owner)).incidentId}`, { redirect: 'manual' });
+  expect(off.status).toBe(302);
+  expect(off.headers.get('location')).toBe(`/incidents/${(await arrange(herald, owner)).incidentId}`);
   await page.goto('/de/');
   await expect(page.getByRole('navigation', { name: 'Sprache' }).getByRole('link')).toHaveText(['English', 'Deutsch', 'Español', 'Português (Brasil)', '日本語', 'العربية']);
 

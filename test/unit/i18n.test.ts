@@ -24,6 +24,7 @@ import type { Message } from '../../api/core/i18n/message.ts';
 import { COMPONENT_STATUS_LABELS, statusLabel } from '../../api/core/vocabulary.ts';
 import { formatCivilDate, formatDateTime, formatDaysByMonth, formatDuration, formatMonthRange } from '../../api/core/time-format.ts';
 import { formatUptime } from '../../api/public/uptime.ts';
+import { pageLanguage } from '../../site/components/page-language.ts';
 
 const CATALOGUES: Record<string, Partial<Record<MessageKey, Message>>> = { en, de, fr, es, 'pt-BR': ptBR, ja, ar };
 const placeholders = (m: Message) => {
@@ -187,5 +188,26 @@ describe('the page’s languages and their paths', () => {
     expect(servedLanguage(settings, 'de')).toBe('de');
     expect(servedLanguage(settings, null)).toBe('en');
     expect(servedLanguage({ language: 'ja', languages: [] }, null)).toBe('ja');
+  });
+});
+
+describe('a public page’s language, from its address', () => {
+  const settings = { language: 'en', languages: ['de', 'ar'] };
+  const at = (path: string) => pageLanguage(settings, new URL(path, 'https://status.example.com'));
+
+  it('is the default without a prefix, and the prefix’s when the page offers it; links stay in it', () => {
+    const home = at('/history');
+    expect(home.ok && home.lang.loc.tag).toBe('en');
+    const ar = at('/ar/incidents/x');
+    expect(ar.ok && ar.lang.loc.dir).toBe('rtl');
+    expect(ar.ok && ar.lang.href('/history?page=2')).toBe('/ar/history?page=2');
+    expect(ar.ok && ar.lang.hrefIn('en', '/')).toBe('/');
+    expect(ar.ok && ar.lang.offered).toEqual(['en', 'de', 'ar']);
+  });
+
+  it('leads the default language’s own prefix away for good, and a language not offered to the default for now', () => {
+    expect(at('/en/history?page=2')).toEqual({ ok: false, redirect: '/history?page=2', status: 301 });
+    expect(at('/en/')).toEqual({ ok: false, redirect: '/', status: 301 });
+    expect(at('/ja/incidents/x')).toEqual({ ok: false, redirect: '/incidents/x', status: 302 });
   });
 });

@@ -173,7 +173,6 @@ export const messages: Catalogue = {
   'notFound.title': 'غير موجود',
   'notFound.page': 'الصفحة غير موجودة',
   'notFound.incident': 'الحادث غير موجود',
-  'notFound.maintenance': 'الصيانة غير موجودة',
   'notFound.postmortem': 'تحليل ما بعد الحادث غير موجود',
   'notFound.historyPage': 'صفحة السجل غير موجودة',
   'notFound.text': 'لا يوجد شيء منشور على هذا العنوان. ربما كُتب بشكل خاطئ، أو لم يُنشر بعد.',

@@ -141,7 +141,6 @@ export const messages: Catalogue = {
   'notFound.title': 'Nicht gefunden',
   'notFound.page': 'Seite nicht gefunden',
   'notFound.incident': 'Störung nicht gefunden',
-  'notFound.maintenance': 'Wartung nicht gefunden',
   'notFound.postmortem': 'Nachbetrachtung nicht gefunden',
   'notFound.historyPage': 'Seite des Verlaufs nicht gefunden',
   'notFound.text': 'Unter dieser Adresse ist nichts öffentlich. Vielleicht hat sich ein Tippfehler eingeschlichen, oder der Inhalt ist noch nicht veröffentlicht.',

@@ -153,7 +153,6 @@ export const messages = {
   'notFound.title': 'Not found',
   'notFound.page': 'Page not found',
   'notFound.incident': 'Incident not found',
-  'notFound.maintenance': 'Maintenance not found',
   'notFound.postmortem': 'Postmortem not found',
   'notFound.historyPage': 'History page not found',
   'notFound.text': 'There is nothing public at this address. It may have been mistyped, or it is not published yet.',

@@ -142,7 +142,6 @@ export const messages: Catalogue = {
   'notFound.title': 'No encontrado',
   'notFound.page': 'Página no encontrada',
   'notFound.incident': 'Incidente no encontrado',
-  'notFound.maintenance': 'Mantenimiento no encontrado',
   'notFound.postmortem': 'Análisis posterior no encontrado',
   'notFound.historyPage': 'Página del historial no encontrada',
   'notFound.text': 'No hay nada público en esta dirección. Puede que esté mal escrita o que aún no se haya publicado.',

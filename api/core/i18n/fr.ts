@@ -142,7 +142,6 @@ export const messages: Catalogue = {
   'notFound.title': 'Introuvable',
   'notFound.page': 'Page introuvable',
   'notFound.incident': 'Incident introuvable',
-  'notFound.maintenance': 'Maintenance introuvable',
   'notFound.postmortem': 'Analyse post-incident introuvable',
   'notFound.historyPage': 'Page d’historique introuvable',
   'notFound.text': 'Rien de public à cette adresse. Elle a peut-être été mal saisie, ou ce contenu n’est pas encore publié.',

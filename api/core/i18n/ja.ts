@@ -142,7 +142,6 @@ export const messages: Catalogue = {
   'notFound.title': '見つかりません',
   'notFound.page': 'ページが見つかりません',
   'notFound.incident': '障害が見つかりません',
-  'notFound.maintenance': 'メンテナンスが見つかりません',
   'notFound.postmortem': '事後分析が見つかりません',
   'notFound.historyPage': '履歴のページが見つかりません',
   'notFound.text': 'このアドレスで公開されているものはありません。アドレスが間違っているか、まだ公開されていない可能性があります。',

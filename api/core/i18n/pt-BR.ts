@@ -141,7 +141,6 @@ export const messages: Catalogue = {
   'notFound.title': 'Não encontrado',
   'notFound.page': 'Página não encontrada',
   'notFound.incident': 'Incidente não encontrado',
-  'notFound.maintenance': 'Manutenção não encontrada',
   'notFound.postmortem': 'Análise pós-incidente não encontrada',
   'notFound.historyPage': 'Página do histórico não encontrada',
   'notFound.text': 'Não há nada público neste endereço. Talvez ele tenha sido digitado errado, ou o conteúdo ainda não foi publicado.',
