@@ -19,6 +19,10 @@ export interface PageLanguage {
  */
 export type PageLanguageResult = { ok: true; lang: PageLanguage } | { ok: false; redirect: string; status: 301 | 302 };
 
+function inLanguage(settings: LanguageSettings, tag: string, offered: string[]): PageLanguage {
+  return { loc: localeFor(tag), offered, href: (path) => localizedPath(settings, tag, path), hrefIn: (other, path) => localizedPath(settings, other, path) };
+}
+
 export function pageLanguage(settings: LanguageSettings, url: URL): PageLanguageResult {
   const offered = offeredLanguages(settings);
   const first = url.pathname.split('/', 2)[1] ?? '';
@@ -26,9 +30,11 @@ export function pageLanguage(settings: LanguageSettings, url: URL): PageLanguage
   if (prefixed && (first === offered[0] || !offered.includes(first))) {
     return { ok: false, redirect: (url.pathname.slice(first.length + 1) || '/') + url.search, status: first === offered[0] ? 301 : 302 };
   }
-  const tag = prefixed ? first : offered[0]!;
-  return {
-    ok: true,
-    lang: { loc: localeFor(tag), offered, href: (path) => localizedPath(settings, tag, path), hrefIn: (other, path) => localizedPath(settings, other, path) },
-  };
+  return { ok: true, lang: inLanguage(settings, prefixed ? first : offered[0]!, offered) };
+}
+
+/** The page's default language (for a page that is the same at every address, the not-found page). */
+export function defaultLanguage(settings: LanguageSettings): PageLanguage {
+  const offered = offeredLanguages(settings);
+  return inLanguage(settings, offered[0]!, offered);
 }
