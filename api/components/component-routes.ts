@@ -9,7 +9,7 @@ import { write } from '../audit/write.ts';
 import { badRequest, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { iso } from '../core/iso.ts';
-import { jsonBody } from '../http/validate.ts';
+import { jsonBody, oneLine } from '../http/validate.ts';
 
 export type ComponentRow = typeof components.$inferSelect;
 export type ComponentGroupRow = typeof componentGroups.$inferSelect;
@@ -80,7 +80,7 @@ async function listGroups(db: Executor): Promise<ComponentGroupOut[]> {
   return groups.map((g) => componentGroupJson(g, all.filter((c) => c.groupId === g.id).map((c) => c.id)));
 }
 
-const name = z.string().trim().min(1, 'Required.').max(200, 'At most 200 characters.');
+const name = oneLine(z.string().trim().min(1, 'Required.').max(200, 'At most 200 characters.'));
 const description = z.string().trim().max(2000, 'At most 2000 characters.').nullable();
 const position = z.number().int().min(0).max(1_000_000);
 const groupId = z.string().min(1).max(100).nullable();

@@ -97,6 +97,15 @@ export async function invalidateUserSessions(db: Executor, userId: string, excep
   await db.delete(sessions).where(exceptSessionId ? and(mine, ne(sessions.id, exceptSessionId)) : mine);
 }
 
+/**
+ * Revokes every live API token of a user (disabling the account, an owner's password reset): revoked for good, so
+ * re-enabling the account does not bring them back. Returns how many were revoked.
+ */
+export async function revokeUserTokens(db: Executor, userId: string, now: Date): Promise<number> {
+  const res = await db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+  return res.rowsAffected;
+}
+
 /** Set-Cookie value for a session token; `Secure` when the public URL is https. */
 export function sessionCookie(token: string, secure: boolean, now: Date): string {
   const expires = new Date(now.getTime() + SESSION_INACTIVITY_MS);

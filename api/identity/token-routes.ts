@@ -9,11 +9,11 @@ import { forbidden } from '../http/errors.ts';
 import { notFound } from '../core/errors.ts';
 import { isoOrNull } from '../core/iso.ts';
 import { createApiToken, type ApiToken } from './sessions.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
+import { jsonBody, oneLine, queryParams } from '../http/validate.ts';
 
 const createTokenSchema = z
   .object({
-    name: z.string().trim().min(1, 'Name the token after what uses it.').max(100, 'Use at most 100 characters.'),
+    name: oneLine(z.string().trim().min(1, 'Name the token after what uses it.').max(100, 'Use at most 100 characters.')),
     scope: z.enum(['read', 'write']),
   })
   .strict();

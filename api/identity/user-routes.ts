@@ -11,7 +11,7 @@ import { badRequest, conflict, notFound } from '../core/errors.ts';
 import { createOneTimeLink, linkUrl } from './one-time-links.ts';
 import { attemptSucceeded, beginAttempt, clientAddress, loginKeys, rateLimited } from './login-limits.ts';
 import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.ts';
-import { invalidateSession, invalidateUserSessions } from './sessions.ts';
+import { invalidateSession, invalidateUserSessions, revokeUserTokens } from './sessions.ts';
 import { type User } from '../core/actor.ts';
 import { publicBaseUrl, getSettings } from '../core/settings.ts';
 import { jsonBody } from '../http/validate.ts';
@@ -212,7 +212,10 @@ export function userRoutes() {
       await tx.update(users).set({ email, name, role, disabledAt, passwordHash: after.passwordHash, updatedAt }).where(eq(users.id, before.id));
       // Disabling or a password reset ends the person's sessions; the owner's own session survives a self-edit.
       if (after.disabledAt || passwordHash) await invalidateUserSessions(tx, before.id, actor.sessionId);
-      await w.audit({ action: 'user.update', entityType: 'user', entityId: before.id, before: userAudit(before), after: userAudit(after) });
+      // Their API tokens too, for good: a token kept through a disable would work again on re-enabling, and one
+      // kept through a reset would outlive the credential the reset was meant to replace.
+      const revoked = (!before.disabledAt && after.disabledAt) || passwordHash ? await revokeUserTokens(tx, before.id, now) : 0;
+      await w.audit({ action: 'user.update', entityType: 'user', entityId: before.id, before: userAudit(before), after: revoked ? { ...userAudit(after), tokens_revoked: revoked } : userAudit(after) });
       return after;
     });
     return c.json(userJson(user));

@@ -4,13 +4,15 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.ts';
 import { actionItems, incidents, postmortems, users } from '../../db/schema.ts';
-import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
+import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
+import { forbidden } from '../http/errors.ts';
+import type { Actor } from '../core/actor.ts';
 import { write } from '../audit/write.ts';
 import { notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { assertUsersExist, findIncident } from './incident-store.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
+import { jsonBody, oneLine, queryParams } from '../http/validate.ts';
 
 export type ActionItemRow = typeof actionItems.$inferSelect;
 
@@ -32,7 +34,7 @@ export interface ActionItemOut {
   updated_at: string;
 }
 
-const title = z.string().trim().min(1, 'Required.').max(500, 'At most 500 characters.');
+const title = oneLine(z.string().trim().min(1, 'Required.').max(500, 'At most 500 characters.'));
 const ownerId = z.string().min(1).max(100).nullable();
 const dueAt = z
   .string()
@@ -119,6 +121,19 @@ async function postmortemIsPublic(db: Executor, incidentId: string): Promise<boo
   return !!rows[0]?.published;
 }
 
+/**
+ * A public item of a published postmortem is on the public page at once: changing one (creating, editing,
+ * closing, making public or private, deleting) is a publisher's, as publishing the postmortem is. Editors keep
+ * every other change, and public items of an unpublished postmortem reach the page only when a publisher publishes.
+ */
+async function assertMayChangePublicPage(db: Executor, actor: Actor, incidentId: string): Promise<boolean> {
+  if (!(await postmortemIsPublic(db, incidentId))) return false;
+  if (!roleAtLeast(actor.role, 'publisher')) {
+    throw forbidden('This action item is shown on the published postmortem: changing it needs the publisher role.');
+  }
+  return true;
+}
+
 /** The item's fields as the audit log keeps them (what the timeline shows). */
 const auditView = (i: Pick<ActionItemRow, 'title' | 'ownerId' | 'dueAt' | 'doneAt' | 'public'>) => ({
   title: i.title,
@@ -169,7 +184,7 @@ export function actionItemRoutes() {
       await tx.insert(actionItems).values(row);
       await w.audit(
         { action: 'action_item.create', entityType: 'action_item', entityId: id, incidentId: incident.id, after: auditView(row) },
-        { public: row.public && (await postmortemIsPublic(tx, incident.id)) },
+        { public: row.public && (await assertMayChangePublicPage(tx, w.actor, incident.id)) },
       );
       return now;
     });
@@ -206,7 +221,7 @@ export function actionItemRoutes() {
       const action = changed.length === 1 && changed[0] === 'done' ? (is.done ? 'action_item.close' : 'action_item.reopen') : 'action_item.edit';
       await w.audit(
         { action, entityType: 'action_item', entityId: id, incidentId: before.incidentId, before: { title: before.title, ...pick(was) }, after: { title: after.title, ...pick(is) } },
-        { public: (before.public || after.public) && (await postmortemIsPublic(tx, before.incidentId)) },
+        { public: (before.public || after.public) && (await assertMayChangePublicPage(tx, w.actor, before.incidentId)) },
       );
       return now;
     });
@@ -221,7 +236,7 @@ export function actionItemRoutes() {
       await tx.delete(actionItems).where(eq(actionItems.id, id));
       await w.audit(
         { action: 'action_item.delete', entityType: 'action_item', entityId: id, incidentId: before.incidentId, before: auditView(before) },
-        { public: before.public && (await postmortemIsPublic(tx, before.incidentId)) },
+        { public: before.public && (await assertMayChangePublicPage(tx, w.actor, before.incidentId)) },
       );
     });
     return c.body(null, 204);

@@ -23,11 +23,11 @@ import { MAX_ESCALATION_LEVEL } from './incident-timing.ts';
 import { incidentUpdateRoutes } from './update-routes.ts';
 import { isoTime, markdown, componentMap, userRef } from './incident-schemas.ts';
 import { getSettings } from '../core/settings.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
+import { jsonBody, oneLine, queryParams } from '../http/validate.ts';
 
 const createIncidentSchema = z
   .object({
-    title: z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.'),
+    title: oneLine(z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.')),
     severity: z.enum(SEVERITIES),
     status: z.enum(INCIDENT_STATUSES).optional(),
     message: markdown,
@@ -48,7 +48,7 @@ const createIncidentSchema = z
 
 const patchIncidentSchema = z
   .object({
-    title: z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.').optional(),
+    title: oneLine(z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.')).optional(),
     severity: z.enum(SEVERITIES).optional(),
     commander_id: userRef.optional(),
     tech_lead_id: userRef.optional(),

@@ -11,7 +11,7 @@ import { newId } from '../core/ids.ts';
 import { componentMap, markdown } from './incident-schemas.ts';
 import { assertComponentsExist } from './incident-store.ts';
 import { iso } from '../core/iso.ts';
-import { jsonBody } from '../http/validate.ts';
+import { jsonBody, oneLine } from '../http/validate.ts';
 
 type TemplateRow = typeof incidentTemplates.$inferSelect;
 
@@ -40,8 +40,8 @@ export function templateJson(t: TemplateRow): TemplateOut {
 }
 
 const fields = {
-  name: z.string().trim().min(1, 'Required.').max(100, 'At most 100 characters.'),
-  title: z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.'),
+  name: oneLine(z.string().trim().min(1, 'Required.').max(100, 'At most 100 characters.')),
+  title: oneLine(z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.')),
   body: markdown,
   severity: z.enum(SEVERITIES),
   components: componentMap.optional(),

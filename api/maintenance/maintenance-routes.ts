@@ -12,7 +12,7 @@ import { assertComponentsExist, findIncident } from '../incidents/incident-store
 import { iso, isoOrNull } from '../core/iso.ts';
 import { changeActiveComponents, createMaintenance, isActive, moveMaintenance, type MaintenanceRow } from './maintenance-lifecycle.ts';
 import { reminderDueAt } from './maintenance-worker.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
+import { jsonBody, oneLine, queryParams } from '../http/validate.ts';
 import { ACTIVE_MAINTENANCE_STATUSES, UPCOMING_MAINTENANCE_STATUSES } from '../core/vocabulary.ts';
 
 export interface MaintenanceComponentOut {
@@ -55,7 +55,7 @@ export interface MaintenanceOut {
 const WINDOW_MAX_DAYS = 366;
 const DAY = 86_400_000;
 
-const title = z.string().trim().min(1, 'Required.').max(200, 'At most 200 characters.');
+const title = oneLine(z.string().trim().min(1, 'Required.').max(200, 'At most 200 characters.'));
 const message = z.string().trim().min(1, 'Required.').max(20_000, 'At most 20000 characters.');
 const instant = z
   .string()

@@ -450,7 +450,8 @@ const listQuery = z.object({
   state: z.enum(SUBSCRIBER_STATES).optional(),
   q: z.string().trim().max(254).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  // Bounded: SQLite takes a 64-bit OFFSET, and 1e20 would reach it as a float (a database error, not a 400).
+  offset: z.coerce.number().int().min(0).max(1_000_000_000, 'At most 1000000000.').default(0),
 });
 
 export interface ComponentCount {

@@ -8,9 +8,11 @@ import { write } from '../audit/write.ts';
 import { newId } from '../core/ids.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
 import { isSlackWebhookUrl } from './slack.ts';
-import { jsonBody } from '../http/validate.ts';
+import { jsonBody, oneLine } from '../http/validate.ts';
 import { assertComponentIds, componentIdsOf, findRecipient } from './recipients.ts';
 import { displayUrl, newSigningSecret } from './webhook-transport.ts';
+import { webhookUrlRefusal } from './webhook-address.ts';
+import { badRequest } from '../core/errors.ts';
 
 const urlSchema = z
   .string()
@@ -29,7 +31,7 @@ const createSchema = z
   .object({
     url: urlSchema,
     components: z.array(z.string().min(1).max(64)).max(500).optional(),
-    description: z.string().trim().max(200).optional(),
+    description: oneLine(z.string().trim().max(200)).optional(),
   })
   .strict();
 
@@ -79,6 +81,9 @@ export function webhookRoutes() {
   r.post('/webhooks', requireRole('publisher'), jsonBody(createSchema), async (c) => {
     const actor = actorOf(c);
     const input = c.req.valid('json');
+    const { webhooks } = c.get('deps');
+    const refusal = await webhookUrlRefusal(input.url, { allowPrivate: webhooks?.allowPrivate, resolve: webhooks?.resolve });
+    if (refusal) throw badRequest(`The URL ${refusal}.`, { url: `This URL ${refusal}.` });
     const secret = newSigningSecret();
     const id = newId();
     const out = await write(c.get('deps'), actor, async (w) => {

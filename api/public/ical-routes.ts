@@ -13,6 +13,22 @@ export const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 /** The most recent windows, by start; old ones fall off, upcoming ones are always in. */
 export const ICS_LIMIT = 200;
 
+/**
+ * A calendar-level TEXT value (NAME, X-WR-CALNAME, X-WR-CALDESC), which ical-generator writes as given: control
+ * characters out (a CR/LF would end the line and start properties or events of the sender's choosing), then
+ * RFC 5545's escapes for backslash, semicolon and comma.
+ */
+export function icsCalendarText(value: string): string {
+  return value
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,');
+}
+
+/** An event's one-line text (SUMMARY): ical-generator escapes it, but keeps a lone CR or other control characters. */
+const oneLine = (value: string) => value.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+
 /** The host part of the UID: stable for one page, so a calendar app recognises the same event again. */
 function uidDomain(base: string): string {
   try {
@@ -27,11 +43,12 @@ function description(m: ScheduledMaintenanceJson, loc: Locale): string {
   const first = updates[0];
   const parts: string[] = [];
   parts.push(loc.t('calendar.status', { status: loc.status(m.status) }));
-  if (m.components.length) parts.push(loc.t('calendar.affected', { components: loc.list(m.components.map((c) => c.name)) }));
+  if (m.components.length) parts.push(loc.t('calendar.affected', { components: loc.list(m.components.map((c) => oneLine(c.name))) }));
   if (first) parts.push(markdownToText(first.body));
   const latest = m.incident_updates[0];
   if (latest && latest !== first) parts.push(loc.t('calendar.latest', { status: loc.status(latest.status), text: markdownToText(latest.body) }));
-  return parts.join('\n\n');
+  // Line breaks are escaped by ical-generator; a lone CR or another control character is dropped here.
+  return parts.join('\n\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
 /**
@@ -48,8 +65,8 @@ export async function maintenanceCalendar(deps: ReadDeps, language?: string): Pr
   const rows = (await queryIncidentsJson(deps, { kind: 'maintenance', order: 'scheduled_desc', limit: ICS_LIMIT }, ctx)) as ScheduledMaintenanceJson[];
   const domain = uidDomain(ctx.base);
   const cal = ical({
-    name: loc.t('calendar.name', { page: ctx.page.name }),
-    description: loc.t('calendar.description', { page: ctx.page.name }),
+    name: icsCalendarText(loc.t('calendar.name', { page: ctx.page.name })),
+    description: icsCalendarText(loc.t('calendar.description', { page: ctx.page.name })),
     prodId: { company: 'Herald', product: 'status page', language: tag.toUpperCase() },
     url: `${ctx.base}${pages}/maintenance.ics`,
     ttl: 60 * 60,
@@ -62,7 +79,7 @@ export async function maintenanceCalendar(deps: ReadDeps, language?: string): Pr
       id: `maintenance-${m.id}@${domain}`,
       start: new Date(m.scheduled_for),
       end: new Date(m.scheduled_until),
-      summary: loc.t('calendar.summary', { name: m.name }),
+      summary: oneLine(loc.t('calendar.summary', { name: m.name })),
       description: description(m, loc),
       url: pages && m.shortlink.startsWith(`${ctx.base}/`) ? `${ctx.base}${pages}${m.shortlink.slice(ctx.base.length)}` : m.shortlink,
       status: ICalEventStatus.CONFIRMED,

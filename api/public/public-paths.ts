@@ -17,6 +17,13 @@ export function isHonoPath(path: string): boolean {
 /** Public pages rendered by Astro: identical for every reader, so cacheable (`/de` is `/de/`). */
 const PUBLIC_PAGE = new RegExp(`^(?:${LANG}/(?:|history|incidents/[^/]+|incidents/[^/]+/postmortem)|/(?:${LANGUAGE_TAGS.join('|')}))$`);
 
+/** The history (`/history`, `/de/history`): the one public page that reads its query (`?page=N`). */
+const HISTORY = new RegExp(`^${LANG}/history$`);
+
+export function isHistoryPath(path: string): boolean {
+  return HISTORY.test(path);
+}
+
 /** Public, anonymous GETs whose bytes are the same for everyone: served from the page cache. */
 export function isCacheablePath(path: string): boolean {
   return PUBLIC_PAGE.test(path) || FEED.test(path) || /^\/api\/v2\/[a-z0-9/_-]+\.json$/.test(path);

@@ -14,6 +14,8 @@ export interface Config {
   mailFrom: string | undefined;
   /** Delivery attempts per message (email or webhook) before it is marked failed. */
   deliveryMaxAttempts: number;
+  /** Webhooks may reach loopback, private and link-local addresses (on-premises receivers); off by default (SSRF). */
+  webhookAllowPrivate: boolean;
   /** `info` logs a line per request; `warn` only problems; `silent` nothing. */
   logLevel: 'info' | 'warn' | 'silent';
   /** `auto`: build dist/ at start when missing or stale; `skip`: serve dist/ as it is (tests build once first). */
@@ -35,6 +37,7 @@ export const CONFIG_VARIABLES = {
   SMTP_URL: '(none: email is not sent)',
   MAIL_FROM: '(none)',
   DELIVERY_MAX_ATTEMPTS: '8',
+  WEBHOOK_ALLOW_PRIVATE: 'false',
   LOG_LEVEL: 'info',
   HERALD_BUILD: 'auto',
 } as const;
@@ -95,6 +98,7 @@ export function readConfig(env: Env = process.env): Config {
     smtpUrl,
     mailFrom: blank(env.MAIL_FROM),
     deliveryMaxAttempts: Number(attempts),
+    webhookAllowPrivate: parseBoolean('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE),
     logLevel,
     build,
     clockOffsetFile: blank(env.HERALD_CLOCK_OFFSET_FILE),

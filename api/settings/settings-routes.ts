@@ -9,7 +9,7 @@ import { badRequest } from '../core/errors.ts';
 import { recomputeNextUpdateDue } from '../incidents/incident-store.ts';
 import { getSettings, putSettings, type Settings, type SeverityPolicy } from '../core/settings.ts';
 import { canonicalLanguage, LANGUAGE_TAGS } from '../core/i18n/locale.ts';
-import { jsonBody } from '../http/validate.ts';
+import { jsonBody, oneLine } from '../http/validate.ts';
 import { SEVERITY_IMPACTS } from '../core/vocabulary.ts';
 
 export interface SeverityPolicyOut {
@@ -96,7 +96,7 @@ const policySchema = z
 
 const patchSettingsSchema = z
   .object({
-    page_name: z.string().trim().min(1, 'Required.').max(200),
+    page_name: oneLine(z.string().trim().min(1, 'Required.').max(200)),
     public_url: httpUrl.nullable(),
     time_zone: z.string().trim().min(1).max(100).refine(isTimeZone, 'An IANA time zone, e.g. Europe/Berlin or Etc/UTC.'),
     // an absolute URL, or a path on this site (an uploaded file under /)

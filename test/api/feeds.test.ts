@@ -253,7 +253,7 @@ describe('feeds in the page languages', () => {
     const s = await seed();
     await offer('en', ['de']);
     const { xml, feed } = await fetchFeed('/de/history.rss');
-    expect(xml).toContain('<language><![CDATA[de]]></language>');
+    expect(xml).toContain('<language>de</language>');
     expect(feed.title).toBe('Status von Herald');
     expect(feed.description).toBe('Störungen und Wartungsarbeiten von Herald');
     expect(feed.link).toBe(`${PUBLIC_URL}/de/`);

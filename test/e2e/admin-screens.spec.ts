@@ -1,11 +1,6 @@
 // The console's other screens, as an owner uses them: tokens (shown once), users (invitation link), templates
 // (picked when opening an incident), settings (errors next to the fields), components, and the audit log filters.
-import { api, consoleSignIn, expect as baseExpect, test } from './fixtures.ts';
-
-// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
-const expect = baseExpect.configure({ timeout: 15_000 });
-test.describe.configure({ timeout: 120_000 });
-
+import { api, consoleSignIn, expect, test } from './fixtures.ts';
 
 test('tokens, users, templates, settings, components and the audit log', async ({ page, herald, owner, request }) => {
   const db = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Primary database' });
@@ -40,9 +35,10 @@ test('tokens, users, templates, settings, components and the audit log', async (
 
   // Invite a user: the one-time link is shown, and it works.
   await page.getByRole('link', { name: 'Users' }).click();
-  await page.locator('#f-email').fill('pat@example.com');
-  await page.locator('#f-name').fill('Pat Publisher');
-  await page.locator('#f-role').selectOption('publisher');
+  const addUser = page.getByRole('region', { name: 'Add a user' });
+  await addUser.getByLabel('Email').fill('pat@example.com');
+  await addUser.getByLabel('Name').fill('Pat Publisher');
+  await addUser.getByLabel('Role').selectOption('publisher');
   await page.getByRole('button', { name: 'Add user' }).click();
   const link = (await page.locator('[data-secret]').textContent())?.trim() ?? '';
   expect(link).toContain('/admin/invitation?token=');
@@ -50,8 +46,8 @@ test('tokens, users, templates, settings, components and the audit log', async (
   const invitee = await page.context().browser()!.newContext({ baseURL: herald.baseURL });
   const pat = await invitee.newPage();
   await pat.goto(new URL(link).pathname + new URL(link).search);
-  await pat.locator('#f-password').fill('pats long password');
-  await pat.locator('#f-confirm').fill('pats long password');
+  await pat.getByLabel(/^Password \(required\)$/).fill('pats long password');
+  await pat.getByLabel(/^Password again/).fill('pats long password');
   await pat.getByRole('button', { name: 'Set password and sign in' }).click();
   await expect(pat.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
   await invitee.close();
@@ -61,13 +57,13 @@ test('tokens, users, templates, settings, components and the audit log', async (
   await page.getByLabel('Template name').fill('Database down');
   await page.getByLabel('Incident title').fill('Database unavailable');
   await page.getByLabel('Severity').selectOption('P1');
-  await page.locator(`#cp-${db.id}`).selectOption('major_outage');
+  await page.getByRole('combobox', { name: /^Primary database now / }).selectOption('major_outage');
   await page.getByLabel('First public update').fill('We are investigating database errors.');
   await page.getByRole('button', { name: 'Save template' }).click();
   await page.getByRole('link', { name: /Open an incident from Database down/ }).click();
   await expect(page.getByLabel('Title')).toHaveValue('Database unavailable');
   await expect(page.getByLabel('Severity')).toHaveValue('P1');
-  await expect(page.locator(`#cp-${db.id}`)).toHaveValue('major_outage');
+  await expect(page.getByRole('combobox', { name: /^Primary database now / })).toHaveValue('major_outage');
   await page.getByRole('button', { name: 'Open incident' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Incident opened.' })).toBeVisible();
 

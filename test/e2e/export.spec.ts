@@ -1,6 +1,6 @@
 // `npm run export -- <dir>`: served by a plain static file server, the exported home page, incident pages,
 // history and feeds load, and every internal link on them resolves.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,35 +10,41 @@ import { ROOT } from './herald-process.ts';
 import { serveFolder } from './static-server.ts';
 
 const outDir = mkdtempSync(join(tmpdir(), 'herald-export-'));
-
-/**
- * Runs the export CLI without blocking this process: a synchronous spawn froze the event loop for the whole export,
- * so a kept-alive connection the server closed meanwhile looked open to the next fetch ("other side closed").
- */
-function runExport(folder: string, env: Record<string, string | undefined>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', folder], { cwd: ROOT, env: env as NodeJS.ProcessEnv });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.once('error', reject);
-    child.once('exit', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
 let site: Awaited<ReturnType<typeof serveFolder>> | null = null;
 
+const running = new Set<ChildProcess>();
+
 test.afterAll(async () => {
+  // An export still running when the test gave up (its timeout) goes with it.
+  for (const child of running) child.kill('SIGKILL');
   await site?.close();
   rmSync(outDir, { recursive: true, force: true });
 });
 
+/**
+ * `node --import tsx api/cli/export.ts <dir>` without blocking this worker: spawnSync would freeze its event loop
+ * (and with it the keep-alive sockets to the server) for the whole export.
+ */
+function runExport(dir: string, env: Record<string, string | undefined>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', dir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', (err) => {
+      running.delete(child);
+      reject(err);
+    });
+    child.once('close', (status) => {
+      running.delete(child);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 test('the exported site works from a static file server', async ({ herald, owner, page }) => {
-  test.setTimeout(90_000);
   // A further language: its pages and feeds are exported beside the default language's.
   await api(herald, owner, 'PATCH', '/api/v1/settings', { languages: ['de'] });
   const component = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Payments API' });
@@ -64,7 +70,6 @@ test('the exported site works from a static file server', async ({ herald, owner
     expect(existsSync(join(root, file)), file).toBe(true);
   }
   expect(readFileSync(join(root, '404.html'), 'utf8')).toContain('Page not found');
-  // Byte for byte what the live server answers.
   expect(readFileSync(join(root, 'api/v2/incidents/unresolved.json'), 'utf8')).toBe(await (await fetch(`${herald.baseURL}/api/v2/incidents/unresolved.json`)).text());
 
   site = await serveFolder(root);
