@@ -39,7 +39,7 @@ export interface ComponentGroupOut {
   updated_at: string;
 }
 
-export function componentJson(c: ComponentRow): ComponentOut {
+function componentJson(c: ComponentRow): ComponentOut {
   return {
     id: c.id,
     name: c.name,
@@ -55,7 +55,7 @@ export function componentJson(c: ComponentRow): ComponentOut {
   };
 }
 
-export function componentGroupJson(g: ComponentGroupRow, memberIds: string[]): ComponentGroupOut {
+function componentGroupJson(g: ComponentGroupRow, memberIds: string[]): ComponentGroupOut {
   return {
     id: g.id,
     name: g.name,
@@ -68,7 +68,7 @@ export function componentGroupJson(g: ComponentGroupRow, memberIds: string[]): C
 }
 
 /** Every component in display order: by group, then position, then name. */
-export async function listComponents(db: Executor): Promise<ComponentRow[]> {
+async function listComponents(db: Executor): Promise<ComponentRow[]> {
   return db.select().from(components).orderBy(asc(components.position), asc(components.name), asc(components.id));
 }
 
@@ -362,11 +362,4 @@ export function componentRoutes() {
   });
 
   return r;
-}
-
-/** Components by id, for validating an incident's `components` map. */
-export async function componentsByIds(db: Executor, ids: string[]): Promise<Map<string, ComponentRow>> {
-  if (!ids.length) return new Map();
-  const rows = await db.select().from(components).where(inArray(components.id, ids));
-  return new Map(rows.map((r) => [r.id, r]));
 }

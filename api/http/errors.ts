@@ -21,7 +21,7 @@ export const forbidden = (message = 'You are not allowed to do this.') => new Ap
 export const unauthorized = () => new ApiError(401, 'unauthorized', 'Sign in or send an API token.');
 
 /** Field-level messages from a zod error, keyed by dotted path ("components.abc"). */
-export function zodFields(error: ZodError): Record<string, string> {
+function zodFields(error: ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.join('.') || '_';

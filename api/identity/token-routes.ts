@@ -36,7 +36,7 @@ export interface NewTokenOut extends TokenOut {
   token: string;
 }
 
-export function tokenJson(t: ApiToken): TokenOut {
+function tokenJson(t: ApiToken): TokenOut {
   return {
     id: t.id,
     name: t.name,

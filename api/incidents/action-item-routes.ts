@@ -83,7 +83,7 @@ function itemJson(r: { item: ActionItemRow; incidentTitle: string; ownerName: st
  * Action items, open ones first; among open ones overdue first (oldest due first), then the rest
  * by due time (no due time last); done ones after, most recently done first.
  */
-export async function listActionItems(db: Executor, now: Date, where?: SQL, limit = 500): Promise<ActionItemOut[]> {
+async function listActionItems(db: Executor, now: Date, where?: SQL, limit = 500): Promise<ActionItemOut[]> {
   const rows = await db
     .select(columns)
     .from(actionItems)

@@ -9,7 +9,7 @@ import { iso, isoOrNull } from '../core/iso.ts';
 import { getSettings, type Settings } from '../core/settings.ts';
 import { INCIDENT_ROLE_LABELS, type IncidentRoleField } from '../core/vocabulary.ts';
 
-export interface AffectedComponentOut {
+interface AffectedComponentOut {
   id: string;
   name: string;
   status: ComponentStatus;
@@ -86,7 +86,7 @@ export interface UpdateOut {
   published_at: string | null;
 }
 
-export type TimelineEntry =
+type TimelineEntry =
   | { type: 'update'; at: string; update: UpdateOut }
   | {
       type: 'event';
@@ -274,7 +274,7 @@ const pick = (v: unknown, key: string): unknown =>
 const text = (v: unknown) => (v === null || v === undefined ? 'none' : String(v));
 
 /** One line for a person reading the timeline. */
-export function eventSummary(action: string, before: unknown, after: unknown, names: UserNames): string {
+function eventSummary(action: string, before: unknown, after: unknown, names: UserNames): string {
   const person = (v: unknown) => (typeof v === 'string' ? (names.get(v) ?? v) : 'unassigned');
   switch (action) {
     case 'incident.create':

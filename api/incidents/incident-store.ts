@@ -23,7 +23,7 @@ import { getSettings } from '../core/settings.ts';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 export type UpdateRow = typeof incidentUpdates.$inferSelect;
-export type UpdateState = UpdateRow['state'];
+type UpdateState = UpdateRow['state'];
 export type ComponentChanges = Record<string, ComponentStatus>;
 
 export async function findIncident(db: Executor, id: string, kind?: Kind): Promise<IncidentRow> {
@@ -77,7 +77,7 @@ export function assertTransition(incident: IncidentRow, to: string): void {
  * What a new or edited update becomes: an editor's is always a draft; a publisher's is a draft
  * when asked, scheduled when `publishAt` is in the future, else published now.
  */
-export function decideUpdateState(actor: Actor, opts: { draft?: boolean; publishAt?: Date | null }, now: Date): UpdateState | 'publish_now' {
+function decideUpdateState(actor: Actor, opts: { draft?: boolean; publishAt?: Date | null }, now: Date): UpdateState | 'publish_now' {
   if (!roleAtLeast(actor.role, 'publisher') || opts.draft) return 'draft';
   if (opts.publishAt && opts.publishAt.getTime() > now.getTime()) return 'scheduled';
   return 'publish_now';

@@ -26,7 +26,7 @@ export interface TemplateOut {
   updated_at: string;
 }
 
-export function templateJson(t: TemplateRow): TemplateOut {
+function templateJson(t: TemplateRow): TemplateOut {
   return {
     id: t.id,
     name: t.name,

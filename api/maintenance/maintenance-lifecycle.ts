@@ -21,7 +21,7 @@ export type MaintenanceRow = IncidentRow;
 
 const ORDER: Record<MaintenanceStatus, number> = { scheduled: 0, in_progress: 1, verifying: 2, completed: 3 };
 
-export const isMaintenanceStatus = (s: string): s is MaintenanceStatus => (MAINTENANCE_STATUSES as readonly string[]).includes(s);
+const isMaintenanceStatus = (s: string): s is MaintenanceStatus => (MAINTENANCE_STATUSES as readonly string[]).includes(s);
 export const isActive = (s: string) => (ACTIVE_MAINTENANCE_STATUSES as readonly string[]).includes(s);
 
 /**
@@ -30,7 +30,7 @@ export const isActive = (s: string) => (ACTIVE_MAINTENANCE_STATUSES as readonly 
  * is a further note. Unlike an incident it never goes back: a maintenance that needs more work is
  * still in progress or verifying, and a finished one is followed by a new maintenance.
  */
-export function maintenanceTransitionError(from: string, to: string): string | null {
+function maintenanceTransitionError(from: string, to: string): string | null {
   if (!isMaintenanceStatus(to)) return `"${to}" is not a maintenance status (${MAINTENANCE_STATUSES.join(', ')}).`;
   if (!isMaintenanceStatus(from)) return `The maintenance has an unknown status "${from}".`;
   if (from === to) return null;
@@ -40,7 +40,7 @@ export function maintenanceTransitionError(from: string, to: string): string | n
 }
 
 /** The text of the update a status change posts when no message is given. */
-export const DEFAULT_MESSAGES: Record<MaintenanceStatus, string> = {
+const DEFAULT_MESSAGES: Record<MaintenanceStatus, string> = {
   scheduled: 'This maintenance is scheduled.',
   in_progress: 'The scheduled maintenance is now in progress.',
   verifying: 'The maintenance work is done; we are verifying the results.',
@@ -52,7 +52,7 @@ export const DEFAULT_MESSAGES: Record<MaintenanceStatus, string> = {
  * A component already under another maintenance keeps "under_maintenance" as its previous status;
  * the maintenance that finishes first hands its own stored status over (see leaveMaintenance).
  */
-export async function enterMaintenance(tx: Tx, maintenanceId: string, componentIds?: string[]): Promise<Record<string, ComponentStatus>> {
+async function enterMaintenance(tx: Tx, maintenanceId: string, componentIds?: string[]): Promise<Record<string, ComponentStatus>> {
   const links = await tx
     .select({ componentId: incidentComponents.componentId, status: components.status })
     .from(incidentComponents)
@@ -78,7 +78,7 @@ export async function enterMaintenance(tx: Tx, maintenanceId: string, componentI
  * changed it meanwhile (it is no longer under_maintenance), or when another active maintenance
  * still covers it: that one then inherits our stored status, so it restores the right one later.
  */
-export async function leaveMaintenance(tx: Tx, maintenanceId: string, componentIds?: string[]): Promise<Record<string, ComponentStatus>> {
+async function leaveMaintenance(tx: Tx, maintenanceId: string, componentIds?: string[]): Promise<Record<string, ComponentStatus>> {
   const links = await tx
     .select({ componentId: incidentComponents.componentId, previous: incidentComponents.previousStatus, status: components.status })
     .from(incidentComponents)

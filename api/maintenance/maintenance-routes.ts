@@ -15,7 +15,7 @@ import { reminderDueAt } from './maintenance-worker.ts';
 import { jsonBody, oneLine, queryParams } from '../http/validate.ts';
 import { ACTIVE_MAINTENANCE_STATUSES, UPCOMING_MAINTENANCE_STATUSES } from '../core/vocabulary.ts';
 
-export interface MaintenanceComponentOut {
+interface MaintenanceComponentOut {
   id: string;
   name: string;
   status: ComponentStatus;
@@ -122,7 +122,7 @@ const listSchema = z.object({
 });
 
 /** The maintenance JSON for rows (components, updates and the description in a few queries). */
-export async function maintenancesJson(db: Executor, rows: MaintenanceRow[]): Promise<MaintenanceOut[]> {
+async function maintenancesJson(db: Executor, rows: MaintenanceRow[]): Promise<MaintenanceOut[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
   const [links, updates, names] = await Promise.all([

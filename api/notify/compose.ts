@@ -21,7 +21,7 @@ export type EventRef =
   | { type: 'component'; componentId: string; oldStatus: ComponentStatus; newStatus: ComponentStatus; at: string; componentIds: string[] }
   | { type: 'confirmation'; componentIds: string[] };
 
-export interface WebhookPageJson {
+interface WebhookPageJson {
   id: string;
   status_indicator: string;
   status_description: string;

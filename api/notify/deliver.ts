@@ -29,7 +29,7 @@ export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
  */
 export const RECORD_GROUP = 10;
 
-export function deliveryOptions(deps: Pick<AppDeps, 'delivery'>): DeliveryOptions {
+function deliveryOptions(deps: Pick<AppDeps, 'delivery'>): DeliveryOptions {
   return { ...DEFAULT_DELIVERY_OPTIONS, ...deps.delivery };
 }
 
@@ -39,7 +39,7 @@ export function backoffMs(attempts: number, opts: DeliveryOptions): number {
 }
 
 /** Where `meta.documentation` points: the signing scheme a receiver has to implement. */
-export const WEBHOOK_DOCUMENTATION = 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md';
+const WEBHOOK_DOCUMENTATION = 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md';
 
 // Delivery: claim a batch with a conditional update and a lease, send, record.
 
@@ -331,7 +331,7 @@ export async function pruneOutbox(db: Executor, now: Date, retentionMs = OUTBOX_
 }
 
 /** Most messages one scheduler tick delivers, so the other jobs (scheduled updates) keep their turn. */
-export const DELIVERIES_PER_TICK = 5000;
+const DELIVERIES_PER_TICK = 5000;
 
 // When each app's process last pruned (per deps object, so tests with many apps do not share it).
 const lastPruned = new WeakMap<AppDeps, number>();

@@ -25,9 +25,9 @@ type SubscriberRow = typeof subscribers.$inferSelect;
 
 const MINUTE = 60_000;
 /** Subscribe requests per client address: generous for an office behind one NAT, useless to a spammer. */
-export const SUBSCRIBE_ADDRESS_POLICY = { limit: 10, windowMs: 15 * MINUTE, lockoutMs: 15 * MINUTE };
+const SUBSCRIBE_ADDRESS_POLICY = { limit: 10, windowMs: 15 * MINUTE, lockoutMs: 15 * MINUTE };
 /** At most one confirmation email per address this often, however many times it is entered. */
-export const CONFIRMATION_RESEND_MS = 5 * MINUTE;
+const CONFIRMATION_RESEND_MS = 5 * MINUTE;
 
 const subscribeSchema = z.object({
   email: z
@@ -129,7 +129,7 @@ async function setComponents(tx: Executor, subscriberId: string, componentIds: s
  * queued; a pending one gets its components updated and a new confirmation unless one went out
  * in the last few minutes; a confirmed one is left alone (a stranger must not change it).
  */
-export async function requestSubscription(w: Write, email: string, componentIds: string[], language: string | null = null): Promise<void> {
+async function requestSubscription(w: Write, email: string, componentIds: string[], language: string | null = null): Promise<void> {
   const { tx, now } = w;
   const [existing] = await tx.select().from(subscribers).where(eq(subscribers.email, email));
   if (existing?.state === 'confirmed') return;
@@ -395,7 +395,7 @@ export function publicSubscriptionRoutes() {
 }
 
 /** Unsubscribes and drops whatever was still waiting for this subscriber. */
-export async function unsubscribe(w: Write, row: SubscriberRow): Promise<void> {
+async function unsubscribe(w: Write, row: SubscriberRow): Promise<void> {
   const { tx, now } = w;
   if (row.state !== 'unsubscribed') {
     await tx.update(subscribers).set({ state: 'unsubscribed', unsubscribedAt: now, updatedAt: now }).where(eq(subscribers.id, row.id));
@@ -464,7 +464,7 @@ export interface ComponentCount {
 }
 
 /** Confirmed email subscribers per component, and how many follow everything. */
-export async function countsPerComponent(db: Executor): Promise<{ all_components: number; per_component: ComponentCount[] }> {
+async function countsPerComponent(db: Executor): Promise<{ all_components: number; per_component: ComponentCount[] }> {
   const [allRow] = await db
     .select({ n: count() })
     .from(subscribers)

@@ -68,9 +68,9 @@ export interface SubscriberLinks {
   unsubscribe: string;
 }
 
-export const CONFIRM_PATH = '/subscriptions/confirm';
+const CONFIRM_PATH = '/subscriptions/confirm';
 export const MANAGE_PATH = '/subscriptions/manage';
-export const ONE_CLICK_PATH = '/api/v2/subscriptions/unsubscribe';
+const ONE_CLICK_PATH = '/api/v2/subscriptions/unsubscribe';
 
 /** `pages`: the language's path prefix ("" for the page's default language, "/ja"…): the pages open in the subscriber's language. */
 export function confirmUrl(base: string, token: string, pages = ''): string {

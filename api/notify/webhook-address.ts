@@ -6,7 +6,7 @@ import { BlockList, isIP } from 'node:net';
 /** Resolves a host name to every address (the shape of dns.lookup with `all: true`); tests inject their own. */
 export type ResolveHost = (hostname: string) => Promise<LookupAddress[]>;
 
-export const systemResolve: ResolveHost = (hostname) =>
+const systemResolve: ResolveHost = (hostname) =>
   new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses))));
 
 /**
@@ -128,7 +128,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /** The error a connection to a refused address fails with (its code is what the delivery log shows). */
-export class PrivateAddressError extends Error {
+class PrivateAddressError extends Error {
   readonly code = 'EPRIVATEADDRESS';
   constructor() {
     super('refused: the host resolves to a private address');

@@ -6,7 +6,7 @@ import { isIP, type LookupFunction } from 'node:net';
 import { checkedLookup, isPrivateAddress, type ResolveHost } from './webhook-address.ts';
 import { isSlackWebhookUrl } from './slack.ts';
 
-export const SECRET_PREFIX = 'whsec_';
+const SECRET_PREFIX = 'whsec_';
 
 /** A signing secret as Standard Webhooks writes them: `whsec_` + base64 of 24 random bytes. */
 export function newSigningSecret(): string {
@@ -36,7 +36,7 @@ export function webhookHeaders(secret: string, id: string, now: Date, body: stri
 
 export type PostResult = { ok: true } | { ok: false; permanent: boolean; error: string };
 
-export const WEBHOOK_TIMEOUT_MS = 10_000;
+const WEBHOOK_TIMEOUT_MS = 10_000;
 const USER_AGENT = 'Herald-Webhooks/1';
 /** What is read of a receiver's answer before the connection is dropped: the status is all that counts. */
 const MAX_ANSWER_BYTES = 64 * 1024;

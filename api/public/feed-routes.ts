@@ -13,9 +13,9 @@ import { getSettings } from '../core/settings.ts';
 import { LANGUAGE_TAGS, languagePrefix, localeFor, offeredLanguages, type Locale } from '../core/i18n/locale.ts';
 
 /** Feeds carry the last 50 incidents and maintenances, newest first by start. */
-export const FEED_LIMIT = 50;
-export const RSS_CONTENT_TYPE = 'application/rss+xml; charset=utf-8';
-export const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
+const FEED_LIMIT = 50;
+const RSS_CONTENT_TYPE = 'application/rss+xml; charset=utf-8';
+const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
 
 /** The public label of an incident or maintenance status ("in_progress" → "In progress"). */
 
@@ -30,7 +30,7 @@ export interface FeedLink {
 }
 
 /** The feeds' paths without extension: `/history` or `/components/<id>/history`. */
-export function feedPath(componentId?: string): string {
+function feedPath(componentId?: string): string {
   return componentId ? `/components/${encodeURIComponent(componentId)}/history` : '/history';
 }
 
@@ -246,13 +246,13 @@ function atomXml(data: FeedData): string {
 }
 
 /** The RSS 2.0 feed of the page, or of one component or group, in `language`; null when the component is unknown. */
-export async function buildRssFeed(deps: ReadDeps, componentId?: string, language?: string): Promise<string | null> {
+async function buildRssFeed(deps: ReadDeps, componentId?: string, language?: string): Promise<string | null> {
   const data = await loadFeed(deps, componentId, language);
   return data && rssXml(data);
 }
 
 /** The Atom 1.0 feed of the page, or of one component or group, in `language`; null when the component is unknown. */
-export async function buildAtomFeed(deps: ReadDeps, componentId?: string, language?: string): Promise<string | null> {
+async function buildAtomFeed(deps: ReadDeps, componentId?: string, language?: string): Promise<string | null> {
   const data = await loadFeed(deps, componentId, language);
   return data && atomXml(data);
 }

@@ -21,7 +21,7 @@ import {
   type TimeLocale,
 } from '../core/time-format.ts';
 
-export interface HistoryUpdate {
+interface HistoryUpdate {
   status: string;
   /** Markdown: pages render it with renderMarkdown. */
   body: string;
@@ -42,7 +42,7 @@ export interface HistoryItem {
   latestUpdate?: HistoryUpdate;
 }
 
-export interface HistoryDay {
+interface HistoryDay {
   /** `YYYY-MM-DD` in the page's zone. */
   date: string;
   /** "November 27, 2026", in the language asked for. */

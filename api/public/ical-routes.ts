@@ -9,9 +9,9 @@ import { loadPageContext, queryIncidentsJson, type ReadDeps } from './statuspage
 import type { ScheduledMaintenanceJson } from './statuspage-types.ts';
 import { pathLanguage } from './feed-routes.ts';
 
-export const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';
+const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 /** The most recent windows, by start; old ones fall off, upcoming ones are always in. */
-export const ICS_LIMIT = 200;
+const ICS_LIMIT = 200;
 
 /**
  * A calendar-level TEXT value (NAME, X-WR-CALNAME, X-WR-CALDESC), which ical-generator writes as given: control
@@ -57,7 +57,7 @@ function description(m: ScheduledMaintenanceJson, loc: Locale): string {
  * are the maintenance's last change; SEQUENCE grows with it (seconds), as RFC 5545 asks of a
  * revised event.
  */
-export async function maintenanceCalendar(deps: ReadDeps, language?: string): Promise<string> {
+async function maintenanceCalendar(deps: ReadDeps, language?: string): Promise<string> {
   const ctx = await loadPageContext(deps);
   const tag = language ?? offeredLanguages(ctx.languages)[0]!;
   const loc = localeFor(tag);

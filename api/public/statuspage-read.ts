@@ -33,9 +33,9 @@ SummaryJson
 export type ReadDeps = Pick<AppDeps, 'db' | 'publicUrl'>;
 
 /** Statuspage's lists show the 50 most recent. */
-export const DEFAULT_LIST_LIMIT = 50;
+const DEFAULT_LIST_LIMIT = 50;
 /** No call loads more incidents than this at once (keeps every query's IN list and memory bounded). */
-export const MAX_LIST_LIMIT = 1000;
+const MAX_LIST_LIMIT = 1000;
 
 const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
@@ -68,10 +68,6 @@ export async function loadPageContext(deps: ReadDeps): Promise<PageContext> {
     timeZone: s.timeZone,
     languages: { language: s.language, languages: s.languages },
   };
-}
-
-export async function getPageJson(deps: ReadDeps): Promise<PageJson> {
-  return (await loadPageContext(deps)).page;
 }
 
 // ---------------------------------------------------------------------------------------------

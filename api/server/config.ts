@@ -26,22 +26,6 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
-/** The variables read here, with their defaults: the README's configuration table. */
-export const CONFIG_VARIABLES = {
-  PORT: '4321',
-  HOST: '127.0.0.1',
-  PUBLIC_URL: 'http://HOST:PORT',
-  DATABASE_URL: DEFAULT_DATABASE_URL,
-  DATABASE_AUTH_TOKEN: '(none)',
-  TRUST_PROXY: 'false',
-  SMTP_URL: '(none: email is not sent)',
-  MAIL_FROM: '(none)',
-  DELIVERY_MAX_ATTEMPTS: '8',
-  WEBHOOK_ALLOW_PRIVATE: 'false',
-  LOG_LEVEL: 'info',
-  HERALD_BUILD: 'auto',
-} as const;
-
 type Env = Record<string, string | undefined>;
 
 const blank = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
@@ -60,7 +44,7 @@ function parseBoolean(name: string, raw: string | undefined): boolean {
 }
 
 /** An http(s) origin, optionally with a trailing slash; paths are refused because every link is absolute from "/". */
-export function parsePublicUrl(raw: string): string {
+function parsePublicUrl(raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);

@@ -101,12 +101,12 @@ function parseAcceptEncoding(acceptEncoding: string): { br: number; gz: number }
 
 const SUFFIX: Record<Encoding, string> = { identity: '', gzip: '-gz', br: '-br' };
 
-export function etagFor(body: StoredBody, encoding: Encoding): string {
+function etagFor(body: StoredBody, encoding: Encoding): string {
   return `"${body.hash}${SUFFIX[encoding]}"`;
 }
 
 /** True when If-None-Match names this body in any of its encodings (the content is the same). */
-export function matchesIfNoneMatch(ifNoneMatch: string | undefined, body: StoredBody): boolean {
+function matchesIfNoneMatch(ifNoneMatch: string | undefined, body: StoredBody): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === '*') return true;
   for (const raw of ifNoneMatch.split(',')) {

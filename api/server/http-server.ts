@@ -15,8 +15,8 @@ import type { StaticFile } from './static-files.ts';
 
 /** For a CDN and browsers: fresh for a second (a published update shows within one), then served stale while
  * revalidating (a 304 with the ETag), and kept for a day if this server is down: the worst hour is when it matters. */
-export const PUBLIC_CACHE_CONTROL = 'public, max-age=1, stale-while-revalidate=30, stale-if-error=86400';
-export const PRIVATE_CACHE_CONTROL = 'no-store';
+const PUBLIC_CACHE_CONTROL = 'public, max-age=1, stale-while-revalidate=30, stale-if-error=86400';
+const PRIVATE_CACHE_CONTROL = 'no-store';
 
 /**
  * Methods anything here answers. Others (TRACE, TRACK, CONNECT...) get a 405 before they reach Astro or Hono,

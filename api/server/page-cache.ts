@@ -63,7 +63,7 @@ const PER_ANSWER_HEADERS = new Set([
 ]);
 
 /** The rendered headers worth keeping with the bytes (content type, CORS...), lower-case names. */
-export function keptHeaders(headers: Record<string, string>): Record<string, string> {
+function keptHeaders(headers: Record<string, string>): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
@@ -81,12 +81,12 @@ export class RenderQueueFull extends Error {
   }
 }
 
-export const DEFAULT_MAX_ENTRIES = 1000;
-export const DEFAULT_MAX_NEGATIVE_ENTRIES = 256;
-export const DEFAULT_MAX_CONCURRENT_RENDERS = 4;
-export const DEFAULT_MAX_QUEUED_RENDERS = 512;
-export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_POLL_MS = 250;
+const DEFAULT_MAX_ENTRIES = 1000;
+const DEFAULT_MAX_NEGATIVE_ENTRIES = 256;
+const DEFAULT_MAX_CONCURRENT_RENDERS = 4;
+const DEFAULT_MAX_QUEUED_RENDERS = 512;
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+const DEFAULT_POLL_MS = 250;
 
 /**
  * A cache of rendered bytes. Concurrent misses for one key share one render; a render that began before an

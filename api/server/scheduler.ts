@@ -23,7 +23,7 @@ export interface SchedulerOptions {
   jobs?: Job[];
 }
 
-export const DEFAULT_INTERVAL_MS = 1000;
+const DEFAULT_INTERVAL_MS = 1000;
 
 /** Most updates one tick publishes, so a backlog cannot hold the database for long. */
 const BATCH = 50;
@@ -34,7 +34,7 @@ const BATCH = 50;
  * database, or after a restart, each goes out exactly once. One that can no longer be published
  * (its incident was resolved meanwhile) goes back to draft, audited, instead of failing every tick.
  */
-export const publishDueUpdates: Job = async (deps) => {
+const publishDueUpdates: Job = async (deps) => {
   const { db, clock } = deps;
   const now = clock.now();
   // One instant for the whole batch: each update is published at `now`, the time it was found due.

@@ -12,7 +12,7 @@ import { canonicalLanguage, LANGUAGE_TAGS } from '../core/i18n/locale.ts';
 import { jsonBody, oneLine } from '../http/validate.ts';
 import { SEVERITY_IMPACTS } from '../core/vocabulary.ts';
 
-export interface SeverityPolicyOut {
+interface SeverityPolicyOut {
   response_minutes: number;
   resolution_minutes: number | null;
   cadence_minutes: number;
@@ -34,7 +34,7 @@ export interface SettingsOut {
   severities: Record<Severity, SeverityPolicyOut>;
 }
 
-export function settingsJson(s: Settings): SettingsOut {
+function settingsJson(s: Settings): SettingsOut {
   const severities = {} as Record<Severity, SeverityPolicyOut>;
   for (const sev of SEVERITIES) {
     const p = s.severities[sev];
@@ -54,7 +54,7 @@ export function settingsJson(s: Settings): SettingsOut {
 }
 
 /** True when Intl knows the zone (IANA names such as Europe/Berlin or Etc/UTC). */
-export function isTimeZone(zone: string): boolean {
+function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;

@@ -3,7 +3,7 @@
 import { api, consoleSignIn, expect, test } from './fixtures.ts';
 
 test('tokens, users, templates, settings, components and the audit log', async ({ page, herald, owner, request }) => {
-  const db = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Primary database' });
+  await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Primary database' });
   await consoleSignIn(page, owner.email, owner.password, '/admin/tokens');
 
   // Console pages are never cached, by the browser or by the public page cache.

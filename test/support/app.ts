@@ -122,7 +122,7 @@ export interface CallResult {
  * One request to the test app. `body`: undefined sends none, a string is sent as it is (as JSON, for
  * malformed-body cases), anything else is JSON-encoded.
  */
-export async function call(t: TestApp, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<CallResult> {
+async function call(t: TestApp, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<CallResult> {
   const init: RequestInit =
     body === undefined
       ? { method, headers }

@@ -21,7 +21,7 @@ import { messages as ptBR } from '../../api/core/i18n/pt-BR.ts';
 import { messages as ja } from '../../api/core/i18n/ja.ts';
 import { messages as ar } from '../../api/core/i18n/ar.ts';
 import type { Message } from '../../api/core/i18n/message.ts';
-import { COMPONENT_STATUS_LABELS, statusLabel } from '../../api/core/vocabulary.ts';
+import { COMPONENT_STATUS_LABELS, impactLabel, statusLabel } from '../../api/core/vocabulary.ts';
 import { formatCivilDate, formatDateTime, formatDaysByMonth, formatDuration, formatMonthRange } from '../../api/core/time-format.ts';
 import { formatUptime } from '../../api/public/uptime.ts';
 import { pageLanguage } from '../../site/components/page-language.ts';
@@ -76,6 +76,7 @@ describe('the catalogues', () => {
     for (const code of ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem', 'scheduled', 'in_progress', 'verifying', 'completed']) {
       expect(loc.status(code)).toBe(statusLabel(code));
     }
+    for (const code of ['none', 'minor', 'major', 'critical', 'maintenance']) expect(loc.impact(code)).toBe(impactLabel(code));
   });
 });
 
