@@ -71,6 +71,11 @@ export interface AppDeps {
    * its paths (admin/paths.ts) and the server passes this one in, so the API links to a page it does not know.
    */
   invitationPath: string;
+  /**
+   * The console pages the response team's messages link to (admin/paths.ts, passed in like invitationPath): the page
+   * that takes a page's acknowledge link, and where the incidents are (`<incidents>/<id>`).
+   */
+  responseLinks: { acknowledge: string; incidents: string };
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
   /**

@@ -7,7 +7,7 @@ import type { IncidentRow, UpdateRow } from './incident-store.ts';
 import { escalationLevelName, incidentTiming } from './incident-timing.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
 import { getSettings, type Settings } from '../core/settings.ts';
-import { INCIDENT_ROLE_LABELS, type IncidentRoleField } from '../core/vocabulary.ts';
+import { INCIDENT_ROLE_LABELS, PAGE_REASON_LABELS, type IncidentRoleField } from '../core/vocabulary.ts';
 
 interface AffectedComponentOut {
   id: string;
@@ -32,6 +32,8 @@ export interface IncidentOut {
   tech_lead_name: string | null;
   comms_lead_name: string | null;
   escalation_level: number;
+  /** A security incident (calls for escalation; internal, never shown publicly). */
+  security: boolean;
   /** The current level's name (0 = on-call engineer). */
   escalation_level_name: string;
   /** The next level's name when a missed target calls for escalating, else null. */
@@ -188,9 +190,11 @@ function incidentJson(
           resolvedAt: row.resolvedAt,
           closed,
           escalationLevel: row.escalationLevel,
+          security: row.security,
         },
         policy,
         now,
+        settings.escalationLevelNames,
       )
     : null;
   const name = (id: string | null) => (id ? (names.get(id) ?? null) : null);
@@ -210,7 +214,8 @@ function incidentJson(
     tech_lead_name: name(row.techLeadId),
     comms_lead_name: name(row.commsLeadId),
     escalation_level: row.escalationLevel,
-    escalation_level_name: escalationLevelName(row.escalationLevel),
+    security: row.security,
+    escalation_level_name: escalationLevelName(row.escalationLevel, settings.escalationLevelNames),
     escalate_to: timing?.escalateTo ?? null,
     started_at: iso(row.startedAt),
     identified_at: isoOrNull(row.identifiedAt),
@@ -273,6 +278,19 @@ const pick = (v: unknown, key: string): unknown =>
   v && typeof v === 'object' && key in v ? (v as Record<string, unknown>)[key] : undefined;
 const text = (v: unknown) => (v === null || v === undefined ? 'none' : String(v));
 
+/** The first line of a note, for a one-line summary. */
+const oneLineText = (v: unknown) => {
+  const t = typeof v === 'string' ? v.trim().split(/\r?\n/)[0] ?? '' : '';
+  return t.length > 140 ? `${t.slice(0, 139)}…` : t;
+};
+
+const REMINDER_SUMMARIES: Record<string, string> = {
+  update_due: 'Reminder sent: the next public update is due soon',
+  update_overdue: 'Reminder sent: the public update is overdue',
+  response_missed: 'Incident commander told: the response target was missed',
+  resolution_missed: 'Incident commander told: the resolution target was missed',
+};
+
 /** One line for a person reading the timeline. */
 function eventSummary(action: string, before: unknown, after: unknown, names: UserNames): string {
   const person = (v: unknown) => (typeof v === 'string' ? (names.get(v) ?? v) : 'unassigned');
@@ -294,8 +312,40 @@ function eventSummary(action: string, before: unknown, after: unknown, names: Us
     case 'incident.escalation': {
       const level = Number(pick(after, 'escalation_level') ?? 0);
       const previous = Number(pick(before, 'escalation_level') ?? 0);
-      return level > previous ? `Escalated to ${escalationLevelName(level)}` : `Escalation level set to ${escalationLevelName(level)}`;
+      const reason = pick(after, 'reason');
+      const why = typeof reason === 'string' && PAGE_REASON_LABELS[reason] ? `: ${PAGE_REASON_LABELS[reason]}` : '';
+      const name = typeof pick(after, 'level_name') === 'string' ? String(pick(after, 'level_name')) : escalationLevelName(level);
+      if (pick(after, 'automatic')) return `Escalated automatically to ${name}${why}`;
+      return level > previous ? `Escalated to ${name}${why}` : `Escalation level set to ${name}`;
     }
+    case 'incident.page_again': {
+      const reason = pick(after, 'reason');
+      return `Paged ${text(pick(after, 'level_name'))} again${typeof reason === 'string' && PAGE_REASON_LABELS[reason] ? `: ${PAGE_REASON_LABELS[reason]}` : ''}`;
+    }
+    case 'incident.security':
+      return pick(after, 'security') ? 'Marked as a security incident' : 'No longer marked as a security incident';
+    case 'incident.note':
+      return `Internal note: ${oneLineText(pick(after, 'body'))}`;
+    case 'page.sent': {
+      const n = Number(pick(after, 'contacts') ?? 0);
+      const channels = pick(after, 'channels');
+      const via = Array.isArray(channels) && channels.length ? ` by ${channels.join(', ')}` : '';
+      return `Paged ${text(pick(after, 'level_name'))}: ${n} contact${n === 1 ? '' : 's'}${via}`;
+    }
+    case 'page.none':
+      return `Nobody paged at ${text(pick(after, 'level_name'))}: the level has no contacts (Settings → Escalation)`;
+    case 'page.ack':
+      return `Page acknowledged (${text(pick(after, 'level_name'))}${pick(after, 'via') === 'link' ? ', by its link' : ''})`;
+    case 'response.reminder':
+      return REMINDER_SUMMARIES[String(pick(after, 'kind'))] ?? 'Reminder sent';
+    case 'alert.declare':
+      return `Declared from alert: ${text(pick(after, 'title'))}`;
+    case 'alert.attach':
+      return `Alert attached: ${text(pick(after, 'title'))}`;
+    case 'alert.resolve':
+      return `Alert resolved: ${text(pick(after, 'title'))}`;
+    case 'alert.fire':
+      return `Alert firing again: ${text(pick(after, 'title'))}`;
     case 'incident_update.create': {
       const state = pick(after, 'state');
       if (state === 'scheduled') return `Update (${text(pick(after, 'status'))}) scheduled for ${text(pick(after, 'publish_at'))}`;

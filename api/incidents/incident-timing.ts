@@ -15,6 +15,8 @@ export interface TimingFacts {
   /** True once the incident is closed (resolved, or a completed maintenance). */
   closed: boolean;
   escalationLevel: number;
+  /** A security incident: our procedure calls for escalating whenever security is involved. */
+  security?: boolean;
 }
 
 export interface Timing {
@@ -37,11 +39,11 @@ export const MAX_ESCALATION_LEVEL = ESCALATION_LEVELS.length - 1;
 const plusMinutes = (d: Date, minutes: number) => new Date(d.getTime() + minutes * MINUTE);
 
 /** When the response is due: start + response target (0 means immediately, i.e. at the start). */
-function responseDueAt(startedAt: Date, policy: SeverityPolicy): Date {
+export function responseDueAt(startedAt: Date, policy: SeverityPolicy): Date {
   return plusMinutes(startedAt, policy.responseMinutes);
 }
 
-function resolutionDueAt(startedAt: Date, policy: SeverityPolicy): Date | null {
+export function resolutionDueAt(startedAt: Date, policy: SeverityPolicy): Date | null {
   return policy.resolutionMinutes === null ? null : plusMinutes(startedAt, policy.resolutionMinutes);
 }
 
@@ -65,9 +67,9 @@ function missed(due: Date | null, metAt: Date | null, now: Date): boolean {
  * Escalation: each missed target (response, resolution) calls for one level above the on-call
  * engineer, and a resolution overdue by a further full resolution window calls for one more. So
  * raising the level once answers the flag until the next target is missed, instead of nagging
- * forever. Closed incidents are never flagged.
+ * forever. Security being involved calls for one level more. Closed incidents are never flagged.
  */
-export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: Date): Timing {
+export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: Date, levelNames: readonly string[] = ESCALATION_LEVELS): Timing {
   const responseDue = responseDueAt(facts.startedAt, policy);
   const resolutionDue = resolutionDueAt(facts.startedAt, policy);
   const nextDue = facts.closed || !facts.lastPublishedAt ? null : nextUpdateDueAfter(facts.lastPublishedAt, policy);
@@ -78,6 +80,7 @@ export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: 
   if (!facts.closed) {
     if (responseMissed) required += 1;
     if (resolutionMissed) required += 1;
+    if (facts.security) required += 1;
     if (resolutionDue && policy.resolutionMinutes !== null) {
       const doubleDue = plusMinutes(resolutionDue, policy.resolutionMinutes);
       if (now.getTime() > doubleDue.getTime()) required += 1;
@@ -85,7 +88,7 @@ export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: 
   }
   required = Math.min(required, MAX_ESCALATION_LEVEL);
   const level = Math.max(0, Math.min(facts.escalationLevel, MAX_ESCALATION_LEVEL));
-  const escalateTo = level < required ? (ESCALATION_LEVELS[level + 1] ?? null) : null;
+  const escalateTo = level < required ? escalationLevelName(level + 1, levelNames) : null;
 
   return {
     responseDueAt: responseDue,
@@ -99,7 +102,8 @@ export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: 
   };
 }
 
-/** The name of escalation level `level` (0 = on-call engineer). */
-export function escalationLevelName(level: number): string {
-  return ESCALATION_LEVELS[Math.max(0, Math.min(level, MAX_ESCALATION_LEVEL))] ?? ESCALATION_LEVELS[0];
+/** The name of escalation level `level` (0 = on-call engineer), as the team names its levels. */
+export function escalationLevelName(level: number, levelNames: readonly string[] = ESCALATION_LEVELS): string {
+  const i = Math.max(0, Math.min(level, MAX_ESCALATION_LEVEL));
+  return levelNames[i] || ESCALATION_LEVELS[i] || ESCALATION_LEVELS[0];
 }

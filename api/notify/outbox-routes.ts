@@ -2,7 +2,7 @@
 import { and, count, desc, eq, inArray, lt } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { DELIVERY_STATES, outbox, outboxEvents, subscribers, type DeliveryState } from '../../db/schema.ts';
+import { DELIVERY_STATES, outbox, outboxEvents, recipients, subscribers, users, type DeliveryState } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { write } from '../audit/write.ts';
 import type { AppDeps } from '../core/deps.ts';
@@ -13,14 +13,22 @@ import { composeEvent, GoneError, recipientLinks, type EventKind, type EventRef 
 import { linkKey } from './subscription-links.ts';
 import { queryParams } from '../http/validate.ts';
 import { displayUrl } from './webhook-transport.ts';
+import { composeInternalEvent, internalMailMessage } from './deliver.ts';
+import { isInternalRef, type InternalEventKind } from './internal-messages.ts';
+import { recipientLabel } from '../response/internal-recipients.ts';
 
 export interface DeliveryOut {
   id: number;
   event_id: string;
   event_kind: string;
   incident_id: string | null;
-  subscriber_id: string;
+  /** A public subscriber's id, or null for an internal message (then `recipient_id`). */
+  subscriber_id: string | null;
+  recipient_id: string | null;
+  /** True for the response team's messages (pages, reminders, stakeholder updates, role assignments). */
+  internal: boolean;
   channel: 'email' | 'webhook';
+  /** The address as shown (URLs masked after their secret part). */
   recipient: string;
   state: DeliveryState;
   attempts: number;
@@ -66,9 +74,38 @@ const selection = {
   email: subscribers.email,
   url: subscribers.url,
   language: subscribers.language,
+  internal: recipients,
+  userName: users.name,
+  userEmail: users.email,
 };
 
-type Joined = { row: typeof outbox.$inferSelect; kind: string; incidentId: string | null; email: string | null; url: string | null; language: string | null };
+type Joined = {
+  row: typeof outbox.$inferSelect;
+  kind: string;
+  incidentId: string | null;
+  email: string | null;
+  url: string | null;
+  language: string | null;
+  internal: typeof recipients.$inferSelect | null;
+  userName: string | null;
+  userEmail: string | null;
+};
+
+/** The outbox joined with whoever each row is for: a subscriber, or an internal recipient (and its user). */
+function joined(db: AppDeps['db']) {
+  return db
+    .select(selection)
+    .from(outbox)
+    .innerJoin(outboxEvents, eq(outboxEvents.id, outbox.eventId))
+    .leftJoin(subscribers, eq(subscribers.id, outbox.subscriberId))
+    .leftJoin(recipients, eq(recipients.id, outbox.recipientId))
+    .leftJoin(users, eq(users.id, recipients.userId));
+}
+
+function recipientText(j: Joined): string {
+  if (j.internal) return recipientLabel({ ...j.internal, address: j.userEmail ?? j.internal.address }, j.userName);
+  return j.row.channel === 'email' ? (j.email ?? '') : displayUrl(j.url ?? '');
+}
 
 function deliveryJson(j: Joined): DeliveryOut {
   const r = j.row;
@@ -78,8 +115,10 @@ function deliveryJson(j: Joined): DeliveryOut {
     event_kind: j.kind,
     incident_id: j.incidentId,
     subscriber_id: r.subscriberId,
+    recipient_id: r.recipientId,
+    internal: r.recipientId !== null,
     channel: r.channel,
-    recipient: r.channel === 'email' ? (j.email ?? '') : displayUrl(j.url ?? ''),
+    recipient: recipientText(j),
     state: r.state,
     attempts: r.attempts,
     next_attempt_at: r.state === 'pending' ? iso(r.nextAttemptAt) : null,
@@ -91,9 +130,21 @@ function deliveryJson(j: Joined): DeliveryOut {
 
 /** The email as it was (or would be) sent, for held messages (no SMTP configured) and the log. */
 async function preview(deps: AppDeps, j: Joined): Promise<MessagePreviewOut | null> {
-  if (j.row.channel !== 'email' || !j.email) return null;
+  if (j.row.channel !== 'email') return null;
   const [event] = await deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, j.row.eventId));
   if (!event) return null;
+  if (j.internal) {
+    if (!isInternalRef(event.content)) return null;
+    try {
+      const composed = await composeInternalEvent(deps, event.kind as InternalEventKind, event.content);
+      const m = internalMailMessage(composed, j.row.eventId, j.internal.id, j.userEmail ?? j.internal.address);
+      return { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } };
+    } catch (err) {
+      if (err instanceof GoneError) return null;
+      throw err;
+    }
+  }
+  if (!j.email || !j.row.subscriberId) return null;
   let composed;
   try {
     composed = await composeEvent(deps, event.kind as EventKind, event.content as EventRef, j.language);
@@ -104,8 +155,9 @@ async function preview(deps: AppDeps, j: Joined): Promise<MessagePreviewOut | nu
   if (!composed.email) return null;
   const key = await linkKey(deps.db);
   const now = deps.clock.now();
-  const links = recipientLinks(composed, key, j.row.subscriberId, now);
-  const m = personalize(composed.email, composed.page, { eventId: j.row.eventId, subscriberId: j.row.subscriberId, email: j.email, links });
+  const subscriberId = j.row.subscriberId;
+  const links = recipientLinks(composed, key, subscriberId, now);
+  const m = personalize(composed.email, composed.page, { eventId: j.row.eventId, subscriberId, email: j.email, links });
   return { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } };
 }
 
@@ -121,11 +173,7 @@ export function outboxRoutes() {
       q.before_id ? lt(outbox.id, q.before_id) : undefined,
     );
     const [rows, byState] = await Promise.all([
-      db
-        .select(selection)
-        .from(outbox)
-        .innerJoin(outboxEvents, eq(outboxEvents.id, outbox.eventId))
-        .innerJoin(subscribers, eq(subscribers.id, outbox.subscriberId))
+      joined(db)
         .where(where)
         .orderBy(desc(outbox.id))
         .limit(q.limit),
@@ -144,12 +192,7 @@ export function outboxRoutes() {
 
   r.get('/outbox/:id{[0-9]+}', requireRole('publisher'), async (c) => {
     const deps = c.get('deps');
-    const [j] = await deps.db
-      .select(selection)
-      .from(outbox)
-      .innerJoin(outboxEvents, eq(outboxEvents.id, outbox.eventId))
-      .innerJoin(subscribers, eq(subscribers.id, outbox.subscriberId))
-      .where(eq(outbox.id, Number(c.req.param('id'))));
+    const [j] = await joined(deps.db).where(eq(outbox.id, Number(c.req.param('id'))));
     if (!j) throw notFound('delivery');
     const out: DeliveryDetailOut = { ...deliveryJson(j), message: await preview(deps, j) };
     return c.json(out);

@@ -1,8 +1,8 @@
 // /api/v1/settings: read (viewer+) and change (owner) the page settings and per-severity targets.
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { SEVERITIES, incidents, type Severity } from '../../db/schema.ts';
+import { SEVERITIES, components, incidents, type Severity } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { write } from '../audit/write.ts';
 import { badRequest } from '../core/errors.ts';
@@ -32,6 +32,10 @@ export interface SettingsOut {
   /** Every language Herald ships a catalogue for: what `language` and `languages` may name. */
   available_languages: string[];
   severities: Record<Severity, SeverityPolicyOut>;
+  /** Alert label value (`severity` or `priority`) → suggested severity. */
+  alert_severity_map: Record<string, Severity>;
+  /** Alerts with label `label` = `value` concern `component_id`. */
+  alert_component_rules: { label: string; value: string; component_id: string }[];
 }
 
 function settingsJson(s: Settings): SettingsOut {
@@ -50,6 +54,8 @@ function settingsJson(s: Settings): SettingsOut {
     languages: s.languages,
     available_languages: [...LANGUAGE_TAGS],
     severities,
+    alert_severity_map: s.alertSeverityMap,
+    alert_component_rules: s.alertComponentRules.map((r) => ({ label: r.label, value: r.value, component_id: r.componentId })),
   };
 }
 
@@ -109,6 +115,20 @@ const patchSettingsSchema = z
     language: languageTag,
     languages: z.array(languageTag).max(LANGUAGE_TAGS.length * 2),
     severities: z.object({ P1: policySchema, P2: policySchema, P3: policySchema, P4: policySchema }).partial().strict(),
+    alert_severity_map: z
+      .record(z.string().trim().toLowerCase().min(1).max(100), z.enum(SEVERITIES))
+      .refine((m) => Object.keys(m).length <= 50, 'At most 50 entries.'),
+    alert_component_rules: z
+      .array(
+        z
+          .object({
+            label: z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'A label name, e.g. service or job.'),
+            value: z.string().trim().min(1, 'Required.').max(200),
+            component_id: z.string().min(1, 'Required.').max(100),
+          })
+          .strict(),
+      )
+      .max(200, 'At most 200 rules.'),
   })
   .partial()
   .strict();
@@ -155,6 +175,18 @@ export function settingsRoutes() {
           severities[sev] = next;
         }
         values.severities = severities;
+      }
+      if (body.alert_severity_map !== undefined) values.alertSeverityMap = body.alert_severity_map;
+      if (body.alert_component_rules !== undefined) {
+        const ids = [...new Set(body.alert_component_rules.map((r) => r.component_id))];
+        const found = ids.length ? await tx.select({ id: components.id }).from(components).where(inArray(components.id, ids)) : [];
+        const known = new Set(found.map((f) => f.id));
+        const fields: Record<string, string> = {};
+        body.alert_component_rules.forEach((r, i) => {
+          if (!known.has(r.component_id)) fields[`alert_component_rules.${i}.component_id`] = `No component "${r.component_id}".`;
+        });
+        if (Object.keys(fields).length) throw badRequest('Alert component rules name unknown components.', fields);
+        values.alertComponentRules = body.alert_component_rules.map((r) => ({ label: r.label, value: r.value, componentId: r.component_id }));
       }
       await putSettings(tx, values, now);
       const after = await getSettings(tx);

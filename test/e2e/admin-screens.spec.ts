@@ -92,7 +92,10 @@ test('tokens, users, templates, settings, components and the audit log', async (
   await page.getByRole('button', { name: 'Move Alpha up' }).click();
   const order = async () => (await api<{ components: { name: string }[] }>(herald, owner, 'GET', '/api/v1/components')).components.map((c) => c.name);
   expect(await order()).toEqual(['Alpha', 'Primary database', 'Beta']);
+  // The drop posts the new order and then reloads the page: wait for that reload before clicking on the page.
+  const reloaded = page.waitForEvent('load');
   await page.getByRole('row').filter({ hasText: 'Beta' }).dragTo(page.getByRole('row').filter({ hasText: 'Alpha' }), { targetPosition: { x: 10, y: 2 } });
+  await reloaded;
   await expect.poll(order).toEqual(['Beta', 'Alpha', 'Primary database']);
   // Deleting asks for a tick first.
   await page.getByRole('link', { name: 'Alpha', exact: true }).click();
