@@ -1,28 +1,9 @@
 // axe-core (strict: see axe.ts) on every public page, light and dark: status, incident, postmortem, history, the
 // not-found page, and each page of the subscription flow in each of its states (requested, confirm, confirmed,
 // saved, unsubscribed, a bad link, an error), with the mail held in the outbox (no SMTP) and its links read there.
-import { api, expect, test, type HeraldProcess, type Owner } from './fixtures.ts';
+import { api, expect, test } from './fixtures.ts';
 import { axeProblems } from './axe.ts';
-
-interface Held {
-  deliveries: { id: number; recipient: string; event_kind: string }[];
-}
-
-/** The link to `path` in the newest held email to `email`, read from the console's delivery log. */
-async function heldLink(herald: HeraldProcess, owner: Owner, email: string, path: string): Promise<string> {
-  let link = '';
-  await expect
-    .poll(async () => {
-      const log = await api<Held>(herald, owner, 'GET', '/api/v1/outbox?limit=50');
-      const row = log.deliveries.find((d) => d.recipient === email);
-      if (!row) return '';
-      const one = await api<{ message: { text: string } | null }>(herald, owner, 'GET', `/api/v1/outbox/${row.id}`);
-      link = new RegExp(`https?://[^\\s"<>]+${path}\\?token=[^\\s"<>]+`).exec(one.message?.text ?? '')?.[0] ?? '';
-      return link;
-    })
-    .not.toBe('');
-  return link;
-}
+import { heldLink } from './held-mail.ts';
 
 test('every public page, each subscription step included, is axe-clean in light and dark', async ({ browser, herald, owner }) => {
   test.setTimeout(180_000);
