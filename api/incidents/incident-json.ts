@@ -7,7 +7,8 @@ import type { IncidentRow, UpdateRow } from './incident-store.ts';
 import { escalationLevelName, incidentTiming } from './incident-timing.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
 import { getSettings, type Settings } from '../core/settings.ts';
-import { INCIDENT_ROLE_LABELS, type IncidentRoleField } from '../core/vocabulary.ts';
+import { INCIDENT_ROLE_LABELS, SEVERITIES, stageLabel, statusLabel, type IncidentRoleField } from '../core/vocabulary.ts';
+import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
 
 export interface AffectedComponentOut {
   id: string;
@@ -273,20 +274,30 @@ const pick = (v: unknown, key: string): unknown =>
   v && typeof v === 'object' && key in v ? (v as Record<string, unknown>)[key] : undefined;
 const text = (v: unknown) => (v === null || v === undefined ? 'none' : String(v));
 
-/** One line for a person reading the timeline. */
-export function eventSummary(action: string, before: unknown, after: unknown, names: UserNames): string {
+/**
+ * One line for a person reading the timeline: statuses and stages by their labels, times in the page's zone and
+ * format (`timeZone`), as every other line of the console shows them.
+ */
+export function eventSummary(action: string, before: unknown, after: unknown, names: UserNames, timeZone = 'Etc/UTC'): string {
   const person = (v: unknown) => (typeof v === 'string' ? (names.get(v) ?? v) : 'unassigned');
+  const status = (v: unknown) => (typeof v === 'string' ? statusLabel(v) : text(v));
+  const stage = (v: unknown) => (typeof v === 'string' ? stageLabel(v) : text(v));
+  const when = (v: unknown) => {
+    const t = typeof v === 'string' || typeof v === 'number' ? new Date(v) : null;
+    return t && !Number.isNaN(t.getTime()) ? formatDateTime(t, safeTimeZone(timeZone)) : text(v);
+  };
+  const severity = (v: unknown) => (typeof v === 'string' && (SEVERITIES as readonly string[]).includes(v) ? v : text(v));
   switch (action) {
     case 'incident.create':
-      return `Incident opened (${text(pick(after, 'severity'))}, ${text(pick(after, 'status'))})`;
+      return `Incident opened (${severity(pick(after, 'severity'))}, ${status(pick(after, 'status'))})`;
     case 'incident.title':
       return `Title changed to "${text(pick(after, 'title'))}"`;
     case 'incident.severity':
       return `Severity ${text(pick(before, 'severity'))} → ${text(pick(after, 'severity'))}`;
     case 'incident.stage':
-      return `Stage ${text(pick(before, 'stage'))} → ${text(pick(after, 'stage'))}`;
+      return `Stage ${stage(pick(before, 'stage'))} → ${stage(pick(after, 'stage'))}`;
     case 'incident.started_at':
-      return `Start time set to ${text(pick(after, 'started_at'))}`;
+      return `Start time set to ${when(pick(after, 'started_at'))}`;
     case 'incident.role': {
       const field = Object.keys(after && typeof after === 'object' ? after : {})[0] ?? '';
       return `${INCIDENT_ROLE_LABELS[field as IncidentRoleField] ?? field}: ${person(pick(after, field))}`;
@@ -298,17 +309,17 @@ export function eventSummary(action: string, before: unknown, after: unknown, na
     }
     case 'incident_update.create': {
       const state = pick(after, 'state');
-      if (state === 'scheduled') return `Update (${text(pick(after, 'status'))}) scheduled for ${text(pick(after, 'publish_at'))}`;
-      return `Draft update (${text(pick(after, 'status'))}) saved`;
+      if (state === 'scheduled') return `Update (${status(pick(after, 'status'))}) scheduled for ${when(pick(after, 'publish_at'))}`;
+      return `Draft update (${status(pick(after, 'status'))}) saved`;
     }
     case 'incident_update.schedule':
-      return `Update (${text(pick(after, 'status'))}) scheduled for ${text(pick(after, 'publish_at'))}`;
+      return `Update (${status(pick(after, 'status'))}) scheduled for ${when(pick(after, 'publish_at'))}`;
     case 'incident_update.publish':
-      return `Update (${text(pick(after, 'status'))}) published`;
+      return `Update (${status(pick(after, 'status'))}) published`;
     case 'incident_update.edit':
-      return `Update (${text(pick(after, 'status'))}) edited`;
+      return `Update (${status(pick(after, 'status'))}) edited`;
     case 'incident_update.delete':
-      return `Update (${text(pick(before, 'status'))}) deleted`;
+      return `Update (${status(pick(before, 'status'))}) deleted`;
     case 'incident_update.schedule_failed':
       return `Scheduled update could not be published: ${text(pick(after, 'reason'))}`;
     case 'postmortem.save':
@@ -330,7 +341,7 @@ export function eventSummary(action: string, before: unknown, after: unknown, na
     case 'maintenance.edit':
       return `Maintenance plan changed (${Object.keys(after && typeof after === 'object' ? after : {}).join(', ')})`;
     case 'maintenance.status':
-      return `Maintenance ${text(pick(before, 'status'))} → ${text(pick(after, 'status'))}${pick(after, 'automatic') ? ' (automatic)' : ''}`;
+      return `Maintenance ${status(pick(before, 'status'))} → ${status(pick(after, 'status'))}${pick(after, 'automatic') ? ' (automatic)' : ''}`;
     case 'maintenance.reminder':
       return 'Maintenance reminder sent';
     case 'maintenance.reminder_skipped':
@@ -343,7 +354,7 @@ export function eventSummary(action: string, before: unknown, after: unknown, na
 /** The full incident: list fields, every update, and the timeline. */
 export async function incidentDetailJson(db: Executor, row: IncidentRow, now: Date): Promise<IncidentDetailOut> {
   const [base] = await incidentsJson(db, [row], now);
-  const [updates, events, names] = await Promise.all([
+  const [updates, events, names, settings] = await Promise.all([
     db
       .select()
       .from(incidentUpdates)
@@ -351,6 +362,7 @@ export async function incidentDetailJson(db: Executor, row: IncidentRow, now: Da
       .orderBy(desc(incidentUpdates.displayAt), desc(incidentUpdates.createdAt)),
     db.select().from(auditLog).where(eq(auditLog.incidentId, row.id)).orderBy(asc(auditLog.at), asc(auditLog.id)),
     userNames(db),
+    getSettings(db),
   ]);
   const updatesOut = updates.map((u) => updateJson(u, names));
   const timeline: { sortAt: number; order: number; seq: number; entry: TimelineEntry }[] = [];
@@ -367,7 +379,7 @@ export async function incidentDetailJson(db: Executor, row: IncidentRow, now: Da
         at: iso(e.at),
         id: e.id,
         action: e.action,
-        summary: eventSummary(e.action, e.before, e.after, names),
+        summary: eventSummary(e.action, e.before, e.after, names, settings.timeZone),
         user_id: e.userId,
         user_name: e.userId ? (names.get(e.userId) ?? null) : null,
         entity_type: e.entityType,
