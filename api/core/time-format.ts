@@ -195,3 +195,12 @@ export const TIME = { MINUTE, HOUR, DAY } as const;
 export function nextMidnight(t: number, timeZone: string): number {
   return startOfCivilDay(addDays(civilDate(t, timeZone), 1), timeZone);
 }
+
+/** "Europe/Berlin (GMT+1)", or "UTC": how a page names the zone its times are in, at instant `t`. */
+export function formatZone(t: number | Date, timeZone: string): string {
+  const zone = safeTimeZone(timeZone);
+  const f = formatter(zone, 'zone', { timeZoneName: 'short' });
+  const short = f.formatToParts(typeof t === 'number' ? new Date(t) : t).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  if (zone === 'Etc/UTC' || zone === 'UTC' || zone === 'Etc/GMT') return 'UTC';
+  return short === zone ? zone : `${zone.replace(/_/g, ' ')} (${short})`;
+}
