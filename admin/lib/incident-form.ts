@@ -114,16 +114,3 @@ export function incidentBody(v: IncidentFormValues, timeZone: string, now: Date)
   }
   return { body: Object.keys(fields).length ? null : body, fields };
 }
-
-/**
- * API field errors to form field names: "components.<id>" → "components", "publish_at" stays;
- * "message" stays. Unknown keys go to the form-level message.
- */
-export function mapFieldErrors(fields: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(fields ?? {})) {
-    const key = k.startsWith('components') ? 'components' : k;
-    out[key] ??= v;
-  }
-  return out;
-}

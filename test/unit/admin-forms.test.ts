@@ -1,7 +1,8 @@
 // The console's form plumbing: time zones in datetime-local fields, form → API bodies, ordering helpers.
 import { describe, expect, it } from 'vitest';
 import { utcToWallTime, wallTimeToUtc } from '../../admin/lib/zoned.ts';
-import { incidentBody, mapFieldErrors, readIncidentForm, readUpdateForm, updateBody } from '../../admin/lib/incident-form.ts';
+import { incidentBody, readIncidentForm, readUpdateForm, updateBody } from '../../admin/lib/incident-form.ts';
+import { formErrors } from '../../admin/lib/api.ts';
 import { moveOne } from '../../admin/lib/reorder.ts';
 import { isOpen, worstFirst } from '../../admin/lib/incidents.ts';
 import { changedFields } from '../../admin/lib/audit.ts';
@@ -62,7 +63,7 @@ describe('incident and update forms', () => {
   });
 
   it('maps API field errors to form fields', () => {
-    expect(mapFieldErrors({ 'components.x': 'No component "x".', message: 'Required.' })).toEqual({ components: 'No component "x".', message: 'Required.' });
+    expect(formErrors({ code: 'invalid_input', message: 'x', fields: { 'components.x': 'No component "x".', message: 'Required.' } }).fields).toEqual({ components: 'No component "x".', message: 'Required.' });
   });
 });
 
