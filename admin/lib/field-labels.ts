@@ -66,7 +66,7 @@ const FIELD_NAMES = new RegExp(`\\s*\\((?:${Object.keys(FIELD_LABELS).join('|')}
 
 /** A message without internal field names: "(scheduled_for)" goes, "scheduled_until" becomes "Ends". */
 export function humanize(message: string, labels: Record<string, string> = FIELD_LABELS): string {
-  return message.replace(FIELD_NAMES, (match, name: string | undefined) => (name ? labelOf(name, labels) : ''));
+  return message.replace(FIELD_NAMES, (_match, name: string | undefined) => (name ? labelOf(name, labels) : ''));
 }
 
 /** The message for the whole form: each field's problem by its label, or the API's message in words. */
