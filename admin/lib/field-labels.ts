@@ -1,6 +1,11 @@
 // The API names fields as the API does (scheduled_until); the console's forms say what their labels say (Ends).
 // Errors the console shows are rewritten here, so a person never reads an internal field name.
-import type { ApiErrorBody } from './api.ts';
+
+/** The part of an API error this reads (api.ts's ApiErrorBody). */
+interface ErrorLike {
+  message: string;
+  fields?: Record<string, string> | undefined;
+}
 
 /** API field → the label of the console field that holds it. */
 export const FIELD_LABELS: Record<string, string> = {
@@ -70,7 +75,7 @@ export function humanize(message: string, labels: Record<string, string> = FIELD
 }
 
 /** The message for the whole form: each field's problem by its label, or the API's message in words. */
-export function formMessage(error: ApiErrorBody, labels: Record<string, string> = FIELD_LABELS): string {
+export function formMessage(error: ErrorLike, labels: Record<string, string> = FIELD_LABELS): string {
   const entries = Object.entries(error.fields ?? {});
   if (!entries.length) return humanize(error.message.replace(/^The request is not valid: /, ''), labels);
   const seen = new Set<string>();
