@@ -208,7 +208,7 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
       // Row ids and channels only: addresses are personal data and Slack URLs are credentials.
       if (o.result === 'error' && (o.permanent || o.attempts >= opts.maxAttempts)) {
         tally.failed += 1;
-        deps.log?.(`outbox: message ${o.id} failed after ${o.attempts} attempt(s): ${o.error.replace(/[^\s<>@]+@[^\s<>]+/g, '<address>')}`);
+        deps.log?.(`outbox: message ${o.id} failed after ${o.attempts} ${o.attempts === 1 ? 'attempt' : 'attempts'}: ${o.error.replace(/[^\s<>@]+@[^\s<>]+/g, '<address>')}`);
       }
     }
     done += rows.length;

@@ -179,7 +179,7 @@ describe('retries', () => {
     await openIncident();
     const logs: string[] = [];
     await deliverDue({ ...t.deps, log: (line) => logs.push(line) });
-    expect(logs.some((l) => /^outbox: message \d+ failed after 1 attempt\(s\): SMTP 550/.test(l))).toBe(true);
+    expect(logs.some((l) => /^outbox: message \d+ failed after 1 attempt: SMTP 550/.test(l))).toBe(true);
     expect(logs.join('\n')).not.toContain('bounce0@example.com');
     const [row] = await t.database.db.select().from(outbox);
     expect(row).toMatchObject({ state: 'failed', attempts: 1 });

@@ -56,7 +56,7 @@ test('an overdue update and a missed target show on the dashboard; escalating is
     await expect(card.getByRole('status')).toContainText('UPDATE OVERDUE');
   }).toPass({ timeout: 30_000 });
   await expect(card).toContainText(/OVERDUE by 1 min( \d+ s)?\)/);
-  await expect(page.getByRole('heading', { name: /Open incidents/ })).toContainText('need attention now');
+  await expect(page.getByRole('heading', { name: /Open incidents/ })).toContainText('1 needs attention now');
   await expect(card).not.toContainText('escalate to');
 
   // 62 minutes: the one-hour resolution target is missed too; escalate to the next level.
