@@ -1,10 +1,10 @@
 // The admin API's incident shapes: list items with computed dues, detail with updates and the merged timeline.
-import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { auditLog, components, incidentComponents, incidentUpdates, users, type AffectedComponent, type ComponentStatus } from '../../db/schema.ts';
 import { isClosed } from './incident-status.ts';
 import type { IncidentRow, UpdateRow } from './incident-store.ts';
-import { escalationLevelName, incidentTiming } from './incident-timing.ts';
+import { escalationLevelName, incidentTiming, MAX_ESCALATION_LEVEL } from './incident-timing.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
 import { getSettings, type Settings } from '../core/settings.ts';
 import { INCIDENT_ROLE_LABELS, SEVERITIES, stageLabel, statusLabel, type IncidentRoleField } from '../core/vocabulary.ts';
@@ -35,8 +35,14 @@ export interface IncidentOut {
   escalation_level: number;
   /** The current level's name (0 = on-call engineer). */
   escalation_level_name: string;
-  /** The next level's name when a missed target calls for escalating, else null. */
+  /** The next level's name when a target missed since the last escalation calls for escalating, else null. */
   escalate_to: string | null;
+  /** When the level was last raised (by anyone), or null. */
+  escalated_at: string | null;
+  /** The name of the level above the current one; null at the top. */
+  next_escalation_level_name: string | null;
+  /** When the next target will be missed if nothing changes, calling for the next level; null when none will. */
+  next_escalation_at: string | null;
   started_at: string;
   identified_at: string | null;
   monitoring_at: string | null;
@@ -123,6 +129,8 @@ interface UpdateStats {
   scheduled: number;
   nextScheduledAt: Date | null;
   drafts: number;
+  /** When the escalation level was last raised. */
+  escalatedAt: Date | null;
 }
 
 async function updateStats(db: Executor, ids: string[]): Promise<Map<string, UpdateStats>> {
@@ -140,7 +148,14 @@ async function updateStats(db: Executor, ids: string[]): Promise<Map<string, Upd
     .from(incidentUpdates)
     .where(inArray(incidentUpdates.incidentId, ids))
     .groupBy(incidentUpdates.incidentId);
+  // Raised levels only: setting a lower level answers nothing.
+  const escalations = await db
+    .select({ incidentId: auditLog.incidentId, at: sql<number | null>`max(${auditLog.at})` })
+    .from(auditLog)
+    .where(and(inArray(auditLog.incidentId, ids), eq(auditLog.action, 'incident.escalation'), sql`coalesce(json_extract(${auditLog.after}, '$.escalation_level'), 0) > coalesce(json_extract(${auditLog.before}, '$.escalation_level'), 0)`))
+    .groupBy(auditLog.incidentId);
   const date = (v: number | null) => (v === null || v === undefined ? null : new Date(Number(v)));
+  const escalatedAt = new Map(escalations.map((e) => [e.incidentId, date(e.at)]));
   for (const r of rows) {
     out.set(r.incidentId, {
       respondedAt: date(r.first),
@@ -148,7 +163,11 @@ async function updateStats(db: Executor, ids: string[]): Promise<Map<string, Upd
       scheduled: Number(r.scheduled ?? 0),
       nextScheduledAt: date(r.nextScheduled),
       drafts: Number(r.drafts ?? 0),
+      escalatedAt: escalatedAt.get(r.incidentId) ?? null,
     });
+  }
+  for (const [id, at] of escalatedAt) {
+    if (id && !out.has(id)) out.set(id, { respondedAt: null, lastPublishedAt: null, scheduled: 0, nextScheduledAt: null, drafts: 0, escalatedAt: at });
   }
   return out;
 }
@@ -189,6 +208,7 @@ function incidentJson(
           resolvedAt: row.resolvedAt,
           closed,
           escalationLevel: row.escalationLevel,
+          escalatedAt: stats?.escalatedAt ?? null,
         },
         policy,
         now,
@@ -213,6 +233,9 @@ function incidentJson(
     escalation_level: row.escalationLevel,
     escalation_level_name: escalationLevelName(row.escalationLevel),
     escalate_to: timing?.escalateTo ?? null,
+    escalated_at: isoOrNull(stats?.escalatedAt),
+    next_escalation_level_name: row.escalationLevel < MAX_ESCALATION_LEVEL ? escalationLevelName(row.escalationLevel + 1) : null,
+    next_escalation_at: isoOrNull(timing?.nextEscalationAt),
     started_at: iso(row.startedAt),
     identified_at: isoOrNull(row.identifiedAt),
     monitoring_at: isoOrNull(row.monitoringAt),

@@ -15,6 +15,8 @@ export interface TimingFacts {
   /** True once the incident is closed (resolved, or a completed maintenance). */
   closed: boolean;
   escalationLevel: number;
+  /** When the level was last raised, or null: an escalation answers every target missed before it. */
+  escalatedAt?: Date | null;
 }
 
 export interface Timing {
@@ -28,8 +30,13 @@ export interface Timing {
   resolutionMissed: boolean;
   /** The level the missed targets call for (0..3). */
   requiredEscalationLevel: number;
-  /** The next level's name when the incident is below the level its missed targets call for. */
+  /**
+   * The next level's name when the incident is below the level its missed targets call for and a target was missed
+   * since the last escalation (one escalation answers the misses before it: no banner inviting a second click).
+   */
   escalateTo: string | null;
+  /** When the next target will be missed if nothing changes (what calls for the next level), or null. */
+  nextEscalationAt: Date | null;
 }
 
 export const MAX_ESCALATION_LEVEL = ESCALATION_LEVELS.length - 1;
@@ -63,9 +70,9 @@ function missed(due: Date | null, metAt: Date | null, now: Date): boolean {
  * Every due time and flag for one incident at `now`.
  *
  * Escalation: each missed target (response, resolution) calls for one level above the on-call
- * engineer, and a resolution overdue by a further full resolution window calls for one more. So
- * raising the level once answers the flag until the next target is missed, instead of nagging
- * forever. Closed incidents are never flagged.
+ * engineer, and a resolution overdue by a further full resolution window calls for one more. Raising
+ * the level answers every target missed before it, so the flag comes back only when the next target
+ * is missed, instead of offering the level after next at once. Closed incidents are never flagged.
  */
 export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: Date): Timing {
   const responseDue = responseDueAt(facts.startedAt, policy);
@@ -74,18 +81,21 @@ export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: 
   const responseMissed = missed(responseDue, facts.respondedAt, now);
   const resolutionMissed = missed(resolutionDue, facts.closed ? (facts.resolvedAt ?? now) : null, now);
 
-  let required = 0;
+  // The moments targets are (or will be) missed while the incident stays open.
+  const moments: number[] = [];
   if (!facts.closed) {
-    if (responseMissed) required += 1;
-    if (resolutionMissed) required += 1;
+    if (!facts.respondedAt || facts.respondedAt.getTime() > responseDue.getTime()) moments.push(responseDue.getTime());
     if (resolutionDue && policy.resolutionMinutes !== null) {
-      const doubleDue = plusMinutes(resolutionDue, policy.resolutionMinutes);
-      if (now.getTime() > doubleDue.getTime()) required += 1;
+      moments.push(resolutionDue.getTime(), plusMinutes(resolutionDue, policy.resolutionMinutes).getTime());
     }
   }
-  required = Math.min(required, MAX_ESCALATION_LEVEL);
+  const passed = moments.filter((m) => now.getTime() > m);
+  const required = Math.min(passed.length, MAX_ESCALATION_LEVEL);
   const level = Math.max(0, Math.min(facts.escalationLevel, MAX_ESCALATION_LEVEL));
-  const escalateTo = level < required ? (ESCALATION_LEVELS[level + 1] ?? null) : null;
+  const since = facts.escalatedAt?.getTime() ?? -Infinity;
+  const missedSinceEscalation = passed.some((m) => m >= since);
+  const escalateTo = level < required && missedSinceEscalation ? (ESCALATION_LEVELS[level + 1] ?? null) : null;
+  const upcoming = level < MAX_ESCALATION_LEVEL ? moments.filter((m) => m >= now.getTime()).sort((a, b) => a - b)[0] : undefined;
 
   return {
     responseDueAt: responseDue,
@@ -96,6 +106,7 @@ export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: 
     resolutionMissed,
     requiredEscalationLevel: required,
     escalateTo,
+    nextEscalationAt: upcoming === undefined ? null : new Date(upcoming),
   };
 }
 

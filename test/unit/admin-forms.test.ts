@@ -4,7 +4,7 @@ import { utcToWallTime, wallTimeToUtc } from '../../admin/lib/zoned.ts';
 import { incidentBody, readIncidentForm, readUpdateForm, updateBody } from '../../admin/lib/incident-form.ts';
 import { formErrors } from '../../admin/lib/api.ts';
 import { moveOne } from '../../admin/lib/reorder.ts';
-import { isOpen, worstFirst } from '../../admin/lib/incidents.ts';
+import { actionFirst, isOpen } from '../../admin/lib/incidents.ts';
 import { changedFields } from '../../admin/lib/audit.ts';
 import { safeNext } from '../../admin/lib/page.ts';
 
@@ -75,14 +75,17 @@ describe('ordering', () => {
     expect(moveOne(['a', 'b', 'c'], 'z', 'down')).toEqual(['a', 'b', 'c']);
   });
 
-  it('puts the worst incident first: severity, then the oldest', () => {
+  it('puts what needs action first (overdue, missed), then severity, then the oldest', () => {
+    const calm = { update_overdue: false, response_missed: false, resolution_missed: false, escalate_to: null };
     const list = [
-      { title: 'p2 new', severity: 'P2' as const, started_at: '2026-01-01T12:00:00Z' },
-      { title: 'p1 new', severity: 'P1' as const, started_at: '2026-01-01T12:00:00Z' },
-      { title: 'p1 old', severity: 'P1' as const, started_at: '2026-01-01T10:00:00Z' },
-      { title: 'p4', severity: 'P4' as const, started_at: '2026-01-01T09:00:00Z' },
+      { ...calm, title: 'p2 new', severity: 'P2' as const, started_at: '2026-01-01T12:00:00Z' },
+      { ...calm, title: 'p1 new', severity: 'P1' as const, started_at: '2026-01-01T12:00:00Z' },
+      { ...calm, title: 'p1 old', severity: 'P1' as const, started_at: '2026-01-01T10:00:00Z' },
+      { ...calm, title: 'p4', severity: 'P4' as const, started_at: '2026-01-01T09:00:00Z' },
+      { ...calm, title: 'p3 overdue', severity: 'P3' as const, started_at: '2026-01-01T12:00:00Z', update_overdue: true },
+      { ...calm, title: 'p2 missed', severity: 'P2' as const, started_at: '2026-01-01T12:00:00Z', resolution_missed: true },
     ];
-    expect(worstFirst(list).map((i) => i.title)).toEqual(['p1 old', 'p1 new', 'p2 new', 'p4']);
+    expect(actionFirst(list).map((i) => i.title)).toEqual(['p2 missed', 'p3 overdue', 'p1 old', 'p1 new', 'p2 new', 'p4']);
     expect(isOpen({ kind: 'incident', status: 'monitoring' })).toBe(true);
     expect(isOpen({ kind: 'incident', status: 'resolved' })).toBe(false);
   });

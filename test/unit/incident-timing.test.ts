@@ -114,6 +114,24 @@ describe('escalation', () => {
     expect(incidentTiming(late, p2, at(10_000)).requiredEscalationLevel).toBe(3);
   });
 
+  test('one escalation answers every target missed before it; the next level waits for the next miss', () => {
+    // Response and resolution both missed (required: level 2); the level goes 0 → 1 at minute 250.
+    const late = facts({ respondedAt: at(20) });
+    expect(incidentTiming(late, p2, at(250)).escalateTo).toBe('team lead');
+    const escalated = { ...late, escalationLevel: 1, escalatedAt: at(250) };
+    // Before: the banner offered engineering manager at once, inviting a second click.
+    expect(incidentTiming(escalated, p2, at(251)).escalateTo).toBeNull();
+    expect(incidentTiming(escalated, p2, at(251)).nextEscalationAt).toEqual(at(480));
+    expect(incidentTiming(escalated, p2, at(481)).escalateTo).toBe('engineering manager');
+  });
+
+  test('what happens next: the next target that will be missed, none once at the top or resolved', () => {
+    expect(incidentTiming(facts(), p2, at(10)).nextEscalationAt).toEqual(at(240));
+    expect(incidentTiming(facts({ respondedAt: null }), p2, at(10)).nextEscalationAt).toEqual(at(15));
+    expect(incidentTiming(facts({ escalationLevel: 3 }), p2, at(10)).nextEscalationAt).toBeNull();
+    expect(incidentTiming(facts({ closed: true, resolvedAt: at(30) }), p2, at(40)).nextEscalationAt).toBeNull();
+  });
+
   test('level names', () => {
     expect(escalationLevelName(0)).toBe('on-call engineer');
     expect(escalationLevelName(3)).toBe('CTO/VP engineering');
