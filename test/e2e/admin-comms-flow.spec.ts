@@ -98,9 +98,11 @@ async function runFlow(page: Page, request: APIRequestContext, herald: HeraldPro
   }).toPass({ timeout: 60_000 });
   await expectPublic(request, incidentId, title, 'back to normal for an hour', 'monitoring', {});
 
-  // Resolve: components back to operational, the duration, and the postmortem question.
+  // Resolve (folded, confirmed with a tick): components back to operational, the duration, and the postmortem question.
+  await page.getByText('Resolve this incident…').click();
   await page.getByLabel('Resolution message (public)').fill('Checkout is fully restored. We will publish a postmortem.');
   await expect(page.getByLabel(/Return affected components to operational/)).toBeChecked();
+  await page.getByLabel('Yes, it is over: publish the resolution').check();
   await page.getByRole('button', { name: 'Resolve incident' }).click();
   const resolved = page.getByRole('status').filter({ hasText: 'Resolved' });
   await expect(resolved).toContainText(/Resolved after (less than a minute|\d)/);
