@@ -204,3 +204,9 @@ export function formatZone(t: number | Date, timeZone: string): string {
   if (zone === 'Etc/UTC' || zone === 'UTC' || zone === 'Etc/GMT') return 'UTC';
   return short === zone ? zone : `${zone.replace(/_/g, ' ')} (${short})`;
 }
+
+/** "GMT+01:00", "GMT-07:00", "GMT+00:00": a zone's offset from UTC at instant `t`. */
+export function zoneOffsetName(t: number | Date, timeZone: string): string {
+  const f = formatter(safeTimeZone(timeZone), 'offset', { timeZoneName: 'longOffset' });
+  return f.formatToParts(typeof t === 'number' ? new Date(t) : t).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+}

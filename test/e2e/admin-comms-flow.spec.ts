@@ -2,6 +2,7 @@
 // checking the public page, the feed and /api/v2/incidents.json after every step.
 import type { APIRequestContext, Page } from '@playwright/test';
 import { api, consoleSignIn, expect as baseExpect, test, type HeraldProcess, type Owner } from './fixtures.ts';
+import { fillDateTime } from './forms.ts';
 
 // Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
 const expect = baseExpect.configure({ timeout: 15_000 });
@@ -87,7 +88,7 @@ async function runFlow(page: Page, request: APIRequestContext, herald: HeraldPro
   await composer.getByLabel('Message (public)').fill('Checkout success rate is back to normal for an hour.');
   await composer.getByLabel('Schedule for').check();
   // The server runs on the real clock here: a time a few seconds from now, taken just before submitting.
-  await composer.getByLabel(/^Time \(/).fill(wallUtc(new Date(Date.now() + 12_000)));
+  await fillDateTime(composer, 'Publish at', wallUtc(new Date(Date.now() + 12_000)));
   await composer.getByRole('button', { name: 'Post update' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Update scheduled.' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Waiting to go out' })).toBeVisible();

@@ -24,3 +24,24 @@ test('resolve is folded away from the composer, has no text filled in, and needs
   await expect(page.getByRole('status').filter({ hasText: 'Resolved' })).toBeVisible();
   expect((await api<{ status: string }>(herald, owner, 'GET', `/api/v1/incidents/${incident.id}`)).status).toBe('resolved');
 });
+
+test('dates and times: a date picker and a 24-hour time everywhere; zones listed with offsets; a due date has no time', async ({ page, herald, owner }) => {
+  const incident = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', { title: 'Mail slow', severity: 'P3', message: 'Looking.' });
+  await api(herald, owner, 'PATCH', '/api/v1/settings', { time_zone: 'Europe/Berlin' });
+  await consoleSignIn(page, owner.email, owner.password, `/admin/incidents/${incident.id}`);
+  const publishAt = page.getByRole('group', { name: /^Publish at/ });
+  await expect(publishAt.locator('input[type="date"]')).toHaveValue(/^\d{4}-\d{2}-\d{2}$/);
+  await expect(publishAt.locator('input[name$=":time"]')).toHaveValue(/^([01]\d|2[0-3]):[0-5]\d$/);
+  await expect(publishAt).toContainText(/24 h, Europe\/Berlin \(GMT\+[12]\)/);
+  for (const path of [`/admin/incidents/${incident.id}`, '/admin/incidents/new', '/admin/maintenance/new', `/admin/incidents/${incident.id}/postmortem`]) {
+    await page.goto(path);
+    await expect(page.locator('input[type="datetime-local"]')).toHaveCount(0);
+  }
+  await expect(page.getByLabel('Due date')).toHaveAttribute('type', 'date');
+
+  await page.goto('/admin/settings');
+  const zone = page.getByLabel('Time zone');
+  await expect(zone).toHaveAttribute('list', 'time-zones');
+  await expect(page.locator('#time-zones option[value="Asia/Tokyo"]')).toHaveAttribute('label', 'GMT+09:00');
+  await expect(page.locator('#time-zones option[value="Europe/Berlin"]')).toHaveAttribute('label', /^GMT\+0[12]:00$/);
+});
