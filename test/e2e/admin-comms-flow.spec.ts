@@ -49,7 +49,7 @@ async function postUpdate(page: Page, status: string, message: string, changes: 
   await composer.getByLabel('Public status').selectOption(status);
   for (const [id, s] of Object.entries(changes)) await composer.locator(`#cp-${id}`).selectOption(s);
   await composer.getByLabel('Message (public)').fill(message);
-  await composer.getByRole('button', { name: 'Post update' }).click();
+  await composer.getByRole('button', { name: 'Publish update' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Update published.' })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Next update due' })).toBeVisible();
 }
@@ -89,7 +89,7 @@ async function runFlow(page: Page, request: APIRequestContext, herald: HeraldPro
   await composer.getByLabel('Schedule for').check();
   // The server runs on the real clock here: a time a few seconds from now, taken just before submitting.
   await fillDateTime(composer, 'Publish at', wallUtc(new Date(Date.now() + 12_000)));
-  await composer.getByRole('button', { name: 'Post update' }).click();
+  await composer.getByRole('button', { name: /^Schedule for/ }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Update scheduled.' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Waiting to go out' })).toBeVisible();
   await expect(async () => {

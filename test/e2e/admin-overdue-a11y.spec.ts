@@ -95,7 +95,7 @@ test('axe-core finds no violations on the dashboard, the incident page and its c
     await expect(page.locator('#composer [data-md-preview] strong')).toHaveText('backlog');
     await check(`composer with preview (${scheme})`, '#composer');
     await page.locator('#composer').getByLabel('Message (public)').fill('');
-    await page.locator('#composer').getByRole('button', { name: 'Post update' }).click();
+    await page.locator('#composer').getByRole('button', { name: 'Publish update' }).click();
     await expect(page.locator('#composer .field-error').first()).toBeVisible();
     await check(`composer with errors (${scheme})`, '#composer');
     await page.goto('/admin/incidents/new');

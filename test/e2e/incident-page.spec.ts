@@ -45,3 +45,29 @@ test('dates and times: a date picker and a 24-hour time everywhere; zones listed
   await expect(page.locator('#time-zones option[value="Asia/Tokyo"]')).toHaveAttribute('label', 'GMT+09:00');
   await expect(page.locator('#time-zones option[value="Europe/Berlin"]')).toHaveAttribute('label', /^GMT\+0[12]:00$/);
 });
+
+test('the composer’s button says what will happen: publish, schedule for a time, or save a draft — with or without JavaScript', async ({ browser, herald, owner }) => {
+  const incident = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', { title: 'Login slow', severity: 'P3', message: 'Looking.' });
+  for (const javaScriptEnabled of [true, false]) {
+    const context = await browser.newContext({ baseURL: herald.baseURL, javaScriptEnabled });
+    const page = await context.newPage();
+    await consoleSignIn(page, owner.email, owner.password, `/admin/incidents/${incident.id}`);
+    const composer = page.locator('#composer');
+    const submit = composer.locator('button.primary');
+    await expect(submit).toHaveAccessibleName('Publish update');
+    await composer.getByLabel('Schedule for').check();
+    await expect(submit).toHaveAccessibleName(/^Schedule for \d\d:\d\d$|^Schedule for [A-Z][a-z]{2} \d+, \d\d:\d\d$/);
+    if (javaScriptEnabled) {
+      const day = await composer.locator('input[name="publish_at:date"]').inputValue();
+      await composer.locator('input[name="publish_at:time"]').fill('23:45');
+      await expect(submit).toHaveAccessibleName(/^Schedule for (23:45|[A-Z][a-z]{2} \d+, 23:45)$/);
+      const next = new Date(`${day}T00:00:00Z`);
+      next.setUTCDate(next.getUTCDate() + 1);
+      await composer.locator('input[name="publish_at:date"]').fill(next.toISOString().slice(0, 10));
+      await expect(submit).toHaveAccessibleName(`Schedule for ${next.toLocaleString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' })}, 23:45`);
+    }
+    await composer.getByLabel('Save as draft (not public)').check();
+    await expect(submit).toHaveAccessibleName('Save draft');
+    await context.close();
+  }
+});
