@@ -1,6 +1,7 @@
 // The console's other screens, as an owner uses them: tokens (shown once), users (invitation link), templates
 // (picked when opening an incident), settings (errors next to the fields), components, and the audit log filters.
 import { api, consoleSignIn, expect as baseExpect, test } from './fixtures.ts';
+import { navTo } from './forms.ts';
 
 // Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
 const expect = baseExpect.configure({ timeout: 15_000 });
@@ -39,7 +40,7 @@ test('tokens, users, templates, settings, components and the audit log', async (
   expect((await request.get('/api/v1/incidents', { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
 
   // Invite a user: the one-time link is shown, and it works.
-  await page.getByRole('link', { name: 'Users' }).click();
+  await navTo(page, 'Settings', 'Users');
   await page.locator('#f-email').fill('pat@example.com');
   await page.locator('#f-name').fill('Pat Publisher');
   await page.locator('#f-role').selectOption('publisher');
@@ -57,7 +58,7 @@ test('tokens, users, templates, settings, components and the audit log', async (
   await invitee.close();
 
   // A template, then an incident opened from it.
-  await page.getByRole('link', { name: 'Templates' }).click();
+  await navTo(page, 'Incidents', 'Templates');
   await page.getByLabel('Template name').fill('Database down');
   await page.getByLabel('Incident title').fill('Database unavailable');
   await page.getByLabel('Severity').selectOption('P1');
@@ -72,7 +73,7 @@ test('tokens, users, templates, settings, components and the audit log', async (
   await expect(page.getByRole('status').filter({ hasText: 'Incident opened.' })).toBeVisible();
 
   // Settings: a bad value is refused next to its field and what was typed stays.
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await navTo(page, 'Settings', 'Page settings');
   await page.getByLabel('Page name').fill('Acme status');
   await page.getByLabel('P2 cadence target, minutes').fill('0');
   await page.getByRole('button', { name: 'Save settings' }).click();
@@ -109,7 +110,7 @@ test('tokens, users, templates, settings, components and the audit log', async (
   expect(await order()).toEqual(['Beta', 'Primary database']);
 
   // The audit log has every write, and filters by user and by kind.
-  await page.getByRole('link', { name: 'Audit log' }).click();
+  await navTo(page, 'Settings', 'Audit log');
   await page.getByLabel('User').selectOption({ label: 'Pat Publisher' });
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page.locator('tbody')).toContainText('user.accept_invitation');

@@ -8,3 +8,10 @@ export async function fillDateTime(scope: Page | Locator, label: string | RegExp
   await group.locator('input[type="date"]').fill(date);
   await group.locator('input[name$=":time"]').fill(time);
 }
+
+/** Follows the console's navigation to `link` inside the group `group` (Incidents ▾, Subscribers ▾, Settings ▾). */
+export async function navTo(page: Page, group: string, link: string): Promise<void> {
+  const nav = page.getByRole('navigation', { name: 'Console' });
+  await nav.locator('summary', { hasText: group }).click();
+  await nav.getByRole('link', { name: link, exact: true }).click();
+}
