@@ -5,7 +5,6 @@ import { incidentBody, readIncidentForm, readUpdateForm, updateBody } from '../.
 import { formErrors } from '../../admin/lib/api.ts';
 import { moveOne } from '../../admin/lib/reorder.ts';
 import { actionFirst, isOpen } from '../../admin/lib/incidents.ts';
-import { changedFields } from '../../admin/lib/audit.ts';
 import { safeNext } from '../../admin/lib/page.ts';
 
 const now = new Date(Date.UTC(2026, 0, 15, 12, 0, 0));
@@ -92,10 +91,6 @@ describe('ordering', () => {
 });
 
 describe('small helpers', () => {
-  it('lists the fields an audited write changed', () => {
-    expect(changedFields({ a: 1, b: 2, updatedAt: 1 }, { a: 1, b: 3, c: 4, updatedAt: 2 })).toEqual(['b', 'c']);
-    expect(changedFields(null, { a: 1 })).toEqual([]);
-  });
   it('only returns to console paths after sign-in', () => {
     expect(safeNext('/admin/incidents/x')).toBe('/admin/incidents/x');
     expect(safeNext('https://evil.example')).toBe('/admin');
