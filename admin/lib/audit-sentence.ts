@@ -48,7 +48,7 @@ export function fieldWords(key: string): string {
 }
 
 /** Fields nobody needs to read about: bookkeeping the database keeps. */
-const QUIET = new Set(['id', 'updatedAt', 'updated_at', 'createdAt', 'created_at', 'position', 'passwordHash', 'secretHash']);
+const QUIET = new Set(['id', 'updatedAt', 'updated_at', 'createdAt', 'created_at', 'position', 'passwordHash', 'secretHash', 'escalation_level']);
 
 function valueWords(key: string, v: unknown, ctx: SentenceContext): string {
   if (v === null || v === undefined || v === '') return 'none';
