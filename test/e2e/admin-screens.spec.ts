@@ -106,7 +106,8 @@ test('tokens, users, templates, settings, components and the audit log', async (
   expect(await order()).toEqual(['Beta', 'Alpha', 'Primary database']);
   await page.getByRole('checkbox', { name: /^Delete Alpha and its history/ }).check();
   await page.getByRole('button', { name: 'Delete component' }).click();
-  await expect(page).toHaveURL(/\/admin\/components\?saved=1$/);
+  await expect(page).toHaveURL(/\/admin\/components\?saved=component-deleted$/);
+  await expect(page.getByRole('status')).toHaveText('Component deleted.');
   expect(await order()).toEqual(['Beta', 'Primary database']);
 
   // The audit log has every write, and filters by user and by kind.

@@ -48,6 +48,12 @@ test('action first, then severity; one escalation answers the missed targets and
     await page.reload();
     await expect(card).toContainText('escalate to team lead');
   }).toPass({ timeout: 30_000 });
+  // The banner keeps its distance from what follows it (it used to touch the facts below).
+  const gap = await card.locator('.alert-box').last().evaluate((box) => {
+    const next = box.nextElementSibling as HTMLElement;
+    return next.getBoundingClientRect().top - box.getBoundingClientRect().bottom;
+  });
+  expect(gap).toBeGreaterThanOrEqual(8);
   await card.getByRole('button', { name: 'Escalate to team lead' }).click();
 
   const notice = page.getByRole('status').filter({ hasText: 'Escalated “Checkout down” to team lead' });
