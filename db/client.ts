@@ -16,7 +16,7 @@ export interface Database {
 }
 
 export const DEFAULT_DATABASE_URL = 'file:data/herald.db';
-export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /** Opens a database. For `file:` URLs the folder is created, WAL is on (several processes may share it). */
 export async function openDatabase(url = DEFAULT_DATABASE_URL, authToken?: string): Promise<Database> {
@@ -37,7 +37,7 @@ export async function openDatabase(url = DEFAULT_DATABASE_URL, authToken?: strin
 }
 
 /** Applies the committed drizzle-kit migrations; idempotent. */
-export async function migrateDatabase(db: DB): Promise<void> {
+async function migrateDatabase(db: DB): Promise<void> {
   await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
 }
 

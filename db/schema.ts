@@ -29,7 +29,7 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
-export const IMPACTS = ['none', 'minor', 'major', 'critical', 'maintenance'] as const;
+const IMPACTS = ['none', 'minor', 'major', 'critical', 'maintenance'] as const;
 export type Impact = (typeof IMPACTS)[number];
 
 export const COMPONENT_STATUSES = [
@@ -328,7 +328,7 @@ export const contentVersion = sqliteTable('content_version', {
 
 // ---- Subscriptions and notifications (api/notify/subscriber-routes.ts, api/notify/webhook-routes.ts, api/notify/outbox.ts) ----
 
-export const SUBSCRIBER_KINDS = ['email', 'webhook'] as const;
+const SUBSCRIBER_KINDS = ['email', 'webhook'] as const;
 export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];
 export const SUBSCRIBER_STATES = ['pending', 'confirmed', 'unsubscribed'] as const;
 export type SubscriberState = (typeof SUBSCRIBER_STATES)[number];

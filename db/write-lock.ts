@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import type { Client, InStatement, Transaction, TransactionMode } from '@libsql/client';
 
 /** How long a write waits for the lock before failing, instead of hanging forever. */
-export const WRITE_LOCK_TIMEOUT_MS = 15_000;
+const WRITE_LOCK_TIMEOUT_MS = 15_000;
 
 /** A FIFO async lock whose waiters give up after a timeout. */
 class Mutex {

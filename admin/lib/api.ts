@@ -120,7 +120,7 @@ export class ConsoleApi {
   }
 }
 
-export class ConsoleApiError extends Error {
+class ConsoleApiError extends Error {
   constructor(
     readonly status: number,
     readonly body: ApiErrorBody,

@@ -32,7 +32,7 @@ const get = (v: unknown, key: string): unknown => (isRecord(v) ? v[key] : undefi
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
 /** Who did it: the person, their API token, or Herald itself (the scheduler, the worker, a subscriber's link). */
-export function actorText(e: Pick<AuditEntry, 'user_name' | 'token_id'>): string {
+function actorText(e: Pick<AuditEntry, 'user_name' | 'token_id'>): string {
   if (e.user_name && e.token_id) return `${e.user_name} (with an API token)`;
   if (e.user_name) return e.user_name;
   if (e.token_id) return 'An API token';
@@ -40,7 +40,7 @@ export function actorText(e: Pick<AuditEntry, 'user_name' | 'token_id'>): string
 }
 
 /** A field name in words: its form label, else its words ("componentChanges" → "component changes"). */
-export function fieldWords(key: string): string {
+function fieldWords(key: string): string {
   const snake = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
   const label = FIELD_LABELS[snake];
   if (label) return label.toLowerCase();

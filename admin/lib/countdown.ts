@@ -29,7 +29,7 @@ export function formatSpan(ms: number): string {
 }
 
 export type CountdownKind = 'target' | 'update';
-export type CountdownState = 'upcoming' | 'now' | 'late';
+type CountdownState = 'upcoming' | 'now' | 'late';
 
 export interface Countdown {
   text: string;

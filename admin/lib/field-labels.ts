@@ -58,7 +58,7 @@ export const FIELD_LABELS: Record<string, string> = {
 /** The form field an API field's error belongs to: `components.<id>` is the components picker. */
 export const formFieldOf = (apiField: string): string => (apiField.startsWith('components') ? 'components' : apiField);
 
-export function labelOf(apiField: string, labels: Record<string, string> = FIELD_LABELS): string {
+function labelOf(apiField: string, labels: Record<string, string> = FIELD_LABELS): string {
   const key = formFieldOf(apiField);
   if (labels[key]) return labels[key];
   // severities.P1.cadence_minutes and the like: the last part, in words.

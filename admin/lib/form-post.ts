@@ -8,7 +8,7 @@ import { readForm, text } from './forms.ts';
  * status to render the page with (the action has set the page's errors and kept what was typed), or nothing to
  * render it with 200 (a markdown preview, a secret shown once).
  */
-export type Outcome = Response | number | void;
+type Outcome = Response | number | void;
 
 export type FormAction = (form: FormData) => Outcome | Promise<Outcome>;
 

@@ -21,12 +21,6 @@ export function raw(form: FormData, name: string): string {
   return typeof v === 'string' ? v : '';
 }
 
-/** An optional text field: undefined when blank. */
-export function optional(form: FormData, name: string): string | undefined {
-  const v = text(form, name);
-  return v === '' ? undefined : v;
-}
-
 export const checked = (form: FormData, name: string): boolean => form.get(name) !== null && form.get(name) !== '0';
 
 /** Every value of a multi-valued field (checkbox groups). */

@@ -19,7 +19,8 @@ export function noStore(astro: Pick<AstroGlobal, 'response'>): void {
 
 /** A path inside the console to come back to after signing in; anything else goes to the dashboard. */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !next.startsWith('/admin') || next.startsWith('//') || next.includes('\\')) return '/admin';
+  // A control character (CR/LF) would make the redirect's Location header invalid: a 500 instead of a redirect.
+  if (!next || !next.startsWith('/admin') || next.startsWith('//') || next.includes('\\') || /[\u0000-\u001f\u007f]/.test(next)) return '/admin';
   return next;
 }
 

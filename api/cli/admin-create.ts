@@ -6,12 +6,14 @@ import { z } from 'zod';
 import { openMigratedDatabase } from '../../db/client.ts';
 import { users } from '../../db/schema.ts';
 import { emailSchema, findUserByEmail, insertUser, nameSchema, roleSchema, userAudit } from '../identity/accounts.ts';
-import { recordAudit } from '../audit/audit.ts';
-import { ApiError } from '../http/errors.ts';
+import { write } from '../audit/write.ts';
+import { systemClock } from '../core/deps.ts';
+import { badRequest, DomainError } from '../core/errors.ts';
 import { hashPassword, newPasswordSchema } from '../identity/passwords.ts';
 import { invalidateUserSessions } from '../identity/sessions.ts';
 import { describeDatabaseUrl, readConfig, type Config } from '../server/config.ts';
 import { getSettings, publicBaseUrl } from '../core/settings.ts';
+import { notifyingEvents } from '../notify/events.ts';
 import { CONSOLE_PATHS } from '../../admin/paths.ts';
 
 const USAGE = `Usage: npm run admin:create -- --email you@example.com --name "Your Name" [--role owner] [--reset-password]
@@ -70,7 +72,7 @@ async function readPassword(stdin: NodeJS.ReadStream): Promise<string> {
   if (!stdin.isTTY) return readFirstLine(stdin);
   const first = await promptHidden(stdin, 'Password: ');
   const second = await promptHidden(stdin, 'Password again: ');
-  if (first !== second) throw new ApiError(400, 'invalid_input', 'The two passwords differ.');
+  if (first !== second) throw badRequest('The two passwords differ.');
   return first;
 }
 
@@ -136,18 +138,20 @@ export async function runAdminCreate(argv: string[], io: CliIo): Promise<number>
 
   const database = await openMigratedDatabase(config.databaseUrl, config.databaseAuthToken);
   try {
-    const now = new Date();
+    // Writes from the shell have no actor (their actions end in _cli); events go where the server's go.
+    const deps = { db: database.db, clock: systemClock, events: notifyingEvents };
     const existing = await findUserByEmail(database.db, args.email);
     if (args['reset-password']) {
       if (!existing) {
         io.err(`No user has the email ${args.email}.`);
         return 1;
       }
-      await database.db.transaction(async (tx) => {
+      await write(deps, null, async (w) => {
+        const { tx, now } = w;
         const after = { ...existing, passwordHash, disabledAt: null, updatedAt: now };
         await tx.update(users).set({ passwordHash, disabledAt: null, updatedAt: now }).where(eq(users.id, existing.id));
         await invalidateUserSessions(tx, existing.id);
-        await recordAudit(tx, null, { action: 'user.reset_password_cli', entityType: 'user', entityId: existing.id, before: userAudit(existing), after: userAudit(after) }, now);
+        await w.audit({ action: 'user.reset_password_cli', entityType: 'user', entityId: existing.id, before: userAudit(existing), after: userAudit(after) });
       });
       io.out(`New password set for ${existing.email} (${existing.role}); their sessions were ended.`);
       return 0;
@@ -156,9 +160,9 @@ export async function runAdminCreate(argv: string[], io: CliIo): Promise<number>
       io.err(`A user with the email ${args.email} already exists. Use --reset-password to set a new password.`);
       return 1;
     }
-    const user = await database.db.transaction(async (tx) => {
-      const created = await insertUser(tx, { email: args.email, name: args.name!, role: args.role, passwordHash }, now);
-      await recordAudit(tx, null, { action: 'user.create_cli', entityType: 'user', entityId: created.id, after: userAudit(created) }, now);
+    const user = await write(deps, null, async (w) => {
+      const created = await insertUser(w.tx, { email: args.email, name: args.name!, role: args.role, passwordHash }, w.now);
+      await w.audit({ action: 'user.create_cli', entityType: 'user', entityId: created.id, after: userAudit(created) });
       return created;
     });
     // The page's public URL as the console set it, else the server's PUBLIC_URL (this process has no server to ask).
@@ -166,7 +170,7 @@ export async function runAdminCreate(argv: string[], io: CliIo): Promise<number>
     io.out(`Created ${user.role} ${user.email} (id ${user.id}) in ${describeDatabaseUrl(config.databaseUrl)}. Sign in at ${base}${CONSOLE_PATHS.login}`);
     return 0;
   } catch (e) {
-    io.err(e instanceof ApiError ? e.message : `Failed: ${(e as Error).message}`);
+    io.err(e instanceof DomainError ? e.message : `Failed: ${(e as Error).message}`);
     return 1;
   } finally {
     database.close();

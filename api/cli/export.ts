@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadAstroHandler } from '../server/astro-render.ts';
 import { ensureBuilt, entryFile } from '../server/build.ts';
 import { readConfigOrExit } from '../server/config.ts';
-import { isCacheablePath } from '../server/public-paths.ts';
+import { isCacheablePath } from '../public/public-paths.ts';
 import { createPublicRenderer, NOT_FOUND_KEY, type PublicRenderer } from '../server/public-render.ts';
 import { createRuntime } from '../server/runtime.ts';
 import { getSettings, publicBaseUrl } from '../core/settings.ts';

@@ -1,15 +1,15 @@
 // Components and component groups: /api/v1/components, /api/v1/component-groups (list, create, edit, delete, reorder).
-import { asc,eq,inArray,isNull,max } from 'drizzle-orm';
+import { asc, eq, inArray, isNull, max } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.ts';
-import { COMPONENT_STATUSES,componentGroups,components } from '../../db/schema.ts';
+import { COMPONENT_STATUSES, componentGroups, components } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion,recordAudit } from '../audit/audit.ts';
-import { badRequest,notFound } from '../http/errors.ts';
+import { write } from '../audit/write.ts';
+import { badRequest, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { iso } from '../core/iso.ts';
-import { jsonBody } from '../http/validate.ts';
+import { jsonBody, oneLine } from '../http/validate.ts';
 
 export type ComponentRow = typeof components.$inferSelect;
 export type ComponentGroupRow = typeof componentGroups.$inferSelect;
@@ -39,7 +39,7 @@ export interface ComponentGroupOut {
   updated_at: string;
 }
 
-export function componentJson(c: ComponentRow): ComponentOut {
+function componentJson(c: ComponentRow): ComponentOut {
   return {
     id: c.id,
     name: c.name,
@@ -55,7 +55,7 @@ export function componentJson(c: ComponentRow): ComponentOut {
   };
 }
 
-export function componentGroupJson(g: ComponentGroupRow, memberIds: string[]): ComponentGroupOut {
+function componentGroupJson(g: ComponentGroupRow, memberIds: string[]): ComponentGroupOut {
   return {
     id: g.id,
     name: g.name,
@@ -68,7 +68,7 @@ export function componentGroupJson(g: ComponentGroupRow, memberIds: string[]): C
 }
 
 /** Every component in display order: by group, then position, then name. */
-export async function listComponents(db: Executor): Promise<ComponentRow[]> {
+async function listComponents(db: Executor): Promise<ComponentRow[]> {
   return db.select().from(components).orderBy(asc(components.position), asc(components.name), asc(components.id));
 }
 
@@ -80,7 +80,7 @@ async function listGroups(db: Executor): Promise<ComponentGroupOut[]> {
   return groups.map((g) => componentGroupJson(g, all.filter((c) => c.groupId === g.id).map((c) => c.id)));
 }
 
-const name = z.string().trim().min(1, 'Required.').max(200, 'At most 200 characters.');
+const name = oneLine(z.string().trim().min(1, 'Required.').max(200, 'At most 200 characters.'));
 const description = z.string().trim().max(2000, 'At most 2000 characters.').nullable();
 const position = z.number().int().min(0).max(1_000_000);
 const groupId = z.string().min(1).max(100).nullable();
@@ -152,11 +152,9 @@ export function componentRoutes() {
   });
 
   r.post('/components', requireRole('publisher'), jsonBody(createComponentSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const row = await db.transaction(async (tx) => {
+    const row = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       await assertGroupExists(tx, body.group_id);
       const group = body.group_id ?? null;
       const [values] = await tx
@@ -176,19 +174,16 @@ export function componentRoutes() {
         })
         .returning();
       if (!values) throw new Error('unreachable: insert returned no row');
-      await recordAudit(tx, actor, { action: 'component.create', entityType: 'component', entityId: values.id, after: values }, now);
-      await bumpContentVersion(tx, now);
+      await w.audit({ action: 'component.create', entityType: 'component', entityId: values.id, after: values }, { public: true });
       return values;
     });
     return c.json(componentJson(row), 201);
   });
 
   r.post('/components/reorder', requireRole('publisher'), jsonBody(reorderSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const { ids } = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const rows = await db.transaction(async (tx) => {
+    const rows = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const found = await tx.select().from(components).where(inArray(components.id, ids));
       const unknown = ids.filter((id) => !found.some((f) => f.id === id));
       if (unknown.length) throw badRequest(`Unknown component ids: ${unknown.join(', ')}.`, { ids: `Unknown: ${unknown.join(', ')}` });
@@ -208,8 +203,7 @@ export function componentRoutes() {
       for (const [index, id] of ids.entries()) {
         await tx.update(components).set({ position: index, updatedAt: now }).where(eq(components.id, id));
       }
-      await recordAudit(tx, actor, { action: 'component.reorder', entityType: 'component_group', entityId: group, before, after: ids.map((id, position) => ({ id, position })) }, now);
-      await bumpContentVersion(tx, now);
+      await w.audit({ action: 'component.reorder', entityType: 'component_group', entityId: group, before, after: ids.map((id, position) => ({ id, position })) }, { public: true });
       return listComponents(tx);
     });
     return c.json({ components: rows.map(componentJson) });
@@ -220,12 +214,9 @@ export function componentRoutes() {
   });
 
   r.patch('/components/:id', requireRole('publisher'), jsonBody(patchComponentSchema), async (c) => {
-    const deps = c.get('deps');
-    const { db, clock } = deps;
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const row = await db.transaction(async (tx) => {
+    const row = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const before = await findComponent(tx, c.req.param('id'));
       await assertGroupExists(tx, body.group_id);
       const movesGroup = body.group_id !== undefined && body.group_id !== before.groupId;
@@ -247,24 +238,20 @@ export function componentRoutes() {
       if (sameExceptUpdatedAt(before, after)) return before;
       await tx.update(components).set(after).where(eq(components.id, before.id));
       if (after.status !== before.status) {
-        await deps.events.componentStatusChanged(tx, { componentId: before.id, oldStatus: before.status, newStatus: after.status, actor, now });
+        await w.events.componentStatusChanged(tx, { componentId: before.id, oldStatus: before.status, newStatus: after.status, actor: w.actor, now });
       }
-      await recordAudit(tx, actor, { action: 'component.update', entityType: 'component', entityId: before.id, before, after }, now);
-      await bumpContentVersion(tx, now);
+      await w.audit({ action: 'component.update', entityType: 'component', entityId: before.id, before, after }, { public: true });
       return after;
     });
     return c.json(componentJson(row));
   });
 
   r.delete('/components/:id', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    await db.transaction(async (tx) => {
+    await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx } = w;
       const before = await findComponent(tx, c.req.param('id'));
       await tx.delete(components).where(eq(components.id, before.id));
-      await recordAudit(tx, actor, { action: 'component.delete', entityType: 'component', entityId: before.id, before }, now);
-      await bumpContentVersion(tx, now);
+      await w.audit({ action: 'component.delete', entityType: 'component', entityId: before.id, before }, { public: true });
     });
     return c.body(null, 204);
   });
@@ -274,11 +261,9 @@ export function componentRoutes() {
   });
 
   r.post('/component-groups', requireRole('publisher'), jsonBody(createGroupSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const row = await db.transaction(async (tx) => {
+    const row = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       let pos = body.position;
       if (pos === undefined) {
         const top = (await tx.select({ top: max(componentGroups.position) }).from(componentGroups))[0]?.top;
@@ -289,19 +274,16 @@ export function componentRoutes() {
         .values({ id: newId(), name: body.name, description: body.description ?? null, position: pos, createdAt: now, updatedAt: now })
         .returning();
       if (!values) throw new Error('unreachable: insert returned no row');
-      await recordAudit(tx, actor, { action: 'component_group.create', entityType: 'component_group', entityId: values.id, after: values }, now);
-      await bumpContentVersion(tx, now);
+      await w.audit({ action: 'component_group.create', entityType: 'component_group', entityId: values.id, after: values }, { public: true });
       return values;
     });
     return c.json(componentGroupJson(row, []), 201);
   });
 
   r.post('/component-groups/reorder', requireRole('publisher'), jsonBody(reorderSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const { ids } = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const groups = await db.transaction(async (tx) => {
+    const groups = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const all = await tx.select().from(componentGroups);
       const unknown = ids.filter((id) => !all.some((g) => g.id === id));
       if (unknown.length) throw badRequest(`Unknown component group ids: ${unknown.join(', ')}.`, { ids: `Unknown: ${unknown.join(', ')}` });
@@ -312,8 +294,7 @@ export function componentRoutes() {
         await tx.update(componentGroups).set({ position: index, updatedAt: now }).where(eq(componentGroups.id, id));
       }
       const before = all.map((g) => ({ id: g.id, position: g.position })).sort((a, b) => a.position - b.position);
-      await recordAudit(tx, actor, { action: 'component_group.reorder', entityType: 'component_group', before, after: ids.map((id, position) => ({ id, position })) }, now);
-      await bumpContentVersion(tx, now);
+      await w.audit({ action: 'component_group.reorder', entityType: 'component_group', before, after: ids.map((id, position) => ({ id, position })) }, { public: true });
       return listGroups(tx);
     });
     return c.json({ component_groups: groups });
@@ -331,11 +312,9 @@ export function componentRoutes() {
   });
 
   r.patch('/component-groups/:id', requireRole('publisher'), jsonBody(patchGroupSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const out = await db.transaction(async (tx) => {
+    const out = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const before = await findGroup(tx, c.req.param('id'));
       const after: ComponentGroupRow = {
         ...before,
@@ -347,8 +326,7 @@ export function componentRoutes() {
       const changed = !sameExceptUpdatedAt(before, after);
       if (changed) {
         await tx.update(componentGroups).set(after).where(eq(componentGroups.id, before.id));
-        await recordAudit(tx, actor, { action: 'component_group.update', entityType: 'component_group', entityId: before.id, before, after }, now);
-        await bumpContentVersion(tx, now);
+        await w.audit({ action: 'component_group.update', entityType: 'component_group', entityId: before.id, before, after }, { public: true });
       }
       const members = await tx
         .select({ id: components.id })
@@ -361,10 +339,8 @@ export function componentRoutes() {
   });
 
   r.delete('/component-groups/:id', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    await db.transaction(async (tx) => {
+    await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const before = await findGroup(tx, c.req.param('id'));
       const members = await tx
         .select({ id: components.id })
@@ -377,23 +353,13 @@ export function componentRoutes() {
         await tx.update(components).set({ groupId: null, position: start + index, updatedAt: now }).where(eq(components.id, m.id));
       }
       await tx.delete(componentGroups).where(eq(componentGroups.id, before.id));
-      await recordAudit(
-        tx,
-        actor,
+      await w.audit(
         { action: 'component_group.delete', entityType: 'component_group', entityId: before.id, before: { ...before, components: members.map((m) => m.id) } },
-        now,
+        { public: true },
       );
-      await bumpContentVersion(tx, now);
     });
     return c.body(null, 204);
   });
 
   return r;
-}
-
-/** Components by id, for validating an incident's `components` map. */
-export async function componentsByIds(db: Executor, ids: string[]): Promise<Map<string, ComponentRow>> {
-  if (!ids.length) return new Map();
-  const rows = await db.select().from(components).where(inArray(components.id, ids));
-  return new Map(rows.map((r) => [r.id, r]));
 }

@@ -24,7 +24,7 @@ export interface ComponentSection<T> {
   items: T[];
 }
 
-export const OTHER_COMPONENTS = 'Other components';
+const OTHER_COMPONENTS = 'Other components';
 
 const byPosition = <T extends { position?: number; name: string; id: string }>(a: T, b: T) =>
   (a.position ?? 0) - (b.position ?? 0) || a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

@@ -82,6 +82,11 @@ export interface AppDeps {
   mailer?: Mailer;
   /** Outbox delivery: attempts, backoff, lease, batch size (api/notify/deliver.ts has the defaults). */
   delivery?: Partial<DeliveryOptions>;
+  /**
+   * Outgoing webhooks. `allowPrivate` (WEBHOOK_ALLOW_PRIVATE) lets them reach loopback, private and link-local
+   * addresses, for on-premises receivers and the tests' loopback receivers; `resolve` replaces DNS (tests).
+   */
+  webhooks?: { allowPrivate?: boolean; resolve?: (hostname: string) => Promise<{ address: string; family: number }[]> };
   /** Where log lines go; defaults to nowhere (tests), the server passes console. */
   log?: (line: string) => void;
 }

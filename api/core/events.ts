@@ -19,7 +19,7 @@ export interface UpdatePublishedEvent {
   now: Date;
 }
 
-export interface ComponentStatusChangedEvent {
+interface ComponentStatusChangedEvent {
   componentId: string;
   oldStatus: ComponentStatus;
   newStatus: ComponentStatus;
@@ -27,12 +27,12 @@ export interface ComponentStatusChangedEvent {
   now: Date;
 }
 
-export interface MaintenanceReminderEvent {
+interface MaintenanceReminderEvent {
   maintenance: IncidentRow;
   now: Date;
 }
 
-export interface PostmortemPublishedEvent {
+interface PostmortemPublishedEvent {
   incident: IncidentRow;
   /** The public address: ours, or the external document's. */
   url: string;

@@ -33,7 +33,7 @@ export const DEFAULT_SEVERITIES: Record<Severity, SeverityPolicy> = {
   P4: { responseMinutes: 240, resolutionMinutes: null, cadenceMinutes: 1440, impact: 'none' },
 };
 
-export const DEFAULT_SETTINGS: Omit<Settings, 'pageId'> = {
+const DEFAULT_SETTINGS: Omit<Settings, 'pageId'> = {
   pageName: 'Herald',
   publicUrl: null,
   timeZone: 'Etc/UTC',

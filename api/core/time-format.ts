@@ -103,10 +103,6 @@ export function startOfCivilDay(d: CivilDate, timeZone: string): number {
   return t;
 }
 
-export function startOfDay(t: number, timeZone: string): number {
-  return startOfCivilDay(civilDate(t, timeZone), timeZone);
-}
-
 /** The civil date `n` days after `d` (n may be negative). */
 export function addDays(d: CivilDate, n: number): CivilDate {
   const u = new Date(Date.UTC(d.year, d.month - 1, d.day) + n * DAY);
@@ -188,8 +184,6 @@ export function formatDuration(ms: number): string {
 export function iso(t: number | Date): string {
   return (typeof t === 'number' ? new Date(t) : t).toISOString();
 }
-
-export const TIME = { MINUTE, HOUR, DAY } as const;
 
 /** The next midnight in `timeZone` after `t`: when day-based content (uptime bars, the last 14 days) changes by itself. */
 export function nextMidnight(t: number, timeZone: string): number {

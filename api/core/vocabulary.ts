@@ -5,31 +5,27 @@ import {
   COMPONENT_STATUSES,
   DELIVERY_STATES,
   ESCALATION_LEVELS,
-  IMPACTS,
   INCIDENT_STATUSES,
   MAINTENANCE_STATUSES,
   ROLES,
   SEVERITIES,
-  STAGES,
   SUBSCRIBER_STATES,
   type ComponentStatus,
-  type DeliveryState,
   type Impact,
   type IncidentStatus,
   type MaintenanceStatus,
   type Role,
   type Severity,
   type Stage,
-  type SubscriberState,
 } from '../../db/schema.ts';
 
-export { COMPONENT_STATUSES, DELIVERY_STATES, ESCALATION_LEVELS, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, ROLES, SEVERITIES, STAGES, SUBSCRIBER_STATES };
-export type { ComponentStatus, DeliveryState, Impact, IncidentStatus, MaintenanceStatus, Role, Severity, Stage, SubscriberState };
+export { COMPONENT_STATUSES, DELIVERY_STATES, ESCALATION_LEVELS, INCIDENT_STATUSES, MAINTENANCE_STATUSES, ROLES, SEVERITIES, SUBSCRIBER_STATES };
+export type { ComponentStatus, Impact, IncidentStatus, MaintenanceStatus, Role, Severity, Stage };
 
 // Roles of a user
 
 /** Each role may do everything the roles ranked below it may. */
-export const ROLE_RANK: Record<Role, number> = { viewer: 0, editor: 1, publisher: 2, owner: 3 };
+const ROLE_RANK: Record<Role, number> = { viewer: 0, editor: 1, publisher: 2, owner: 3 };
 
 export const roleAtLeast = (role: Role, min: Role): boolean => ROLE_RANK[role] >= ROLE_RANK[min];
 
@@ -74,7 +70,7 @@ export const MAINTENANCE_STATUS_LABELS: Record<MaintenanceStatus, string> = {
 };
 
 /** Statuspage's public status of a resolved incident whose postmortem is published (never stored). */
-export const POSTMORTEM_STATUS = 'postmortem';
+const POSTMORTEM_STATUS = 'postmortem';
 
 const STATUS_LABELS: Record<string, string> = {
   ...INCIDENT_STATUS_LABELS,
@@ -89,7 +85,7 @@ export const UPCOMING_MAINTENANCE_STATUSES = ['scheduled'] as const satisfies re
 /** Statuspage's "active" maintenances. */
 export const ACTIVE_MAINTENANCE_STATUSES = ['in_progress', 'verifying'] as const satisfies readonly MaintenanceStatus[];
 /** Over: a resolved incident (with or without its postmortem) or a completed maintenance. */
-export const CLOSED_STATUSES = ['resolved', POSTMORTEM_STATUS, 'completed'] as const;
+const CLOSED_STATUSES = ['resolved', POSTMORTEM_STATUS, 'completed'] as const;
 
 export const isClosedStatus = (status: string): boolean => (CLOSED_STATUSES as readonly string[]).includes(status);
 
@@ -147,7 +143,7 @@ export function componentStatusLabel(status: string): string {
 
 // Impacts
 
-export const IMPACT_LABELS: Record<Impact, string> = {
+const IMPACT_LABELS: Record<Impact, string> = {
   none: 'No impact',
   minor: 'Minor impact',
   major: 'Major impact',

@@ -1,8 +1,9 @@
-// The API's error shape: { error: { code, message, fields? } } with the right status.
+// The API's error shape: { error: { code, message, fields? } } with the right status; HTTP-only errors (401, 403, 429…).
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { ZodError } from 'zod';
+import { badRequest, DomainError, type Refusal } from '../core/errors.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -16,16 +17,11 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (message: string, fields?: Record<string, string>) =>
-  new ApiError(400, 'invalid_input', message, fields);
-export const notFound = (what = 'resource') => new ApiError(404, 'not_found', `No such ${what}.`);
 export const forbidden = (message = 'You are not allowed to do this.') => new ApiError(403, 'forbidden', message);
 export const unauthorized = () => new ApiError(401, 'unauthorized', 'Sign in or send an API token.');
-export const conflict = (message: string) => new ApiError(409, 'conflict', message);
-export const invalidTransition = (message: string) => new ApiError(422, 'invalid_transition', message);
 
 /** Field-level messages from a zod error, keyed by dotted path ("components.abc"). */
-export function zodFields(error: ZodError): Record<string, string> {
+function zodFields(error: ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
     const key = issue.path.join('.') || '_';
@@ -34,7 +30,7 @@ export function zodFields(error: ZodError): Record<string, string> {
   return fields;
 }
 
-export function validationError(error: ZodError): ApiError {
+export function validationError(error: ZodError): DomainError {
   const fields = zodFields(error);
   const summary = Object.entries(fields)
     .map(([k, v]) => (k === '_' ? v : `${k}: ${v}`))
@@ -46,8 +42,20 @@ export function errorBody(code: string, message: string, fields?: Record<string,
   return { error: fields ? { code, message, fields } : { code, message } };
 }
 
-/** Hono's onError: ApiErrors and HTTPExceptions become JSON; anything else is a logged 500. */
+/** The one place a domain refusal becomes an HTTP status and an error code. */
+const REFUSALS: Record<Refusal, { status: ContentfulStatusCode; code: string }> = {
+  invalid: { status: 400, code: 'invalid_input' },
+  not_found: { status: 404, code: 'not_found' },
+  conflict: { status: 409, code: 'conflict' },
+  invalid_transition: { status: 422, code: 'invalid_transition' },
+};
+
+/** Hono's onError: domain errors, ApiErrors and HTTPExceptions become JSON; anything else is a logged 500. */
 export function handleError(err: Error, c: Context, log?: (line: string) => void): Response {
+  if (err instanceof DomainError) {
+    const { status, code } = REFUSALS[err.refusal];
+    return c.json(errorBody(code, err.message, err.fields), status);
+  }
   if (err instanceof ApiError) {
     if (err.headers) for (const [k, v] of Object.entries(err.headers)) c.header(k, v);
     return c.json(errorBody(err.code, err.message, err.fields), err.status);

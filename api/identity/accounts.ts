@@ -1,9 +1,10 @@
 // User accounts: the shapes the API shows, the field rules, and the writes shared by routes and the CLI.
 import { and, count, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
+import { oneLine } from '../http/validate.ts';
 import type { Executor } from '../../db/client.ts';
 import { ROLES, users, type Role } from '../../db/schema.ts';
-import { conflict } from '../http/errors.ts';
+import { conflict } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import type { User } from '../core/actor.ts';
 
@@ -15,7 +16,7 @@ export const emailSchema = z
   .max(254, 'An email address has at most 254 characters.')
   .email('Enter an email address like name@example.com.');
 
-export const nameSchema = z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.');
+export const nameSchema = oneLine(z.string().trim().min(1, 'Enter a name.').max(100, 'Use at most 100 characters.'));
 
 export const roleSchema = z.enum(ROLES);
 

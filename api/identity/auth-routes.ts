@@ -7,8 +7,9 @@ import type { Executor } from '../../db/client.ts';
 import type { Actor } from '../core/actor.ts';
 import type { AppEnv } from '../http/access.ts';
 import { countUsers, emailSchema, findUser, findUserByEmail, insertUser, nameSchema, userAudit, userJson } from './accounts.ts';
-import { recordAudit } from '../audit/audit.ts';
-import { ApiError, conflict } from '../http/errors.ts';
+import { write, type Write } from '../audit/write.ts';
+import { ApiError } from '../http/errors.ts';
+import { conflict } from '../core/errors.ts';
 import { attemptSucceeded, beginAttempt, clientAddress, loginKeys, rateLimited } from './login-limits.ts';
 import { consumeOneTimeLink, findOneTimeLink, type LinkPurpose } from './one-time-links.ts';
 import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyAgainstNothing, verifyPassword } from './passwords.ts';
@@ -47,11 +48,11 @@ function sessionActor(user: User, sessionId?: string): Actor {
   return { user, role: user.role, via: 'session', sessionId, scope: 'write' };
 }
 
-/** Creates a session for `user` in `tx`, audits it, and sets the cookie on the response. */
-async function signIn(c: Context<AppEnv>, tx: Executor, user: User, now: Date, action: string): Promise<void> {
-  const { token, session } = await createSession(tx, user.id, now, c.req.header('user-agent'));
-  await recordAudit(tx, sessionActor(user, session.id), { action, entityType: 'session', entityId: session.id }, now);
-  c.header('Set-Cookie', sessionCookie(token, isSecure(c), now), { append: true });
+/** Creates a session for `user` in the write, audits it (by that session), and sets the cookie on the response. */
+async function signIn(c: Context<AppEnv>, w: Write, user: User, action: string): Promise<void> {
+  const { token, session } = await createSession(w.tx, user.id, w.now, c.req.header('user-agent'));
+  await w.audit({ action, entityType: 'session', entityId: session.id }, { as: sessionActor(user, session.id) });
+  c.header('Set-Cookie', sessionCookie(token, isSecure(c), w.now), { append: true });
 }
 
 async function usableLink(db: Executor, token: string, purpose: LinkPurpose, now: Date) {
@@ -69,7 +70,8 @@ export function authRoutes() {
   });
 
   r.post('/login', jsonBody(loginSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const { email, password } = c.req.valid('json');
     const keys = loginKeys(email, clientAddress(c));
     const wait = await beginAttempt(db, keys, clock.now());
@@ -78,26 +80,26 @@ export function authRoutes() {
     const user = await findUserByEmail(db, email);
     const ok = user?.passwordHash && !user.disabledAt ? await verifyPassword(user.passwordHash, password) : await verifyAgainstNothing(password);
     if (!ok || !user) throw invalidCredentials(); // already counted by beginAttempt
-    const now = clock.now();
     // A browser that was signed in (perhaps as someone else) gets a fresh session, never keeps the old one.
     const previous = c.get('actor');
-    await db.transaction(async (tx) => {
+    // No actor yet: the sign-in's entry names the session it creates.
+    await write(deps, null, async (w) => {
+      const { tx, now } = w;
       await attemptSucceeded(tx, keys);
       if (previous?.via === 'session' && previous.sessionId) await invalidateSession(tx, previous.sessionId);
       await purgeExpiredSessions(tx, now);
-      await signIn(c, tx, user, now, 'session.login');
+      await signIn(c, w, user, 'session.login');
     });
     return c.json({ id: user.id, email: user.email, name: user.name, role: user.role });
   });
 
   r.post('/logout', async (c) => {
-    const { db, clock } = c.get('deps');
     const actor = c.get('actor');
     if (actor?.via === 'session' && actor.sessionId) {
       const sessionId = actor.sessionId;
-      await db.transaction(async (tx) => {
-        await invalidateSession(tx, sessionId);
-        await recordAudit(tx, actor, { action: 'session.logout', entityType: 'session', entityId: sessionId }, clock.now());
+      await write(c.get('deps'), actor, async (w) => {
+        await invalidateSession(w.tx, sessionId);
+        await w.audit({ action: 'session.logout', entityType: 'session', entityId: sessionId });
       });
     }
     c.header('Set-Cookie', blankSessionCookie(isSecure(c)), { append: true });
@@ -113,18 +115,20 @@ export function authRoutes() {
   });
 
   r.post('/setup', jsonBody(setupSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = c.req.valid('json');
     await usableLink(db, body.token, 'setup', clock.now());
     const passwordHash = await hashPassword(body.password);
-    const now = clock.now();
-    const user = await db.transaction(async (tx) => {
+    // Nobody is signed in: the entries name the owner being created.
+    const user = await write(deps, null, async (w) => {
+      const { tx, now } = w;
       const link = await usableLink(tx, body.token, 'setup', now);
       if ((await countUsers(tx)) > 0) throw conflict('Herald already has an owner; sign in instead.');
       if (!(await consumeOneTimeLink(tx, link.id, now))) throw invalidLink();
       const created = await insertUser(tx, { email: body.email, name: body.name, role: 'owner', passwordHash }, now);
-      await recordAudit(tx, sessionActor(created), { action: 'user.setup', entityType: 'user', entityId: created.id, after: userAudit(created) }, now);
-      await signIn(c, tx, created, now, 'session.login');
+      await w.audit({ action: 'user.setup', entityType: 'user', entityId: created.id, after: userAudit(created) }, { as: sessionActor(created) });
+      await signIn(c, w, created, 'session.login');
       return created;
     });
     return c.json(userJson(user), 201);
@@ -140,24 +144,24 @@ export function authRoutes() {
   });
 
   r.post('/invitation', jsonBody(invitationSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = c.req.valid('json');
     await usableLink(db, body.token, 'invite', clock.now());
     const passwordHash = await hashPassword(body.password);
-    const now = clock.now();
-    const user = await db.transaction(async (tx) => {
+    // Nobody is signed in: the entries name the invited user.
+    const user = await write(deps, null, async (w) => {
+      const { tx, now } = w;
       const link = await usableLink(tx, body.token, 'invite', now);
       const before = link.userId ? await findUser(tx, link.userId) : undefined;
       if (!before || before.disabledAt || !(await consumeOneTimeLink(tx, link.id, now))) throw invalidLink();
       const after: User = { ...before, passwordHash, name: body.name ?? before.name, updatedAt: now };
       await tx.update(users).set({ passwordHash, name: after.name, updatedAt: now }).where(eq(users.id, before.id));
-      await recordAudit(
-        tx,
-        sessionActor(after),
+      await w.audit(
         { action: 'user.accept_invitation', entityType: 'user', entityId: after.id, before: userAudit(before), after: userAudit(after) },
-        now,
+        { as: sessionActor(after) },
       );
-      await signIn(c, tx, after, now, 'session.login');
+      await signIn(c, w, after, 'session.login');
       return after;
     });
     return c.json(userJson(user));

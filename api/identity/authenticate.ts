@@ -16,7 +16,7 @@ export interface PageActor {
 const NOBODY: PageActor = { actor: null, setCookie: null };
 
 /** The session token in a Cookie header, if any. */
-export function sessionTokenFromCookieHeader(cookieHeader: string | null | undefined): string | null {
+function sessionTokenFromCookieHeader(cookieHeader: string | null | undefined): string | null {
   if (!cookieHeader) return null;
   for (const part of cookieHeader.split(';')) {
     const eq = part.indexOf('=');

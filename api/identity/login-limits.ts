@@ -59,7 +59,7 @@ export function clientAddress(c: Context<AppEnv>): string {
 }
 
 /** Milliseconds until the first of `keys` unlocks, or 0 when none is locked. */
-export async function lockedFor(db: Executor, keys: LimitKey[], now: Date): Promise<number> {
+async function lockedFor(db: Executor, keys: LimitKey[], now: Date): Promise<number> {
   const rows = await db
     .select({ lockedUntil: loginFailures.lockedUntil })
     .from(loginFailures)
@@ -120,14 +120,6 @@ export async function beginAttempt(db: DB, keys: LimitKey[], now: Date): Promise
   if (wait > 0) return wait;
   await db.transaction((tx) => countAgainst(tx, keys, now, false));
   return lockedFor(db, keys, now);
-}
-
-/**
- * Counts one event (a failure, a request) against each key; the `limit`-th in a window locks it.
- * For limits that are not sign-ins (subscribe requests per address); sign-ins use beginAttempt.
- */
-export async function recordLoginFailure(db: Executor, keys: LimitKey[], now: Date): Promise<void> {
-  await countAgainst(db, keys, now, true);
 }
 
 /**

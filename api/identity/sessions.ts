@@ -3,10 +3,10 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeHexLowerCase } from '@oslojs/encoding';
-import { and,eq,isNull,lte,ne } from 'drizzle-orm';
-import type { DB,Executor } from '../../db/client.ts';
-import { apiTokens,sessions,users } from '../../db/schema.ts';
-import { newId,newSecret } from '../core/ids.ts';
+import { and, eq, isNull, lte, ne } from 'drizzle-orm';
+import type { DB, Executor } from '../../db/client.ts';
+import { apiTokens, sessions, users } from '../../db/schema.ts';
+import { newId, newSecret } from '../core/ids.ts';
 import { SESSION_COOKIE, type User } from '../core/actor.ts';
 
 /** A session unused for this long is expired. */
@@ -95,6 +95,15 @@ export async function invalidateSession(db: Executor, sessionId: string): Promis
 export async function invalidateUserSessions(db: Executor, userId: string, exceptSessionId?: string): Promise<void> {
   const mine = eq(sessions.userId, userId);
   await db.delete(sessions).where(exceptSessionId ? and(mine, ne(sessions.id, exceptSessionId)) : mine);
+}
+
+/**
+ * Revokes every live API token of a user (disabling the account, an owner's password reset): revoked for good, so
+ * re-enabling the account does not bring them back. Returns how many were revoked.
+ */
+export async function revokeUserTokens(db: Executor, userId: string, now: Date): Promise<number> {
+  const res = await db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)));
+  return res.rowsAffected;
 }
 
 /** Set-Cookie value for a session token; `Secure` when the public URL is https. */

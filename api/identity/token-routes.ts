@@ -4,15 +4,16 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { apiTokens } from '../../db/schema.ts';
 import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
-import { recordAudit } from '../audit/audit.ts';
-import { forbidden, notFound } from '../http/errors.ts';
+import { write } from '../audit/write.ts';
+import { forbidden } from '../http/errors.ts';
+import { notFound } from '../core/errors.ts';
 import { isoOrNull } from '../core/iso.ts';
 import { createApiToken, type ApiToken } from './sessions.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
+import { jsonBody, oneLine, queryParams } from '../http/validate.ts';
 
 const createTokenSchema = z
   .object({
-    name: z.string().trim().min(1, 'Name the token after what uses it.').max(100, 'Use at most 100 characters.'),
+    name: oneLine(z.string().trim().min(1, 'Name the token after what uses it.').max(100, 'Use at most 100 characters.')),
     scope: z.enum(['read', 'write']),
   })
   .strict();
@@ -35,7 +36,7 @@ export interface NewTokenOut extends TokenOut {
   token: string;
 }
 
-export function tokenJson(t: ApiToken): TokenOut {
+function tokenJson(t: ApiToken): TokenOut {
   return {
     id: t.id,
     name: t.name,
@@ -71,15 +72,13 @@ export function tokenRoutes() {
   });
 
   r.post('/tokens', requireRole('viewer'), jsonBody(createTokenSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const actor = actorOf(c);
     // A leaked token must not be able to mint tokens that outlive its own revocation.
     if (actor.via !== 'session') throw forbidden('Create API tokens while signed in, not with another token.');
     const body = c.req.valid('json');
-    const now = clock.now();
-    const created = await db.transaction(async (tx) => {
-      const made = await createApiToken(tx, { userId: actor.user.id, name: body.name, scope: body.scope }, now);
-      await recordAudit(tx, actor, { action: 'token.create', entityType: 'api_token', entityId: made.row.id, after: tokenAudit(made.row) }, now);
+    const created = await write(c.get('deps'), actor, async (w) => {
+      const made = await createApiToken(w.tx, { userId: actor.user.id, name: body.name, scope: body.scope }, w.now);
+      await w.audit({ action: 'token.create', entityType: 'api_token', entityId: made.row.id, after: tokenAudit(made.row) });
       return made;
     });
     c.header('Cache-Control', 'no-store');
@@ -89,10 +88,9 @@ export function tokenRoutes() {
 
   /** Revoke: your own tokens, or anyone's for an owner. Revoking twice is not an error. */
   r.delete('/tokens/:id', requireRole('viewer'), async (c) => {
-    const { db, clock } = c.get('deps');
     const actor = actorOf(c);
-    const now = clock.now();
-    await db.transaction(async (tx) => {
+    await write(c.get('deps'), actor, async (w) => {
+      const { tx, now } = w;
       const id = c.req.param('id');
       const mine = roleAtLeast(actor.role, 'owner') ? undefined : eq(apiTokens.userId, actor.user.id);
       const rows = await tx.select().from(apiTokens).where(and(eq(apiTokens.id, id), mine)).limit(1);
@@ -101,12 +99,7 @@ export function tokenRoutes() {
       if (!before) throw notFound('API token');
       if (before.revokedAt) return;
       await tx.update(apiTokens).set({ revokedAt: now }).where(eq(apiTokens.id, id));
-      await recordAudit(
-        tx,
-        actor,
-        { action: 'token.revoke', entityType: 'api_token', entityId: id, before: tokenAudit(before), after: tokenAudit({ ...before, revokedAt: now }) },
-        now,
-      );
+      await w.audit({ action: 'token.revoke', entityType: 'api_token', entityId: id, before: tokenAudit(before), after: tokenAudit({ ...before, revokedAt: now }) });
     });
     return c.body(null, 204);
   });

@@ -6,12 +6,12 @@ import { sessions, users } from '../../db/schema.ts';
 import type { Executor } from '../../db/client.ts';
 import { actorOf, requireAuth, requireRole, type AppEnv } from '../http/access.ts';
 import { countActiveOwners, emailSchema, findUser, findUserByEmail, insertUser, nameSchema, roleSchema, userAudit, userJson, type UserOut } from './accounts.ts';
-import { recordAudit } from '../audit/audit.ts';
-import { badRequest, conflict, notFound } from '../http/errors.ts';
+import { write } from '../audit/write.ts';
+import { badRequest, conflict, notFound } from '../core/errors.ts';
 import { createOneTimeLink, linkUrl } from './one-time-links.ts';
 import { attemptSucceeded, beginAttempt, clientAddress, loginKeys, rateLimited } from './login-limits.ts';
 import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyPassword } from './passwords.ts';
-import { invalidateSession, invalidateUserSessions } from './sessions.ts';
+import { invalidateSession, invalidateUserSessions, revokeUserTokens } from './sessions.ts';
 import { type User } from '../core/actor.ts';
 import { publicBaseUrl, getSettings } from '../core/settings.ts';
 import { jsonBody } from '../http/validate.ts';
@@ -118,14 +118,14 @@ export function userRoutes() {
       await attemptSucceeded(db, keys);
       passwordHash = await hashPassword(body.password);
     }
-    const now = clock.now();
-    const user = await db.transaction(async (tx) => {
+    const user = await write(c.get('deps'), actor, async (w) => {
+      const { tx, now } = w;
       const before = await userOr404(tx, actor.user.id);
       const after: User = { ...before, name: body.name ?? before.name, passwordHash: passwordHash ?? before.passwordHash, updatedAt: now };
       await tx.update(users).set({ name: after.name, passwordHash: after.passwordHash, updatedAt: now }).where(eq(users.id, before.id));
       // A new password signs out every other session: the old one may be why it was changed.
       if (passwordHash) await invalidateUserSessions(tx, before.id, actor.sessionId);
-      await recordAudit(tx, actor, { action: 'user.update_self', entityType: 'user', entityId: before.id, before: userAudit(before), after: userAudit(after) }, now);
+      await w.audit({ action: 'user.update_self', entityType: 'user', entityId: before.id, before: userAudit(before), after: userAudit(after) });
       return after;
     });
     return c.json(userJson(user));
@@ -152,15 +152,14 @@ export function userRoutes() {
   });
 
   r.delete('/me/sessions/:id', requireRole('viewer'), async (c) => {
-    const { db, clock } = c.get('deps');
     const actor = actorOf(c);
     const id = c.req.param('id');
-    const now = clock.now();
-    await db.transaction(async (tx) => {
+    await write(c.get('deps'), actor, async (w) => {
+      const { tx } = w;
       const rows = await tx.select().from(sessions).where(and(eq(sessions.id, id), eq(sessions.userId, actor.user.id))).limit(1);
       if (!rows[0]) throw notFound('session');
       await invalidateSession(tx, id);
-      await recordAudit(tx, actor, { action: 'session.revoke', entityType: 'session', entityId: id }, now);
+      await w.audit({ action: 'session.revoke', entityType: 'session', entityId: id });
     });
     return c.body(null, 204);
   });
@@ -175,14 +174,13 @@ export function userRoutes() {
   });
 
   r.post('/users', requireRole('owner'), jsonBody(createUserSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const actor = actorOf(c);
     const body = c.req.valid('json');
     const passwordHash = body.password === undefined ? null : await hashPassword(body.password);
-    const now = clock.now();
-    const out = await db.transaction(async (tx) => {
+    const out = await write(c.get('deps'), actor, async (w) => {
+      const { tx, now } = w;
       const user = await insertUser(tx, { email: body.email, name: body.name, role: body.role, passwordHash }, now);
-      await recordAudit(tx, actor, { action: 'user.create', entityType: 'user', entityId: user.id, after: userAudit(user) }, now);
+      await w.audit({ action: 'user.create', entityType: 'user', entityId: user.id, after: userAudit(user) });
       const invitation_url = passwordHash ? null : await invitationUrl(c, tx, user.id, now);
       const created: NewUserOut = { ...userJson(user), invitation_url };
       return created;
@@ -191,12 +189,11 @@ export function userRoutes() {
   });
 
   r.patch('/users/:id', requireRole('owner'), jsonBody(patchUserSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const actor = actorOf(c);
     const body = c.req.valid('json');
     const passwordHash = body.password === undefined ? undefined : await hashPassword(body.password);
-    const now = clock.now();
-    const user = await db.transaction(async (tx) => {
+    const user = await write(c.get('deps'), actor, async (w) => {
+      const { tx, now } = w;
       const before = await userOr404(tx, c.req.param('id'));
       if (body.email && body.email !== before.email && (await findUserByEmail(tx, body.email))) {
         throw conflict(`A user with the email ${body.email} already exists.`);
@@ -215,7 +212,10 @@ export function userRoutes() {
       await tx.update(users).set({ email, name, role, disabledAt, passwordHash: after.passwordHash, updatedAt }).where(eq(users.id, before.id));
       // Disabling or a password reset ends the person's sessions; the owner's own session survives a self-edit.
       if (after.disabledAt || passwordHash) await invalidateUserSessions(tx, before.id, actor.sessionId);
-      await recordAudit(tx, actor, { action: 'user.update', entityType: 'user', entityId: before.id, before: userAudit(before), after: userAudit(after) }, now);
+      // Their API tokens too, for good: a token kept through a disable would work again on re-enabling, and one
+      // kept through a reset would outlive the credential the reset was meant to replace.
+      const revoked = (!before.disabledAt && after.disabledAt) || passwordHash ? await revokeUserTokens(tx, before.id, now) : 0;
+      await w.audit({ action: 'user.update', entityType: 'user', entityId: before.id, before: userAudit(before), after: revoked ? { ...userAudit(after), tokens_revoked: revoked } : userAudit(after) });
       return after;
     });
     return c.json(userJson(user));
@@ -223,14 +223,12 @@ export function userRoutes() {
 
   /** A fresh invitation link (the old one stops working), e.g. when the first one expired. */
   r.post('/users/:id/invitation', requireRole('owner'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const url = await db.transaction(async (tx) => {
+    const url = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const user = await userOr404(tx, c.req.param('id'));
       if (user.disabledAt) throw conflict('This user is disabled; enable the account before inviting.');
       const link = await invitationUrl(c, tx, user.id, now);
-      await recordAudit(tx, actor, { action: 'user.invite', entityType: 'user', entityId: user.id }, now);
+      await w.audit({ action: 'user.invite', entityType: 'user', entityId: user.id });
       return link;
     });
     const out: InvitationLinkOut = { invitation_url: url };
@@ -238,16 +236,15 @@ export function userRoutes() {
   });
 
   r.delete('/users/:id', requireRole('owner'), async (c) => {
-    const { db, clock } = c.get('deps');
     const actor = actorOf(c);
-    const now = clock.now();
-    await db.transaction(async (tx) => {
+    await write(c.get('deps'), actor, async (w) => {
+      const { tx, now } = w;
       const before = await userOr404(tx, c.req.param('id'));
       if (before.id === actor.user.id) throw conflict('You cannot delete your own account; ask another owner.');
       await keepAnOwner(tx, before, { ...before, disabledAt: now });
       // Sessions, tokens and links go with the user (foreign keys cascade); incident roles become unassigned.
       await tx.delete(users).where(eq(users.id, before.id));
-      await recordAudit(tx, actor, { action: 'user.delete', entityType: 'user', entityId: before.id, before: userAudit(before) }, now);
+      await w.audit({ action: 'user.delete', entityType: 'user', entityId: before.id, before: userAudit(before) });
     });
     return c.body(null, 204);
   });

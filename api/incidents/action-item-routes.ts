@@ -4,13 +4,15 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.ts';
 import { actionItems, incidents, postmortems, users } from '../../db/schema.ts';
-import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
-import { notFound } from '../http/errors.ts';
+import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
+import { forbidden } from '../http/errors.ts';
+import type { Actor } from '../core/actor.ts';
+import { write } from '../audit/write.ts';
+import { notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { assertUsersExist, findIncident } from './incident-store.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
+import { jsonBody, oneLine, queryParams } from '../http/validate.ts';
 
 export type ActionItemRow = typeof actionItems.$inferSelect;
 
@@ -32,7 +34,7 @@ export interface ActionItemOut {
   updated_at: string;
 }
 
-const title = z.string().trim().min(1, 'Required.').max(500, 'At most 500 characters.');
+const title = oneLine(z.string().trim().min(1, 'Required.').max(500, 'At most 500 characters.'));
 const ownerId = z.string().min(1).max(100).nullable();
 const dueAt = z
   .string()
@@ -81,7 +83,7 @@ function itemJson(r: { item: ActionItemRow; incidentTitle: string; ownerName: st
  * Action items, open ones first; among open ones overdue first (oldest due first), then the rest
  * by due time (no due time last); done ones after, most recently done first.
  */
-export async function listActionItems(db: Executor, now: Date, where?: SQL, limit = 500): Promise<ActionItemOut[]> {
+async function listActionItems(db: Executor, now: Date, where?: SQL, limit = 500): Promise<ActionItemOut[]> {
   const rows = await db
     .select(columns)
     .from(actionItems)
@@ -119,6 +121,19 @@ async function postmortemIsPublic(db: Executor, incidentId: string): Promise<boo
   return !!rows[0]?.published;
 }
 
+/**
+ * A public item of a published postmortem is on the public page at once: changing one (creating, editing,
+ * closing, making public or private, deleting) is a publisher's, as publishing the postmortem is. Editors keep
+ * every other change, and public items of an unpublished postmortem reach the page only when a publisher publishes.
+ */
+async function assertMayChangePublicPage(db: Executor, actor: Actor, incidentId: string): Promise<boolean> {
+  if (!(await postmortemIsPublic(db, incidentId))) return false;
+  if (!roleAtLeast(actor.role, 'publisher')) {
+    throw forbidden('This action item is shown on the published postmortem: changing it needs the publisher role.');
+  }
+  return true;
+}
+
 /** The item's fields as the audit log keeps them (what the timeline shows). */
 const auditView = (i: Pick<ActionItemRow, 'title' | 'ownerId' | 'dueAt' | 'doneAt' | 'public'>) => ({
   title: i.title,
@@ -148,12 +163,11 @@ export function actionItemRoutes() {
   });
 
   r.post('/incidents/:id/action-items', requireRole('editor'), jsonBody(createSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
     const id = newId();
-    await db.transaction(async (tx) => {
+    const at = await write(deps, actorOf(c), async (w) => {
+      const { tx, now } = w;
       const incident = await findIncident(tx, c.req.param('id'), 'incident');
       await assertUsersExist(tx, { owner_id: body.owner_id });
       const row = {
@@ -168,19 +182,21 @@ export function actionItemRoutes() {
         updatedAt: now,
       };
       await tx.insert(actionItems).values(row);
-      await recordAudit(tx, actor, { action: 'action_item.create', entityType: 'action_item', entityId: id, incidentId: incident.id, after: auditView(row) }, now);
-      if (row.public && (await postmortemIsPublic(tx, incident.id))) await bumpContentVersion(tx, now);
+      await w.audit(
+        { action: 'action_item.create', entityType: 'action_item', entityId: id, incidentId: incident.id, after: auditView(row) },
+        { public: row.public && (await assertMayChangePublicPage(tx, w.actor, incident.id)) },
+      );
+      return now;
     });
-    return c.json(await itemOut(db, id, now), 201);
+    return c.json(await itemOut(deps.db, id, at), 201);
   });
 
   r.patch('/action-items/:id', requireRole('editor'), jsonBody(patchSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
     const id = c.req.param('id');
-    await db.transaction(async (tx) => {
+    const at = await write(deps, actorOf(c), async (w) => {
+      const { tx, now } = w;
       const before = await findItem(tx, id);
       await assertUsersExist(tx, { owner_id: body.owner_id });
       const after: ActionItemRow = {
@@ -196,34 +212,32 @@ export function actionItemRoutes() {
       const was = auditView(before);
       const is = auditView(after);
       const changed = (Object.keys(is) as (keyof typeof is)[]).filter((k) => was[k] !== is[k]);
-      if (!changed.length) return;
+      if (!changed.length) return now;
       await tx
         .update(actionItems)
         .set({ title: after.title, ownerId: after.ownerId, dueAt: after.dueAt, doneAt: after.doneAt, public: after.public, updatedAt: now })
         .where(eq(actionItems.id, id));
       const pick = (v: Record<string, unknown>) => Object.fromEntries(changed.map((k) => [k, v[k]]));
       const action = changed.length === 1 && changed[0] === 'done' ? (is.done ? 'action_item.close' : 'action_item.reopen') : 'action_item.edit';
-      await recordAudit(
-        tx,
-        actor,
+      await w.audit(
         { action, entityType: 'action_item', entityId: id, incidentId: before.incidentId, before: { title: before.title, ...pick(was) }, after: { title: after.title, ...pick(is) } },
-        now,
+        { public: (before.public || after.public) && (await assertMayChangePublicPage(tx, w.actor, before.incidentId)) },
       );
-      if ((before.public || after.public) && (await postmortemIsPublic(tx, before.incidentId))) await bumpContentVersion(tx, now);
+      return now;
     });
-    return c.json(await itemOut(db, id, now));
+    return c.json(await itemOut(deps.db, id, at));
   });
 
   r.delete('/action-items/:id', requireRole('editor'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
     const id = c.req.param('id');
-    await db.transaction(async (tx) => {
+    await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx } = w;
       const before = await findItem(tx, id);
       await tx.delete(actionItems).where(eq(actionItems.id, id));
-      await recordAudit(tx, actor, { action: 'action_item.delete', entityType: 'action_item', entityId: id, incidentId: before.incidentId, before: auditView(before) }, now);
-      if (before.public && (await postmortemIsPublic(tx, before.incidentId))) await bumpContentVersion(tx, now);
+      await w.audit(
+        { action: 'action_item.delete', entityType: 'action_item', entityId: id, incidentId: before.incidentId, before: auditView(before) },
+        { public: before.public && (await assertMayChangePublicPage(tx, w.actor, before.incidentId)) },
+      );
     });
     return c.body(null, 204);
   });

@@ -10,7 +10,7 @@ import { getSettings, type Settings } from '../core/settings.ts';
 import { INCIDENT_ROLE_LABELS, SEVERITIES, stageLabel, statusLabel, type IncidentRoleField } from '../core/vocabulary.ts';
 import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
 
-export interface AffectedComponentOut {
+interface AffectedComponentOut {
   id: string;
   name: string;
   status: ComponentStatus;
@@ -93,7 +93,7 @@ export interface UpdateOut {
   published_at: string | null;
 }
 
-export type TimelineEntry =
+type TimelineEntry =
   | { type: 'update'; at: string; update: UpdateOut }
   | {
       type: 'event';
@@ -301,7 +301,7 @@ const text = (v: unknown) => (v === null || v === undefined ? 'none' : String(v)
  * One line for a person reading the timeline: statuses and stages by their labels, times in the page's zone and
  * format (`timeZone`), as every other line of the console shows them.
  */
-export function eventSummary(action: string, before: unknown, after: unknown, names: UserNames, timeZone = 'Etc/UTC'): string {
+function eventSummary(action: string, before: unknown, after: unknown, names: UserNames, timeZone = 'Etc/UTC'): string {
   const person = (v: unknown) => (typeof v === 'string' ? (names.get(v) ?? v) : 'unassigned');
   const status = (v: unknown) => (typeof v === 'string' ? statusLabel(v) : text(v));
   const stage = (v: unknown) => (typeof v === 'string' ? stageLabel(v) : text(v));

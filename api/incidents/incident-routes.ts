@@ -4,8 +4,9 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { INCIDENT_STATUSES, SEVERITIES, STAGES, incidents } from '../../db/schema.ts';
 import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
-import { badRequest, conflict, forbidden, invalidTransition } from '../http/errors.ts';
+import { write } from '../audit/write.ts';
+import { badRequest, conflict, invalidTransition } from '../core/errors.ts';
+import { forbidden } from '../http/errors.ts';
 import { newId } from '../core/ids.ts';
 import { incidentDetailJson, incidentsJson } from './incident-json.ts';
 import { KIND_RULES, isClosed } from './incident-status.ts';
@@ -22,11 +23,11 @@ import { MAX_ESCALATION_LEVEL } from './incident-timing.ts';
 import { incidentUpdateRoutes } from './update-routes.ts';
 import { isoTime, markdown, componentMap, userRef } from './incident-schemas.ts';
 import { getSettings } from '../core/settings.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
+import { jsonBody, oneLine, queryParams } from '../http/validate.ts';
 
 const createIncidentSchema = z
   .object({
-    title: z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.'),
+    title: oneLine(z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.')),
     severity: z.enum(SEVERITIES),
     status: z.enum(INCIDENT_STATUSES).optional(),
     message: markdown,
@@ -47,7 +48,7 @@ const createIncidentSchema = z
 
 const patchIncidentSchema = z
   .object({
-    title: z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.').optional(),
+    title: oneLine(z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.')).optional(),
     severity: z.enum(SEVERITIES).optional(),
     commander_id: userRef.optional(),
     tech_lead_id: userRef.optional(),
@@ -102,14 +103,15 @@ export function incidentRoutes() {
   });
 
   r.post('/incidents', requireRole('editor'), jsonBody(createIncidentSchema), async (c) => {
-    const { db, clock, events } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = c.req.valid('json');
     const actor = actorOf(c);
-    const now = clock.now();
-    if (body.started_at && body.started_at.getTime() > now.getTime()) {
+    if (body.started_at && body.started_at.getTime() > clock.now().getTime()) {
       throw badRequest('The start time is in the future.', { started_at: 'Must not be in the future.' });
     }
-    const id = await db.transaction(async (tx) => {
+    const id = await write(deps, actor, async (w) => {
+      const { tx, now } = w;
       await assertComponentsExist(tx, body.components);
       await assertUsersExist(tx, { commander_id: body.commander_id, tech_lead_id: body.tech_lead_id, comms_lead_id: body.comms_lead_id });
       const policy = (await getSettings(tx)).severities[body.severity];
@@ -134,15 +136,8 @@ export function incidentRoutes() {
         .returning();
       if (!row) throw new Error('unreachable: insert returned no row');
       await linkComponents(tx, row.id, Object.keys(body.components ?? {}));
-      await recordAudit(tx, actor, { action: 'incident.create', entityType: 'incident', entityId: row.id, incidentId: row.id, after: row }, now);
-      await createUpdate(
-        tx,
-        row,
-        { status, body: body.message, components: body.components, notify: body.notify, publishAt: body.publish_at, draft: body.draft },
-        actor,
-        now,
-        events,
-      );
+      await w.audit({ action: 'incident.create', entityType: 'incident', entityId: row.id, incidentId: row.id, after: row });
+      await createUpdate(w, row, { status, body: body.message, components: body.components, notify: body.notify, publishAt: body.publish_at, draft: body.draft });
       return row.id;
     });
     const incident = await findIncident(db, id);
@@ -156,14 +151,15 @@ export function incidentRoutes() {
   });
 
   r.patch('/incidents/:id', requireRole('editor'), jsonBody(patchIncidentSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = c.req.valid('json');
     const actor = actorOf(c);
-    const now = clock.now();
-    if (body.started_at && body.started_at.getTime() > now.getTime()) {
+    if (body.started_at && body.started_at.getTime() > clock.now().getTime()) {
       throw badRequest('The start time is in the future.', { started_at: 'Must not be in the future.' });
     }
-    await db.transaction(async (tx) => {
+    await write(deps, actor, async (w) => {
+      const { tx, now } = w;
       const before = await findIncident(tx, c.req.param('id'));
       // An editor may shape a draft incident; once public, changes are a publisher's.
       if (before.publishedAt && !roleAtLeast(actor.role, 'publisher')) {
@@ -225,30 +221,25 @@ export function incidentRoutes() {
         })
         .where(eq(incidents.id, before.id));
       for (const a of audits) {
-        await recordAudit(tx, actor, { action: a.action, entityType: 'incident', entityId: before.id, incidentId: before.id, before: a.before, after: a.after }, now);
+        await w.audit({ action: a.action, entityType: 'incident', entityId: before.id, incidentId: before.id, before: a.before, after: a.after });
       }
-      if (publicChange && before.publishedAt) await bumpContentVersion(tx, now);
+      if (publicChange && before.publishedAt) w.changedPublic();
     });
     const incident = await findIncident(db, c.req.param('id'));
     return c.json(await incidentDetailJson(db, incident, clock.now()));
   });
 
   r.post('/incidents/:id/escalate', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    await db.transaction(async (tx) => {
+    const deps = c.get('deps');
+    const { db, clock } = deps;
+    await write(deps, actorOf(c), async (w) => {
+      const { tx, now } = w;
       const before = await findIncident(tx, c.req.param('id'));
       if (isClosed(before.kind, before.status)) throw invalidTransition('This incident is closed: there is nothing to escalate.');
       if (before.escalationLevel >= MAX_ESCALATION_LEVEL) throw conflict('This incident is already at the highest escalation level.');
       const level = before.escalationLevel + 1;
       await tx.update(incidents).set({ escalationLevel: level, updatedAt: now }).where(eq(incidents.id, before.id));
-      await recordAudit(
-        tx,
-        actor,
-        { action: 'incident.escalation', entityType: 'incident', entityId: before.id, incidentId: before.id, before: { escalation_level: before.escalationLevel }, after: { escalation_level: level } },
-        now,
-      );
+      await w.audit({ action: 'incident.escalation', entityType: 'incident', entityId: before.id, incidentId: before.id, before: { escalation_level: before.escalationLevel }, after: { escalation_level: level } });
     });
     const incident = await findIncident(db, c.req.param('id'));
     return c.json(await incidentDetailJson(db, incident, clock.now()));

@@ -4,7 +4,7 @@ import { INCIDENT_STATUSES, MAINTENANCE_STATUSES, type Stage } from '../../db/sc
 export type Kind = 'incident' | 'maintenance';
 
 /** The incident columns a status stamps the first time it is reached. */
-export type Milestone = 'identifiedAt' | 'monitoringAt' | 'resolvedAt';
+type Milestone = 'identifiedAt' | 'monitoringAt' | 'resolvedAt';
 
 export interface KindRules {
   statuses: readonly string[];

@@ -1,6 +1,6 @@
 // Incident and update writes shared by the routes, the scheduler and later features: create, validate, publish.
-import { and,eq,inArray,sql } from 'drizzle-orm';
-import type { Executor,Tx } from '../../db/client.ts';
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Executor, Tx } from '../../db/client.ts';
 import {
 components,
 incidentComponents,
@@ -14,17 +14,16 @@ type Stage,
 } from '../../db/schema.ts';
 import type { Actor } from '../core/actor.ts';
 import { roleAtLeast } from '../http/access.ts';
-import { bumpContentVersion,recordAudit } from '../audit/audit.ts';
-import { badRequest,invalidTransition,notFound } from '../http/errors.ts';
-import { KIND_RULES,isClosed,transitionError,type Kind } from './incident-status.ts';
+import type { Write } from '../audit/write.ts';
+import { badRequest, invalidTransition, notFound } from '../core/errors.ts';
+import { KIND_RULES, isClosed, transitionError, type Kind } from './incident-status.ts';
 import { nextUpdateDueAfter } from './incident-timing.ts';
 import { newId } from '../core/ids.ts';
 import { getSettings } from '../core/settings.ts';
-import type { DomainEvents } from '../core/events.ts';
 
 export type IncidentRow = typeof incidents.$inferSelect;
 export type UpdateRow = typeof incidentUpdates.$inferSelect;
-export type UpdateState = UpdateRow['state'];
+type UpdateState = UpdateRow['state'];
 export type ComponentChanges = Record<string, ComponentStatus>;
 
 export async function findIncident(db: Executor, id: string, kind?: Kind): Promise<IncidentRow> {
@@ -78,7 +77,7 @@ export function assertTransition(incident: IncidentRow, to: string): void {
  * What a new or edited update becomes: an editor's is always a draft; a publisher's is a draft
  * when asked, scheduled when `publishAt` is in the future, else published now.
  */
-export function decideUpdateState(actor: Actor, opts: { draft?: boolean; publishAt?: Date | null }, now: Date): UpdateState | 'publish_now' {
+function decideUpdateState(actor: Actor, opts: { draft?: boolean; publishAt?: Date | null }, now: Date): UpdateState | 'publish_now' {
   if (!roleAtLeast(actor.role, 'publisher') || opts.draft) return 'draft';
   if (opts.publishAt && opts.publishAt.getTime() > now.getTime()) return 'scheduled';
   return 'publish_now';
@@ -118,11 +117,6 @@ export async function applyComponentChanges(tx: Tx, changes: ComponentChanges | 
 export interface PublishOptions {
   /** The states the update may be claimed from; the claim fails (returns null) from any other. */
   from: UpdateState[];
-  /** Null when the scheduler publishes. */
-  actor: Actor | null;
-  now: Date;
-  /** Where the publication is announced (deps.events): notifications queue in this transaction. */
-  events: DomainEvents;
 }
 
 export interface Published {
@@ -131,18 +125,19 @@ export interface Published {
 }
 
 /**
- * Publishes one update, in the caller's transaction: the one code path for "publish now", the
- * publish endpoint and the scheduler.
+ * Publishes one update, in the caller's write (by `w.actor`, null for the scheduler, at `w.now`):
+ * the one code path for "publish now", the publish endpoint and the scheduler.
  *
  * It first claims the update with a conditional UPDATE (state must still be one of `from`) and
  * goes on only when that changed exactly one row, so an update goes out exactly once even with
  * several processes on one database. Then it applies the component changes, moves the incident
- * (status, first-time milestones, stage, next update due, published_at), audits, bumps the
- * content version and emits updatePublished. An illegal transition throws 422 and the caller's
+ * (status, first-time milestones, stage, next update due, published_at), audits (a public change:
+ * the write bumps the content version) and emits updatePublished through `w.events`, so
+ * notifications queue in this transaction. An illegal transition throws 422 and the caller's
  * transaction rolls the claim back. Returns null when the claim was lost.
  */
-export async function publishUpdate(tx: Tx, updateId: string, opts: PublishOptions): Promise<Published | null> {
-  const { now, actor } = opts;
+export async function publishUpdate(w: Write, updateId: string, opts: PublishOptions): Promise<Published | null> {
+  const { tx, now, actor } = w;
   const [prior] = await tx.select().from(incidentUpdates).where(eq(incidentUpdates.id, updateId));
   if (!prior || !opts.from.includes(prior.state)) return null;
   const claim = await tx
@@ -194,9 +189,7 @@ export async function publishUpdate(tx: Tx, updateId: string, opts: PublishOptio
     })
     .where(eq(incidents.id, before.id));
 
-  await recordAudit(
-    tx,
-    actor,
+  await w.audit(
     {
       action: 'incident_update.publish',
       entityType: 'incident_update',
@@ -205,10 +198,9 @@ export async function publishUpdate(tx: Tx, updateId: string, opts: PublishOptio
       before: { state: prior.state, publish_at: prior.publishAt, incident_status: before.status },
       after: { ...update, incident_status: incident.status },
     },
-    now,
+    { public: true },
   );
-  await bumpContentVersion(tx, now);
-  await opts.events.updatePublished(tx, { incident, update, firstPublish: before.publishedAt === null, actor, now });
+  await w.events.updatePublished(tx, { incident, update, firstPublish: before.publishedAt === null, actor, now });
   return { incident, update };
 }
 
@@ -245,11 +237,12 @@ export interface NewUpdate {
 }
 
 /**
- * Writes a new update for `incident` in the caller's transaction: validates everything first
+ * Writes a new update for `incident` in the caller's write, authored by `w.actor`: validates everything first
  * (status for the kind, the transition, component ids), then saves it as a draft, schedules it,
  * or publishes it at once through publishUpdate, as decideUpdateState says.
  */
-export async function createUpdate(tx: Tx, incident: IncidentRow, input: NewUpdate, actor: Actor, now: Date, events: DomainEvents): Promise<UpdateRow> {
+export async function createUpdate(w: Write<Actor>, incident: IncidentRow, input: NewUpdate): Promise<UpdateRow> {
+  const { tx, actor, now } = w;
   assertStatusForKind(incident.kind, input.status);
   assertTransition(incident, input.status);
   await assertComponentsExist(tx, input.components);
@@ -277,15 +270,10 @@ export async function createUpdate(tx: Tx, incident: IncidentRow, input: NewUpda
     .returning();
   if (!row) throw new Error('unreachable: insert returned no row');
   if (decided === 'publish_now') {
-    const published = await publishUpdate(tx, row.id, { from: ['draft'], actor, now, events });
+    const published = await publishUpdate(w, row.id, { from: ['draft'] });
     if (!published) throw new Error('unreachable: a row inserted in this transaction could not be claimed');
     return published.update;
   }
-  await recordAudit(
-    tx,
-    actor,
-    { action: 'incident_update.create', entityType: 'incident_update', entityId: row.id, incidentId: incident.id, after: { ...row, publish_at: row.publishAt?.toISOString() ?? null } },
-    now,
-  );
+  await w.audit({ action: 'incident_update.create', entityType: 'incident_update', entityId: row.id, incidentId: incident.id, after: { ...row, publish_at: row.publishAt?.toISOString() ?? null } });
   return row;
 }

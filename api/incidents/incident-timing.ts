@@ -44,11 +44,11 @@ export const MAX_ESCALATION_LEVEL = ESCALATION_LEVELS.length - 1;
 const plusMinutes = (d: Date, minutes: number) => new Date(d.getTime() + minutes * MINUTE);
 
 /** When the response is due: start + response target (0 means immediately, i.e. at the start). */
-export function responseDueAt(startedAt: Date, policy: SeverityPolicy): Date {
+function responseDueAt(startedAt: Date, policy: SeverityPolicy): Date {
   return plusMinutes(startedAt, policy.responseMinutes);
 }
 
-export function resolutionDueAt(startedAt: Date, policy: SeverityPolicy): Date | null {
+function resolutionDueAt(startedAt: Date, policy: SeverityPolicy): Date | null {
   return policy.resolutionMinutes === null ? null : plusMinutes(startedAt, policy.resolutionMinutes);
 }
 

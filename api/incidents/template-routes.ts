@@ -5,13 +5,13 @@ import { z } from 'zod';
 import type { Executor } from '../../db/client.ts';
 import { SEVERITIES, incidentTemplates } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { recordAudit } from '../audit/audit.ts';
-import { notFound } from '../http/errors.ts';
+import { write } from '../audit/write.ts';
+import { notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { componentMap, markdown } from './incident-schemas.ts';
 import { assertComponentsExist } from './incident-store.ts';
 import { iso } from '../core/iso.ts';
-import { jsonBody } from '../http/validate.ts';
+import { jsonBody, oneLine } from '../http/validate.ts';
 
 type TemplateRow = typeof incidentTemplates.$inferSelect;
 
@@ -26,7 +26,7 @@ export interface TemplateOut {
   updated_at: string;
 }
 
-export function templateJson(t: TemplateRow): TemplateOut {
+function templateJson(t: TemplateRow): TemplateOut {
   return {
     id: t.id,
     name: t.name,
@@ -40,8 +40,8 @@ export function templateJson(t: TemplateRow): TemplateOut {
 }
 
 const fields = {
-  name: z.string().trim().min(1, 'Required.').max(100, 'At most 100 characters.'),
-  title: z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.'),
+  name: oneLine(z.string().trim().min(1, 'Required.').max(100, 'At most 100 characters.')),
+  title: oneLine(z.string().trim().min(1, 'Required.').max(300, 'At most 300 characters.')),
   body: markdown,
   severity: z.enum(SEVERITIES),
   components: componentMap.optional(),
@@ -69,26 +69,22 @@ export function templateRoutes() {
 
   // Templates shape what goes public, so managing them is a publisher's job.
   r.post('/templates', requireRole('publisher'), jsonBody(createSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const row = await db.transaction(async (tx) => {
+    const row = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       await assertComponentsExist(tx, body.components);
       const row: TemplateRow = { id: newId(), name: body.name, title: body.title, body: body.body, severity: body.severity, components: body.components ?? {}, createdAt: now, updatedAt: now };
       await tx.insert(incidentTemplates).values(row);
-      await recordAudit(tx, actor, { action: 'template.create', entityType: 'template', entityId: row.id, after: templateJson(row) }, now);
+      await w.audit({ action: 'template.create', entityType: 'template', entityId: row.id, after: templateJson(row) });
       return row;
     });
     return c.json(templateJson(row), 201);
   });
 
   r.patch('/templates/:id', requireRole('publisher'), jsonBody(patchSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const row = await db.transaction(async (tx) => {
+    const row = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const before = await findTemplate(tx, c.req.param('id'));
       await assertComponentsExist(tx, body.components);
       const after: TemplateRow = {
@@ -102,20 +98,18 @@ export function templateRoutes() {
       };
       const { id: _id, createdAt: _created, ...changes } = after;
       await tx.update(incidentTemplates).set(changes).where(eq(incidentTemplates.id, before.id));
-      await recordAudit(tx, actor, { action: 'template.update', entityType: 'template', entityId: before.id, before: templateJson(before), after: templateJson(after) }, now);
+      await w.audit({ action: 'template.update', entityType: 'template', entityId: before.id, before: templateJson(before), after: templateJson(after) });
       return after;
     });
     return c.json(templateJson(row));
   });
 
   r.delete('/templates/:id', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    await db.transaction(async (tx) => {
+    await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx } = w;
       const before = await findTemplate(tx, c.req.param('id'));
       await tx.delete(incidentTemplates).where(eq(incidentTemplates.id, before.id));
-      await recordAudit(tx, actor, { action: 'template.delete', entityType: 'template', entityId: before.id, before: templateJson(before) }, now);
+      await w.audit({ action: 'template.delete', entityType: 'template', entityId: before.id, before: templateJson(before) });
     });
     return c.body(null, 204);
   });

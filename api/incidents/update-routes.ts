@@ -4,8 +4,9 @@ import { Hono, type Context } from 'hono';
 import { z, type ZodTypeAny } from 'zod';
 import { STAGES, incidentUpdates } from '../../db/schema.ts';
 import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
-import { badRequest, conflict, forbidden, validationError } from '../http/errors.ts';
+import { write } from '../audit/write.ts';
+import { badRequest, conflict } from '../core/errors.ts';
+import { forbidden, validationError } from '../http/errors.ts';
 import { componentMap, isoTime, markdown } from './incident-schemas.ts';
 import { incidentsJson, updateOut } from './incident-json.ts';
 import {
@@ -81,22 +82,14 @@ export function incidentUpdateRoutes() {
   const r = new Hono<AppEnv>();
 
   r.post('/incidents/:id/updates', requireRole('editor'), jsonBody(createUpdateSchema), async (c) => {
-    const { db, clock, events } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const update = await db.transaction(async (tx) => {
-      const incident = await findIncident(tx, c.req.param('id'));
+    const update = await write(deps, actorOf(c), async (w) => {
+      const incident = await findIncident(w.tx, c.req.param('id'));
       // A maintenance's status moves put components under maintenance and back: only its own route does that.
       if (incident.kind === 'maintenance') throw conflict('This is a maintenance: post its updates to /api/v1/maintenances/:id/updates.');
-      return createUpdate(
-        tx,
-        incident,
-        { status: body.status, body: body.message, components: body.components, stage: body.stage, notify: body.notify, publishAt: body.publish_at, draft: body.draft },
-        actor,
-        now,
-        events,
-      );
+      return createUpdate(w, incident, { status: body.status, body: body.message, components: body.components, stage: body.stage, notify: body.notify, publishAt: body.publish_at, draft: body.draft });
     });
     const incident = await findIncident(db, update.incidentId);
     const [incidentOut] = await incidentsJson(db, [incident], clock.now());
@@ -104,12 +97,12 @@ export function incidentUpdateRoutes() {
   });
 
   r.patch('/incidents/:id/updates/:update_id', requireRole('editor'), jsonBody(patchUpdateSchema), async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
     const body = c.req.valid('json');
     const actor = actorOf(c);
-    const now = clock.now();
     const publisher = roleAtLeast(actor.role, 'publisher');
-    const saved = await db.transaction(async (tx) => {
+    const saved = await write(deps, actor, async (w) => {
+      const { tx, now } = w;
       const incident = await findIncident(tx, c.req.param('id'));
       const before = await findUpdate(tx, incident.id, c.req.param('update_id'));
       if (!publisher && before.state !== 'draft') throw forbidden('Editors may change drafts only; this update is ' + before.state + '.');
@@ -165,23 +158,19 @@ export function incidentUpdateRoutes() {
         })
         // the state check keeps an edit from racing the scheduler's publication
         .where(and(eq(incidentUpdates.id, before.id), eq(incidentUpdates.state, before.state)));
-      await recordAudit(
-        tx,
-        actor,
+      await w.audit(
         { action: 'incident_update.edit', entityType: 'incident_update', entityId: before.id, incidentId: incident.id, before: auditable(before), after: auditable(after) },
-        now,
+        { public: before.state === 'published' },
       );
-      if (before.state === 'published') await bumpContentVersion(tx, now);
       return after;
     });
-    return c.json(await updateOut(db, saved));
+    return c.json(await updateOut(deps.db, saved));
   });
 
   r.delete('/incidents/:id/updates/:update_id', requireRole('editor'), async (c) => {
-    const { db, clock } = c.get('deps');
     const actor = actorOf(c);
-    const now = clock.now();
-    await db.transaction(async (tx) => {
+    await write(c.get('deps'), actor, async (w) => {
+      const { tx } = w;
       const incident = await findIncident(tx, c.req.param('id'));
       const before = await findUpdate(tx, incident.id, c.req.param('update_id'));
       if (!roleAtLeast(actor.role, 'publisher') && before.state !== 'draft') throw forbidden('Editors may delete drafts only; this update is ' + before.state + '.');
@@ -194,8 +183,10 @@ export function incidentUpdateRoutes() {
         if (!others.length) throw conflict('This is the only published update of a public incident: edit it instead of deleting it.');
       }
       await tx.delete(incidentUpdates).where(eq(incidentUpdates.id, before.id));
-      await recordAudit(tx, actor, { action: 'incident_update.delete', entityType: 'incident_update', entityId: before.id, incidentId: incident.id, before: auditable(before) }, now);
-      if (before.state === 'published') await bumpContentVersion(tx, now);
+      await w.audit(
+        { action: 'incident_update.delete', entityType: 'incident_update', entityId: before.id, incidentId: incident.id, before: auditable(before) },
+        { public: before.state === 'published' },
+      );
     });
     return c.body(null, 204);
   });
@@ -204,9 +195,8 @@ export function incidentUpdateRoutes() {
     const deps = c.get('deps');
     const { db, clock } = deps;
     const body = await optionalJson(c, publishSchema);
-    const actor = actorOf(c);
-    const now = clock.now();
-    const update = await db.transaction(async (tx) => {
+    const update = await write(deps, actorOf(c), async (w) => {
+      const { tx, now } = w;
       const incident = await findIncident(tx, c.req.param('id'));
       const before = await findUpdate(tx, incident.id, c.req.param('update_id'));
       if (before.state === 'published') throw conflict('This update is already published.');
@@ -218,15 +208,10 @@ export function incidentUpdateRoutes() {
           .update(incidentUpdates)
           .set({ state: after.state, publishAt: after.publishAt, displayAt: after.displayAt, updatedAt: now })
           .where(and(eq(incidentUpdates.id, before.id), eq(incidentUpdates.state, before.state)));
-        await recordAudit(
-          tx,
-          actor,
-          { action: 'incident_update.schedule', entityType: 'incident_update', entityId: before.id, incidentId: incident.id, before: auditable(before), after: auditable(after) },
-          now,
-        );
+        await w.audit({ action: 'incident_update.schedule', entityType: 'incident_update', entityId: before.id, incidentId: incident.id, before: auditable(before), after: auditable(after) });
         return after;
       }
-      const published = await publishUpdate(tx, before.id, { from: ['draft', 'scheduled'], actor, now, events: deps.events });
+      const published = await publishUpdate(w, before.id, { from: ['draft', 'scheduled'] });
       if (!published) throw conflict('This update was published by someone else a moment ago.');
       return published.update;
     });

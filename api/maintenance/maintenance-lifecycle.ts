@@ -11,18 +11,17 @@ import {
   type MaintenanceStatus,
 } from '../../db/schema.ts';
 import type { Actor } from '../core/actor.ts';
-import { recordAudit } from '../audit/audit.ts';
-import { conflict, invalidTransition } from '../http/errors.ts';
+import type { Write } from '../audit/write.ts';
+import { conflict, invalidTransition } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { applyComponentChanges, linkComponents, publishUpdate, type IncidentRow, type Published } from '../incidents/incident-store.ts';
-import type { DomainEvents } from '../core/events.ts';
 import { ACTIVE_MAINTENANCE_STATUSES } from '../core/vocabulary.ts';
 
 export type MaintenanceRow = IncidentRow;
 
 const ORDER: Record<MaintenanceStatus, number> = { scheduled: 0, in_progress: 1, verifying: 2, completed: 3 };
 
-export const isMaintenanceStatus = (s: string): s is MaintenanceStatus => (MAINTENANCE_STATUSES as readonly string[]).includes(s);
+const isMaintenanceStatus = (s: string): s is MaintenanceStatus => (MAINTENANCE_STATUSES as readonly string[]).includes(s);
 export const isActive = (s: string) => (ACTIVE_MAINTENANCE_STATUSES as readonly string[]).includes(s);
 
 /**
@@ -31,7 +30,7 @@ export const isActive = (s: string) => (ACTIVE_MAINTENANCE_STATUSES as readonly 
  * is a further note. Unlike an incident it never goes back: a maintenance that needs more work is
  * still in progress or verifying, and a finished one is followed by a new maintenance.
  */
-export function maintenanceTransitionError(from: string, to: string): string | null {
+function maintenanceTransitionError(from: string, to: string): string | null {
   if (!isMaintenanceStatus(to)) return `"${to}" is not a maintenance status (${MAINTENANCE_STATUSES.join(', ')}).`;
   if (!isMaintenanceStatus(from)) return `The maintenance has an unknown status "${from}".`;
   if (from === to) return null;
@@ -41,7 +40,7 @@ export function maintenanceTransitionError(from: string, to: string): string | n
 }
 
 /** The text of the update a status change posts when no message is given. */
-export const DEFAULT_MESSAGES: Record<MaintenanceStatus, string> = {
+const DEFAULT_MESSAGES: Record<MaintenanceStatus, string> = {
   scheduled: 'This maintenance is scheduled.',
   in_progress: 'The scheduled maintenance is now in progress.',
   verifying: 'The maintenance work is done; we are verifying the results.',
@@ -53,7 +52,7 @@ export const DEFAULT_MESSAGES: Record<MaintenanceStatus, string> = {
  * A component already under another maintenance keeps "under_maintenance" as its previous status;
  * the maintenance that finishes first hands its own stored status over (see leaveMaintenance).
  */
-export async function enterMaintenance(tx: Tx, maintenanceId: string, componentIds?: string[]): Promise<Record<string, ComponentStatus>> {
+async function enterMaintenance(tx: Tx, maintenanceId: string, componentIds?: string[]): Promise<Record<string, ComponentStatus>> {
   const links = await tx
     .select({ componentId: incidentComponents.componentId, status: components.status })
     .from(incidentComponents)
@@ -79,7 +78,7 @@ export async function enterMaintenance(tx: Tx, maintenanceId: string, componentI
  * changed it meanwhile (it is no longer under_maintenance), or when another active maintenance
  * still covers it: that one then inherits our stored status, so it restores the right one later.
  */
-export async function leaveMaintenance(tx: Tx, maintenanceId: string, componentIds?: string[]): Promise<Record<string, ComponentStatus>> {
+async function leaveMaintenance(tx: Tx, maintenanceId: string, componentIds?: string[]): Promise<Record<string, ComponentStatus>> {
   const links = await tx
     .select({ componentId: incidentComponents.componentId, previous: incidentComponents.previousStatus, status: components.status })
     .from(incidentComponents)
@@ -136,26 +135,22 @@ export async function notifiesByDefault(tx: Executor, maintenanceId: string): Pr
 
 export interface TransitionOptions {
   message?: string;
-  /** Null when the worker moves it. */
-  actor: Actor | null;
   notify: boolean;
-  now: Date;
   /** True for the worker's automatic start/complete (recorded in the audit log). */
   automatic?: boolean;
-  events: DomainEvents;
 }
 
 /**
- * Posts one maintenance update with `to`, moving the status when it differs. The move is claimed
- * first with a conditional UPDATE on the current status, and everything else happens only when
- * that changed exactly one row: two workers (or a worker and a person) racing for the same
- * transition produce it once. Returns null when the claim was lost (the caller decides whether
- * that is a 409 or, for the worker, nothing to do).
+ * Posts one maintenance update with `to`, moving the status when it differs, in the caller's write
+ * (`w.actor` is null when the worker moves it). The move is claimed first with a conditional UPDATE
+ * on the current status, and everything else happens only when that changed exactly one row: two
+ * workers (or a worker and a person) racing for the same transition produce it once. Returns null
+ * when the claim was lost (the caller decides whether that is a 409 or, for the worker, nothing to do).
  */
-export async function moveMaintenance(tx: Tx, m: MaintenanceRow, to: string, opts: TransitionOptions): Promise<Published | null> {
+export async function moveMaintenance(w: Write, m: MaintenanceRow, to: string, opts: TransitionOptions): Promise<Published | null> {
   const error = maintenanceTransitionError(m.status, to);
   if (error) throw invalidTransition(error);
-  const { now } = opts;
+  const { tx, now } = w;
   if (to !== m.status) {
     const set: Partial<typeof incidents.$inferInsert> = { status: to, updatedAt: now };
     // A maintenance's started_at is its planned start until it really starts.
@@ -177,29 +172,24 @@ export async function moveMaintenance(tx: Tx, m: MaintenanceRow, to: string, opt
     status: to,
     body: opts.message?.trim() || DEFAULT_MESSAGES[to as MaintenanceStatus],
     state: 'draft',
-    authorId: opts.actor?.user.id ?? null,
+    authorId: w.actor?.user.id ?? null,
     componentChanges: Object.keys(changes).length ? changes : null,
     notify: opts.notify,
     createdAt: now,
     updatedAt: now,
     displayAt: now,
   });
-  const published = await publishUpdate(tx, updateId, { from: ['draft'], actor: opts.actor, now, events: opts.events });
+  const published = await publishUpdate(w, updateId, { from: ['draft'] });
   if (!published) throw conflict('The maintenance update could not be published; try again.');
   if (to !== m.status) {
-    await recordAudit(
-      tx,
-      opts.actor,
-      {
-        action: 'maintenance.status',
-        entityType: 'maintenance',
-        entityId: m.id,
-        incidentId: m.id,
-        before: { status: m.status },
-        after: { status: to, automatic: opts.automatic ?? false, components: changes },
-      },
-      now,
-    );
+    await w.audit({
+      action: 'maintenance.status',
+      entityType: 'maintenance',
+      entityId: m.id,
+      incidentId: m.id,
+      before: { status: m.status },
+      after: { status: to, automatic: opts.automatic ?? false, components: changes },
+    });
   }
   return published;
 }
@@ -216,8 +206,9 @@ export interface NewMaintenance {
   notify: boolean;
 }
 
-/** Creates a scheduled maintenance and publishes its first ("scheduled") update: public at once. */
-export async function createMaintenance(tx: Tx, input: NewMaintenance, actor: Actor, now: Date, events: DomainEvents): Promise<MaintenanceRow> {
+/** Creates a scheduled maintenance by `w.actor` and publishes its first ("scheduled") update: public at once. */
+export async function createMaintenance(w: Write<Actor>, input: NewMaintenance): Promise<MaintenanceRow> {
+  const { tx, actor, now } = w;
   const id = newId();
   const row: typeof incidents.$inferInsert = {
     id,
@@ -237,26 +228,21 @@ export async function createMaintenance(tx: Tx, input: NewMaintenance, actor: Ac
   };
   await tx.insert(incidents).values(row);
   await linkComponents(tx, id, [...new Set(input.components)]);
-  await recordAudit(
-    tx,
-    actor,
-    {
-      action: 'maintenance.create',
-      entityType: 'maintenance',
-      entityId: id,
-      incidentId: id,
-      after: {
-        title: input.title,
-        components: input.components,
-        scheduled_for: input.scheduledFor.toISOString(),
-        scheduled_until: input.scheduledUntil.toISOString(),
-        auto_start: input.autoStart,
-        auto_complete: input.autoComplete,
-        remind_before_minutes: input.remindBeforeMinutes,
-      },
+  await w.audit({
+    action: 'maintenance.create',
+    entityType: 'maintenance',
+    entityId: id,
+    incidentId: id,
+    after: {
+      title: input.title,
+      components: input.components,
+      scheduled_for: input.scheduledFor.toISOString(),
+      scheduled_until: input.scheduledUntil.toISOString(),
+      auto_start: input.autoStart,
+      auto_complete: input.autoComplete,
+      remind_before_minutes: input.remindBeforeMinutes,
     },
-    now,
-  );
+  });
   const updateId = newId();
   await tx.insert(incidentUpdates).values({
     id: updateId,
@@ -270,7 +256,7 @@ export async function createMaintenance(tx: Tx, input: NewMaintenance, actor: Ac
     updatedAt: now,
     displayAt: now,
   });
-  const published = await publishUpdate(tx, updateId, { from: ['draft'], actor, now, events });
+  const published = await publishUpdate(w, updateId, { from: ['draft'] });
   if (!published) throw new Error('unreachable: a fresh draft is always claimable in its own transaction');
   return published.incident;
 }

@@ -5,17 +5,17 @@ import { z } from 'zod';
 import type { Executor } from '../../db/client.ts';
 import { components, incidentComponents, incidents, incidentUpdates, MAINTENANCE_STATUSES, users, type ComponentStatus } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
-import { badRequest, conflict, invalidTransition, notFound } from '../http/errors.ts';
+import { write } from '../audit/write.ts';
+import { badRequest, conflict, invalidTransition, notFound } from '../core/errors.ts';
 import { updateJson, type UpdateOut } from '../incidents/incident-json.ts';
 import { assertComponentsExist, findIncident } from '../incidents/incident-store.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
 import { changeActiveComponents, createMaintenance, isActive, moveMaintenance, type MaintenanceRow } from './maintenance-lifecycle.ts';
 import { reminderDueAt } from './maintenance-worker.ts';
-import { jsonBody, queryParams } from '../http/validate.ts';
+import { jsonBody, oneLine, queryParams } from '../http/validate.ts';
 import { ACTIVE_MAINTENANCE_STATUSES, UPCOMING_MAINTENANCE_STATUSES } from '../core/vocabulary.ts';
 
-export interface MaintenanceComponentOut {
+interface MaintenanceComponentOut {
   id: string;
   name: string;
   status: ComponentStatus;
@@ -55,7 +55,7 @@ export interface MaintenanceOut {
 const WINDOW_MAX_DAYS = 366;
 const DAY = 86_400_000;
 
-const title = z.string().trim().min(1, 'Required.').max(200, 'At most 200 characters.');
+const title = oneLine(z.string().trim().min(1, 'Required.').max(200, 'At most 200 characters.'));
 const message = z.string().trim().min(1, 'Required.').max(20_000, 'At most 20000 characters.');
 const instant = z
   .string()
@@ -122,7 +122,7 @@ const listSchema = z.object({
 });
 
 /** The maintenance JSON for rows (components, updates and the description in a few queries). */
-export async function maintenancesJson(db: Executor, rows: MaintenanceRow[]): Promise<MaintenanceOut[]> {
+async function maintenancesJson(db: Executor, rows: MaintenanceRow[]): Promise<MaintenanceOut[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
   const [links, updates, names] = await Promise.all([
@@ -216,32 +216,23 @@ export function maintenanceRoutes() {
 
   r.post('/maintenances', requireRole('publisher'), jsonBody(createSchema), async (c) => {
     const deps = c.get('deps');
-    const { db, clock } = deps;
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const id = await db.transaction(async (tx) => {
-      await assertComponentsExist(tx, Object.fromEntries(body.components.map((id) => [id, 'under_maintenance' as const])));
-      const m = await createMaintenance(
-        tx,
-        {
-          title: body.title,
-          message: body.message,
-          components: body.components,
-          scheduledFor: body.scheduled_for,
-          scheduledUntil: body.scheduled_until,
-          autoStart: body.auto_start,
-          autoComplete: body.auto_complete,
-          remindBeforeMinutes: body.remind_before_minutes ?? null,
-          notify: body.notify,
-        },
-        actor,
-        now,
-        deps.events,
-      );
+    const id = await write(deps, actorOf(c), async (w) => {
+      await assertComponentsExist(w.tx, Object.fromEntries(body.components.map((id) => [id, 'under_maintenance' as const])));
+      const m = await createMaintenance(w, {
+        title: body.title,
+        message: body.message,
+        components: body.components,
+        scheduledFor: body.scheduled_for,
+        scheduledUntil: body.scheduled_until,
+        autoStart: body.auto_start,
+        autoComplete: body.auto_complete,
+        remindBeforeMinutes: body.remind_before_minutes ?? null,
+        notify: body.notify,
+      });
       return m.id;
     });
-    return c.json(await maintenanceOut(db, id), 201);
+    return c.json(await maintenanceOut(deps.db, id), 201);
   });
 
   r.get('/maintenances/:id', requireRole('viewer'), async (c) => {
@@ -250,12 +241,10 @@ export function maintenanceRoutes() {
 
   r.patch('/maintenances/:id', requireRole('publisher'), jsonBody(patchSchema), async (c) => {
     const deps = c.get('deps');
-    const { db, clock } = deps;
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
     const id = c.req.param('id');
-    await db.transaction(async (tx) => {
+    await write(deps, actorOf(c), async (w) => {
+      const { tx, now } = w;
       const m = await findIncident(tx, id, 'maintenance');
       const closed = m.status === 'completed';
       // Only real changes count: a client may send the whole plan back unchanged (a PUT-like PATCH).
@@ -348,33 +337,29 @@ export function maintenanceRoutes() {
           .update(incidents)
           .set({ ...set, updatedAt: now })
           .where(eq(incidents.id, m.id));
-        await recordAudit(tx, actor, { action: 'maintenance.edit', entityType: 'maintenance', entityId: m.id, incidentId: m.id, before, after }, now);
-        await bumpContentVersion(tx, now);
+        await w.audit({ action: 'maintenance.edit', entityType: 'maintenance', entityId: m.id, incidentId: m.id, before, after }, { public: true });
       }
 
       if (body.status !== undefined && body.status !== m.status) {
         const fresh = edited ? await findIncident(tx, m.id, 'maintenance') : m;
-        const moved = await moveMaintenance(tx, fresh, body.status, { actor, notify: body.notify ?? true, now, events: deps.events });
+        const moved = await moveMaintenance(w, fresh, body.status, { notify: body.notify ?? true });
         if (!moved) throw conflict('The maintenance changed status meanwhile; reload and try again.');
       }
     });
-    return c.json(await maintenanceOut(db, id));
+    return c.json(await maintenanceOut(deps.db, id));
   });
 
   r.post('/maintenances/:id/updates', requireRole('publisher'), jsonBody(updateSchema), async (c) => {
     const deps = c.get('deps');
-    const { db, clock } = deps;
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
     const id = c.req.param('id');
-    const updateId = await db.transaction(async (tx) => {
-      const m = await findIncident(tx, id, 'maintenance');
-      const moved = await moveMaintenance(tx, m, body.status, { actor, notify: body.notify, now, message: body.message, events: deps.events });
+    const updateId = await write(deps, actorOf(c), async (w) => {
+      const m = await findIncident(w.tx, id, 'maintenance');
+      const moved = await moveMaintenance(w, m, body.status, { notify: body.notify, message: body.message });
       if (!moved) throw conflict('The maintenance changed status meanwhile; reload and try again.');
       return moved.update.id;
     });
-    const out = await maintenanceOut(db, id);
+    const out = await maintenanceOut(deps.db, id);
     return c.json({ update: out.updates.find((u) => u.id === updateId) ?? null, maintenance: out }, 201);
   });
 

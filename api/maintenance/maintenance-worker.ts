@@ -1,10 +1,10 @@
 // The scheduler job for maintenance: reminders before the window, automatic start and completion at its edges, each exactly once.
-import { and,eq,inArray,isNotNull,isNull,lte } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
 import { incidents } from '../../db/schema.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import type { AppDeps } from '../core/deps.ts';
 import { ACTIVE_MAINTENANCE_STATUSES } from '../core/vocabulary.ts';
-import { moveMaintenance,notifiesByDefault,type MaintenanceRow } from './maintenance-lifecycle.ts';
+import { moveMaintenance, notifiesByDefault, type MaintenanceRow } from './maintenance-lifecycle.ts';
 
 const MINUTE = 60_000;
 /** At most this many maintenances per kind of step per run; the next run takes the rest. */
@@ -40,26 +40,21 @@ async function sendReminders(deps: AppDeps, now: Date): Promise<number> {
   for (const m of candidates.slice(0, BATCH * 4)) {
     const due = reminderDueAt(m);
     if (!due || due.getTime() > now.getTime()) continue;
-    const sent = await db.transaction(async (tx) => {
-      const claim = await tx
+    const sent = await write(deps, null, async (w) => {
+      const claim = await w.tx
         .update(incidents)
         .set({ reminderSentAt: now })
         .where(and(eq(incidents.id, m.id), isNull(incidents.reminderSentAt), eq(incidents.status, 'scheduled')));
       if (claim.rowsAffected !== 1) return false;
       const late = !m.scheduledFor || m.scheduledFor.getTime() <= now.getTime();
-      await recordAudit(
-        tx,
-        null,
-        {
-          action: late ? 'maintenance.reminder_skipped' : 'maintenance.reminder',
-          entityType: 'maintenance',
-          entityId: m.id,
-          incidentId: m.id,
-          after: { remind_before_minutes: m.remindBeforeMinutes, scheduled_for: m.scheduledFor?.toISOString() ?? null },
-        },
-        now,
-      );
-      if (!late) await deps.events.maintenanceReminder(tx, { maintenance: m, now });
+      await w.audit({
+        action: late ? 'maintenance.reminder_skipped' : 'maintenance.reminder',
+        entityType: 'maintenance',
+        entityId: m.id,
+        incidentId: m.id,
+        after: { remind_before_minutes: m.remindBeforeMinutes, scheduled_for: m.scheduledFor?.toISOString() ?? null },
+      });
+      if (!late) await w.events.maintenanceReminder(w.tx, { maintenance: m, now });
       return true;
     });
     if (sent) done += 1;
@@ -68,13 +63,11 @@ async function sendReminders(deps: AppDeps, now: Date): Promise<number> {
 }
 
 /** Moves each due maintenance with `to`; a lost claim (another worker was first) counts as nothing. */
-async function moveDue(deps: AppDeps, due: MaintenanceRow[], to: 'in_progress' | 'completed', now: Date): Promise<number> {
+async function moveDue(deps: AppDeps, due: MaintenanceRow[], to: 'in_progress' | 'completed'): Promise<number> {
   let done = 0;
   for (const m of due) {
     try {
-      const moved = await deps.db.transaction(async (tx) =>
-        moveMaintenance(tx, m, to, { actor: null, notify: await notifiesByDefault(tx, m.id), now, automatic: true, events: deps.events }),
-      );
+      const moved = await write(deps, null, async (w) => moveMaintenance(w, m, to, { notify: await notifiesByDefault(w.tx, m.id), automatic: true }));
       if (moved) done += 1;
     } catch (err) {
       // One bad row must not stop the others; the next run tries it again.
@@ -91,14 +84,16 @@ async function moveDue(deps: AppDeps, due: MaintenanceRow[], to: 'in_progress' |
  */
 export async function runMaintenanceJobs(deps: AppDeps): Promise<number> {
   const now = deps.clock.now();
-  let done = await sendReminders(deps, now);
+  // One instant for the whole run: every step is written at `now`, the time it was found due.
+  const run: AppDeps = { ...deps, clock: { now: () => now } };
+  let done = await sendReminders(run, now);
 
   const toStart = await deps.db
     .select()
     .from(incidents)
     .where(and(eq(incidents.kind, 'maintenance'), eq(incidents.status, 'scheduled'), eq(incidents.autoStart, true), lte(incidents.scheduledFor, now)))
     .limit(BATCH);
-  done += await moveDue(deps, toStart, 'in_progress', now);
+  done += await moveDue(run, toStart, 'in_progress');
 
   const toComplete = await deps.db
     .select()
@@ -112,6 +107,6 @@ export async function runMaintenanceJobs(deps: AppDeps): Promise<number> {
       ),
     )
     .limit(BATCH);
-  done += await moveDue(deps, toComplete, 'completed', now);
+  done += await moveDue(run, toComplete, 'completed');
   return done;
 }

@@ -1,10 +1,10 @@
 // What an outbox event says: composed once per event from the public read model (email, webhook JSON, Slack).
-import { eq,inArray } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { DB } from '../../db/client.ts';
-import { components,type ComponentStatus } from '../../db/schema.ts';
-import { composeConfirmationEmail,composeIncidentEmail,type ComposedEmail,type IncidentEmailKind,type PageInfo } from './email-templates.ts';
-import { slackComponentMessage,slackIncidentMessage,type SlackMessage } from './slack.ts';
-import { getIncidentJson,getStatusJson,loadPageContext,type ReadDeps } from '../public/statuspage-read.ts';
+import { components, type ComponentStatus } from '../../db/schema.ts';
+import { composeConfirmationEmail, composeIncidentEmail, type ComposedEmail, type IncidentEmailKind, type PageInfo } from './email-templates.ts';
+import { slackComponentMessage, slackIncidentMessage, type SlackMessage } from './slack.ts';
+import { getIncidentJson, getStatusJson, loadPageContext, type ReadDeps } from '../public/statuspage-read.ts';
 import type { IncidentUpdateJson } from '../public/statuspage-types.ts';
 import { CONFIRM_TTL_MS } from './subscription-links.ts';
 
@@ -19,7 +19,7 @@ export type EventRef =
   | { type: 'component'; componentId: string; oldStatus: ComponentStatus; newStatus: ComponentStatus; at: string; componentIds: string[] }
   | { type: 'confirmation'; componentIds: string[] };
 
-export interface WebhookPageJson {
+interface WebhookPageJson {
   id: string;
   status_indicator: string;
   status_description: string;

@@ -1,26 +1,35 @@
 // Outbox delivery: claim due rows with a lease, compose once per event, send (email, webhook, Slack), record outcomes.
-import { and,asc,eq,inArray,isNull,lte,or,sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { outbox,outboxEvents,subscribers,type SubscriberState } from '../../db/schema.ts';
-import type { AppDeps,DeliveryOptions } from '../core/deps.ts';
+import { outbox, outboxEvents, subscribers, type SubscriberState } from '../../db/schema.ts';
+import type { AppDeps, DeliveryOptions } from '../core/deps.ts';
 import { personalize } from './email-templates.ts';
 import { randomString } from '../core/ids.ts';
 import { MailError } from './mailer.ts';
-import { composeEvent,GoneError,type ComposedEvent,type EventKind,type EventRef } from './compose.ts';
-import { confirmUrl,linkKey,signLinkToken,subscriberLinks } from './subscription-links.ts';
+import { composeEvent, GoneError, type ComposedEvent, type EventKind, type EventRef } from './compose.ts';
+import { confirmUrl, linkKey, signLinkToken, subscriberLinks } from './subscription-links.ts';
 import { isSlackWebhookUrl } from './slack.ts';
-import { postJson,webhookHeaders } from './webhook-transport.ts';
+import { postJson, webhookHeaders } from './webhook-transport.ts';
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   maxAttempts: 8,
   baseBackoffMs: 30_000,
   maxBackoffMs: 6 * 60 * 60 * 1000,
-  leaseMs: 5 * 60 * 1000,
-  batchSize: 100,
+  // Short, because a live worker renews it (every third of it) while it holds rows: a worker that died leaves
+  // its rows to others after half a minute, not five.
+  leaseMs: 30_000,
+  // Claimed a little ahead of the lanes (two per lane), so that a lane never waits for a claim.
+  batchSize: 20,
   concurrency: 10,
 };
 
-export function deliveryOptions(deps: Pick<AppDeps, 'delivery'>): DeliveryOptions {
+/**
+ * Outcomes are written in groups of at most this many, as they complete: after a crash, the messages that can go
+ * out twice are those in flight (concurrency) and those of the group not yet written, never a whole batch.
+ */
+export const RECORD_GROUP = 10;
+
+function deliveryOptions(deps: Pick<AppDeps, 'delivery'>): DeliveryOptions {
   return { ...DEFAULT_DELIVERY_OPTIONS, ...deps.delivery };
 }
 
@@ -30,7 +39,7 @@ export function backoffMs(attempts: number, opts: DeliveryOptions): number {
 }
 
 /** Where `meta.documentation` points: the signing scheme a receiver has to implement. */
-export const WEBHOOK_DOCUMENTATION = 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md';
+const WEBHOOK_DOCUMENTATION = 'https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md';
 
 // Delivery: claim a batch with a conditional update and a lease, send, record.
 
@@ -130,25 +139,44 @@ async function deliverOne(deps: AppDeps, row: OutboxRow, sub: SubscriberRow | un
     });
     headers = webhookHeaders(sub.signingSecret, `msg_${row.eventId}_${sub.id}`, now, body);
   }
-  const res = await postJson(sub.url, body, headers);
+  const res = await postJson(sub.url, body, headers, { allowPrivate: deps.webhooks?.allowPrivate, resolve: deps.webhooks?.resolve });
   return res.ok ? { id: row.id, result: 'sent' } : fail(res.permanent, res.error);
 }
 
-/** Runs `fn` over `items` with at most `n` at once. */
-async function eachLimited<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  });
-  await Promise.all(lanes);
-  return out;
+/** Lets timers and I/O run: the embedded database answers synchronously, so a worker that never waits for the
+ * network (held email, skipped rows) would otherwise keep the event loop to itself for a whole run. */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Writes outcomes in small groups as they complete; each write is conditional on still holding the lease. */
+class OutcomeRecorder {
+  #pending: Outcome[] = [];
+  #writing: Promise<void> = Promise.resolve();
+  constructor(
+    private readonly db: Executor,
+    private readonly workerId: string,
+    private readonly opts: DeliveryOptions,
+    private readonly clock: AppDeps['clock'],
+  ) {}
+
+  /** Adds one outcome; when a group is full, writes it (and gives the event loop a turn) before resolving. */
+  async add(outcome: Outcome): Promise<void> {
+    this.#pending.push(outcome);
+    if (this.#pending.length >= RECORD_GROUP) await this.flush();
+  }
+
+  /** Writes whatever is pending; writes never overlap, so the order of outcomes is kept. */
+  flush(): Promise<void> {
+    const group = this.#pending;
+    this.#pending = [];
+    this.#writing = this.#writing.then(async () => {
+      if (group.length) await record(this.db, this.workerId, group, this.clock.now(), this.opts);
+      await yieldToLoop();
+    });
+    return this.#writing;
+  }
 }
 
-/** Writes a batch's outcomes; each write is conditional on still holding the lease. */
+/** Writes outcomes; each write is conditional on still holding the lease. */
 async function record(db: Executor, workerId: string, outcomes: Outcome[], now: Date, opts: DeliveryOptions): Promise<void> {
   const mine = (ids: number[]) => and(inArray(outbox.id, ids), eq(outbox.leasedBy, workerId));
   const released = { leaseUntil: null, leasedBy: null, updatedAt: now };
@@ -175,10 +203,29 @@ async function record(db: Executor, workerId: string, outcomes: Outcome[], now: 
   }
 }
 
+/** Hands back rows this worker claimed but never tried (a stop): due again at once, the claim's attempt undone. */
+async function release(db: Executor, workerId: string, ids: number[], now: Date): Promise<void> {
+  if (!ids.length) return;
+  await db
+    .update(outbox)
+    .set({ leaseUntil: null, leasedBy: null, attempts: sql`max(${outbox.attempts} - 1, 0)`, updatedAt: now })
+    .where(and(inArray(outbox.id, ids), eq(outbox.leasedBy, workerId)));
+}
+
+/** Extends the lease of every row this worker still holds (claimed, not yet recorded). */
+async function renewLeases(db: Executor, workerId: string, now: Date, leaseMs: number): Promise<void> {
+  await db
+    .update(outbox)
+    .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
+    .where(and(eq(outbox.leasedBy, workerId), eq(outbox.state, 'pending')));
+}
+
 /**
- * Delivers what is due, batch after batch, until nothing is due (or `limit`/`signal` stops it).
- * Returns how many rows it finished (sent, held, skipped, failed or rescheduled). Bounded: each
- * batch claims rows that are due now, and a rescheduled row is not due again within this run.
+ * Delivers what is due until nothing is due (or `limit`/`signal` stops it). Returns how many rows it finished
+ * (sent, held, skipped, failed or rescheduled). Bounded: each claim takes rows that are due now, and a rescheduled
+ * row is not due again within this run. Rows are claimed a batch at a time a little ahead of `concurrency` lanes;
+ * each outcome is recorded as it completes, in groups of RECORD_GROUP; the lease of rows still held is renewed
+ * while the run lasts; on `signal`, sends in flight finish and are recorded, and rows not yet tried are released.
  */
 export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Promise<number> {
   // The common case, every second on an idle page: nothing due. A read answers it without taking
@@ -189,29 +236,64 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
   const workerId = run.workerId ?? `w-${randomString(10)}`;
   const events = new EventCache(deps);
   const key = await linkKey(deps.db);
-  let done = 0;
-  const tally: Record<Outcome['result'] | 'failed', number> = { sent: 0, held: 0, skipped: 0, error: 0, failed: 0 };
+  const recorder = new OutcomeRecorder(deps.db, workerId, opts, deps.clock);
   const limit = run.limit ?? Number.POSITIVE_INFINITY;
-  while (done < limit && !run.signal?.aborted) {
+  const tally: Record<Outcome['result'] | 'failed', number> = { sent: 0, held: 0, skipped: 0, error: 0, failed: 0 };
+  const queue: OutboxRow[] = [];
+  const byId = new Map<string, SubscriberRow>();
+  let claimed = 0;
+  let done = 0;
+  let exhausted = false;
+  let claiming: Promise<void> | null = null;
+
+  const refill = async () => {
+    if (exhausted || claimed >= limit || run.signal?.aborted) return;
     const now = deps.clock.now();
-    const rows = await claimDue(deps.db, workerId, Math.min(opts.batchSize, limit - done), now, opts.leaseMs);
-    if (!rows.length) break;
-    const subs = await deps.db
-      .select()
-      .from(subscribers)
-      .where(inArray(subscribers.id, [...new Set(rows.map((r) => r.subscriberId))]));
-    const byId = new Map(subs.map((s) => [s.id, s]));
-    const outcomes = await eachLimited(rows, opts.concurrency, (row) => deliverOne(deps, row, byId.get(row.subscriberId), events, key, now));
-    await record(deps.db, workerId, outcomes, deps.clock.now(), opts);
-    for (const o of outcomes) {
-      tally[o.result] += 1;
-      // Row ids and channels only: addresses are personal data and Slack URLs are credentials.
-      if (o.result === 'error' && (o.permanent || o.attempts >= opts.maxAttempts)) {
-        tally.failed += 1;
-        deps.log?.(`outbox: message ${o.id} failed after ${o.attempts} ${o.attempts === 1 ? 'attempt' : 'attempts'}: ${o.error.replace(/[^\s<>@]+@[^\s<>]+/g, '<address>')}`);
-      }
+    const rows = await claimDue(deps.db, workerId, Math.min(opts.batchSize, limit - claimed), now, opts.leaseMs);
+    if (!rows.length) {
+      exhausted = true;
+      return;
     }
-    done += rows.length;
+    claimed += rows.length;
+    const missing = [...new Set(rows.map((r) => r.subscriberId))].filter((id) => !byId.has(id));
+    if (missing.length) for (const sub of await deps.db.select().from(subscribers).where(inArray(subscribers.id, missing))) byId.set(sub.id, sub);
+    queue.push(...rows);
+    await yieldToLoop();
+  };
+  const startRefill = () => (claiming ??= refill().finally(() => (claiming = null)));
+
+  /** The next row to send, claiming more when the queue runs low; undefined when the run is over. */
+  const next = async (): Promise<OutboxRow | undefined> => {
+    while (!queue.length && !exhausted && claimed < limit && !run.signal?.aborted) await startRefill();
+    if (run.signal?.aborted) return undefined;
+    if (queue.length < opts.concurrency && !exhausted && claimed < limit) void startRefill().catch(() => undefined);
+    return queue.shift();
+  };
+
+  // A live worker keeps its rows; a dead one's come back to others after one lease.
+  const heartbeat = setInterval(() => void renewLeases(deps.db, workerId, deps.clock.now(), opts.leaseMs).catch(() => undefined), Math.max(1000, Math.floor(opts.leaseMs / 3)));
+  heartbeat.unref();
+  try {
+    const lanes = Array.from({ length: Math.max(1, opts.concurrency) }, async () => {
+      for (let row = await next(); row; row = await next()) {
+        const outcome = await deliverOne(deps, row, byId.get(row.subscriberId), events, key, deps.clock.now());
+        done += 1;
+        tally[outcome.result] += 1;
+        // Row ids and channels only: addresses are personal data and Slack URLs are credentials.
+        if (outcome.result === 'error' && (outcome.permanent || outcome.attempts >= opts.maxAttempts)) {
+          tally.failed += 1;
+          deps.log?.(`outbox: message ${outcome.id} failed after ${outcome.attempts} ${outcome.attempts === 1 ? 'attempt' : 'attempts'}: ${outcome.error.replace(/[^\s<>@]+@[^\s<>]+/g, '<address>')}`);
+        }
+        await recorder.add(outcome);
+      }
+    });
+    await Promise.all(lanes);
+  } finally {
+    clearInterval(heartbeat);
+    await (claiming as Promise<void> | null)?.catch(() => undefined);
+    await recorder.flush();
+    // Claimed ahead but never tried (a stop, or a failure above): back to the others now, not after the lease.
+    await release(deps.db, workerId, queue.splice(0).map((r) => r.id), deps.clock.now());
   }
   if (done > 0) {
     deps.log?.(`outbox: ${done} message(s): ${tally.sent} sent, ${tally.held} held, ${tally.skipped} skipped, ${tally.error - tally.failed} to retry, ${tally.failed} failed`);
@@ -223,6 +305,8 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
 export const OUTBOX_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 const PRUNE_BATCH = 5000;
+/** Rows per DELETE: the embedded database deletes synchronously, so the event loop gets a turn between chunks. */
+const PRUNE_CHUNK = 500;
 
 /**
  * Forgets finished messages older than the retention, and events left without messages, a batch at
@@ -230,26 +314,32 @@ const PRUNE_BATCH = 5000;
  */
 export async function pruneOutbox(db: Executor, now: Date, retentionMs = OUTBOX_RETENTION_MS): Promise<number> {
   const cutoff = new Date(now.getTime() - retentionMs);
-  const old = db
-    .select({ id: outbox.id })
-    .from(outbox)
-    .where(and(inArray(outbox.state, ['sent', 'held', 'skipped']), lte(outbox.updatedAt, cutoff)))
-    .limit(PRUNE_BATCH);
-  const gone = await db.delete(outbox).where(inArray(outbox.id, old));
+  let deleted = 0;
+  while (deleted < PRUNE_BATCH) {
+    const old = db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(inArray(outbox.state, ['sent', 'held', 'skipped']), lte(outbox.updatedAt, cutoff)))
+      .limit(Math.min(PRUNE_CHUNK, PRUNE_BATCH - deleted));
+    const gone = await db.delete(outbox).where(inArray(outbox.id, old));
+    deleted += gone.rowsAffected;
+    await yieldToLoop();
+    if (gone.rowsAffected < PRUNE_CHUNK) break;
+  }
   await db.run(sql`DELETE FROM outbox_events WHERE created_at <= ${cutoff.getTime()} AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = outbox_events.id)`);
-  return gone.rowsAffected;
+  return deleted;
 }
 
 /** Most messages one scheduler tick delivers, so the other jobs (scheduled updates) keep their turn. */
-export const DELIVERIES_PER_TICK = 5000;
+const DELIVERIES_PER_TICK = 5000;
 
 // When each app's process last pruned (per deps object, so tests with many apps do not share it).
 const lastPruned = new WeakMap<AppDeps, number>();
 
 /**
  * The scheduler job (api/server/scheduler.ts): delivers what is due; about once an hour also prunes the log.
- * `signal` is the server's shutdown: the batch in flight is finished and recorded, no new one is
- * claimed, so a stopped server leaves nothing half-sent.
+ * `signal` is the server's shutdown: sends in flight finish and are recorded, rows claimed but not tried are
+ * handed back, and nothing more is claimed, so a stopped server leaves nothing half-sent and nothing waiting on it.
  */
 export async function deliverOutbox(deps: AppDeps, signal?: AbortSignal): Promise<number> {
   const done = await deliverDue(deps, { limit: DELIVERIES_PER_TICK, signal });

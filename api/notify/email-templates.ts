@@ -1,13 +1,13 @@
 // Subscriber emails: text + HTML bodies from sanitized markdown, threading and RFC 8058 unsubscribe headers.
-import type { AnyIncidentJson,IncidentUpdateJson } from '../public/statuspage-types.ts';
-import { markdownToText,renderMarkdown } from '../core/markdown.ts';
+import type { AnyIncidentJson, IncidentUpdateJson } from '../public/statuspage-types.ts';
+import { markdownToText, renderMarkdown } from '../core/markdown.ts';
 import type { MailMessage } from '../core/deps.ts';
 import { formatDateTime } from '../core/time-format.ts';
 import { statusLabel } from '../core/vocabulary.ts';
 import { escapeHtml } from '../core/html.ts';
 
 /** What varies per recipient: everything else of a message is composed once per event. */
-export interface RecipientLinks {
+interface RecipientLinks {
   /** Manage page: components, unsubscribe. */
   manage: string;
   /** RFC 8058 one-click endpoint for List-Unsubscribe. */
@@ -203,7 +203,7 @@ export interface Recipient {
 }
 
 /** The mail host for Message-IDs: the public URL's host name. */
-export function messageIdHost(base: string): string {
+function messageIdHost(base: string): string {
   try {
     return new URL(base).hostname || 'herald.invalid';
   } catch {

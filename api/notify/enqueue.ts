@@ -1,15 +1,15 @@
 // The outbox, enqueue side: one row per (event, recipient), written inside the transaction that caused it.
-import { eq,sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { incidentComponents,outboxEvents,type ComponentStatus,type SubscriberKind,type SubscriberState } from '../../db/schema.ts';
-import { newId,randomString } from '../core/ids.ts';
-import { type EventKind,type EventRef } from './compose.ts';
+import { incidentComponents, outboxEvents, type ComponentStatus, type SubscriberKind, type SubscriberState } from '../../db/schema.ts';
+import { newId, randomString } from '../core/ids.ts';
+import { type EventKind, type EventRef } from './compose.ts';
 import type { UpdatePublishedEvent } from '../core/events.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Enqueue: inside the caller's transaction.
 
-export interface EnqueueInput {
+interface EnqueueInput {
   /** Unique per event: enqueuing the same key again adds nothing (a retried publish, two code paths). */
   key: string;
   kind: EventKind;
@@ -34,7 +34,7 @@ export interface EnqueueResult {
 }
 
 /** Writes the event and one outbox row per recipient, as one INSERT … SELECT (fan-out to 10,000 is one statement). */
-export async function enqueueEvent(tx: Executor, input: EnqueueInput, now: Date): Promise<EnqueueResult> {
+async function enqueueEvent(tx: Executor, input: EnqueueInput, now: Date): Promise<EnqueueResult> {
   const eventId = newId();
   const inserted = await tx
     .insert(outboxEvents)

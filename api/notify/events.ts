@@ -1,7 +1,7 @@
 // notify/'s handlers for the domain events (core/events.ts): each queues outbox rows in the writer's transaction.
 import type { DomainEvents } from '../core/events.ts';
 import { newId } from '../core/ids.ts';
-import { enqueueComponentUpdate,enqueueForPublishedUpdate,enqueueIncidentEvent,enqueueMaintenanceEvent } from './enqueue.ts';
+import { enqueueComponentUpdate, enqueueForPublishedUpdate, enqueueIncidentEvent, enqueueMaintenanceEvent } from './enqueue.ts';
 
 export const notifyingEvents: DomainEvents = {
   async updatePublished(tx, event) {

@@ -59,6 +59,10 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
     requireTLS: url.searchParams.get('requireTLS') === 'true',
     tls: url.searchParams.get('tlsRejectUnauthorized') === 'false' ? { rejectUnauthorized: false } : undefined,
     logger: false,
+    // Bounded, so that a relay that stops answering holds a delivery lane (and its lease) for a minute, not nodemailer's ten.
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
   };
   const transport = nodemailer.createTransport(options);
   return {

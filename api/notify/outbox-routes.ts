@@ -1,16 +1,16 @@
 // The console's delivery log: /api/v1/outbox (list, one message with its rendered preview, manual retry).
-import { and,count,desc,eq,inArray,lt } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { DELIVERY_STATES,outbox,outboxEvents,subscribers,type DeliveryState } from '../../db/schema.ts';
+import { DELIVERY_STATES, outbox, outboxEvents, subscribers, type DeliveryState } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import type { AppDeps } from '../core/deps.ts';
 import { personalize } from './email-templates.ts';
-import { invalidTransition,notFound } from '../http/errors.ts';
-import { iso,isoOrNull } from '../core/iso.ts';
-import { composeEvent,GoneError,type EventKind,type EventRef } from './compose.ts';
-import { confirmUrl,linkKey,signLinkToken,subscriberLinks } from './subscription-links.ts';
+import { invalidTransition, notFound } from '../core/errors.ts';
+import { iso, isoOrNull } from '../core/iso.ts';
+import { composeEvent, GoneError, type EventKind, type EventRef } from './compose.ts';
+import { confirmUrl, linkKey, signLinkToken, subscriberLinks } from './subscription-links.ts';
 import { queryParams } from '../http/validate.ts';
 import { displayUrl } from './webhook-transport.ts';
 
@@ -158,11 +158,11 @@ export function outboxRoutes() {
   // A failed message goes back to pending with a fresh set of attempts; so does a held one once
   // SMTP is configured. The worker picks it up on its next tick.
   r.post('/outbox/:id{[0-9]+}/retry', requireRole('publisher'), async (c) => {
-    const { db, clock, mailer } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
+    const deps = c.get('deps');
+    const { mailer } = deps;
     const id = Number(c.req.param('id'));
-    await db.transaction(async (tx) => {
+    await write(deps, actorOf(c), async (w) => {
+      const { tx, now } = w;
       const [row] = await tx.select().from(outbox).where(eq(outbox.id, id));
       if (!row) throw notFound('delivery');
       const retriable: DeliveryState[] = mailer ? ['failed', 'held'] : ['failed'];
@@ -171,21 +171,19 @@ export function outboxRoutes() {
         .update(outbox)
         .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null, leasedBy: null, lastError: null, updatedAt: now })
         .where(and(eq(outbox.id, id), inArray(outbox.state, retriable)));
-      await recordAudit(tx, actor, { action: 'outbox.retry', entityType: 'outbox', entityId: String(id), before: { state: row.state, attempts: row.attempts } }, now);
+      await w.audit({ action: 'outbox.retry', entityType: 'outbox', entityId: String(id), before: { state: row.state, attempts: row.attempts } });
     });
     return c.json({ id, state: 'pending' });
   });
 
   r.post('/outbox/retry-failed', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const retried = await db.transaction(async (tx) => {
+    const retried = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const res = await tx
         .update(outbox)
         .set({ state: 'pending', attempts: 0, nextAttemptAt: now, leaseUntil: null, leasedBy: null, lastError: null, updatedAt: now })
         .where(eq(outbox.state, 'failed'));
-      await recordAudit(tx, actor, { action: 'outbox.retry_failed', entityType: 'outbox', after: { retried: res.rowsAffected } }, now);
+      await w.audit({ action: 'outbox.retry_failed', entityType: 'outbox', after: { retried: res.rowsAffected } });
       return res.rowsAffected;
     });
     return c.json({ retried });

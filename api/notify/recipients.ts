@@ -1,8 +1,8 @@
 // Subscribers (email addresses and webhooks) by id, and their components: shared by the subscriber, webhook and delivery-log routes.
-import { and,eq,inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { components,subscriberComponents,subscribers } from '../../db/schema.ts';
-import { badRequest,notFound } from '../http/errors.ts';
+import { components, subscriberComponents, subscribers } from '../../db/schema.ts';
+import { badRequest, notFound } from '../core/errors.ts';
 
 /** One recipient of a kind (an email subscriber or a webhook) by id, or a 404 naming what was asked for. */
 export async function findRecipient(db: Executor, id: string, kind: 'email' | 'webhook') {

@@ -1,6 +1,6 @@
 // Slack incoming webhooks: a hooks.slack.com URL gets a Slack message (text + blocks) instead of Statuspage JSON.
 import { markdownToText } from '../core/markdown.ts';
-import type { AnyIncidentJson,IncidentUpdateJson } from '../public/statuspage-types.ts';
+import type { AnyIncidentJson, IncidentUpdateJson } from '../public/statuspage-types.ts';
 import { statusLabel } from '../core/vocabulary.ts';
 
 export function isSlackWebhookUrl(url: string): boolean {

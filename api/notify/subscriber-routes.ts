@@ -1,20 +1,21 @@
 // Email subscriptions: public subscribe (double opt-in), confirm, manage, RFC 8058 one-click unsubscribe; console list, CSV, removal.
-import { and,asc,count,eq,like,sql } from 'drizzle-orm';
+import { and, asc, count, eq, like, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { Executor } from '../../db/client.ts';
-import { componentGroups,components,outbox,subscriberComponents,subscribers,SUBSCRIBER_STATES,type SubscriberState } from '../../db/schema.ts';
+import { componentGroups, components, outbox, subscriberComponents, subscribers, SUBSCRIBER_STATES, type SubscriberState } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { recordAudit } from '../audit/audit.ts';
-import { ApiError,badRequest,validationError } from '../http/errors.ts';
+import { write, type Write } from '../audit/write.ts';
+import { ApiError, validationError } from '../http/errors.ts';
+import { badRequest } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
-import { iso,isoOrNull } from '../core/iso.ts';
-import { beginAttempt,clientAddress,type LimitKey } from '../identity/login-limits.ts';
+import { iso, isoOrNull } from '../core/iso.ts';
+import { beginAttempt, clientAddress, type LimitKey } from '../identity/login-limits.ts';
 import { enqueueConfirmation } from './enqueue.ts';
 import { hashSecret } from '../identity/sessions.ts';
-import { linkKey,MANAGE_PATH,signLinkToken,verifyLinkToken,type LinkPurpose } from './subscription-links.ts';
-import { assertComponentIds,componentIdsOf,findRecipient } from './recipients.ts';
+import { linkKey, MANAGE_PATH, signLinkToken, verifyLinkToken, type LinkPurpose } from './subscription-links.ts';
+import { assertComponentIds, componentIdsOf, findRecipient } from './recipients.ts';
 import { componentSections } from '../core/component-sections.ts';
 import { displayUrl } from './webhook-transport.ts';
 import { queryParams } from '../http/validate.ts';
@@ -23,9 +24,9 @@ type SubscriberRow = typeof subscribers.$inferSelect;
 
 const MINUTE = 60_000;
 /** Subscribe requests per client address: generous for an office behind one NAT, useless to a spammer. */
-export const SUBSCRIBE_ADDRESS_POLICY = { limit: 10, windowMs: 15 * MINUTE, lockoutMs: 15 * MINUTE };
+const SUBSCRIBE_ADDRESS_POLICY = { limit: 10, windowMs: 15 * MINUTE, lockoutMs: 15 * MINUTE };
 /** At most one confirmation email per address this often, however many times it is entered. */
-export const CONFIRMATION_RESEND_MS = 5 * MINUTE;
+const CONFIRMATION_RESEND_MS = 5 * MINUTE;
 
 const subscribeSchema = z.object({
   email: z
@@ -110,7 +111,8 @@ async function setComponents(tx: Executor, subscriberId: string, componentIds: s
  * queued; a pending one gets its components updated and a new confirmation unless one went out
  * in the last few minutes; a confirmed one is left alone (a stranger must not change it).
  */
-export async function requestSubscription(tx: Executor, email: string, componentIds: string[], now: Date): Promise<void> {
+async function requestSubscription(w: Write, email: string, componentIds: string[]): Promise<void> {
+  const { tx, now } = w;
   const [existing] = await tx.select().from(subscribers).where(eq(subscribers.email, email));
   if (existing?.state === 'confirmed') return;
   const recent = existing?.confirmationSentAt && now.getTime() - existing.confirmationSentAt.getTime() < CONFIRMATION_RESEND_MS;
@@ -135,12 +137,7 @@ export async function requestSubscription(tx: Executor, email: string, component
       .where(eq(subscribers.id, id));
   }
   await setComponents(tx, id, componentIds);
-  await recordAudit(
-    tx,
-    null,
-    { action: 'subscriber.request', entityType: 'subscriber', entityId: id, after: { email: maskEmail(email), components: componentIds } },
-    now,
-  );
+  await w.audit({ action: 'subscriber.request', entityType: 'subscriber', entityId: id, after: { email: maskEmail(email), components: componentIds } });
   if (!recent) await enqueueConfirmation(tx, id, componentIds, now);
 }
 
@@ -216,7 +213,8 @@ export function publicSubscriptionRoutes() {
   const r = new Hono<AppEnv>();
 
   r.post('/subscribers.json', async (c) => {
-    const { db, clock } = c.get('deps');
+    const deps = c.get('deps');
+    const { db, clock } = deps;
     const now = clock.now();
     const browser = isBrowserForm(c);
     const keys: LimitKey[] = [{ key: `subscribe:${hashSecret(clientAddress(c))}`, policy: SUBSCRIBE_ADDRESS_POLICY }];
@@ -234,9 +232,9 @@ export function publicSubscriptionRoutes() {
     }
     const { email, component_ids } = parsed.data;
     try {
-      await db.transaction(async (tx) => {
-        const ids = await assertComponentIds(tx, component_ids, 'component_ids');
-        await requestSubscription(tx, email, ids, now);
+      await write(deps, null, async (w) => {
+        const ids = await assertComponentIds(w.tx, component_ids, 'component_ids');
+        await requestSubscription(w, email, ids);
       });
     } catch (err) {
       if (browser && err instanceof ApiError) return redirect(c, '/subscriptions?error=invalid_components');
@@ -256,16 +254,17 @@ export function publicSubscriptionRoutes() {
   });
 
   r.post('/subscriptions/confirm', async (c) => {
-    const { db, clock } = c.get('deps');
-    const now = clock.now();
+    const deps = c.get('deps');
+    const { db } = deps;
     const body = await readFields(c);
     const token = tokenOf(c, body);
-    const result = await db.transaction(async (tx) => {
+    const result = await write(deps, null, async (w) => {
+      const { tx, now } = w;
       const found = await subscriberFromToken(tx, 'confirm', token, now);
       if (isTokenError(found)) return found;
       if (found.state !== 'confirmed') {
         await tx.update(subscribers).set({ state: 'confirmed', confirmedAt: now, unsubscribedAt: null, updatedAt: now }).where(eq(subscribers.id, found.id));
-        await recordAudit(tx, null, { action: 'subscriber.confirm', entityType: 'subscriber', entityId: found.id, after: { state: 'confirmed' } }, now);
+        await w.audit({ action: 'subscriber.confirm', entityType: 'subscriber', entityId: found.id, after: { state: 'confirmed' } });
       }
       return { ...found, state: 'confirmed' as const, confirmedAt: found.confirmedAt ?? now };
     });
@@ -287,8 +286,7 @@ export function publicSubscriptionRoutes() {
   });
 
   const manage = async (c: Context<AppEnv>) => {
-    const { db, clock } = c.get('deps');
-    const now = clock.now();
+    const deps = c.get('deps');
     const body = await readFields(c);
     const token = tokenOf(c, body);
     let choice: unknown;
@@ -298,13 +296,14 @@ export function publicSubscriptionRoutes() {
       .object({ all_components: z.boolean().optional(), component_ids: z.array(z.string().min(1).max(64)).max(500).optional() })
       .safeParse(choice);
     if (!parsed.success) throw validationError(parsed.error);
-    const result = await db.transaction(async (tx) => {
+    const result = await write(deps, null, async (w) => {
+      const { tx, now } = w;
       const found = await subscriberFromToken(tx, 'manage', token, now);
       if (isTokenError(found)) return found;
       const ids = parsed.data.all_components ? [] : await assertComponentIds(tx, parsed.data.component_ids ?? [], 'component_ids');
       await tx.update(subscribers).set({ allComponents: ids.length === 0, updatedAt: now }).where(eq(subscribers.id, found.id));
       await setComponents(tx, found.id, ids);
-      await recordAudit(tx, null, { action: 'subscriber.components', entityType: 'subscriber', entityId: found.id, after: { all_components: ids.length === 0, components: ids } }, now);
+      await w.audit({ action: 'subscriber.components', entityType: 'subscriber', entityId: found.id, after: { all_components: ids.length === 0, components: ids } });
       return { row: { ...found, allComponents: ids.length === 0 }, ids };
     });
     if (isTokenError(result)) {
@@ -320,14 +319,12 @@ export function publicSubscriptionRoutes() {
   // RFC 8058: the List-Unsubscribe URL answers a POST with `List-Unsubscribe=One-Click` by
   // unsubscribing, without a page, a cookie or a second step. The manage page posts here too.
   r.post('/subscriptions/unsubscribe', async (c) => {
-    const { db, clock } = c.get('deps');
-    const now = clock.now();
     const body = await readFields(c);
     const token = tokenOf(c, body);
-    const result = await db.transaction(async (tx) => {
-      const found = await subscriberFromToken(tx, 'manage', token, now);
+    const result = await write(c.get('deps'), null, async (w) => {
+      const found = await subscriberFromToken(w.tx, 'manage', token, w.now);
       if (isTokenError(found)) return found;
-      await unsubscribe(tx, found, now);
+      await unsubscribe(w, found);
       return found;
     });
     if (isTokenError(result)) {
@@ -345,10 +342,11 @@ export function publicSubscriptionRoutes() {
 }
 
 /** Unsubscribes and drops whatever was still waiting for this subscriber. */
-export async function unsubscribe(tx: Executor, row: SubscriberRow, now: Date): Promise<void> {
+async function unsubscribe(w: Write, row: SubscriberRow): Promise<void> {
+  const { tx, now } = w;
   if (row.state !== 'unsubscribed') {
     await tx.update(subscribers).set({ state: 'unsubscribed', unsubscribedAt: now, updatedAt: now }).where(eq(subscribers.id, row.id));
-    await recordAudit(tx, null, { action: 'subscriber.unsubscribe', entityType: 'subscriber', entityId: row.id, before: { state: row.state }, after: { state: 'unsubscribed' } }, now);
+    await w.audit({ action: 'subscriber.unsubscribe', entityType: 'subscriber', entityId: row.id, before: { state: row.state }, after: { state: 'unsubscribed' } });
   }
   await tx
     .update(outbox)
@@ -396,7 +394,8 @@ const listQuery = z.object({
   state: z.enum(SUBSCRIBER_STATES).optional(),
   q: z.string().trim().max(254).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  // Bounded: SQLite takes a 64-bit OFFSET, and 1e20 would reach it as a float (a database error, not a 400).
+  offset: z.coerce.number().int().min(0).max(1_000_000_000, 'At most 1000000000.').default(0),
 });
 
 export interface ComponentCount {
@@ -409,7 +408,7 @@ export interface ComponentCount {
 }
 
 /** Confirmed email subscribers per component, and how many follow everything. */
-export async function countsPerComponent(db: Executor): Promise<{ all_components: number; per_component: ComponentCount[] }> {
+async function countsPerComponent(db: Executor): Promise<{ all_components: number; per_component: ComponentCount[] }> {
   const [allRow] = await db
     .select({ n: count() })
     .from(subscribers)
@@ -497,13 +496,11 @@ export function consoleSubscriberRoutes() {
 
   // Removal forgets the address entirely (its pending messages and delivery log go with it).
   r.delete('/subscribers/:id', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    await db.transaction(async (tx) => {
+    await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx } = w;
       const row = await findRecipient(tx, c.req.param('id'), 'email');
       await tx.delete(subscribers).where(eq(subscribers.id, row.id));
-      await recordAudit(tx, actor, { action: 'subscriber.delete', entityType: 'subscriber', entityId: row.id, before: { email: maskEmail(row.email ?? ''), state: row.state } }, now);
+      await w.audit({ action: 'subscriber.delete', entityType: 'subscriber', entityId: row.id, before: { email: maskEmail(row.email ?? ''), state: row.state } });
     });
     return c.body(null, 204);
   });

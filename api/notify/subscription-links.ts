@@ -1,5 +1,5 @@
 // Signed links for subscribers: confirm (expiring), manage and one-click unsubscribe; HMAC with a key kept in the database.
-import { createHmac,randomBytes,timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Executor } from '../../db/client.ts';
 import { subscriptionKeys } from '../../db/schema.ts';
 
@@ -68,9 +68,9 @@ export interface SubscriberLinks {
   unsubscribe: string;
 }
 
-export const CONFIRM_PATH = '/subscriptions/confirm';
+const CONFIRM_PATH = '/subscriptions/confirm';
 export const MANAGE_PATH = '/subscriptions/manage';
-export const ONE_CLICK_PATH = '/api/v2/subscriptions/unsubscribe';
+const ONE_CLICK_PATH = '/api/v2/subscriptions/unsubscribe';
 
 export function confirmUrl(base: string, token: string): string {
   return `${base}${CONFIRM_PATH}?token=${encodeURIComponent(token)}`;

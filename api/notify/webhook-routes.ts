@@ -1,16 +1,18 @@
 // Webhook subscribers: console routes (/api/v1/webhooks), Standard Webhooks signing, and the HTTP POST itself.
-import { asc,eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { subscriberComponents,subscribers } from '../../db/schema.ts';
+import { subscriberComponents, subscribers } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import { newId } from '../core/ids.ts';
-import { iso,isoOrNull } from '../core/iso.ts';
+import { iso, isoOrNull } from '../core/iso.ts';
 import { isSlackWebhookUrl } from './slack.ts';
-import { jsonBody } from '../http/validate.ts';
-import { assertComponentIds,componentIdsOf,findRecipient } from './recipients.ts';
-import { displayUrl,newSigningSecret } from './webhook-transport.ts';
+import { jsonBody, oneLine } from '../http/validate.ts';
+import { assertComponentIds, componentIdsOf, findRecipient } from './recipients.ts';
+import { displayUrl, newSigningSecret } from './webhook-transport.ts';
+import { webhookUrlRefusal } from './webhook-address.ts';
+import { badRequest } from '../core/errors.ts';
 
 const urlSchema = z
   .string()
@@ -29,7 +31,7 @@ const createSchema = z
   .object({
     url: urlSchema,
     components: z.array(z.string().min(1).max(64)).max(500).optional(),
-    description: z.string().trim().max(200).optional(),
+    description: oneLine(z.string().trim().max(200)).optional(),
   })
   .strict();
 
@@ -77,13 +79,15 @@ export function webhookRoutes() {
   });
 
   r.post('/webhooks', requireRole('publisher'), jsonBody(createSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const actor = actorOf(c);
     const input = c.req.valid('json');
-    const now = clock.now();
+    const { webhooks } = c.get('deps');
+    const refusal = await webhookUrlRefusal(input.url, { allowPrivate: webhooks?.allowPrivate, resolve: webhooks?.resolve });
+    if (refusal) throw badRequest(`The URL ${refusal}.`, { url: `This URL ${refusal}.` });
     const secret = newSigningSecret();
     const id = newId();
-    const out = await db.transaction(async (tx) => {
+    const out = await write(c.get('deps'), actor, async (w) => {
+      const { tx, now } = w;
       const componentIds = await assertComponentIds(tx, input.components ?? [], 'components');
       const row: SubscriberRow = {
         id,
@@ -104,7 +108,7 @@ export function webhookRoutes() {
       if (componentIds.length) await tx.insert(subscriberComponents).values(componentIds.map((componentId) => ({ subscriberId: id, componentId })));
       const json = webhookJson(row, componentIds);
       // The audit keeps the shown form of the URL and never the secret.
-      await recordAudit(tx, actor, { action: 'webhook.create', entityType: 'webhook', entityId: id, after: json }, now);
+      await w.audit({ action: 'webhook.create', entityType: 'webhook', entityId: id, after: json });
       return json;
     });
     // The secret is shown once, here; the receiver needs it to verify signatures.
@@ -120,13 +124,11 @@ export function webhookRoutes() {
   });
 
   r.delete('/webhooks/:id', requireRole('publisher'), async (c) => {
-    const { db, clock } = c.get('deps');
-    const actor = actorOf(c);
-    const now = clock.now();
-    await db.transaction(async (tx) => {
+    await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx } = w;
       const row = await findRecipient(tx, c.req.param('id'), 'webhook');
       await tx.delete(subscribers).where(eq(subscribers.id, row.id));
-      await recordAudit(tx, actor, { action: 'webhook.delete', entityType: 'webhook', entityId: row.id, before: webhookJson(row, []) }, now);
+      await w.audit({ action: 'webhook.delete', entityType: 'webhook', entityId: row.id, before: webhookJson(row, []) });
     });
     return c.body(null, 204);
   });

@@ -1,8 +1,12 @@
 // Sending to a webhook: Standard Webhooks signing and the HTTP POST itself (the outbox worker calls it).
-import { createHmac,randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { checkedLookup, isPrivateAddress, type ResolveHost } from './webhook-address.ts';
 import { isSlackWebhookUrl } from './slack.ts';
 
-export const SECRET_PREFIX = 'whsec_';
+const SECRET_PREFIX = 'whsec_';
 
 /** A signing secret as Standard Webhooks writes them: `whsec_` + base64 of 24 random bytes. */
 export function newSigningSecret(): string {
@@ -32,31 +36,103 @@ export function webhookHeaders(secret: string, id: string, now: Date, body: stri
 
 export type PostResult = { ok: true } | { ok: false; permanent: boolean; error: string };
 
-export const WEBHOOK_TIMEOUT_MS = 10_000;
+const WEBHOOK_TIMEOUT_MS = 10_000;
 const USER_AGENT = 'Herald-Webhooks/1';
+/** What is read of a receiver's answer before the connection is dropped: the status is all that counts. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+
+export interface PostOptions {
+  /** Private, loopback and link-local targets allowed (WEBHOOK_ALLOW_PRIVATE; the tests' loopback receivers). */
+  allowPrivate?: boolean;
+  /** DNS for the connection (tests inject one); every address it gives is checked before the socket connects. */
+  resolve?: ResolveHost;
+  timeoutMs?: number;
+}
+
+const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 50 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 50 }) };
 
 /**
- * POSTs a JSON body. 2xx is delivered; 410 Gone means the receiver wants no more (permanent);
- * anything else (other statuses, redirects, timeouts, refused connections) is retried.
+ * The delivery log's words for a failed connection: a category, never the receiver's own text (an error body or
+ * a TLS message could echo what an internal service says, and the log would become a way to read it).
  */
-export async function postJson(url: string, body: string, headers: Record<string, string>, timeoutMs = WEBHOOK_TIMEOUT_MS): Promise<PostResult> {
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...headers },
-      body,
-      // A redirect could point anywhere (an internal address); the receiver must answer itself.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await res.body?.cancel().catch(() => undefined);
-    if (res.status >= 200 && res.status < 300) return { ok: true };
-    return { ok: false, permanent: res.status === 410, error: `HTTP ${res.status}` };
-  } catch (err) {
-    const e = err as { name?: string; cause?: { code?: string }; message?: string };
-    const reason = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.message ?? 'request failed');
-    return { ok: false, permanent: false, error: String(reason).slice(0, 200) };
-  }
+function failureCategory(err: unknown): string {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  if (code === 'EPRIVATEADDRESS') return 'refused: private address';
+  if (code === 'ETIMEDOUT' || code === 'ABORT_ERR' || (err as Error | null)?.name === 'TimeoutError') return 'timed out';
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return 'connection reset';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL' || code === 'EAI_NODATA') return 'host not found';
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'host unreachable';
+  if (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || code.includes('SSL') || code.startsWith('UNABLE_TO') || code.startsWith('DEPTH_') || code.startsWith('SELF_SIGNED')) return 'TLS error';
+  return 'request failed';
+}
+
+/**
+ * POSTs a JSON body. 2xx is delivered; 410 Gone means the receiver wants no more (permanent); anything else
+ * (other statuses, redirects, timeouts, refused connections) is retried. Redirects are never followed (one could
+ * point anywhere), and the host is resolved by `checkedLookup`, so the socket connects only to a checked address.
+ */
+export function postJson(url: string, body: string, headers: Record<string, string>, opts: PostOptions = {}): Promise<PostResult> {
+  return new Promise<PostResult>((resolve) => {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      resolve({ ok: false, permanent: true, error: 'invalid URL' });
+      return;
+    }
+    const secure = target.protocol === 'https:';
+    if (!secure && target.protocol !== 'http:') {
+      resolve({ ok: false, permanent: true, error: 'invalid URL' });
+      return;
+    }
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    // A literal address is never looked up, so it is checked here.
+    if (isIP(host) && !opts.allowPrivate && isPrivateAddress(host)) {
+      resolve({ ok: false, permanent: false, error: 'refused: private address' });
+      return;
+    }
+    let settled = false;
+    const done = (result: PostResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(result);
+    };
+    const payload = Buffer.from(body);
+    const req = (secure ? httpsRequest : httpRequest)(
+      {
+        protocol: target.protocol,
+        hostname: host,
+        port: target.port || undefined,
+        path: `${target.pathname}${target.search}`,
+        method: 'POST',
+        agent: secure ? agents.https : agents.http,
+        lookup: checkedLookup({ allowPrivate: opts.allowPrivate, resolve: opts.resolve }) as unknown as LookupFunction,
+        headers: { 'content-type': 'application/json', 'content-length': String(payload.length), 'user-agent': USER_AGENT, ...headers },
+      },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        let read = 0;
+        res.on('data', (chunk: Buffer) => {
+          read += chunk.length;
+          if (read > MAX_ANSWER_BYTES) res.destroy();
+        });
+        res.on('error', () => undefined);
+        res.on('close', () => {
+          if (status >= 200 && status < 300) done({ ok: true });
+          else done({ ok: false, permanent: status === 410, error: `HTTP ${status}` });
+        });
+      },
+    );
+    const timer = setTimeout(() => {
+      req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' }));
+      done({ ok: false, permanent: false, error: 'timed out' });
+    }, opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
+    timer.unref();
+    req.on('error', (err) => done({ ok: false, permanent: false, error: failureCategory(err) }));
+    req.end(payload);
+  });
 }
 
 /** Slack URLs are themselves credentials: the console shows only their start. */

@@ -1,14 +1,14 @@
 // Postmortems (the post-incident report): the template, the console JSON, and the public read the pages and /api/v2 use.
-import { and,asc,eq,inArray,isNotNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { actionItems,incidents,postmortems,users,type PostmortemContent } from '../../db/schema.ts';
+import { actionItems, incidents, postmortems, users, type PostmortemContent } from '../../db/schema.ts';
 import type { AppDeps } from '../core/deps.ts';
 import { incidentDetailJson } from '../incidents/incident-json.ts';
 import { type IncidentRow } from '../incidents/incident-store.ts';
-import { iso,isoOrNull } from '../core/iso.ts';
+import { iso, isoOrNull } from '../core/iso.ts';
 import { renderMarkdown } from '../core/markdown.ts';
-import { getSettings,publicBaseUrl } from '../core/settings.ts';
-import { formatDateTime,safeTimeZone } from '../core/time-format.ts';
+import { getSettings, publicBaseUrl } from '../core/settings.ts';
+import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
 import { statusLabel } from '../core/vocabulary.ts';
 
 export type PostmortemRow = typeof postmortems.$inferSelect;

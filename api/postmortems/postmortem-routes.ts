@@ -2,13 +2,13 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { incidents,postmortems,type PostmortemContent } from '../../db/schema.ts';
+import { incidents, postmortems, type PostmortemContent } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion,recordAudit } from '../audit/audit.ts';
-import { invalidTransition } from '../http/errors.ts';
+import { write } from '../audit/write.ts';
+import { invalidTransition } from '../core/errors.ts';
 import { findIncident } from '../incidents/incident-store.ts';
-import { contentOf,findPostmortem,hasContent,postmortemJson,postmortemUrl,sameContent,SECTIONS,suggestedTimeline } from './postmortem-read.ts';
-import { getSettings,publicBaseUrl } from '../core/settings.ts';
+import { contentOf, findPostmortem, hasContent, postmortemJson, postmortemUrl, sameContent, SECTIONS, suggestedTimeline } from './postmortem-read.ts';
+import { getSettings, publicBaseUrl } from '../core/settings.ts';
 import { jsonBody } from '../http/validate.ts';
 
 const MAX_SECTION = 50_000;
@@ -49,8 +49,8 @@ export function postmortemRoutes() {
     const deps = c.get('deps');
     const body = c.req.valid('json');
     const actor = actorOf(c);
-    const now = deps.clock.now();
-    const incident = await deps.db.transaction(async (tx) => {
+    const { incident, at } = await write(deps, actor, async (w) => {
+      const { tx, now } = w;
       const inc = await findIncident(tx, c.req.param('id'), 'incident');
       const existing = await findPostmortem(tx, inc.id);
       const base: PostmortemContent = existing
@@ -65,7 +65,7 @@ export function postmortemRoutes() {
         lessons: body.lessons ?? base.lessons,
         externalUrl: body.external_url === undefined ? base.externalUrl : body.external_url,
       };
-      if (existing && sameContent(base, next)) return inc;
+      if (existing && sameContent(base, next)) return { incident: inc, at: now };
       if (existing) {
         await tx
           .update(postmortems)
@@ -76,23 +76,17 @@ export function postmortemRoutes() {
       }
       const changed = SECTIONS.filter((s) => base[s.field] !== next[s.field]).map((s) => s.key as string);
       if ((base.externalUrl ?? null) !== (next.externalUrl ?? null)) changed.push('external_url');
-      await recordAudit(
-        tx,
-        actor,
-        { action: 'postmortem.save', entityType: 'postmortem', entityId: inc.id, incidentId: inc.id, before: existing ? { sections: changed } : null, after: { sections: changed } },
-        now,
-      );
-      return inc;
+      await w.audit({ action: 'postmortem.save', entityType: 'postmortem', entityId: inc.id, incidentId: inc.id, before: existing ? { sections: changed } : null, after: { sections: changed } });
+      return { incident: inc, at: now };
     });
-    return c.json(await postmortemJson(deps, incident, now));
+    return c.json(await postmortemJson(deps, incident, at));
   });
 
   r.post('/incidents/:id/postmortem/publish', requireRole('publisher'), jsonBody(publishSchema), async (c) => {
     const deps = c.get('deps');
     const { notify } = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = deps.clock.now();
-    const incident = await deps.db.transaction(async (tx) => {
+    const { incident, at } = await write(deps, actorOf(c), async (w) => {
+      const { tx, now } = w;
       const inc = await findIncident(tx, c.req.param('id'), 'incident');
       if (inc.status !== 'resolved') throw invalidTransition(`Only a resolved incident's postmortem can be published; this one is ${inc.status}.`);
       const p = await findPostmortem(tx, inc.id);
@@ -107,40 +101,38 @@ export function postmortemRoutes() {
       const stageChanged = inc.stage !== 'post_incident';
       await tx.update(incidents).set({ stage: 'post_incident', updatedAt: now }).where(eq(incidents.id, inc.id));
       if (stageChanged) {
-        await recordAudit(tx, actor, { action: 'incident.stage', entityType: 'incident', entityId: inc.id, incidentId: inc.id, before: { stage: inc.stage }, after: { stage: 'post_incident' } }, now);
+        await w.audit({ action: 'incident.stage', entityType: 'incident', entityId: inc.id, incidentId: inc.id, before: { stage: inc.stage }, after: { stage: 'post_incident' } });
       }
       const settings = await getSettings(tx);
       const url = postmortemUrl(publicBaseUrl(settings, deps.publicUrl), inc.id, content.externalUrl);
-      await recordAudit(
-        tx,
-        actor,
+      await w.audit(
         { action: 'postmortem.publish', entityType: 'postmortem', entityId: inc.id, incidentId: inc.id, before: { published: !first }, after: { url, notify, first } },
-        now,
+        { public: true },
       );
-      await bumpContentVersion(tx, now);
       const fresh = await findIncident(tx, inc.id, 'incident');
-      if (notify) await deps.events.postmortemPublished(tx, { incident: fresh, url, now });
-      return fresh;
+      if (notify) await w.events.postmortemPublished(tx, { incident: fresh, url, now });
+      return { incident: fresh, at: now };
     });
-    return c.json(await postmortemJson(deps, incident, now));
+    return c.json(await postmortemJson(deps, incident, at));
   });
 
   // Takes a published postmortem back (published too early, or with something that must not be public): the
   // public page answers 404 again and the incident reads `resolved`; the draft keeps every word.
   r.post('/incidents/:id/postmortem/unpublish', requireRole('publisher'), jsonBody(z.object({}).strict()), async (c) => {
     const deps = c.get('deps');
-    const actor = actorOf(c);
-    const now = deps.clock.now();
-    const incident = await deps.db.transaction(async (tx) => {
+    const { incident, at } = await write(deps, actorOf(c), async (w) => {
+      const { tx, now } = w;
       const inc = await findIncident(tx, c.req.param('id'), 'incident');
       const p = await findPostmortem(tx, inc.id);
       if (!p?.published) throw invalidTransition('This postmortem is not published.');
       await tx.update(postmortems).set({ published: null, publishedAt: null, lastPublishedAt: null, updatedAt: now }).where(eq(postmortems.incidentId, inc.id));
-      await recordAudit(tx, actor, { action: 'postmortem.unpublish', entityType: 'postmortem', entityId: inc.id, incidentId: inc.id, before: { published: true }, after: { published: false } }, now);
-      await bumpContentVersion(tx, now);
-      return inc;
+      await w.audit(
+        { action: 'postmortem.unpublish', entityType: 'postmortem', entityId: inc.id, incidentId: inc.id, before: { published: true }, after: { published: false } },
+        { public: true },
+      );
+      return { incident: inc, at: now };
     });
-    return c.json(await postmortemJson(deps, incident, now));
+    return c.json(await postmortemJson(deps, incident, at));
   });
 
   return r;

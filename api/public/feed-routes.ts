@@ -1,8 +1,7 @@
 // RSS 2.0 and Atom 1.0 feeds of public incidents and maintenance, for the whole page and per component.
 import { Hono } from 'hono';
-import RSS from 'rss';
 import type { AppEnv } from '../http/access.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '../core/errors.ts';
 import { markdownToText, renderMarkdown } from '../core/markdown.ts';
 import { loadComponents, loadPageContext, queryIncidentsJson, type PageContext, type ReadDeps } from './statuspage-read.ts';
 import { isMaintenanceJson, type AnyIncidentJson } from './statuspage-types.ts';
@@ -10,9 +9,9 @@ import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
 import { componentStatusLabel, statusLabel } from '../core/vocabulary.ts';
 
 /** Feeds carry the last 50 incidents and maintenances, newest first by start. */
-export const FEED_LIMIT = 50;
-export const RSS_CONTENT_TYPE = 'application/rss+xml; charset=utf-8';
-export const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
+const FEED_LIMIT = 50;
+const RSS_CONTENT_TYPE = 'application/rss+xml; charset=utf-8';
+const ATOM_CONTENT_TYPE = 'application/atom+xml; charset=utf-8';
 
 /** The public label of an incident or maintenance status ("in_progress" → "In progress"). */
 
@@ -27,7 +26,7 @@ export interface FeedLink {
 }
 
 /** The feeds' paths without extension: `/history` or `/components/<id>/history`. */
-export function feedPath(componentId?: string): string {
+function feedPath(componentId?: string): string {
   return componentId ? `/components/${encodeURIComponent(componentId)}/history` : '/history';
 }
 
@@ -84,6 +83,8 @@ function escapeXml(s: string): string {
 // Characters XML 1.0 forbids (C0 controls, lone surrogates, U+FFFE/FFFF): one would make the whole feed unreadable.
 const NOT_XML = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 const xmlSafe = (s: string) => s.replace(NOT_XML, '');
+/** A title or name on one line: a line break or other control character stored before names refused them becomes a space. */
+const oneLineText = (s: string) => s.replace(/[\t\n\r]+/g, ' ');
 
 /** An item's HTML: its updates newest first (status, time, sanitized markdown), then its components. */
 function itemHtml(x: AnyIncidentJson, timeZone: string): string {
@@ -143,33 +144,43 @@ function feedUpdated(data: FeedData): string {
 // ---------------------------------------------------------------------------------------------
 // RSS 2.0
 
+/**
+ * Written by hand rather than with a library that wraps every text in CDATA: inside CDATA a title is raw markup
+ * to any reader that renders titles as HTML (and `]]>` would end the section early). Here every value is escaped
+ * text: titles are plain text, descriptions are HTML escaped once, as RSS 2.0 readers expect.
+ */
 function rssXml(data: FeedData): string {
+  const e = (s: string) => escapeXml(xmlSafe(s));
+  const rfc822 = (isoTime: string) => new Date(isoTime).toUTCString();
   const updated = feedUpdated(data);
-  const feed = new RSS({
-    title: xmlSafe(data.title),
-    description: xmlSafe(data.description),
-    site_url: data.alternate,
-    feed_url: `${data.selfBase}.rss`,
-    generator: 'Herald',
-    pubDate: updated,
-    ttl: 5,
-  });
+  const lines = [
+    '<?xml version="1.0" encoding="UTF-8"?><rss xmlns:atom="http://www.w3.org/2005/Atom" version="2.0">',
+    '<channel>',
+    `<title>${e(oneLineText(data.title))}</title>`,
+    `<description>${e(oneLineText(data.description))}</description>`,
+    `<link>${e(data.alternate)}</link>`,
+    '<generator>Herald</generator>',
+    // The page's own change time, never the wall clock: the same bytes on every instance (same ETag).
+    `<lastBuildDate>${e(new Date(data.ctx.page.updated_at).toUTCString())}</lastBuildDate>`,
+    `<atom:link href="${e(`${data.selfBase}.rss`)}" rel="self" type="application/rss+xml"/>`,
+    ...(updated ? [`<pubDate>${e(rfc822(updated))}</pubDate>`] : []),
+    '<ttl>5</ttl>',
+  ];
   for (const x of data.items) {
-    feed.item({
-      title: xmlSafe(x.name),
-      description: xmlSafe(itemHtml(x, data.ctx.timeZone)),
-      url: x.shortlink,
+    lines.push(
+      '<item>',
+      `<title>${e(oneLineText(x.name))}</title>`,
+      `<description>${e(itemHtml(x, data.ctx.timeZone))}</description>`,
+      `<link>${e(x.shortlink)}</link>`,
       // The incident URL never changes when the incident is edited: readers see one item per incident.
-      guid: x.shortlink,
-      date: x.started_at,
-      categories: [isMaintenanceJson(x) ? 'maintenance' : 'incident'],
-    });
+      `<guid isPermaLink="false">${e(x.shortlink)}</guid>`,
+      `<category>${isMaintenanceJson(x) ? 'maintenance' : 'incident'}</category>`,
+      `<pubDate>${e(rfc822(x.started_at))}</pubDate>`,
+      '</item>',
+    );
   }
-  // The rss package stamps lastBuildDate with the wall clock; the page's own change time keeps the
-  // bytes the same on every instance (same ETag) and follows the injected clock.
-  return feed
-    .xml({ indent: false })
-    .replace(/<lastBuildDate>[^<]*<\/lastBuildDate>/, `<lastBuildDate>${new Date(data.ctx.page.updated_at).toUTCString()}</lastBuildDate>`);
+  lines.push('</channel>', '</rss>', '');
+  return lines.join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,19 +192,19 @@ function atomXml(data: FeedData): string {
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en">',
     `<id>${e(`${data.selfBase}.atom`)}</id>`,
-    `<title type="text">${e(data.title)}</title>`,
-    `<subtitle type="text">${e(data.description)}</subtitle>`,
+    `<title type="text">${e(oneLineText(data.title))}</title>`,
+    `<subtitle type="text">${e(oneLineText(data.description))}</subtitle>`,
     `<updated>${e(feedUpdated(data))}</updated>`,
     `<link rel="self" type="application/atom+xml" href="${e(`${data.selfBase}.atom`)}"/>`,
     `<link rel="alternate" type="text/html" href="${e(data.alternate)}"/>`,
-    `<author><name>${e(data.ctx.page.name)}</name><uri>${e(data.alternate)}</uri></author>`,
+    `<author><name>${e(oneLineText(data.ctx.page.name))}</name><uri>${e(data.alternate)}</uri></author>`,
     '<generator>Herald</generator>',
   ];
   for (const x of data.items) {
     lines.push(
       '<entry>',
       `<id>${e(x.shortlink)}</id>`,
-      `<title type="text">${e(x.name)}</title>`,
+      `<title type="text">${e(oneLineText(x.name))}</title>`,
       `<link rel="alternate" type="text/html" href="${e(x.shortlink)}"/>`,
       `<published>${e(x.started_at)}</published>`,
       `<updated>${e(itemUpdated(x))}</updated>`,
@@ -208,13 +219,13 @@ function atomXml(data: FeedData): string {
 }
 
 /** The RSS 2.0 feed of the page, or of one component or group; null when the component is unknown. */
-export async function buildRssFeed(deps: ReadDeps, componentId?: string): Promise<string | null> {
+async function buildRssFeed(deps: ReadDeps, componentId?: string): Promise<string | null> {
   const data = await loadFeed(deps, componentId);
   return data && rssXml(data);
 }
 
 /** The Atom 1.0 feed of the page, or of one component or group; null when the component is unknown. */
-export async function buildAtomFeed(deps: ReadDeps, componentId?: string): Promise<string | null> {
+async function buildAtomFeed(deps: ReadDeps, componentId?: string): Promise<string | null> {
   const data = await loadFeed(deps, componentId);
   return data && atomXml(data);
 }

@@ -19,7 +19,7 @@ import {
   type CivilDate,
 } from '../core/time-format.ts';
 
-export interface HistoryUpdate {
+interface HistoryUpdate {
   status: string;
   /** Markdown: pages render it with renderMarkdown. */
   body: string;
@@ -40,7 +40,7 @@ export interface HistoryItem {
   latestUpdate?: HistoryUpdate;
 }
 
-export interface HistoryDay {
+interface HistoryDay {
   /** `YYYY-MM-DD` in the page's zone. */
   date: string;
   /** "Nov 27, 2026". */

@@ -7,9 +7,25 @@ import { statusLabel } from '../core/vocabulary.ts';
 import { loadPageContext, queryIncidentsJson, type ReadDeps } from './statuspage-read.ts';
 import type { ScheduledMaintenanceJson } from './statuspage-types.ts';
 
-export const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';
+const ICS_CONTENT_TYPE = 'text/calendar; charset=utf-8';
 /** The most recent windows, by start; old ones fall off, upcoming ones are always in. */
-export const ICS_LIMIT = 200;
+const ICS_LIMIT = 200;
+
+/**
+ * A calendar-level TEXT value (NAME, X-WR-CALNAME, X-WR-CALDESC), which ical-generator writes as given: control
+ * characters out (a CR/LF would end the line and start properties or events of the sender's choosing), then
+ * RFC 5545's escapes for backslash, semicolon and comma.
+ */
+export function icsCalendarText(value: string): string {
+  return value
+    .replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ')
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,');
+}
+
+/** An event's one-line text (SUMMARY): ical-generator escapes it, but keeps a lone CR or other control characters. */
+const oneLine = (value: string) => value.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
 
 /** The host part of the UID: stable for one page, so a calendar app recognises the same event again. */
 function uidDomain(base: string): string {
@@ -25,11 +41,12 @@ function description(m: ScheduledMaintenanceJson): string {
   const first = updates[0];
   const parts: string[] = [];
   parts.push(`Status: ${statusLabel(m.status)}`);
-  if (m.components.length) parts.push(`Affected: ${m.components.map((c) => c.name).join(', ')}`);
+  if (m.components.length) parts.push(`Affected: ${m.components.map((c) => oneLine(c.name)).join(', ')}`);
   if (first) parts.push(markdownToText(first.body));
   const latest = m.incident_updates[0];
   if (latest && latest !== first) parts.push(`Latest update (${statusLabel(latest.status)}): ${markdownToText(latest.body)}`);
-  return parts.join('\n\n');
+  // Line breaks are escaped by ical-generator; a lone CR or another control character is dropped here.
+  return parts.join('\n\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '');
 }
 
 /**
@@ -38,13 +55,13 @@ function description(m: ScheduledMaintenanceJson): string {
  * are the maintenance's last change; SEQUENCE grows with it (seconds), as RFC 5545 asks of a
  * revised event.
  */
-export async function maintenanceCalendar(deps: ReadDeps): Promise<string> {
+async function maintenanceCalendar(deps: ReadDeps): Promise<string> {
   const ctx = await loadPageContext(deps);
   const rows = (await queryIncidentsJson(deps, { kind: 'maintenance', order: 'scheduled_desc', limit: ICS_LIMIT }, ctx)) as ScheduledMaintenanceJson[];
   const domain = uidDomain(ctx.base);
   const cal = ical({
-    name: `${ctx.page.name} maintenance`,
-    description: `Scheduled maintenance of ${ctx.page.name}`,
+    name: icsCalendarText(`${ctx.page.name} maintenance`),
+    description: icsCalendarText(`Scheduled maintenance of ${ctx.page.name}`),
     prodId: { company: 'Herald', product: 'status page', language: 'EN' },
     url: `${ctx.base}/maintenance.ics`,
     ttl: 60 * 60,
@@ -56,7 +73,7 @@ export async function maintenanceCalendar(deps: ReadDeps): Promise<string> {
       id: `maintenance-${m.id}@${domain}`,
       start: new Date(m.scheduled_for),
       end: new Date(m.scheduled_until),
-      summary: `Maintenance: ${m.name}`,
+      summary: oneLine(`Maintenance: ${m.name}`),
       description: description(m),
       url: m.shortlink,
       status: ICalEventStatus.CONFIRMED,

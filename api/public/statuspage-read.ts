@@ -1,5 +1,5 @@
 // The public read side in Statuspage v2 shapes: the read functions the public pages, feeds and /api/v2 call.
-import { and,asc,desc,eq,gte,inArray,isNotNull,lt,or,sql,type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { DB } from '../../db/client.ts';
 import {
 componentGroups,
@@ -14,9 +14,9 @@ type Impact,
 } from '../../db/schema.ts';
 import type { AppDeps } from '../core/deps.ts';
 import { ACTIVE_MAINTENANCE_STATUSES, OPEN_INCIDENT_STATUSES, UPCOMING_MAINTENANCE_STATUSES } from '../core/vocabulary.ts';
-import { getPublishedPostmortems,postmortemUrl } from '../postmortems/postmortem-read.ts';
-import { getSettings,publicBaseUrl } from '../core/settings.ts';
-import { rollupStatus,worstComponentStatus } from './status-rollup.ts';
+import { getPublishedPostmortems, postmortemUrl } from '../postmortems/postmortem-read.ts';
+import { getSettings, publicBaseUrl } from '../core/settings.ts';
+import { rollupStatus, worstComponentStatus } from './status-rollup.ts';
 import type {
 AnyIncidentJson,
 ComponentJson,
@@ -32,9 +32,9 @@ SummaryJson
 export type ReadDeps = Pick<AppDeps, 'db' | 'publicUrl'>;
 
 /** Statuspage's lists show the 50 most recent. */
-export const DEFAULT_LIST_LIMIT = 50;
+const DEFAULT_LIST_LIMIT = 50;
 /** No call loads more incidents than this at once (keeps every query's IN list and memory bounded). */
-export const MAX_LIST_LIMIT = 1000;
+const MAX_LIST_LIMIT = 1000;
 
 const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
@@ -64,10 +64,6 @@ export async function loadPageContext(deps: ReadDeps): Promise<PageContext> {
     base,
     timeZone: s.timeZone,
   };
-}
-
-export async function getPageJson(deps: ReadDeps): Promise<PageJson> {
-  return (await loadPageContext(deps)).page;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 // /api/v2: the Statuspage public API routes (mounted with CORS * by createApp) over the read model.
-import { Hono,type Context } from 'hono';
+import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../http/access.ts';
 import type {
 IncidentsResponse,MaintenancesResponse
@@ -7,7 +7,7 @@ IncidentsResponse,MaintenancesResponse
 
 // Routes (mounted at /api/v2 with CORS * by createApp)
 
-import { getComponentsJson,getStatusJson,getSummary,listIncidentsJson,listMaintenancesJson,loadPageContext,type ListIncidentsOptions,type MaintenanceSelection } from './statuspage-read.ts';
+import { getComponentsJson, getStatusJson, getSummary, listIncidentsJson, listMaintenancesJson, loadPageContext, type ListIncidentsOptions, type MaintenanceSelection } from './statuspage-read.ts';
 
 export function statuspageRoutes() {
   const r = new Hono<AppEnv>();

@@ -34,7 +34,7 @@ export interface ComponentJson {
   components?: string[];
 }
 
-export interface AffectedComponentJson {
+interface AffectedComponentJson {
   code: string;
   name: string;
   old_status: ComponentStatus;

@@ -31,7 +31,7 @@ import { addDays, civilDate, dateKey, formatCivilDate, safeTimeZone, startOfCivi
 export const UPTIME_DAYS = 90;
 
 /** How much of a status's time counts as down. */
-export const DOWN_WEIGHT: Record<ComponentStatus, number> = {
+const DOWN_WEIGHT: Record<ComponentStatus, number> = {
   operational: 0,
   under_maintenance: 0,
   degraded_performance: 0,
@@ -40,11 +40,11 @@ export const DOWN_WEIGHT: Record<ComponentStatus, number> = {
 };
 
 /** A day shows its highest-ranked (worst) status. */
-export function worseStatus(a: ComponentStatus, b: ComponentStatus): ComponentStatus {
+function worseStatus(a: ComponentStatus, b: ComponentStatus): ComponentStatus {
   return COMPONENT_STATUS_RANK[b] > COMPONENT_STATUS_RANK[a] ? b : a;
 }
 
-export interface DayIncident {
+interface DayIncident {
   id: string;
   name: string;
   kind: 'incident' | 'maintenance';
@@ -75,7 +75,7 @@ export interface ComponentUptime {
 }
 
 /** A component as the computation needs it. */
-export interface UptimeComponent {
+interface UptimeComponent {
   id: string;
   status: ComponentStatus;
   /** When its status (or anything) last changed: where a directly set status starts counting. */
@@ -85,7 +85,7 @@ export interface UptimeComponent {
 }
 
 /** A published incident or maintenance overlapping the window. */
-export interface UptimeIncident {
+interface UptimeIncident {
   id: string;
   name: string;
   kind: 'incident' | 'maintenance';
@@ -98,14 +98,14 @@ export interface UptimeIncident {
 }
 
 /** One status change of one component, from an update's `affected_components`. */
-export interface StatusChange {
+interface StatusChange {
   at: number;
   componentId: string;
   from: ComponentStatus;
   to: ComponentStatus;
 }
 
-export interface UptimeInput {
+interface UptimeInput {
   now: number;
   timeZone: string;
   days?: number;
@@ -182,7 +182,7 @@ function dayGrid(today: CivilDate, tz: string, n: number): DayGrid {
 }
 
 /** The pure computation: tests drive it through the database with a controlled clock. */
-export function computeUptime(input: UptimeInput): Map<string, ComponentUptime> {
+function computeUptime(input: UptimeInput): Map<string, ComponentUptime> {
   const tz = safeTimeZone(input.timeZone);
   const n = input.days ?? UPTIME_DAYS;
   const { bounds, keys, labels, quiet, noData } = dayGrid(civilDate(input.now, tz), tz, n);

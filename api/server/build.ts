@@ -5,7 +5,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 /** What the build reads: when any of these is newer than dist/server/entry.mjs, dist/ is stale. */
-export const BUILD_SOURCES = ['site', 'admin', 'api', 'db', 'astro.config.mjs', 'package.json', 'tsconfig.json'];
+const BUILD_SOURCES = ['site', 'admin', 'api', 'db', 'astro.config.mjs', 'package.json', 'tsconfig.json'];
 
 export function entryFile(root: string): string {
   return join(root, 'dist', 'server', 'entry.mjs');
@@ -30,7 +30,7 @@ async function newestMtime(path: string, depth = 0): Promise<number> {
 }
 
 /** Why dist/ needs a build, or null when it is up to date. */
-export async function staleReason(root: string): Promise<string | null> {
+async function staleReason(root: string): Promise<string | null> {
   const entry = entryFile(root);
   if (!existsSync(entry)) return 'dist/ has no build yet';
   const built = statSync(entry).mtimeMs;

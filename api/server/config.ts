@@ -14,6 +14,8 @@ export interface Config {
   mailFrom: string | undefined;
   /** Delivery attempts per message (email or webhook) before it is marked failed. */
   deliveryMaxAttempts: number;
+  /** Webhooks may reach loopback, private and link-local addresses (on-premises receivers); off by default (SSRF). */
+  webhookAllowPrivate: boolean;
   /** `info` logs a line per request; `warn` only problems; `silent` nothing. */
   logLevel: 'info' | 'warn' | 'silent';
   /** `auto`: build dist/ at start when missing or stale; `skip`: serve dist/ as it is (tests build once first). */
@@ -23,21 +25,6 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
-
-/** The variables read here, with their defaults: the README's configuration table. */
-export const CONFIG_VARIABLES = {
-  PORT: '4321',
-  HOST: '127.0.0.1',
-  PUBLIC_URL: 'http://HOST:PORT',
-  DATABASE_URL: DEFAULT_DATABASE_URL,
-  DATABASE_AUTH_TOKEN: '(none)',
-  TRUST_PROXY: 'false',
-  SMTP_URL: '(none: email is not sent)',
-  MAIL_FROM: '(none)',
-  DELIVERY_MAX_ATTEMPTS: '8',
-  LOG_LEVEL: 'info',
-  HERALD_BUILD: 'auto',
-} as const;
 
 type Env = Record<string, string | undefined>;
 
@@ -57,7 +44,7 @@ function parseBoolean(name: string, raw: string | undefined): boolean {
 }
 
 /** An http(s) origin, optionally with a trailing slash; paths are refused because every link is absolute from "/". */
-export function parsePublicUrl(raw: string): string {
+function parsePublicUrl(raw: string): string {
   let url: URL;
   try {
     url = new URL(raw);
@@ -95,6 +82,7 @@ export function readConfig(env: Env = process.env): Config {
     smtpUrl,
     mailFrom: blank(env.MAIL_FROM),
     deliveryMaxAttempts: Number(attempts),
+    webhookAllowPrivate: parseBoolean('WEBHOOK_ALLOW_PRIVATE', env.WEBHOOK_ALLOW_PRIVATE),
     logLevel,
     build,
     clockOffsetFile: blank(env.HERALD_CLOCK_OFFSET_FILE),

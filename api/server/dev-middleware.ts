@@ -3,7 +3,7 @@
 import { defineMiddleware } from 'astro:middleware';
 import { resolvePageActor } from '../identity/authenticate.ts';
 import { devRuntime } from './dev-runtime.ts';
-import { isHonoPath } from './public-paths.ts';
+import { isHonoPath } from '../public/public-paths.ts';
 
 export const onRequest = defineMiddleware(async (context, next) => {
   const runtime = await devRuntime();

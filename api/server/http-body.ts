@@ -1,5 +1,6 @@
 // Bodies kept in memory with their gzip/brotli forms and ETag, and answering a request from one (304, negotiation).
 import { createHash } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 
@@ -58,9 +59,27 @@ export async function storeBody(status: number, headers: Record<string, string>,
 
 export type Encoding = 'br' | 'gzip' | 'identity';
 
+/** Accept-Encoding values seen, parsed once: browsers send a handful of distinct strings. Bounded. */
+const parsedAccept = new Map<string, { br: number; gz: number }>();
+const MAX_PARSED_ACCEPT = 256;
+
 /** The best encoding the client accepts (q-values honoured; brotli preferred, then gzip). */
 export function chooseEncoding(acceptEncoding: string | undefined, body: StoredBody): Encoding {
   if (!acceptEncoding || (!body.br && !body.gzip)) return 'identity';
+  let q = parsedAccept.get(acceptEncoding);
+  if (!q) {
+    q = parseAcceptEncoding(acceptEncoding);
+    if (parsedAccept.size >= MAX_PARSED_ACCEPT) parsedAccept.clear();
+    parsedAccept.set(acceptEncoding, q);
+  }
+  const { br, gz } = q;
+  if (body.br && br > 0 && br >= gz) return 'br';
+  if (body.gzip && gz > 0) return 'gzip';
+  if (body.br && br > 0) return 'br';
+  return 'identity';
+}
+
+function parseAcceptEncoding(acceptEncoding: string): { br: number; gz: number } {
   let br: number | null = null;
   let gz: number | null = null;
   let star: number | null = null;
@@ -77,22 +96,17 @@ export function chooseEncoding(acceptEncoding: string | undefined, body: StoredB
     else if (name === 'gzip' || name === 'x-gzip') gz = q;
     else if (name === '*') star = q;
   }
-  br ??= star ?? 0;
-  gz ??= star ?? 0;
-  if (body.br && br > 0 && br >= gz) return 'br';
-  if (body.gzip && gz > 0) return 'gzip';
-  if (body.br && br > 0) return 'br';
-  return 'identity';
+  return { br: br ?? star ?? 0, gz: gz ?? star ?? 0 };
 }
 
 const SUFFIX: Record<Encoding, string> = { identity: '', gzip: '-gz', br: '-br' };
 
-export function etagFor(body: StoredBody, encoding: Encoding): string {
+function etagFor(body: StoredBody, encoding: Encoding): string {
   return `"${body.hash}${SUFFIX[encoding]}"`;
 }
 
 /** True when If-None-Match names this body in any of its encodings (the content is the same). */
-export function matchesIfNoneMatch(ifNoneMatch: string | undefined, body: StoredBody): boolean {
+function matchesIfNoneMatch(ifNoneMatch: string | undefined, body: StoredBody): boolean {
   if (!ifNoneMatch) return false;
   if (ifNoneMatch.trim() === '*') return true;
   for (const raw of ifNoneMatch.split(',')) {
@@ -131,13 +145,36 @@ function prepare(body: StoredBody, cacheControl: string): PreparedHeaders {
   };
 }
 
-/** The answer for a stored body: 304 when the client has it, else the negotiated bytes. */
-export function answerFromBody(body: StoredBody, req: RequestFacts, cacheControl: string): Response {
+function preparedFor(body: StoredBody, cacheControl: string): PreparedHeaders {
   let prepared = body.prepared.get(cacheControl);
   if (!prepared) {
     prepared = prepare(body, cacheControl);
     body.prepared.set(cacheControl, prepared);
   }
+  return prepared;
+}
+
+/**
+ * The hot path of a cache hit, straight onto the socket's response: no Request or Response object, headers made
+ * once per body. Writes the 304 or the negotiated bytes and returns the status sent.
+ */
+export function writeFromBody(body: StoredBody, method: string, acceptEncoding: string | undefined, ifNoneMatch: string | undefined, res: ServerResponse, cacheControl: string): number {
+  const prepared = preparedFor(body, cacheControl);
+  const encoding = acceptEncoding === undefined ? 'identity' : chooseEncoding(acceptEncoding, body);
+  if (ifNoneMatch !== undefined && body.status === 200 && matchesIfNoneMatch(ifNoneMatch, body)) {
+    res.writeHead(304, prepared.notModified[encoding]);
+    res.end();
+    return 304;
+  }
+  res.writeHead(body.status, encoding === 'br' ? prepared.br! : encoding === 'gzip' ? prepared.gzip! : prepared.identity);
+  if (method === 'HEAD') res.end();
+  else res.end(encoding === 'br' ? body.br! : encoding === 'gzip' ? body.gzip! : body.identity);
+  return body.status;
+}
+
+/** The answer for a stored body: 304 when the client has it, else the negotiated bytes. */
+export function answerFromBody(body: StoredBody, req: RequestFacts, cacheControl: string): Response {
+  const prepared = preparedFor(body, cacheControl);
   const encoding = chooseEncoding(req.acceptEncoding, body);
   if (body.status === 200 && matchesIfNoneMatch(req.ifNoneMatch, body)) {
     return new Response(null, { status: 304, headers: prepared.notModified[encoding] });

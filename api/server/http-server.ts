@@ -1,22 +1,32 @@
 // The one listener: static files and cached public pages from memory, /api and feeds to the Hono app,
 // everything else (the console, form posts) to Astro's handler with the signed-in actor in locals.
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { serve, type HttpBindings } from '@hono/node-server';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { readContentVersion } from '../audit/audit.ts';
 import type { AstroHandler } from './astro-render.ts';
-import { answerFromBody, type RequestFacts, type StoredBody } from './http-body.ts';
-import { PageCache } from './page-cache.ts';
-import { createPublicRenderer, NOT_FOUND_KEY } from './public-render.ts';
-import { isCacheablePath, isHonoPath } from './public-paths.ts';
+import { answerFromBody, writeFromBody, type RequestFacts, type StoredBody } from './http-body.ts';
+import { PageCache, RenderQueueFull } from './page-cache.ts';
+import { createPublicRenderer, NOT_FOUND_KEY, publicCacheKey } from './public-render.ts';
+import { isCacheablePath, isHonoPath } from '../public/public-paths.ts';
 import { resolvePageActor } from '../identity/authenticate.ts';
 import type { Runtime } from './runtime.ts';
 import type { StaticFile } from './static-files.ts';
 
 /** For a CDN and browsers: fresh for a second (a published update shows within one), then served stale while
  * revalidating (a 304 with the ETag), and kept for a day if this server is down: the worst hour is when it matters. */
-export const PUBLIC_CACHE_CONTROL = 'public, max-age=1, stale-while-revalidate=30, stale-if-error=86400';
-export const PRIVATE_CACHE_CONTROL = 'no-store';
+const PUBLIC_CACHE_CONTROL = 'public, max-age=1, stale-while-revalidate=30, stale-if-error=86400';
+const PRIVATE_CACHE_CONTROL = 'no-store';
+
+/**
+ * Methods anything here answers. Others (TRACE, TRACK, CONNECT...) get a 405 before they reach Astro or Hono,
+ * whose Request constructor refuses them (a 500 otherwise).
+ */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+const ALLOW = [...METHODS].join(', ');
+
+/** Astro's image endpoint (sharp, fetching `href`): injected by the node adapter, unused here, so never reached. */
+const isImageEndpoint = (path: string) => path === '/_image' || path.startsWith('/_image/');
 
 const UNSAFE = (method: string) => method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS';
 
@@ -58,6 +68,8 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
     pollMs: opts.pollMs,
     maxEntries: opts.maxEntries,
     cacheableStatus: (key, status) => status === 200 || (key === NOT_FOUND_KEY && status === 404),
+    // Unknown incidents, components and history pages: rendered once each, kept apart, never evicting a page.
+    negativeStatus: (_key, status) => status === 404,
     now: () => deps.clock.now().getTime(),
     log,
   });
@@ -123,27 +135,42 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
     const raw = incoming.url ?? '/';
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
+    if (!METHODS.has(method)) {
+      return new Response('Method not allowed.\n', { status: 405, headers: { allow: ALLOW, 'content-type': 'text/plain; charset=utf-8', 'cache-control': PRIVATE_CACHE_CONTROL } });
+    }
+    if (isImageEndpoint(path)) return notFound(incoming);
     if (method === 'GET' || method === 'HEAD') {
       const file = staticFiles.get(path);
       if (file) return answerFromBody(file.body, facts(incoming), file.cacheControl);
       if (isCacheablePath(path)) {
+        const key = q < 0 ? path : publicCacheKey(path, raw.slice(q + 1));
         // The hot path: a hit is answered synchronously, without touching the Request object or Astro.
-        const hit = cache.peek(raw);
+        const hit = cache.peek(key);
         if (hit) return answer(hit, incoming);
-        return cache.get(raw).then(({ body }) => answer(body, incoming));
+        return cache.get(key).then(
+          ({ body }) => answer(body, incoming),
+          (err: unknown) => {
+            if (!(err instanceof RenderQueueFull)) throw err;
+            return new Response('Busy: try again in a moment.\n', { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '1', 'cache-control': PRIVATE_CACHE_CONTROL } });
+          },
+        );
       }
     }
     if (isHonoPath(path)) return toHono(request, env, method, path);
     return toAstro(incoming, outgoing, method);
   }
 
-  function logLine(method: string, url: string | undefined, status: number, started: number): void {
+  /** One line per request: the path only (query strings can carry one-time tokens), status and time in 0.1 ms. */
+  function logLine(method: string, path: string, status: number, started: number): void {
+    const tenths = Math.round((performance.now() - started) * 10);
+    log(`${method} ${path} ${status} ${(tenths / 10) | 0}.${tenths % 10}ms`);
+  }
+
+  const pathOf = (url: string | undefined) => {
     const raw = url ?? '/';
     const q = raw.indexOf('?');
-    // The path only: query strings can carry one-time tokens.
-    const path = q < 0 ? raw : raw.slice(0, q);
-    log(`${method} ${path} ${status} ${(performance.now() - started).toFixed(1)}ms`);
-  }
+    return q < 0 ? raw : raw.slice(0, q);
+  };
 
   function fetch(request: Request, env: HttpBindings): Response | Promise<Response> {
     const started = opts.logRequests ? performance.now() : 0;
@@ -162,12 +189,43 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
       });
       if (!opts.logRequests) return settled;
       return settled.then((res) => {
-        logLine(env.incoming.method ?? 'GET', env.incoming.url, res === RESPONSE_ALREADY_SENT ? env.outgoing.statusCode : res.status, started);
+        logLine(env.incoming.method ?? 'GET', pathOf(env.incoming.url), res === RESPONSE_ALREADY_SENT ? env.outgoing.statusCode : res.status, started);
         return res;
       });
     }
-    if (opts.logRequests) logLine(env.incoming.method ?? 'GET', env.incoming.url, result.status, started);
+    if (opts.logRequests) logLine(env.incoming.method ?? 'GET', pathOf(env.incoming.url), result.status, started);
     return result;
+  }
+
+  /**
+   * The hot path, before any Request or Response object exists: a GET or HEAD of a static file or of a page in the
+   * cache is written straight onto the socket from bytes and headers made once. Returns false for everything else
+   * (a miss, another method, the console, the API), which goes through @hono/node-server to `fetch` below.
+   */
+  function answerHit(req: IncomingMessage, res: ServerResponse): boolean {
+    const method = req.method;
+    if (method !== 'GET' && method !== 'HEAD') return false;
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const path = q < 0 ? raw : raw.slice(0, q);
+    let body: StoredBody | undefined;
+    let cacheControl: string;
+    const file = staticFiles.get(path);
+    if (file) {
+      body = file.body;
+      cacheControl = file.cacheControl;
+    } else {
+      // Only cacheable keys are ever stored, so a hit needs no path check; a query is canonicalized first.
+      if (path === NOT_FOUND_KEY || (q >= 0 && !isCacheablePath(path))) return false;
+      body = cache.peek(q < 0 ? path : publicCacheKey(path, raw.slice(q + 1)));
+      if (!body) return false;
+      cacheControl = body.status < 500 ? PUBLIC_CACHE_CONTROL : PRIVATE_CACHE_CONTROL;
+    }
+    const started = opts.logRequests ? performance.now() : 0;
+    const h = req.headers;
+    const status = writeFromBody(body, method, h['accept-encoding'], h['if-none-match'], res, cacheControl);
+    if (opts.logRequests) logLine(method, path, status, started);
+    return true;
   }
 
   let server: Server | null = null;
@@ -177,8 +235,22 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
     fetch,
     listen(port, host) {
       return new Promise((resolve, reject) => {
-        const s = serve({ fetch: fetch as (request: Request, env: unknown) => Response | Promise<Response>, port, hostname: host }, () => resolve(s as Server)) as Server;
+        const toHonoListener = getRequestListener(fetch as (request: Request, env: unknown) => Response | Promise<Response>, { hostname: host });
+        const s = createServer((req, res) => {
+          let answered = false;
+          try {
+            answered = answerHit(req, res);
+          } catch (err) {
+            log(`error ${req.method} ${pathOf(req.url)}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+            if (res.headersSent) {
+              res.destroy();
+              return;
+            }
+          }
+          if (!answered) void toHonoListener(req, res);
+        });
         s.once('error', reject);
+        s.listen(port, host, () => resolve(s));
         server = s;
       });
     },

@@ -1,8 +1,6 @@
 // The page cache: public pages, feeds and /api/v2 JSON rendered once per content version, answered from memory.
 import { storeBody, type StoredBody } from './http-body.ts';
-// A render may say when it stops being true without any write (a page's day bars move on at midnight): the entry
-// is dropped then. The header is ours, never sent on.
-import { EXPIRES_HEADER } from '../../site/components/freshness.ts';
+import { EXPIRES_HEADER } from '../public/public-paths.ts';
 
 /** What a renderer returns on a miss. */
 export interface RenderedPage {
@@ -24,6 +22,17 @@ export interface PageCacheOptions {
   pollMs?: number;
   /** Statuses worth keeping: 200 by default. */
   cacheableStatus?(key: string, status: number): boolean;
+  /**
+   * Answers kept apart from the pages (a 404 for an unknown id): in a small LRU of their own, so that made-up
+   * addresses are rendered once each and can never push a real page out. None by default.
+   */
+  negativeStatus?(key: string, status: number): boolean;
+  /** Bound of that LRU. */
+  maxNegativeEntries?: number;
+  /** Renders of different keys running at once (misses of one key always share one render). */
+  maxConcurrentRenders?: number;
+  /** Misses waiting for a render slot; beyond this a miss fails with RenderQueueFull (the server answers 503). */
+  maxQueuedRenders?: number;
   /** The clock that `x-herald-expires` is read against (the server passes its injected clock). */
   now?: () => number;
   log?: (line: string) => void;
@@ -41,6 +50,8 @@ export interface PageCacheStats {
   renders: number;
   invalidations: number;
   entries: number;
+  /** Kept 404s (negativeStatus), apart from the pages. */
+  negatives: number;
   bytes: number;
   version: number | null;
 }
@@ -52,7 +63,7 @@ const PER_ANSWER_HEADERS = new Set([
 ]);
 
 /** The rendered headers worth keeping with the bytes (content type, CORS...), lower-case names. */
-export function keptHeaders(headers: Record<string, string>): Record<string, string> {
+function keptHeaders(headers: Record<string, string>): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = name.toLowerCase();
@@ -63,9 +74,19 @@ export function keptHeaders(headers: Record<string, string>): Record<string, str
   return kept;
 }
 
-export const DEFAULT_MAX_ENTRIES = 1000;
-export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_POLL_MS = 250;
+/** A miss refused because too many different pages are waiting to be rendered (a flood of made-up addresses). */
+export class RenderQueueFull extends Error {
+  constructor() {
+    super('too many pages waiting to be rendered');
+  }
+}
+
+const DEFAULT_MAX_ENTRIES = 1000;
+const DEFAULT_MAX_NEGATIVE_ENTRIES = 256;
+const DEFAULT_MAX_CONCURRENT_RENDERS = 4;
+const DEFAULT_MAX_QUEUED_RENDERS = 512;
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+const DEFAULT_POLL_MS = 250;
 
 /**
  * A cache of rendered bytes. Concurrent misses for one key share one render; a render that began before an
@@ -75,10 +96,20 @@ export class PageCache {
   readonly #opts: PageCacheOptions;
   readonly #maxEntries: number;
   readonly #maxBytes: number;
-  readonly #entries = new Map<string, StoredBody>();
-  /** When an entry stops being true by itself (ms), for the entries whose render said so. */
-  readonly #expiries = new Map<string, number>();
+  /**
+   * Each entry with its last use (a counter) and, when its render said so, when it stops being true by itself (ms).
+   * A hit is one Map lookup and a field write; the least recently used is found by a scan, only when inserting over
+   * the bound (rare next to hits).
+   */
+  readonly #entries = new Map<string, { body: StoredBody; used: number; expires: number | null }>();
+  #useCounter = 0;
   readonly #inflight = new Map<string, Promise<CacheLookup>>();
+  readonly #negatives = new Map<string, StoredBody>();
+  readonly #maxNegatives: number;
+  readonly #maxRenders: number;
+  readonly #maxQueued: number;
+  #rendering = 0;
+  readonly #waiting: (() => void)[] = [];
   #bytes = 0;
   #generation = 0;
   #version: number | null = null;
@@ -92,23 +123,27 @@ export class PageCache {
     this.#opts = opts;
     this.#maxEntries = Math.max(1, opts.maxEntries ?? DEFAULT_MAX_ENTRIES);
     this.#maxBytes = Math.max(1, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+    this.#maxNegatives = Math.max(1, opts.maxNegativeEntries ?? DEFAULT_MAX_NEGATIVE_ENTRIES);
+    this.#maxRenders = Math.max(1, opts.maxConcurrentRenders ?? DEFAULT_MAX_CONCURRENT_RENDERS);
+    this.#maxQueued = Math.max(0, opts.maxQueuedRenders ?? DEFAULT_MAX_QUEUED_RENDERS);
   }
 
   /** A stored entry, without rendering; refreshes its LRU position. */
   peek(key: string): StoredBody | undefined {
-    const hit = this.#entries.get(key);
-    const expiry = this.#expiries.get(key);
-    if (hit && expiry !== undefined && this.#now() >= expiry) {
-      this.#drop(key, hit);
+    const entry = this.#entries.get(key);
+    if (!entry) {
+      if (!this.#negatives.size) return undefined;
+      const negative = this.#negatives.get(key);
+      if (negative) this.#stats.hits++;
+      return negative;
+    }
+    if (entry.expires !== null && this.#now() >= entry.expires) {
+      this.#drop(key, entry.body);
       return undefined;
     }
-    if (hit) {
-      this.#stats.hits++;
-      // Map keeps insertion order: re-inserting makes this the most recently used.
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
-    }
-    return hit;
+    this.#stats.hits++;
+    entry.used = ++this.#useCounter;
+    return entry.body;
   }
 
   #now(): number {
@@ -117,7 +152,6 @@ export class PageCache {
 
   #drop(key: string, body: StoredBody): void {
     this.#entries.delete(key);
-    this.#expiries.delete(key);
     this.#bytes -= body.size;
   }
 
@@ -136,27 +170,67 @@ export class PageCache {
     return render;
   }
 
+  /** Waits for one of the render slots: a flood of distinct misses queues here instead of rendering all at once. */
+  async #slot(): Promise<void> {
+    if (this.#rendering < this.#maxRenders) {
+      this.#rendering++;
+      return;
+    }
+    if (this.#waiting.length >= this.#maxQueued) throw new RenderQueueFull();
+    // The slot is handed over by #release, already counted.
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#rendering--;
+  }
+
   async #renderAndStore(key: string, generation: number): Promise<CacheLookup> {
-    this.#stats.renders++;
-    const page = await this.#opts.render(key);
-    const body = await storeBody(page.status, keptHeaders(page.headers), page.body);
+    await this.#slot();
+    let page: RenderedPage;
+    let body: StoredBody;
+    try {
+      this.#stats.renders++;
+      page = await this.#opts.render(key);
+      body = await storeBody(page.status, keptHeaders(page.headers), page.body);
+    } finally {
+      this.#release();
+    }
     const keep = this.#opts.cacheableStatus ? this.#opts.cacheableStatus(key, page.status) : page.status === 200;
+    if (!keep && generation === this.#generation && this.#opts.negativeStatus?.(key, page.status)) {
+      this.#negatives.delete(key);
+      this.#negatives.set(key, body);
+      for (const oldest of this.#negatives.keys()) {
+        if (this.#negatives.size <= this.#maxNegatives) break;
+        this.#negatives.delete(oldest);
+      }
+      return { body, stored: true };
+    }
     // A render that started before an invalidation may hold old content: answer with it, never keep it.
     if (!keep || generation !== this.#generation || body.size > this.#maxBytes) return { body, stored: false };
     const old = this.#entries.get(key);
-    if (old) this.#drop(key, old);
-    this.#entries.set(key, body);
-    const expires = expiryOf(page.headers);
-    if (expires !== null) this.#expiries.set(key, expires);
+    if (old) this.#drop(key, old.body);
+    this.#entries.set(key, { body, used: ++this.#useCounter, expires: expiryOf(page.headers) });
     this.#bytes += body.size;
     this.#evict();
     return { body, stored: true };
   }
 
+  /** Drops least recently used entries until both bounds hold. */
   #evict(): void {
-    for (const [key, body] of this.#entries) {
-      if (this.#entries.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) break;
-      this.#drop(key, body);
+    while (this.#entries.size > this.#maxEntries || this.#bytes > this.#maxBytes) {
+      let oldestKey: string | null = null;
+      let oldest = Number.POSITIVE_INFINITY;
+      for (const [key, entry] of this.#entries) {
+        if (entry.used < oldest) {
+          oldest = entry.used;
+          oldestKey = key;
+        }
+      }
+      if (oldestKey === null) return;
+      this.#drop(oldestKey, this.#entries.get(oldestKey)!.body);
     }
   }
 
@@ -165,7 +239,7 @@ export class PageCache {
     this.#generation++;
     this.#stats.invalidations++;
     this.#entries.clear();
-    this.#expiries.clear();
+    this.#negatives.clear();
     this.#inflight.clear();
     this.#bytes = 0;
   }
@@ -207,7 +281,7 @@ export class PageCache {
   }
 
   stats(): PageCacheStats {
-    return { ...this.#stats, entries: this.#entries.size, bytes: this.#bytes, version: this.#version };
+    return { ...this.#stats, entries: this.#entries.size, negatives: this.#negatives.size, bytes: this.#bytes, version: this.#version };
   }
 }
 

@@ -1,7 +1,7 @@
 // Renders a public page, feed or /api/v2 document for an anonymous reader: what the page cache keeps and the export writes.
 import { renderAstroPage, type AstroHandler } from './astro-render.ts';
 import type { RenderedPage } from './page-cache.ts';
-import { isHonoCacheablePath } from './public-paths.ts';
+import { isHonoCacheablePath } from '../public/public-paths.ts';
 import type { Runtime } from './runtime.ts';
 
 /** The not-found page's key: rendered like any public page, answered with 404. */
@@ -19,6 +19,19 @@ async function responseToPage(res: Response): Promise<RenderedPage> {
     headers[name] = value;
   });
   return { status: res.status, headers, body: new Uint8Array(await res.arrayBuffer()) };
+}
+
+/**
+ * The cache key of a public GET: its path, and of its query only what the page reads (the history's page
+ * number, in one canonical spelling). Anything else in a query string (`?cb=123`, tracking tags) names the same
+ * page, so it can neither force a render nor add an entry to the cache.
+ */
+export function publicCacheKey(path: string, query: string): string {
+  if (path !== '/history' || !query) return path;
+  const page = new URLSearchParams(query).get('page');
+  if (page === null || page === '1') return path;
+  // Any other spelling is a page that does not exist: one key for all of them (the page answers 404).
+  return /^[1-9]\d{0,5}$/.test(page) ? `/history?page=${page}` : '/history?page=0';
 }
 
 export type PublicRenderer = (key: string) => Promise<RenderedPage>;

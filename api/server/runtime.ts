@@ -29,6 +29,7 @@ export async function createRuntime(config: Config, log: (line: string) => void 
     log,
     mailer,
     delivery: { maxAttempts: config.deliveryMaxAttempts },
+    webhooks: { allowPrivate: config.webhookAllowPrivate },
   };
   return { config, database, deps, app: createApp(deps) };
 }

@@ -1,9 +1,9 @@
 // The in-process worker: runs its jobs (publishing due scheduled updates, and more added later) on an interval.
 import { and, asc, eq, lte } from 'drizzle-orm';
 import { incidentUpdates } from '../../db/schema.ts';
-import { recordAudit } from '../audit/audit.ts';
+import { write } from '../audit/write.ts';
 import type { AppDeps } from '../core/deps.ts';
-import { ApiError } from '../http/errors.ts';
+import { DomainError } from '../core/errors.ts';
 import { publishUpdate } from '../incidents/incident-store.ts';
 
 /** One kind of background work; returns how many things it did (for logs and tests). */
@@ -23,7 +23,7 @@ export interface SchedulerOptions {
   jobs?: Job[];
 }
 
-export const DEFAULT_INTERVAL_MS = 1000;
+const DEFAULT_INTERVAL_MS = 1000;
 
 /** Most updates one tick publishes, so a backlog cannot hold the database for long. */
 const BATCH = 50;
@@ -34,9 +34,11 @@ const BATCH = 50;
  * database, or after a restart, each goes out exactly once. One that can no longer be published
  * (its incident was resolved meanwhile) goes back to draft, audited, instead of failing every tick.
  */
-export const publishDueUpdates: Job = async (deps) => {
+const publishDueUpdates: Job = async (deps) => {
   const { db, clock } = deps;
   const now = clock.now();
+  // One instant for the whole batch: each update is published at `now`, the time it was found due.
+  const tick = { ...deps, clock: { now: () => now } };
   const due = await db
     .select({ id: incidentUpdates.id, incidentId: incidentUpdates.incidentId })
     .from(incidentUpdates)
@@ -46,22 +48,17 @@ export const publishDueUpdates: Job = async (deps) => {
   let published = 0;
   for (const { id, incidentId } of due) {
     try {
-      const done = await db.transaction((tx) => publishUpdate(tx, id, { from: ['scheduled'], actor: null, now, events: deps.events }));
+      const done = await write(tick, null, (w) => publishUpdate(w, id, { from: ['scheduled'] }));
       if (done) published += 1;
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      await db.transaction(async (tx) => {
-        const back = await tx
+      if (!(err instanceof DomainError)) throw err;
+      await write(tick, null, async (w) => {
+        const back = await w.tx
           .update(incidentUpdates)
           .set({ state: 'draft', updatedAt: now })
           .where(and(eq(incidentUpdates.id, id), eq(incidentUpdates.state, 'scheduled')));
         if (back.rowsAffected !== 1) return;
-        await recordAudit(
-          tx,
-          null,
-          { action: 'incident_update.schedule_failed', entityType: 'incident_update', entityId: id, incidentId, before: { state: 'scheduled' }, after: { state: 'draft', reason: err.message } },
-          now,
-        );
+        await w.audit({ action: 'incident_update.schedule_failed', entityType: 'incident_update', entityId: id, incidentId, before: { state: 'scheduled' }, after: { state: 'draft', reason: err.message } });
       });
       deps.log?.(`scheduler: update ${id} not published, back to draft: ${err.message}`);
     }

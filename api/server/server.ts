@@ -17,7 +17,8 @@ import { loadStaticFiles } from './static-files.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
-// Every line goes through one batched sink so that start-up messages and request lines keep their order.
+// Every line goes through one buffered sink, written off the event loop, so that start-up messages and request lines
+// keep their order and a slow reader of stdout never holds a request.
 const sink = createLogSink();
 const say = (line: string) => sink(line);
 
@@ -65,13 +66,14 @@ async function shutdown(signal: string): Promise<void> {
   setTimeout(() => process.exit(1), 15_000).unref();
   backgroundStop.abort();
   await herald.close(10_000);
-  sink.flush();
   await scheduler.stop();
   runtime.deps.mailer?.close();
   runtime.database.close();
   say('stopped');
-  sink.flush();
+  await sink.drain();
   process.exit(0);
 }
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+// `on`, not `once`: Ctrl-C in a terminal signals the whole group (npm forwards its SIGINT too), and a second signal
+// without a handler would kill the process mid-shutdown. Repeats are ignored; the 15 s guard above still holds.
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

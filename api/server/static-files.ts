@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { storeBody, type StoredBody } from './http-body.ts';
 
-export const CONTENT_TYPES: Record<string, string> = {
+const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -31,8 +31,8 @@ export interface StaticFile {
 }
 
 /** Hashed build output never changes under its name; everything else may change on the next deploy. */
-export const IMMUTABLE = 'public, max-age=31536000, immutable';
-export const SHORT = 'public, max-age=300';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const SHORT = 'public, max-age=300';
 
 async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];

@@ -4,14 +4,14 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { SEVERITIES, incidents, type Severity } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
-import { bumpContentVersion, recordAudit } from '../audit/audit.ts';
-import { badRequest } from '../http/errors.ts';
+import { write } from '../audit/write.ts';
+import { badRequest } from '../core/errors.ts';
 import { recomputeNextUpdateDue } from '../incidents/incident-store.ts';
 import { getSettings, putSettings, type Settings, type SeverityPolicy } from '../core/settings.ts';
-import { jsonBody } from '../http/validate.ts';
+import { jsonBody, oneLine } from '../http/validate.ts';
 import { SEVERITY_IMPACTS } from '../core/vocabulary.ts';
 
-export interface SeverityPolicyOut {
+interface SeverityPolicyOut {
   response_minutes: number;
   resolution_minutes: number | null;
   cadence_minutes: number;
@@ -27,7 +27,7 @@ export interface SettingsOut {
   severities: Record<Severity, SeverityPolicyOut>;
 }
 
-export function settingsJson(s: Settings): SettingsOut {
+function settingsJson(s: Settings): SettingsOut {
   const severities = {} as Record<Severity, SeverityPolicyOut>;
   for (const sev of SEVERITIES) {
     const p = s.severities[sev];
@@ -37,7 +37,7 @@ export function settingsJson(s: Settings): SettingsOut {
 }
 
 /** True when Intl knows the zone (IANA names such as Europe/Berlin or Etc/UTC). */
-export function isTimeZone(zone: string): boolean {
+function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
@@ -68,7 +68,7 @@ const policySchema = z
 
 const patchSettingsSchema = z
   .object({
-    page_name: z.string().trim().min(1, 'Required.').max(200),
+    page_name: oneLine(z.string().trim().min(1, 'Required.').max(200)),
     public_url: httpUrl.nullable(),
     time_zone: z.string().trim().min(1).max(100).refine(isTimeZone, 'An IANA time zone, e.g. Europe/Berlin or Etc/UTC.'),
     // an absolute URL, or a path on this site (an uploaded file under /)
@@ -91,11 +91,9 @@ export function settingsRoutes() {
   });
 
   r.patch('/settings', requireRole('owner'), jsonBody(patchSettingsSchema), async (c) => {
-    const { db, clock } = c.get('deps');
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    const now = clock.now();
-    const saved = await db.transaction(async (tx) => {
+    const saved = await write(c.get('deps'), actorOf(c), async (w) => {
+      const { tx, now } = w;
       const before = await getSettings(tx);
       const values: Partial<Omit<Settings, 'pageId'>> = {};
       if (body.page_name !== undefined) values.pageName = body.page_name;
@@ -135,8 +133,7 @@ export function settingsRoutes() {
           await tx.update(incidents).set({ nextUpdateDueAt: due }).where(eq(incidents.id, incident.id));
         }
       }
-      await recordAudit(tx, actor, { action: 'settings.update', entityType: 'settings', before: settingsJson(before), after: settingsJson(after) }, now);
-      await bumpContentVersion(tx, now);
+      await w.audit({ action: 'settings.update', entityType: 'settings', before: settingsJson(before), after: settingsJson(after) }, { public: true });
       return after;
     });
     return c.json(settingsJson(saved));

@@ -109,4 +109,36 @@ describe('action items', () => {
     expect(JSON.stringify(pub)).not.toContain(editor.id);
     expect(JSON.stringify(pub)).not.toContain('rotate the on-call key');
   });
+
+  it('editors cannot change what a published postmortem shows; publishers can, and internal items stay the editors\'', async () => {
+    const id = await resolvedIncident('E');
+    const shown = await addItem(id, { title: 'Add retries', public: true });
+    const internal = await addItem(id, { title: 'Rotate the key' });
+    await t.app.request(`/api/v1/incidents/${id}/postmortem`, json('PUT', { summary: 'It broke.' }, editor.headers));
+    expect((await t.app.request(`/api/v1/incidents/${id}/postmortem/publish`, json('POST', {}, publisher.headers))).status).toBe(200);
+    const publicItems = async () => (await getPublicPostmortem(t.deps, id))?.action_items.map((i) => [i.title, i.done]);
+    const before = await publicItems();
+    expect(before).toEqual([['Add retries', false]]);
+
+    const attempts: [string, string, unknown][] = [
+      ['POST', `/api/v1/incidents/${id}/action-items`, { title: '<b>Free bitcoin</b>', public: true }],
+      ['PATCH', `/api/v1/action-items/${shown.id}`, { title: 'Retitled by an editor' }],
+      ['PATCH', `/api/v1/action-items/${shown.id}`, { done: true }],
+      ['PATCH', `/api/v1/action-items/${shown.id}`, { public: false }],
+      ['PATCH', `/api/v1/action-items/${internal.id}`, { public: true }],
+      ['DELETE', `/api/v1/action-items/${shown.id}`, undefined],
+    ];
+    for (const [method, path, body] of attempts) {
+      const res = await t.app.request(path, body === undefined ? { method, headers: editor.headers } : json(method, body, editor.headers));
+      expect(res.status, `${method} ${path} ${JSON.stringify(body)}`).toBe(403);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/publisher/);
+    }
+    expect(await publicItems()).toEqual(before);
+    // Internal items of the same incident are still the editors' to keep.
+    expect((await t.app.request(`/api/v1/action-items/${internal.id}`, json('PATCH', { title: 'Rotate both keys', done: true }, editor.headers))).status).toBe(200);
+    expect((await t.app.request(`/api/v1/incidents/${id}/action-items`, json('POST', { title: 'Internal follow-up' }, editor.headers))).status).toBe(201);
+    // A publisher changes the public ones.
+    expect((await t.app.request(`/api/v1/action-items/${shown.id}`, json('PATCH', { done: true }, publisher.headers))).status).toBe(200);
+    expect(await publicItems()).toEqual([['Add retries', true]]);
+  });
 });

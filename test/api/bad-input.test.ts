@@ -1,7 +1,7 @@
 // Bad input on every write endpoint of components, groups, incidents, updates and settings: the right 4xx, and the database unchanged.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_BODY_LIMIT } from '../../api/app.ts';
-import { json, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
+import { caller, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { rowCounts, tableContents } from '../support/row-counts.ts';
 
 let t: TestApp;
@@ -20,17 +20,7 @@ const f = {
   maxed: '',
 };
 
-async function call(method: string, path: string, body: unknown, headers: Record<string, string>) {
-  const init: RequestInit =
-    body === undefined
-      ? { method, headers }
-      : typeof body === 'string'
-        ? { method, headers: { 'Content-Type': 'application/json', ...headers }, body }
-        : json(method, body, headers);
-  const res = await t.app.request(path, init);
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = caller(() => t);
 
 beforeAll(async () => {
   t = await makeTestApp();

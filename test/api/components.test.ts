@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { readContentVersion } from '../../api/audit/audit.ts';
 import { auditLog, outbox, outboxEvents } from '../../db/schema.ts';
-import { bearer, json, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
+import { bearer, caller, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 
 const MIN = 60_000;
 let t: TestApp;
@@ -16,11 +16,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-async function call(method: string, path: string, body?: unknown, headers = publisher.headers) {
-  const res = await t.app.request(path, body === undefined ? { method, headers } : json(method, body, headers));
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = caller(() => t, () => publisher.headers);
 
 describe('components', () => {
   test('create with defaults, read, list in order', async () => {
@@ -61,6 +57,8 @@ describe('components', () => {
 
   test('a direct status change queues a component_update webhook; a PATCH without one does not', async () => {
     const a = await call('POST', '/api/v1/components', { name: 'API' });
+    // A loopback receiver address: private targets allowed explicitly (WEBHOOK_ALLOW_PRIVATE).
+    t.deps.webhooks = { allowPrivate: true };
     expect((await call('POST', '/api/v1/webhooks', { url: 'http://127.0.0.1:9/hook' })).status).toBe(201);
     await call('PATCH', `/api/v1/components/${a.body.id}`, { name: 'Renamed' });
     expect(await t.database.db.select().from(outboxEvents)).toEqual([]);

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { readContentVersion } from '../../api/audit/audit.ts';
 import { auditLog } from '../../db/schema.ts';
-import { json, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
+import { caller, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 
 const MIN = 60_000;
 const T0 = '2026-01-01T12:00:00.000Z';
@@ -23,11 +23,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
-async function call(method: string, path: string, body?: unknown, headers = publisher.headers) {
-  const res = await t.app.request(path, body === undefined ? { method, headers } : json(method, body, headers));
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = caller(() => t, () => publisher.headers);
 
 async function component(name: string): Promise<string> {
   return (await call('POST', '/api/v1/components', { name })).body.id;

@@ -323,3 +323,111 @@ describe('the listener with its cache, on a real database', () => {
     expect(JSON.parse(res.body.toString()).error.code).toBe('not_found');
   });
 });
+
+describe('what anonymous clients can make the cache do', () => {
+  let t: TestApp;
+  let server: HeraldServer;
+  let base: string;
+  const rendered: string[] = [];
+
+  /** Astro's handler as the cache calls it: a home page, a history, one known incident; everything else has no route. */
+  const astro = async (req: { url?: string }, res: { writeHead(s: number, h: object): void; end(b: string): void }, next?: () => void) => {
+    const url = req.url ?? '/';
+    rendered.push(url);
+    const path = url.split('?')[0];
+    const page = (status: number, text: string) => {
+      res.writeHead(status, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><p>${text}</p>`);
+    };
+    if (path === '/') return page(200, 'home');
+    if (path === '/history') return page(/page=(?!1\b)/.test(url) && !/page=2$/.test(url) ? 404 : 200, `history ${url}`);
+    if (path === '/incidents/known') return page(200, 'known incident');
+    if (path === '/404') return page(404, 'not found');
+    next?.();
+  };
+
+  beforeAll(async () => {
+    t = await makeTestApp();
+    server = await createHeraldServer({
+      runtime: { config: readConfig({ PORT: '0' }), database: t.database, deps: t.deps, app: t.app },
+      astro: astro as unknown as Parameters<typeof createHeraldServer>[0]['astro'],
+      staticFiles: new Map(),
+      log: () => undefined,
+      logRequests: false,
+      pollMs: 10_000,
+      maxEntries: 50,
+    });
+    const listening = await server.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await server.close(1000);
+    t.close();
+  });
+
+  const count = (url: string) => rendered.filter((u) => u === url).length;
+
+  it('many distinct ?cb= requests, at once and one by one, cause at most one render of the page', async () => {
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => rawGet(base, `/?cb=${i}`)));
+    for (let i = 100; i < 150; i++) answers.push(await rawGet(base, `/?cb=${i}&utm_source=x`));
+    expect(answers.every((a) => a.status === 200 && a.body.toString().includes('home'))).toBe(true);
+    expect(rendered.filter((u) => u.split('?')[0] === '/')).toEqual(['/']);
+    await Promise.all(Array.from({ length: 50 }, (_, i) => rawGet(base, `/api/v2/summary.json?cb=${i}`)));
+    expect(server.cache.stats().entries).toBe(2);
+  });
+
+  it('keeps the history page number, in one spelling, and nothing else of the query', async () => {
+    for (const q of ['', '?page=1', '?x=1&page=1', '?page=2', '?page=2&cb=9', '?cb=1&page=2', '?page=02', '?page=abc', '?page=-1']) {
+      await rawGet(base, `/history${q}`);
+    }
+    expect(rendered.filter((u) => u.startsWith('/history'))).toEqual(['/history', '/history?page=2', '/history?page=0']);
+  });
+
+  it('renders a made-up address once, keeps such answers apart, and never lets them push out a page', async () => {
+    await rawGet(base, '/incidents/known');
+    const pages = server.cache.stats().entries;
+    for (let i = 0; i < 300; i++) expect((await rawGet(base, `/incidents/made-up-${i}`)).status).toBe(404);
+    for (let i = 0; i < 20; i++) await rawGet(base, '/incidents/made-up-299');
+    expect(count('/incidents/made-up-299')).toBe(1);
+    const stats = server.cache.stats();
+    expect(stats.entries).toBe(pages);
+    expect(stats.negatives).toBeLessThanOrEqual(256);
+    await rawGet(base, '/');
+    await rawGet(base, '/incidents/known');
+    expect(count('/')).toBe(1);
+    expect(count('/incidents/known')).toBe(1);
+  });
+});
+
+describe('render slots', () => {
+  it('renders at most maxConcurrentRenders different pages at once and refuses misses beyond the queue', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let running = 0;
+    let most = 0;
+    const cache = new PageCache({
+      render: async (key) => {
+        running++;
+        most = Math.max(most, running);
+        await gate;
+        running--;
+        return html(key);
+      },
+      readVersion: async () => 1,
+      pollMs: 10_000,
+      maxConcurrentRenders: 2,
+      maxQueuedRenders: 3,
+    });
+    await cache.start();
+    const results = Array.from({ length: 10 }, (_, i) => cache.get(`/incidents/${i}`).then(() => 'ok', (err: Error) => err.constructor.name));
+    open();
+    const settled = await Promise.all(results);
+    expect(settled.filter((s) => s === 'ok')).toHaveLength(5);
+    expect(settled.filter((s) => s === 'RenderQueueFull')).toHaveLength(5);
+    expect(most).toBe(2);
+    // The slots are all given back.
+    expect((await cache.get('/after')).stored).toBe(true);
+    cache.stop();
+  });
+});

@@ -8,7 +8,7 @@ import { startScheduler, type Job } from '../../api/server/scheduler.ts';
 import type { AppDeps } from '../../api/core/deps.ts';
 import { openMigratedDatabase, type Database } from '../../db/client.ts';
 import { auditLog, incidentUpdates } from '../../db/schema.ts';
-import { json, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
+import { caller, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 1, 12);
@@ -27,11 +27,7 @@ afterEach(() => {
   t.close();
 });
 
-async function call(method: string, path: string, body?: unknown) {
-  const res = await t.app.request(path, body === undefined ? { method, headers: publisher.headers } : json(method, body, publisher.headers));
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+const call = caller(() => t, () => publisher.headers);
 
 interface PublicIncident {
   id: string;

@@ -14,7 +14,8 @@ let owner: TestUser;
 const receivers: WebhookReceiver[] = [];
 
 beforeEach(async () => {
-  t = await makeTestApp();
+  // The receivers listen on loopback: private targets are allowed here explicitly (webhook-ssrf.test.ts covers the refusal).
+  t = await makeTestApp({ deps: { webhooks: { allowPrivate: true } } });
   owner = await userWithSession(t, 'owner');
 });
 

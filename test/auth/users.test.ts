@@ -156,7 +156,11 @@ describe('/api/v1/users', () => {
 
     await t.app.request(`/api/v1/users/${u.id}`, json('PATCH', { disabled: false }, owner.headers));
     expect((await login(t, u.email, PASSWORD)).status).toBe(200);
-    expect((await t.app.request('/api/v1/me', { headers: token })).status).toBe(200);
+    // Re-enabling does not bring the old tokens back: they were revoked when the account was disabled.
+    expect((await t.app.request('/api/v1/me', { headers: token })).status).toBe(401);
+    const tokens = (await (await t.app.request('/api/v1/tokens', { headers: cookieHeaders(sessionTokenOf(await login(t, u.email, PASSWORD))!) })).json()) as { tokens: { revoked_at: string | null }[] };
+    expect(tokens.tokens.every((k) => k.revoked_at !== null)).toBe(true);
+    expect(JSON.stringify(await t.database.db.select().from(auditLog).where(eq(auditLog.entityId, u.id)))).toContain('"tokens_revoked":1');
   });
 
   it('a password reset by an owner ends the user’s sessions', async () => {
@@ -167,6 +171,19 @@ describe('/api/v1/users', () => {
     expect(res.status).toBe(200);
     expect((await t.app.request('/api/v1/me', { headers: cookieHeaders(session) })).status).toBe(401);
     expect((await login(t, u.email, 'reset by the owner')).status).toBe(200);
+  });
+
+  it('a password reset by an owner revokes the user’s API tokens; their own password change keeps them', async () => {
+    const owner = await userWithSession(t, 'owner');
+    const u = await userWithPassword(t, 'publisher');
+    const token = await bearer(t, u.id, 'write');
+    const session = sessionTokenOf(await login(t, u.email, PASSWORD))!;
+    const own = await t.app.request('/api/v1/me', json('PATCH', { password: 'my own new password', current_password: PASSWORD }, { ...cookieHeaders(session), ...ORIGIN }));
+    expect(own.status).toBe(200);
+    expect((await t.app.request('/api/v1/me', { headers: token })).status).toBe(200);
+    const reset = await t.app.request(`/api/v1/users/${u.id}`, json('PATCH', { password: 'reset by the owner' }, owner.headers));
+    expect(reset.status).toBe(200);
+    expect((await t.app.request('/api/v1/me', { headers: token })).status).toBe(401);
   });
 
   it('keeps at least one owner who can sign in', async () => {

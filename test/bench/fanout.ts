@@ -4,9 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { eq } from 'drizzle-orm';
 import { openMigratedDatabase } from '../../db/client.ts';
 import { outbox, outboxEvents, subscribers, users } from '../../db/schema.ts';
@@ -21,55 +19,10 @@ import { deliverDue } from '../../api/notify/deliver.ts';
 import { createApiToken } from '../../api/identity/sessions.ts';
 import { linkKey, subscriberLinks } from '../../api/notify/subscription-links.ts';
 import { notifyingEvents } from '../../api/notify/events.ts';
+import { countingSmtpSink } from './smtp-sink.ts';
 import { CONSOLE_PATHS } from '../../admin/paths.ts';
 
 export type Verdict = (target: string, value: string, pass: boolean) => void;
-
-/** A counting SMTP sink: accepts everything, remembers how many messages each recipient got and when the last came. */
-async function countingSink() {
-  const perRecipient = new Map<string, number>();
-  let accepted = 0;
-  let lastAt = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    // No reverse DNS per connection: on loopback it only adds a resolver round trip.
-    disableReverseLookup: true,
-    closeTimeout: 200,
-    onData(stream, session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        for (const r of session.envelope.rcptTo) perRecipient.set(r.address, (perRecipient.get(r.address) ?? 0) + 1);
-        accepted += 1;
-        lastAt = performance.now();
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return {
-    url: `smtp://127.0.0.1:${port}`,
-    port,
-    reset() {
-      perRecipient.clear();
-      accepted = 0;
-      lastAt = 0;
-    },
-    get accepted() {
-      return accepted;
-    },
-    get lastAt() {
-      return lastAt;
-    },
-    /** True when each address got exactly one message and nobody else got any. */
-    exactlyOnce(emails: string[]): boolean {
-      return perRecipient.size === emails.length && emails.every((e) => perRecipient.get(e) === 1);
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 const FROM = 'Status <status@example.com>';
 
@@ -107,7 +60,7 @@ export async function fanoutBench(verdict: Verdict, opts: { subscribers?: number
   const n = opts.subscribers ?? 10_000;
   console.log(`\n(d) notification fan-out: one update to ${n.toLocaleString('en')} confirmed email subscribers into smtp-server on loopback`);
   const work = mkdtempSync(join(tmpdir(), 'herald-fanout-'));
-  const sink = await countingSink();
+  const sink = await countingSmtpSink();
   const database = await openMigratedDatabase(`file:${join(work, 'fanout.db')}`);
   const mailer = createSmtpMailer({ url: sink.url, from: FROM });
   try {

@@ -1,15 +1,21 @@
-// `npm run bench`: (a) cached GET / and /api/v2/summary.json against a bare node:http ceiling, same run;
+// `npm run bench`: (a) cached GET /, /api/v2/summary.json, a feed and a static asset against a bare node:http ceiling
+// answering the same bytes and headers, same run, Herald started by `npm start` (request log on), wrk on its own core;
 // (b) uncached renders of / and /history on 10,000 incidents vs an empty database, and the database size;
 // (c) the home page's HTML + CSS weight and whether it needs JavaScript. Prints PASS/FAIL per target.
-// (d) email fan-out to 10,000 subscribers through the outbox vs a bare pooled nodemailer loop (test/bench/fanout.ts).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// (d) email fan-out to 10,000 subscribers through the outbox vs a bare pooled nodemailer loop (test/bench/fanout.ts);
+// (e) /healthz and cached GET / latency while the server fans an incident out to 20,000 subscribers.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { openMigratedDatabase } from '../../db/client.ts';
 import { ensureBuilt } from '../../api/server/build.ts';
-import { freePort, ROOT, startHerald } from '../e2e/herald-process.ts';
+import { ROOT } from '../e2e/herald-process.ts';
+import { capture, loadTool, load, npmStart, pinServer, startBaseline, type Captured, type Load } from './wire.ts';
+import { countingSmtpSink } from './smtp-sink.ts';
+import { subscribers, users } from '../../db/schema.ts';
+import { newId } from '../../api/core/ids.ts';
+import { createApiToken } from '../../api/identity/sessions.ts';
 import { seedDemo } from '../support/seed-demo.ts';
 import { seedHistory } from './seed-history.ts';
 import { fanoutBench } from './fanout.ts';
@@ -21,7 +27,7 @@ const option = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
 };
-const DURATION = option('duration', 6);
+const DURATION = option('duration', 8);
 const CONNECTIONS = option('connections', 100);
 const INCIDENTS = option('incidents', 10_000);
 const UPDATES_PER_INCIDENT = option('updates', 10);
@@ -35,93 +41,125 @@ const verdict = (target: string, value: string, pass: boolean) => {
   console.log(`${pass ? 'PASS' : 'FAIL'}  ${target}: ${value}`);
 };
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
 
-interface Load {
-  rps: number;
-  p99: number;
-  errors: number;
-}
-
-async function load(url: string, duration: number): Promise<Load> {
-  const r = await autocannon({ url, connections: CONNECTIONS, duration, pipelining: 1 });
-  return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
-}
-
-async function waitForLine(child: ChildProcess, line: string, ms: number): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${line}" within ${ms} ms`)), ms);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      if (chunk.includes(line)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', () => reject(new Error('exited early')));
-  });
-}
-
+/** (a) Cached answers against the wire's limit: bare node:http serving the same bytes and headers, same pinning. */
 async function throughput(work: string): Promise<void> {
-  console.log(`\n(a) throughput from the cache: autocannon -c ${CONNECTIONS} -d ${DURATION}, one server at a time`);
+  console.log(`\n(a) throughput from the cache: ${CONNECTIONS} connections, ${loadTool()}, Herald by \`npm start\` (request log on)`);
   const dbFile = join(work, 'load.db');
   const seeded = await openMigratedDatabase(`file:${dbFile}`);
   await seedDemo(seeded.db);
   seeded.close();
 
-  const herald = await startHerald({ databaseUrl: `file:${dbFile}`, discardOutput: true });
-  const paths = ['/', '/api/v2/summary.json'];
-  const pages: Record<string, { headers: Record<string, string>; body: string }> = {};
+  const herald = await npmStart(work, 'herald-a', { DATABASE_URL: `file:${dbFile}` });
+  const home = await capture(`${herald.baseURL}/`);
+  // A static asset the pages link (hashed, immutable), else any file of the build.
+  const css = /<link\b[^>]*href="(\/_astro\/[^"]+\.css)"/.exec(home.body.toString())?.[1];
+  const asset = css ?? (existsSync(join(ROOT, 'dist/client/favicon.svg')) ? '/favicon.svg' : null);
+  const paths = ['/', '/api/v2/summary.json', '/history.rss', ...(asset ? [asset] : [])];
+  const pages: Record<string, Captured> = {};
   for (const path of paths) {
-    const res = await fetch(herald.baseURL + path, { headers: { 'accept-encoding': 'identity' } });
-    const body = Buffer.from(await res.arrayBuffer());
-    const headers: Record<string, string> = {};
-    for (const name of ['content-type', 'etag', 'cache-control', 'vary', 'access-control-allow-origin']) {
-      const v = res.headers.get(name);
-      if (v) headers[name] = v;
-    }
-    headers['content-length'] = String(body.length);
-    pages[path] = { headers, body: body.toString('base64') };
-    console.log(`  ${path}: ${res.status}, ${kb(body.length)}`);
+    pages[path] = await capture(herald.baseURL + path);
+    console.log(`  ${path}: ${pages[path]!.status}, ${kb(pages[path]!.body.length)}, headers: ${Object.keys(pages[path]!.headers).join(', ')}`);
   }
-  const pagesFile = join(work, 'pages.json');
-  writeFileSync(pagesFile, JSON.stringify(pages));
-  const port = await freePort();
-  const baseline = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/baseline-server.ts'), String(port), pagesFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const baseline = await startBaseline(work, pages);
+  for (const pid of [...herald.pids, ...baseline.pids]) pinServer(pid);
   try {
-    await waitForLine(baseline, 'ready', 20_000);
-    const bare = `http://127.0.0.1:${port}`;
     for (const path of paths) {
-      // Warm both (JIT, connection pools), then alternate short runs (A B B A ...) so that a neighbour's load
-      // on this shared machine falls on both sides alike; each server runs alone while measured.
-      await load(bare + path, 1);
-      await load(herald.baseURL + path, 1);
-      const rounds = Math.max(2, Math.round(DURATION / 2));
-      const each = Math.max(1, Math.round(DURATION / rounds));
+      // Warm both (JIT), then alternate short runs (A B B A ...) so that a neighbour's load on this shared machine
+      // falls on both sides alike; each server runs alone while measured.
+      await load(baseline.baseURL + path, 1, CONNECTIONS);
+      await load(herald.baseURL + path, 1, CONNECTIONS);
+      // Rounds of 2 s, in pairs run back to back (A B, then B A): each pair saw the same neighbours, so its ratio is
+      // judged, and the median over the pairs is the verdict (a burst of someone else's work spoils one pair, not it).
+      const each = 2;
+      const rounds = Math.max(2, Math.round(DURATION / each));
       const runs: { bare: Load[]; herald: Load[] } = { bare: [], herald: [] };
       for (let r = 0; r < rounds; r++) {
         const order = r % 2 === 0 ? (['bare', 'herald'] as const) : (['herald', 'bare'] as const);
-        for (const which of order) runs[which].push(await load((which === 'bare' ? bare : herald.baseURL) + path, each));
+        for (const which of order) runs[which].push(await load((which === 'bare' ? baseline.baseURL : herald.baseURL) + path, each, CONNECTIONS, which === 'bare' ? baseline.pids : herald.pids));
       }
       const sum = (xs: Load[]): Load => ({
-        rps: xs.reduce((a, x) => a + x.rps, 0) / xs.length,
+        rps: median(xs.map((x) => x.rps)),
         p99: median(xs.map((x) => x.p99)),
         errors: xs.reduce((a, x) => a + x.errors, 0),
+        cpuUsPerRequest: median(xs.map((x) => x.cpuUsPerRequest)),
       });
       const b = sum(runs.bare);
       const h = sum(runs.herald);
-      const rpsRatio = h.rps / b.rps;
-      const p99Ratio = h.p99 / Math.max(1, b.p99);
-      console.log(`  GET ${path} (${rounds} alternating rounds of ${each} s each)`);
-      console.log(`    bare node:http  ${b.rps.toFixed(0).padStart(7)} req/s   p99 ${b.p99} ms   errors ${b.errors}`);
-      console.log(`    Herald          ${h.rps.toFixed(0).padStart(7)} req/s   p99 ${h.p99} ms   errors ${h.errors}`);
-      verdict(`GET ${path} req/s ratio ≥ 0.70`, rpsRatio.toFixed(2), rpsRatio >= 0.7 && h.errors === 0);
-      verdict(`GET ${path} p99 ratio ≤ 1.5`, p99Ratio.toFixed(2), p99Ratio <= 1.5);
+      const rpsRatio = median(runs.herald.map((x, i) => x.rps / runs.bare[i]!.rps));
+      const p99Ratio = median(runs.herald.map((x, i) => x.p99 / Math.max(0.05, runs.bare[i]!.p99)));
+      console.log(`  GET ${path} (${rounds} pairs of ${each} s runs; medians)`);
+      console.log(`    bare node:http  ${b.rps.toFixed(0).padStart(7)} req/s   p99 ${b.p99.toFixed(2)} ms   errors ${b.errors}   CPU ${b.cpuUsPerRequest.toFixed(1)} µs/request`);
+      console.log(`    Herald          ${h.rps.toFixed(0).padStart(7)} req/s   p99 ${h.p99.toFixed(2)} ms   errors ${h.errors}   CPU ${h.cpuUsPerRequest.toFixed(1)} µs/request`);
+      console.log(`    per-pair req/s ratios ${runs.herald.map((x, i) => (x.rps / runs.bare[i]!.rps).toFixed(2)).join(' ')}`);
+      verdict(`GET ${path} req/s ratio ≥ 0.90`, rpsRatio.toFixed(2), rpsRatio >= 0.9 && h.errors === 0);
+      verdict(`GET ${path} p99 ratio ≤ 1.2`, p99Ratio.toFixed(2), p99Ratio <= 1.2);
     }
   } finally {
-    baseline.kill('SIGTERM');
+    await baseline.stop();
     await herald.stop();
+  }
+}
+
+/**
+ * (e) The server stays responsive while it delivers: 20,000 confirmed subscribers, one incident published through
+ * the API, and while the worker fans it out into an SMTP sink (in this process, on core 1), /healthz and the cached
+ * home page under a light load (10 connections: visitors and a monitor, not a saturating benchmark) against the same
+ * load before the fan-out.
+ */
+async function fanoutLatency(work: string): Promise<void> {
+  const n = option('fanout-subscribers', 20_000);
+  console.log(`\n(e) latency during a ${n.toLocaleString('en')}-recipient fan-out: ${loadTool()}, 10 connections, Herald by \`npm start\``);
+  const sink = await countingSmtpSink();
+  const dbFile = join(work, 'fanout-latency.db');
+  const database = await openMigratedDatabase(`file:${dbFile}`);
+  await seedDemo(database.db);
+  const now = new Date();
+  for (let i = 0; i < n; i += 500) {
+    await database.db.insert(subscribers).values(
+      Array.from({ length: Math.min(500, n - i) }, (_, k) => ({ id: newId(), kind: 'email' as const, email: `reader${i + k}@example.com`, state: 'confirmed' as const, allComponents: true, createdAt: now, updatedAt: now, confirmedAt: now })),
+    );
+  }
+  const userId = newId();
+  await database.db.insert(users).values({ id: userId, email: 'bench@example.com', name: 'Bench', role: 'owner', createdAt: now, updatedAt: now });
+  const { token } = await createApiToken(database.db, { userId, name: 'bench', scope: 'write' }, now);
+  database.close();
+
+  const herald = await npmStart(work, 'herald-e', { DATABASE_URL: `file:${dbFile}`, SMTP_URL: sink.url });
+  for (const pid of herald.pids) pinServer(pid);
+  const seconds = Math.max(2, Math.round(DURATION / 2));
+  try {
+    await load(`${herald.baseURL}/`, 1, 10);
+    const idleHealth = await load(`${herald.baseURL}/healthz`, seconds, 10);
+    const idleHome = await load(`${herald.baseURL}/`, seconds, 10);
+    const res = await fetch(`${herald.baseURL}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ title: 'Elevated error rates', severity: 'P2', message: 'We are **investigating** elevated error rates.' }),
+    });
+    if (res.status !== 201) throw new Error(`publishing answered ${res.status}: ${await res.text()}`);
+    // Wait for the worker to start sending (bounded), then measure while it works.
+    for (let i = 0; i < 100 && sink.accepted === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    const before = sink.accepted;
+    const busyHealth = await load(`${herald.baseURL}/healthz`, seconds, 10);
+    const busyHome = await load(`${herald.baseURL}/`, seconds, 10);
+    const during = sink.accepted - before;
+    const overlapped = sink.accepted < n;
+    console.log(`  idle:     /healthz p99 ${idleHealth.p99.toFixed(2)} ms (${idleHealth.rps.toFixed(0)} req/s), / p99 ${idleHome.p99.toFixed(2)} ms (${idleHome.rps.toFixed(0)} req/s)`);
+    console.log(`  fan-out:  /healthz p99 ${busyHealth.p99.toFixed(2)} ms (${busyHealth.rps.toFixed(0)} req/s), / p99 ${busyHome.p99.toFixed(2)} ms (${busyHome.rps.toFixed(0)} req/s)`);
+    console.log(`  ${during.toLocaleString('en')} messages accepted while measuring; ${overlapped ? 'the fan-out was still running at the end' : 'the fan-out finished before the end (use more subscribers)'}`);
+    for (let i = 0; i < 1200 && sink.accepted < n; i++) await new Promise((r) => setTimeout(r, 100));
+    verdict('during the fan-out, /healthz p99 < 50 ms', `${busyHealth.p99.toFixed(2)} ms`, busyHealth.p99 < 50 && busyHealth.errors === 0 && during > 0);
+    verdict('during the fan-out, cached GET / p99 ≤ 2× idle', `${(busyHome.p99 / Math.max(0.05, idleHome.p99)).toFixed(2)}× (${busyHome.p99.toFixed(2)} vs ${idleHome.p99.toFixed(2)} ms)`, busyHome.p99 <= 2 * Math.max(0.05, idleHome.p99) && busyHome.errors === 0);
+    verdict('the fan-out completed, each subscriber once', `${sink.accepted.toLocaleString('en')} of ${n.toLocaleString('en')}`, sink.accepted === n && sink.distinct === n);
+  } finally {
+    await herald.stop();
+    await sink.close();
   }
 }
 
@@ -213,6 +251,7 @@ async function main(): Promise<void> {
     if (!flag('skip-load')) await throughput(work);
     if (!flag('skip-scale')) await historyScale(work);
     if (!flag('skip-fanout')) await fanoutBench(verdict, { subscribers: option('subscribers', 10_000) });
+    if (!flag('skip-fanout-latency')) await fanoutLatency(work);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

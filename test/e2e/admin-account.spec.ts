@@ -1,10 +1,10 @@
 // Your own account (password, sessions, sign out everywhere) and editing a published update, which asks first.
-import { api, expect as baseExpect, signedInPage, test } from './fixtures.ts';
+import type { Page } from '@playwright/test';
+import { api, expect, signedInPage, test } from './fixtures.ts';
 
-// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
-const expect = baseExpect.configure({ timeout: 15_000 });
-test.describe.configure({ timeout: 120_000 });
-
+/** A public update in the console's incident timeline (internal events say no "public update"). */
+const publicUpdate = (page: Page, text: string) =>
+  page.getByRole('region', { name: 'Timeline' }).getByRole('listitem').filter({ hasText: '· public update ·' }).filter({ hasText: text });
 
 test('change password, end a session, sign out everywhere', async ({ browser, herald, owner }) => {
   const email = 'sam@example.com';
@@ -22,14 +22,14 @@ test('change password, end a session, sign out everywhere', async ({ browser, he
 
   // A wrong current password is refused next to its field.
   await laptop.goto('/admin/account/password');
-  await laptop.locator('#f-current_password').fill('not my password');
-  await laptop.locator('#f-password').fill('second password 456');
-  await laptop.locator('#f-confirm').fill('second password 456');
+  await laptop.getByLabel('Current password').fill('not my password');
+  await laptop.getByLabel(/^New password \(required\)$/).fill('second password 456');
+  await laptop.getByLabel(/^New password again/).fill('second password 456');
   await laptop.getByRole('button', { name: 'Change password' }).click();
   await expect(laptop.locator('#f-current_password-error')).toContainText('not right');
-  await laptop.locator('#f-current_password').fill('first password 123');
-  await laptop.locator('#f-password').fill('second password 456');
-  await laptop.locator('#f-confirm').fill('second password 456');
+  await laptop.getByLabel('Current password').fill('first password 123');
+  await laptop.getByLabel(/^New password \(required\)$/).fill('second password 456');
+  await laptop.getByLabel(/^New password again/).fill('second password 456');
   await laptop.getByRole('button', { name: 'Change password' }).click();
   await expect(laptop.getByRole('status')).toContainText('Password changed.');
 
@@ -47,7 +47,7 @@ test('editing or deleting a published update asks for confirmation and is audite
   await api(herald, owner, 'POST', `/api/v1/incidents/${incident.id}/updates`, { status: 'identified', message: 'A queue worker is stuck.' });
   const page = await signedInPage(browser, herald.baseURL, owner.email, owner.password);
   await page.goto(`/admin/incidents/${incident.id}`);
-  await page.locator('.timeline li.public', { hasText: 'delayed by up to an hour' }).getByRole('link', { name: /Edit or delete/ }).click();
+  await publicUpdate(page, 'delayed by up to an hour').getByRole('link', { name: /Edit or delete/ }).click();
 
   await page.getByLabel('Message (public)').fill('Emails are delayed by up to two hours.');
   await page.getByRole('button', { name: 'Save change' }).click();
@@ -58,14 +58,14 @@ test('editing or deleting a published update asks for confirmation and is audite
   await expect(page.getByRole('status').filter({ hasText: 'Update changed.' })).toBeVisible();
   await expect.poll(async () => (await (await request.get('/api/v2/incidents.json')).text()).includes('up to two hours')).toBe(true);
 
-  await page.locator('.timeline li.public', { hasText: 'queue worker is stuck' }).getByRole('link', { name: /Edit or delete/ }).click();
+  await publicUpdate(page, 'queue worker is stuck').getByRole('link', { name: /Edit or delete/ }).click();
   await page.getByRole('button', { name: 'Delete update' }).click();
   await expect(page.locator('#delete-confirm-error')).toBeVisible();
   await page.getByLabel(/Delete this update from the public page/).check();
   await page.getByRole('button', { name: 'Delete update' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Update deleted.' })).toBeVisible();
-  await expect(page.locator('.timeline')).toContainText('Update (Identified) deleted');
-  await expect(page.locator('.timeline')).toContainText('Update (Investigating) edited');
+  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Update (Identified) deleted');
+  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Update (Investigating) edited');
 
   const audit = await api<{ events: { action: string }[] }>(herald, owner, 'GET', `/api/v1/audit?incident_id=${incident.id}&action=incident_update.`);
   expect(audit.events.map((e) => e.action)).toEqual(expect.arrayContaining(['incident_update.edit', 'incident_update.delete']));

@@ -1,12 +1,8 @@
 // A communications lead runs a P1 from open to resolved in the console, with and without JavaScript,
 // checking the public page, the feed and /api/v2/incidents.json after every step.
-import type { APIRequestContext, Page } from '@playwright/test';
-import { api, consoleSignIn, expect as baseExpect, test, type HeraldProcess, type Owner } from './fixtures.ts';
+import type { APIRequestContext, Locator, Page } from '@playwright/test';
+import { api, consoleSignIn, expect, test, type HeraldProcess, type Owner } from './fixtures.ts';
 import { fillDateTime } from './forms.ts';
-
-// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
-const expect = baseExpect.configure({ timeout: 15_000 });
-test.describe.configure({ timeout: 120_000 });
 
 interface V2Incident {
   id: string;
@@ -15,7 +11,6 @@ interface V2Incident {
   incident_updates: { status: string; body: string; affected_components: { code: string; new_status: string }[] | null }[];
   components: { id: string; status: string }[];
 }
-
 
 /** The public side, after a step: the home page, the incident page, the RSS feed and /api/v2/incidents.json agree. */
 async function expectPublic(request: APIRequestContext, incidentId: string, title: string, text: string, status: string, components: Record<string, string>) {
@@ -41,13 +36,22 @@ async function expectPublic(request: APIRequestContext, incidentId: string, titl
   expect(feed).toContain(text.replace(/\*/g, ''));
 }
 
+/** Component names by id, for the forms' status selects: labelled "<name> now <current status>". */
+const componentNames = new Map<string, string>();
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+function componentSelect(scope: Page | Locator, id: string): Locator {
+  const name = componentNames.get(id);
+  if (!name) throw new Error(`no component ${id} made here`);
+  return scope.getByRole('combobox', { name: new RegExp(`^${escapeRegExp(name)} now `) });
+}
+
 /** "2026-11-27T05:30:05" in UTC (the page's default time zone), for a datetime-local field. */
 const wallUtc = (d: Date) => d.toISOString().slice(0, 19);
 
 async function postUpdate(page: Page, status: string, message: string, changes: Record<string, string>) {
-  const composer = page.locator('#composer');
+  const composer = page.getByRole('region', { name: 'Post an update' });
   await composer.getByLabel('Public status').selectOption(status);
-  for (const [id, s] of Object.entries(changes)) await composer.locator(`#cp-${id}`).selectOption(s);
+  for (const [id, s] of Object.entries(changes)) await componentSelect(composer, id).selectOption(s);
   await composer.getByLabel('Message (public)').fill(message);
   await composer.getByRole('button', { name: 'Publish update' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Update published.' })).toBeVisible();
@@ -57,6 +61,7 @@ async function postUpdate(page: Page, status: string, message: string, changes: 
 async function runFlow(page: Page, request: APIRequestContext, herald: HeraldProcess, owner: Owner, label: string) {
   const apiC = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: `${label} API` });
   const web = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: `${label} Website` });
+  componentNames.set(apiC.id, `${label} API`).set(web.id, `${label} Website`);
   const title = `${label}: checkout failing for all customers`;
   await consoleSignIn(page, owner.email, owner.password);
 
@@ -64,11 +69,11 @@ async function runFlow(page: Page, request: APIRequestContext, herald: HeraldPro
   await page.getByRole('link', { name: 'Open an incident' }).first().click();
   await page.getByLabel('Title').fill(title);
   await page.getByLabel('Severity').selectOption('P1');
-  await page.locator(`#cp-${apiC.id}`).selectOption('major_outage');
-  await page.locator(`#cp-${web.id}`).selectOption('partial_outage');
+  await componentSelect(page, apiC.id).selectOption('major_outage');
+  await componentSelect(page, web.id).selectOption('partial_outage');
   await page.getByLabel('First public update').fill('We are **investigating** failed checkouts.');
   await page.getByRole('button', { name: 'Preview' }).click();
-  await expect(page.locator('[data-md-preview] strong')).toHaveText('investigating');
+  await expect(page.locator('[data-md-preview]').getByRole('strong')).toHaveText('investigating');
   await page.getByRole('button', { name: 'Open incident' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Incident opened.' })).toBeVisible();
   const incidentId = new URL(page.url()).pathname.split('/').pop() ?? '';
@@ -84,7 +89,7 @@ async function runFlow(page: Page, request: APIRequestContext, herald: HeraldPro
   await expectPublic(request, incidentId, title, 'watching checkouts recover', 'monitoring', { [apiC.id]: 'operational' });
 
   // Schedule one update a few seconds ahead and see it go out.
-  const composer = page.locator('#composer');
+  const composer = page.getByRole('region', { name: 'Post an update' });
   await composer.getByLabel('Message (public)').fill('Checkout success rate is back to normal for an hour.');
   await composer.getByLabel('Schedule for').check();
   // The server runs on the real clock here: a time a few seconds from now, taken just before submitting.
@@ -95,8 +100,9 @@ async function runFlow(page: Page, request: APIRequestContext, herald: HeraldPro
   await expect(async () => {
     await page.reload();
     await expect(page.getByRole('heading', { name: 'Waiting to go out' })).toHaveCount(0);
-    await expect(page.locator('.timeline li.public').first()).toContainText('back to normal for an hour');
-  }).toPass({ timeout: 60_000 });
+    const publicUpdates = page.getByRole('region', { name: 'Timeline' }).getByRole('listitem').filter({ hasText: '· public update ·' });
+    await expect(publicUpdates.first()).toContainText('back to normal for an hour');
+  }).toPass();
   await expectPublic(request, incidentId, title, 'back to normal for an hour', 'monitoring', {});
 
   // Resolve (folded, confirmed with a tick): components back to operational, the duration, and the postmortem question.

@@ -5,18 +5,12 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { api, consoleSignIn, expect as baseExpect, test, type HeraldProcess, type Owner } from './fixtures.ts';
-
-// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
-const expect = baseExpect.configure({ timeout: 15_000 });
-test.describe.configure({ timeout: 120_000 });
+import { api, consoleSignIn, expect, test, type HeraldProcess, type Owner } from './fixtures.ts';
 
 const clockFile = join(mkdtempSync(join(tmpdir(), 'herald-clock-')), 'offset');
 writeFileSync(clockFile, '0');
 const setOffsetMinutes = (m: number) => writeFileSync(clockFile, String(m * 60_000));
 test.use({ heraldEnv: { HERALD_CLOCK_OFFSET_FILE: clockFile } });
-
-
 
 async function arrange(herald: HeraldProcess, owner: Owner, title: string): Promise<string> {
   const a = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: `${title} DB` });
@@ -45,7 +39,7 @@ test('an overdue update and a missed target show on the dashboard; escalating is
   });
   await consoleSignIn(page, owner.email, owner.password);
   await expect(page.getByRole('region', { name: /Upcoming and active maintenance/ })).toContainText('Database version upgrade');
-  const card = page.locator('article.incident-card', { hasText: 'Database writes failing' });
+  const card = page.getByRole('article', { name: /Database writes failing/ });
   await expect(card).toContainText('due in 29 min');
   await expect(card).not.toContainText('OVERDUE');
 
@@ -54,7 +48,7 @@ test('an overdue update and a missed target show on the dashboard; escalating is
   await expect(async () => {
     await page.reload();
     await expect(card.getByRole('status')).toContainText('UPDATE OVERDUE');
-  }).toPass({ timeout: 30_000 });
+  }).toPass();
   await expect(card).toContainText(/OVERDUE by 1 min( \d+ s)?\)/);
   await expect(page.getByRole('heading', { name: /Open incidents/ })).toContainText('1 needs attention now');
   await expect(card).not.toContainText('escalate to');
@@ -64,14 +58,14 @@ test('an overdue update and a missed target show on the dashboard; escalating is
   await expect(async () => {
     await page.reload();
     await expect(card).toContainText('escalate to team lead');
-  }).toPass({ timeout: 30_000 });
+  }).toPass();
   await expect(card).toContainText(/MISSED 2 min( \d+ s)? ago/);
   await card.getByRole('button', { name: 'Escalate to team lead' }).click();
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
   await expect(card).not.toContainText('escalate to team lead');
   await expect(card).toContainText('team lead');
   await page.goto(`/admin/incidents/${id}`);
-  await expect(page.locator('.timeline')).toContainText('Escalated to team lead');
+  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Escalated to team lead');
 });
 
 test('axe-core finds no violations on the dashboard, the incident page and its composer', async ({ page, herald, owner }) => {
@@ -90,13 +84,15 @@ test('axe-core finds no violations on the dashboard, the incident page and its c
     await page.goto(`/admin/incidents/${id}`);
     await check(`incident page (${scheme})`);
     // The composer with errors and a preview showing.
-    await page.locator('#composer').getByLabel('Message (public)').fill('Draining the **backlog**.');
-    await page.locator('#composer').getByRole('button', { name: 'Preview' }).click();
-    await expect(page.locator('#composer [data-md-preview] strong')).toHaveText('backlog');
+    const composer = page.getByRole('region', { name: 'Post an update' });
+    await composer.getByLabel('Message (public)').fill('Draining the **backlog**.');
+    await composer.getByRole('button', { name: 'Preview' }).click();
+    await expect(composer.locator('[data-md-preview]').getByRole('strong')).toHaveText('backlog');
     await check(`composer with preview (${scheme})`, '#composer');
-    await page.locator('#composer').getByLabel('Message (public)').fill('');
-    await page.locator('#composer').getByRole('button', { name: 'Publish update' }).click();
-    await expect(page.locator('#composer .field-error').first()).toBeVisible();
+    await composer.getByLabel('Message (public)').fill('');
+    await composer.getByRole('button', { name: 'Publish update' }).click();
+    // A field's error has no role of its own (it is the field's description).
+    await expect(composer.locator('.field-error').first()).toBeVisible();
     await check(`composer with errors (${scheme})`, '#composer');
     await page.goto('/admin/incidents/new');
     await check(`open-incident form (${scheme})`);

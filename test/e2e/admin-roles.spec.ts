@@ -1,10 +1,6 @@
 // Roles in the console, as the API enforces them: an editor cannot publish, a viewer cannot write,
 // and disabling a user ends their sessions at once.
-import { api, expect as baseExpect, signedInPage, test, type HeraldProcess, type Owner } from './fixtures.ts';
-
-// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
-const expect = baseExpect.configure({ timeout: 15_000 });
-test.describe.configure({ timeout: 120_000 });
+import { api, expect, signedInPage, test, type HeraldProcess, type Owner } from './fixtures.ts';
 
 const PASSWORD = 'a long enough password 1';
 
@@ -13,7 +9,6 @@ async function userOf(herald: HeraldProcess, owner: Owner, role: string): Promis
   const u = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/users', { email, name: `${role[0]!.toUpperCase()}${role.slice(1)} Person`, role, password: PASSWORD });
   return { id: u.id, email };
 }
-
 
 async function openIncident(herald: HeraldProcess, owner: Owner, title: string): Promise<string> {
   const incident = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', { title, severity: 'P2', message: 'We are looking into it.' });
@@ -25,7 +20,7 @@ test('an editor drafts; only a publisher makes it public', async ({ browser, her
   const id = await openIncident(herald, owner, 'Slow search');
   const page = await signedInPage(browser, herald.baseURL, editor.email, PASSWORD);
   await page.goto(`/admin/incidents/${id}`);
-  const composer = page.locator('#composer');
+  const composer = page.getByRole('region', { name: 'Post an update' });
   await expect(composer.getByText('You are an editor')).toBeVisible();
   await expect(composer.getByRole('button', { name: 'Publish update' })).toHaveCount(0);
   await composer.getByLabel('Public status').selectOption('identified');
@@ -68,7 +63,7 @@ test('a viewer reads but cannot write', async ({ browser, herald, owner }) => {
   await expect(page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' })).toHaveCount(0);
   await page.goto(`/admin/incidents/${id}`);
   await expect(page.getByRole('heading', { name: 'Login errors' })).toBeVisible();
-  await expect(page.locator('#composer')).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Post an update' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Resolve incident' })).toHaveCount(0);
 
   // A hand-made form post gets the API's refusal, and nothing changes.

@@ -1,15 +1,10 @@
 // The console's other screens, as an owner uses them: tokens (shown once), users (invitation link), templates
 // (picked when opening an incident), settings (errors next to the fields), components, and the audit log filters.
-import { api, consoleSignIn, expect as baseExpect, test } from './fixtures.ts';
+import { api, consoleSignIn, expect, test } from './fixtures.ts';
 import { navTo } from './forms.ts';
 
-// Patient waits: CI machines run several browsers and servers at once; nothing here measures time.
-const expect = baseExpect.configure({ timeout: 15_000 });
-test.describe.configure({ timeout: 120_000 });
-
-
 test('tokens, users, templates, settings, components and the audit log', async ({ page, herald, owner, request }) => {
-  const db = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Primary database' });
+  await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Primary database' });
   await consoleSignIn(page, owner.email, owner.password, '/admin/tokens');
 
   // Console pages are never cached, by the browser or by the public page cache.
@@ -41,9 +36,10 @@ test('tokens, users, templates, settings, components and the audit log', async (
 
   // Invite a user: the one-time link is shown, and it works.
   await navTo(page, 'Settings', 'Users');
-  await page.locator('#f-email').fill('pat@example.com');
-  await page.locator('#f-name').fill('Pat Publisher');
-  await page.locator('#f-role').selectOption('publisher');
+  const addUser = page.getByRole('region', { name: 'Add a user' });
+  await addUser.getByLabel('Email').fill('pat@example.com');
+  await addUser.getByLabel('Name').fill('Pat Publisher');
+  await addUser.getByLabel('Role').selectOption('publisher');
   await page.getByRole('button', { name: 'Add user' }).click();
   const link = (await page.locator('[data-secret]').textContent())?.trim() ?? '';
   expect(link).toContain('/admin/invitation?token=');
@@ -51,8 +47,8 @@ test('tokens, users, templates, settings, components and the audit log', async (
   const invitee = await page.context().browser()!.newContext({ baseURL: herald.baseURL });
   const pat = await invitee.newPage();
   await pat.goto(new URL(link).pathname + new URL(link).search);
-  await pat.locator('#f-password').fill('pats long password');
-  await pat.locator('#f-confirm').fill('pats long password');
+  await pat.getByLabel(/^Password \(required\)$/).fill('pats long password');
+  await pat.getByLabel(/^Password again/).fill('pats long password');
   await pat.getByRole('button', { name: 'Set password and sign in' }).click();
   await expect(pat.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
   await invitee.close();
@@ -62,13 +58,13 @@ test('tokens, users, templates, settings, components and the audit log', async (
   await page.getByLabel('Template name').fill('Database down');
   await page.getByLabel('Incident title').fill('Database unavailable');
   await page.getByLabel('Severity').selectOption('P1');
-  await page.locator(`#cp-${db.id}`).selectOption('major_outage');
+  await page.getByRole('combobox', { name: /^Primary database now / }).selectOption('major_outage');
   await page.getByLabel('First public update').fill('We are investigating database errors.');
   await page.getByRole('button', { name: 'Save template' }).click();
   await page.getByRole('link', { name: /Open an incident from Database down/ }).click();
   await expect(page.getByLabel('Title')).toHaveValue('Database unavailable');
   await expect(page.getByLabel('Severity')).toHaveValue('P1');
-  await expect(page.locator(`#cp-${db.id}`)).toHaveValue('major_outage');
+  await expect(page.getByRole('combobox', { name: /^Primary database now / })).toHaveValue('major_outage');
   await page.getByRole('button', { name: 'Open incident' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Incident opened.' })).toBeVisible();
 
@@ -97,7 +93,10 @@ test('tokens, users, templates, settings, components and the audit log', async (
   await page.getByRole('button', { name: 'Move Alpha up' }).click();
   const order = async () => (await api<{ components: { name: string }[] }>(herald, owner, 'GET', '/api/v1/components')).components.map((c) => c.name);
   expect(await order()).toEqual(['Alpha', 'Primary database', 'Beta']);
+  // The drop posts the new order and then reloads the page: wait for that reload before clicking on the page.
+  const reloaded = page.waitForEvent('load');
   await page.getByRole('row').filter({ hasText: 'Beta' }).dragTo(page.getByRole('row').filter({ hasText: 'Alpha' }), { targetPosition: { x: 10, y: 2 } });
+  await reloaded;
   await expect.poll(order).toEqual(['Beta', 'Alpha', 'Primary database']);
   // Deleting asks for a tick first.
   await page.getByRole('link', { name: 'Alpha', exact: true }).click();

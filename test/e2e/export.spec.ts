@@ -1,6 +1,6 @@
 // `npm run export -- <dir>`: served by a plain static file server, the exported home page, incident pages,
 // history and feeds load, and every internal link on them resolves.
-import { spawnSync } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,10 +12,37 @@ import { serveFolder } from './static-server.ts';
 const outDir = mkdtempSync(join(tmpdir(), 'herald-export-'));
 let site: Awaited<ReturnType<typeof serveFolder>> | null = null;
 
+const running = new Set<ChildProcess>();
+
 test.afterAll(async () => {
+  // An export still running when the test gave up (its timeout) goes with it.
+  for (const child of running) child.kill('SIGKILL');
   await site?.close();
   rmSync(outDir, { recursive: true, force: true });
 });
+
+/**
+ * `node --import tsx api/cli/export.ts <dir>` without blocking this worker: spawnSync would freeze its event loop
+ * (and with it the keep-alive sockets to the server) for the whole export.
+ */
+function runExport(dir: string, env: Record<string, string | undefined>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', dir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', (err) => {
+      running.delete(child);
+      reject(err);
+    });
+    child.once('close', (status) => {
+      running.delete(child);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
 
 test('the exported site works from a static file server', async ({ herald, owner, page }) => {
   const component = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Payments API' });
@@ -30,19 +57,13 @@ test('the exported site works from a static file server', async ({ herald, owner
   const old = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', { title: 'Slow dashboard', severity: 'P3', message: 'Dashboards load slowly.' });
   await api(herald, owner, 'POST', `/api/v1/incidents/${old.id}/updates`, { status: 'resolved', message: 'Fixed.' });
 
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', join(outDir, 'site')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  const run = await runExport(join(outDir, 'site'), { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' });
   expect(run.status, run.stdout + run.stderr).toBe(0);
   expect(run.stdout).toMatch(/exported \d+ documents/);
   const root = join(outDir, 'site');
   for (const file of ['index.html', 'history/index.html', `incidents/${active.id}/index.html`, `incidents/${old.id}/index.html`, 'history.rss', 'history.atom', 'api/v2/summary.json', 'api/v2/incidents/unresolved.json', '404.html', `components/${component.id}/history.rss`]) {
     expect(existsSync(join(root, file)), file).toBe(true);
   }
-  // Byte for byte what the live server answers.
   expect(readFileSync(join(root, 'api/v2/incidents/unresolved.json'), 'utf8')).toBe(await (await fetch(`${herald.baseURL}/api/v2/incidents/unresolved.json`)).text());
 
   site = await serveFolder(root);
@@ -86,20 +107,12 @@ test('the exported site works from a static file server', async ({ herald, owner
   expect(summary.incidents.map((i) => i.name)).toContain('Card payments are declined');
 
   // The export can run again into its own folder, and refuses a folder that is not one.
-  const again = spawnSync(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', root], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' },
-    encoding: 'utf8',
-  });
+  const again = await runExport(root, { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, PUBLIC_URL: herald.baseURL, HERALD_BUILD: 'skip' });
   expect(again.status, again.stderr).toBe(0);
   const foreign = join(outDir, 'not-an-export');
   mkdirSync(foreign);
   writeFileSync(join(foreign, 'keep.txt'), 'someone else\'s file');
-  const refused = spawnSync(process.execPath, ['--import', 'tsx', 'api/cli/export.ts', foreign], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, HERALD_BUILD: 'skip' },
-    encoding: 'utf8',
-  });
+  const refused = await runExport(foreign, { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: herald.databaseUrl, HERALD_BUILD: 'skip' });
   expect(refused.status).not.toBe(0);
   expect(refused.stderr).toMatch(/not empty/);
   expect(readFileSync(join(foreign, 'keep.txt'), 'utf8')).toBe("someone else's file");

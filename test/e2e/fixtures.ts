@@ -47,14 +47,14 @@ export async function signIn(herald: HeraldProcess, email: string, password: str
   return cookieFrom(res);
 }
 
-/** Signs in with the console's form; waits (patiently: CI runs several browsers at once) for the dashboard, or for `next`. */
+/** Signs in with the console's form; waits for the dashboard, or for `next` (the patience is the config's expect timeout). */
 export async function consoleSignIn(page: Page, email: string, password: string, next?: string): Promise<void> {
   await page.goto(next ? `/admin/login?next=${encodeURIComponent(next)}` : '/admin/login');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  if (next) await expect(page).toHaveURL((url) => url.pathname + url.search === next, { timeout: 15_000 });
-  else await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible({ timeout: 15_000 });
+  if (next) await expect(page).toHaveURL((url) => url.pathname + url.search === next);
+  else await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
 }
 
 /** A browser context of its own, signed in to the console as this person. */
@@ -149,7 +149,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       await use(servers);
       await servers.stop();
     },
-    { scope: 'worker', timeout: 120_000 },
+    { scope: 'worker' },
   ],
   heraldEnv: [{}, { option: true }],
   herald: async ({ heraldServers, heraldEnv }, use, testInfo) => {

@@ -25,9 +25,9 @@ export interface StartOptions {
   /** Share a database with another process (two-instance tests); default: a fresh temp file. */
   databaseUrl?: string;
   env?: Record<string, string>;
-  /** How long to wait for /healthz. */
+  /** How long to wait for the server to say it is listening. */
   timeoutMs?: number;
-  /** Send the server's output to /dev/null (benchmarks: a log line per request would otherwise pile up here). */
+  /** Keep none of the server's output after it is ready (benchmarks: a log line per request would otherwise pile up here). */
   discardOutput?: boolean;
 }
 
@@ -57,6 +57,8 @@ function baseEnv(): Record<string, string> {
 }
 
 const SETUP_LINK = /(https?:\/\/\S+\/admin\/setup\?token=\S+)/;
+/** The server's last start-up line, printed once it accepts connections (after the setup link). */
+const READY = 'Herald listening on';
 
 function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
@@ -77,11 +79,15 @@ export async function startHerald(opts: StartOptions = {}): Promise<HeraldProces
   const child = spawn(process.execPath, ['--import', 'tsx', 'api/server/server.ts'], {
     cwd: ROOT,
     env: { ...baseEnv(), PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: baseURL, DATABASE_URL: databaseUrl, ...opts.env },
-    stdio: ['ignore', opts.discardOutput ? 'ignore' : 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  let keep = true;
+  const collect = (chunk: string) => {
+    if (keep) out += chunk;
+  };
+  child.stdout!.setEncoding('utf8').on('data', collect);
+  child.stderr!.setEncoding('utf8').on('data', collect);
   const cleanup = () => {
     if (ownDir) rmSync(ownDir, { recursive: true, force: true });
   };
@@ -96,30 +102,42 @@ export async function startHerald(opts: StartOptions = {}): Promise<HeraldProces
     cleanup();
   };
 
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      cleanup();
-      throw new Error(`the server exited before answering /healthz:\n${out}`);
-    }
-    try {
-      const res = await fetch(`${baseURL}/healthz`);
-      // "listening on" is printed last (after the setup link); /healthz may answer a moment before it arrives.
-      if (res.ok && (opts.discardOutput || out.includes('Herald listening on') || Date.now() > deadline)) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the server did not answer /healthz in time:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  // Ready when the server says so on stdout (an event, not a poll); it may exit or take too long instead.
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const problem = await new Promise<string | null>((resolve) => {
+    const done = (result: string | null) => {
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      child.off('exit', onExit);
+      resolve(result);
+    };
+    const onData = () => {
+      if (out.includes(READY)) done(null);
+    };
+    const onExit = () => done('the server exited before it was listening');
+    const timer = setTimeout(() => done(`the server did not say it was listening within ${timeoutMs} ms`), timeoutMs);
+    child.stdout!.on('data', onData);
+    child.once('exit', onExit);
+    if (child.exitCode !== null || child.signalCode !== null) onExit();
+    else onData();
+  });
+  if (problem) {
+    await stop();
+    throw new Error(`${problem}:\n${out}`);
   }
+  const health = await fetch(`${baseURL}/healthz`);
+  if (!health.ok) {
+    await stop();
+    throw new Error(`the server is listening but /healthz answered ${health.status}:\n${out}`);
+  }
+  const setupLink = SETUP_LINK.exec(out)?.[1] ?? null;
+  // Benchmarks: the pipe is still drained (a full pipe would block the server), but nothing more is kept.
+  if (opts.discardOutput) keep = false;
   return {
     baseURL,
     port,
     databaseUrl,
-    setupLink: SETUP_LINK.exec(out)?.[1] ?? null,
+    setupLink,
     pid: child.pid!,
     output: () => out,
     stop,

@@ -11,7 +11,6 @@ const SUMMARY = 'Checkout failed for about **40 minutes** for card payments.';
 const ROOT_CAUSE = 'A configuration change removed the timeout on calls to the payment provider.';
 
 test('postmortem: draft, publish, link, JSON, feed; action items', async ({ herald, owner, page, browser }) => {
-  test.setTimeout(90_000);
   let incident: Incident = { id: '' };
   await test.step('arrange a resolved incident through the API', async () => {
     incident = await api<Incident>(herald, owner, 'POST', '/api/v1/incidents', {
@@ -64,7 +63,8 @@ test('postmortem: draft, publish, link, JSON, feed; action items', async ({ hera
   await test.step('preview renders the markdown as the public page will', async () => {
     await page.goto(editor);
     await page.getByRole('button', { name: 'Preview' }).click();
-    await expect(page.locator('details.preview strong', { hasText: '40 minutes' }).first()).toBeVisible();
+    const previews = page.getByRole('group').filter({ hasText: 'Preview (as the public page shows it)' });
+    await expect(previews.getByRole('strong').filter({ hasText: '40 minutes' }).first()).toBeVisible();
   });
 
   await test.step('publish: public, linked from the incident page, postmortem in the JSON, feed item updated', async () => {
@@ -81,7 +81,7 @@ test('postmortem: draft, publish, link, JSON, feed; action items', async ({ hera
     await expect(reader.getByRole('heading', { level: 1, name: 'Card payments failing' })).toBeVisible();
     await expect(reader.getByRole('heading', { name: 'Root cause analysis' })).toBeVisible();
     await expect(reader.getByText(ROOT_CAUSE)).toBeVisible();
-    await expect(reader.locator('strong', { hasText: '40 minutes' })).toBeVisible();
+    await expect(reader.getByRole('strong').filter({ hasText: '40 minutes' })).toBeVisible();
 
     const json = (await (await page.request.get('/api/v2/incidents.json')).json()) as { incidents: { id: string; status: string; postmortem_url?: string | null }[] };
     const item = json.incidents.find((i) => i.id === incident.id);

@@ -27,19 +27,23 @@ function demo(herald: HeraldProcess): Promise<DemoIds> {
 test('the demo page: bars with a text for each notable day, the 14 days, maintenance', async ({ herald, page }) => {
   const ids = await demo(herald);
   await page.goto('/');
-  await expect(page.locator('.brand')).toHaveText('Acme Cloud');
+  // The page's name: the first link of the banner, home.
+  await expect(page.getByRole('banner').getByRole('link').first()).toHaveText('Acme Cloud');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Partial System Outage');
-  await expect(page.locator('svg.u')).toHaveCount(9);
+  const components = page.getByRole('region', { name: 'Components' });
+  await expect(components.getByRole('img', { name: / uptime over \d+ days, / })).toHaveCount(9);
   // "Email delivery" is 60 days old: its bar says where its data starts, and greys the days before.
-  const email = page.locator('.cl > li', { hasText: 'Email delivery' });
+  const email = components.getByRole('listitem').filter({ hasText: 'Email delivery' });
   await expect(email.getByRole('img')).toHaveAccessibleName(/^\d+\.\d\d% uptime over 90 days, incidents on 1 of them; no data before /);
-  await expect(email.locator('svg.u path.x')).toHaveCount(1);
+  // The grey (no data) cells: a colour, with no accessible handle but the bar's summary above.
+  await expect(email.getByRole('img').locator('path.x')).toHaveCount(1);
   // A day cell names its date, status, uptime and incident.
-  const auth = page.locator('.cl > li', { hasText: 'Authentication' });
-  await expect(auth.locator('path > title')).toHaveText([/^[A-Z][a-z]{2} \d{1,2}: Major outage, \d+\.\d\d%\. Sign-in failures for SSO users$/]);
+  const auth = components.getByRole('listitem').filter({ hasText: 'Authentication' });
+  await expect(auth.getByRole('img').locator('path > title')).toHaveText([/^[A-Z][a-z]{2} \d{1,2}: Major outage, \d+\.\d\d%\. Sign-in failures for SSO users$/]);
   await expect(page.getByRole('region', { name: 'Scheduled maintenance' })).toContainText('Managed database storage upgrade');
   const past = page.getByRole('region', { name: 'Past incidents' });
-  await expect(past.locator('.day')).toHaveCount(14);
+  // One heading per day.
+  await expect(past.getByRole('heading', { level: 3 })).toHaveCount(14);
   await expect(past.getByRole('link', { name: 'Delayed webhook deliveries' })).toHaveAttribute('href', `/incidents/${ids.resolvedIncident}`);
   await expect(past.getByText('No incidents reported.').first()).toBeVisible();
 });

@@ -74,26 +74,30 @@ test('with JavaScript disabled the home page shows the banner, components, the a
   await expect(components.getByText('Core platform', { exact: true })).toBeVisible();
   await expect(components.getByText('Public API', { exact: true })).toBeVisible();
   await expect(components.getByText('Website', { exact: true })).toBeVisible();
-  await expect(components.locator('.cl > li', { hasText: 'Public API' }).locator('.s')).toHaveText('Partial outage');
-  await expect(components.locator('.cl > li', { hasText: 'Website' }).locator('.s')).toHaveText('Operational');
+  // A component's list item: its name, its status in words, its uptime bar.
+  const component = (name: string) => components.getByRole('listitem').filter({ hasText: name });
+  await expect(component('Public API').getByText('Partial outage', { exact: true })).toBeVisible();
+  await expect(component('Website').getByText('Operational', { exact: true })).toBeVisible();
   // One uptime bar per component, each with an accessible summary, and a text for every day.
-  await expect(components.locator('svg.u')).toHaveCount(2);
+  await expect(components.getByRole('img', { name: / uptime over \d+ days, / })).toHaveCount(2);
   await expect(components.getByRole('img', { name: /^\d+\.\d\d% uptime over 90 days, incidents on 1 of them; no data before / })).toHaveCount(1);
   const today = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }).format(new Date());
-  const apiBar = components.locator('.cl > li', { hasText: 'Public API' }).locator('svg.u');
+  const apiBar = component('Public API').getByRole('img');
+  // The day cells are inside the image (no roles of their own): their <title>s are the per-day texts.
   await expect(apiBar.locator('path > title').last()).toHaveText(new RegExp(`^${today.replace(/, \d+$/, '')}: Partial outage, \\d+\\.\\d\\d%\\. ${TITLE}$`));
 
   const active = page.getByRole('region', { name: 'Active incidents' });
   await expect(active.getByRole('link', { name: TITLE })).toBeVisible();
   await expect(active.getByText('Affects: Public API')).toBeVisible();
-  const updates = active.locator('.ups > li');
+  // An update is a list item with its posting time (an item of an update's component changes has none).
+  const updates = active.getByRole('listitem').filter({ hasText: 'Posted' });
   await expect(updates).toHaveCount(2);
   // Newest first.
   await expect(updates.nth(0)).toContainText('Identified');
   await expect(updates.nth(0)).toContainText(SECOND);
   await expect(updates.nth(1)).toContainText('Investigating');
   await expect(updates.nth(1)).toContainText(FIRST);
-  await expect(updates.nth(0).locator('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT/);
+  await expect(updates.nth(0).getByRole('time')).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\dT/);
 
   await expect(page.getByRole('region', { name: 'Scheduled maintenance' }).getByText('Database storage upgrade')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Past incidents' }).getByText('No incidents reported.').first()).toBeVisible();
@@ -123,7 +127,7 @@ test('an update posted through the API is on the page within one second of the r
   // A new browser context: the first one may show its cached copy while it revalidates (stale-while-revalidate).
   const fresh = await newPage(browser, herald.baseURL);
   await fresh.goto('/');
-  const newest = fresh.getByRole('region', { name: 'Active incidents' }).locator('.ups > li').first();
+  const newest = fresh.getByRole('region', { name: 'Active incidents' }).getByRole('listitem').filter({ hasText: 'Posted' }).first();
   await expect(newest).toContainText(marker);
   await expect(newest).toContainText('Monitoring');
   await fresh.context().close();
@@ -134,11 +138,13 @@ test('the incident page shows the title, impact, status, duration, components an
   const res = await page.goto(`/incidents/${incidentId}`);
   expect(res?.status()).toBe(200);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(TITLE);
-  await expect(page.locator('.ip .tags')).toContainText('Major impact');
-  await expect(page.locator('.facts')).toContainText('Started');
-  await expect(page.locator('.facts')).toContainText(/ongoing for/);
-  await expect(page.locator('.facts')).toContainText('Public API');
-  const updates = page.locator('.ups > li');
+  const incident = page.getByRole('article');
+  await expect(incident.getByText('Major impact', { exact: true })).toBeVisible();
+  // The facts: terms and their definitions.
+  await expect(incident.getByRole('term').filter({ hasText: 'Started' })).toBeVisible();
+  await expect(incident.getByRole('definition').filter({ hasText: /ongoing for/ })).toBeVisible();
+  await expect(incident.getByRole('definition').filter({ hasText: 'Public API' })).toBeVisible();
+  const updates = page.getByRole('region', { name: 'Updates' }).getByRole('listitem').filter({ hasText: 'Posted' });
   expect(await updates.count()).toBeGreaterThanOrEqual(2);
   await expect(updates.last()).toContainText(FIRST);
   await expect(updates.last()).toContainText('Public API: Operational → Degraded performance');

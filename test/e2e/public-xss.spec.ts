@@ -4,7 +4,6 @@ import { api, expect, test } from './fixtures.ts';
 import { XSS_PAYLOADS } from '../support/xss-payloads.ts';
 
 test('no payload runs or survives on the home, incident and history pages', async ({ herald, owner, browser }) => {
-  test.setTimeout(90_000);
   expect(XSS_PAYLOADS.length).toBeGreaterThanOrEqual(30);
   const [first, ...rest] = XSS_PAYLOADS;
   // Names reach the page outside markdown too: component names, incident titles in the uptime bars' day titles.
@@ -17,6 +16,16 @@ test('no payload runs or survives on the home, incident and history pages', asyn
     components: { [component.id]: 'partial_outage' },
   });
   for (const body of rest) {
+    if (body.includes('\u0000')) {
+      // NUL never gets in (the API refuses it in any field); the sanitizer's own test still covers it.
+      const res = await fetch(`${herald.baseURL}/api/v1/incidents/${incident.id}/updates`, {
+        method: 'POST',
+        headers: { authorization: owner.authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'investigating', message: body }),
+      });
+      expect(res.status).toBe(400);
+      continue;
+    }
     await api(herald, owner, 'POST', `/api/v1/incidents/${incident.id}/updates`, { status: 'investigating', message: body });
   }
 
@@ -69,8 +78,9 @@ test('no payload runs or survives on the home, incident and history pages', asyn
   await page.goto(`/incidents/${incident.id}`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Payloads <img src=x onerror=alert(1)>');
   await page.goto('/');
-  await expect(page.locator('.cl > li .n')).toHaveText('Web <svg onload=alert(1)>');
-  await expect(page.locator('svg.u path > title').last()).toContainText('Payloads <img src=x onerror=alert(1)>');
+  const components = page.getByRole('region', { name: 'Components' });
+  await expect(components.getByText('Web <svg onload=alert(1)>', { exact: true })).toBeVisible();
+  await expect(components.getByRole('img').locator('path > title').last()).toContainText('Payloads <img src=x onerror=alert(1)>');
   expect(dialogs).toBe(0);
   await context.close();
 });

@@ -24,7 +24,7 @@ test.afterAll(async () => {
 
 /** Waits for the n-th message to `email` (the server's worker delivers within a tick or two). */
 async function mailTo(email: string, n: number): Promise<ParsedMail> {
-  await expect.poll(async () => (await sink.to(email)).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(n);
+  await expect.poll(async () => (await sink.to(email)).length).toBeGreaterThanOrEqual(n);
   return (await sink.to(email))[n - 1]!;
 }
 
@@ -155,7 +155,6 @@ test('the console lists subscribers, adds a webhook with its secret shown once, 
 });
 
 test('a server stopped mid fan-out, then restarted beside a second instance on the same database: exactly one message each', async () => {
-  test.setTimeout(120_000);
   const dir = mkdtempSync(join(tmpdir(), 'herald-fanout-e2e-'));
   ownDirs.push(dir);
   const databaseUrl = `file:${join(dir, 'herald.db')}`;

@@ -9,17 +9,6 @@ test.afterAll(async () => {
   await second?.stop();
 });
 
-/** Polls `probe` every 25 ms for at most `ms`; returns how long it took, or null. Bounded by design. */
-async function within(ms: number, probe: () => Promise<boolean>): Promise<number | null> {
-  const started = Date.now();
-  for (let i = 0; i < Math.ceil(ms / 25) + 1; i++) {
-    if (await probe()) return Date.now() - started;
-    if (Date.now() - started > ms) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return null;
-}
-
 test('an update published through one instance shows on the other within one second', async ({ herald }) => {
   // The owner first: a server starting on a database without users issues a new setup link, retiring older ones.
   const owner = await createOwner(herald);
@@ -38,18 +27,31 @@ test('an update published through one instance shows on the other within one sec
 
   // Warm the second instance's cache, so that a stale copy would be what it serves.
   const b = second.baseURL;
-  await expect.poll(async () => (await fetch(`${b}/api/v2/incidents/unresolved.json`)).text(), { timeout: 2000 }).toContain('Search is slow');
+  await expect.poll(async () => (await fetch(`${b}/api/v2/incidents/unresolved.json`)).text()).toContain('Search is slow');
   await fetch(`${b}/`);
 
   const message = `Cause found: a missing index ${Date.now()}`;
   await call(`/api/v1/incidents/${incident.id}/updates`, { status: 'identified', message });
   const published = Date.now();
 
-  const jsonDelay = await within(1000, async () => (await (await fetch(`${b}/api/v2/incidents/unresolved.json`)).text()).includes(message));
-  const pageDelay = await within(Math.max(0, 1000 - (Date.now() - published)), async () => (await (await fetch(`${b}/`)).text()).includes('missing index'));
+  // The one time bound in the browser tests, and the point of this one: the budget is one second from publishing,
+  // shared by both checks, each asked every 25 ms.
+  const left = () => Math.max(1, 1000 - (Date.now() - published));
+  await expect
+    .poll(async () => (await (await fetch(`${b}/api/v2/incidents/unresolved.json`)).text()).includes(message), {
+      message: 'the update is in the other instance\'s /api/v2 JSON within one second',
+      timeout: left(),
+      intervals: [25],
+    })
+    .toBe(true);
+  await expect
+    .poll(async () => (await (await fetch(`${b}/`)).text()).includes('missing index'), {
+      message: 'the update is on the other instance\'s home page within one second',
+      timeout: left(),
+      intervals: [25],
+    })
+    .toBe(true);
   const total = Date.now() - published;
-  expect(jsonDelay, 'the update is in the other instance\'s /api/v2 JSON within one second').not.toBeNull();
-  expect(pageDelay, 'the update is on the other instance\'s home page within one second').not.toBeNull();
   expect(total).toBeLessThanOrEqual(1000);
 
   const summary = (await (await fetch(`${b}/api/v2/incidents/unresolved.json`)).json()) as { incidents: { id: string; status: string }[] };

@@ -53,6 +53,10 @@ export async function startMailSink(opts: { reject?: (rcpt: string) => number | 
       });
     },
   });
+  // A client that dies mid-conversation (a killed worker) resets its connection: that is the client's story, not an error here.
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') throw err;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   sink = {

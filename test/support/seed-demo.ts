@@ -20,7 +20,7 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
-export async function addGroup(db: DB, g: { name: string; position?: number; at?: Date }): Promise<string> {
+async function addGroup(db: DB, g: { name: string; position?: number; at?: Date }): Promise<string> {
   const id = newId();
   const at = g.at ?? new Date();
   await db.insert(componentGroups).values({ id, name: g.name, position: g.position ?? 0, createdAt: at, updatedAt: at });
@@ -46,7 +46,7 @@ export async function addComponent(
   return id;
 }
 
-export interface SeedUpdate {
+interface SeedUpdate {
   status: string;
   body: string;
   at: Date;

@@ -1,4 +1,5 @@
-// Which request paths the Hono app answers, and which public GETs are served from the page cache.
+// Which request paths the Hono app answers, which public GETs are served from the page cache, and the header
+// a public response names its own expiry in.
 
 /** Feeds and calendar files: answered by the Hono app (api/public/feed-routes.ts), outside /api. */
 const FEED = /^\/(?:history\.(?:rss|atom)|components\/[^/]+\/history\.(?:rss|atom)|maintenance\.ics)$/;
@@ -20,3 +21,6 @@ export function isCacheablePath(path: string): boolean {
 export function isHonoCacheablePath(path: string): boolean {
   return FEED.test(path) || path.startsWith('/api/v2/');
 }
+
+/** A public response's own expiry (day bars move on at midnight): the page cache drops it then; never sent to clients. */
+export const EXPIRES_HEADER = 'x-herald-expires';
