@@ -102,7 +102,8 @@ export const apiTokens = sqliteTable(
 /** One-time links: the first-run setup link and user invitations. Only a hash of the secret is kept. */
 export const oneTimeLinks = sqliteTable('one_time_links', {
   id: text('id').primaryKey(),
-  purpose: text('purpose', { enum: ['setup', 'invite'] }).notNull(),
+  /** `reset`: a password reset link, emailed to the account's address. */
+  purpose: text('purpose', { enum: ['setup', 'invite', 'reset'] }).notNull(),
   secretHash: text('secret_hash').notNull(),
   userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
   createdAt: ms('created_at').notNull(),
@@ -414,9 +415,9 @@ export const outbox = sqliteTable(
     eventId: text('event_id')
       .notNull()
       .references(() => outboxEvents.id, { onDelete: 'cascade' }),
-    subscriberId: text('subscriber_id')
-      .notNull()
-      .references(() => subscribers.id, { onDelete: 'cascade' }),
+    /** A public subscriber, or (internal messages) `recipientId`: exactly one of the two is set. */
+    subscriberId: text('subscriber_id').references(() => subscribers.id, { onDelete: 'cascade' }),
+    recipientId: text('recipient_id').references(() => recipients.id, { onDelete: 'cascade' }),
     channel: text('channel', { enum: ['email', 'webhook'] }).notNull(),
     state: text('state', { enum: DELIVERY_STATES }).notNull(),
     attempts: integer('attempts').notNull().default(0),
@@ -430,8 +431,35 @@ export const outbox = sqliteTable(
   },
   (t) => [
     uniqueIndex('outbox_event_subscriber_idx').on(t.eventId, t.subscriberId),
+    uniqueIndex('outbox_event_recipient_idx').on(t.eventId, t.recipientId),
     index('outbox_due_idx').on(t.state, t.nextAttemptAt),
     index('outbox_subscriber_idx').on(t.subscriberId),
+    index('outbox_recipient_idx').on(t.recipientId),
+  ],
+);
+
+export const RECIPIENT_KINDS = ['email', 'slack', 'teams', 'discord', 'webhook'] as const;
+
+/**
+ * Internal recipients of the outbox (never public subscribers): Herald users (a user's messages go to their email as
+ * it is when sent, e.g. a password reset link). Shaped as the response team's recipients (escalation contacts,
+ * stakeholders, which also carry chat and webhook addresses and a signing secret), so the two meet in one table.
+ */
+export const recipients = sqliteTable(
+  'recipients',
+  {
+    id: text('id').primaryKey(),
+    kind: text('kind', { enum: RECIPIENT_KINDS }).notNull(),
+    /** An email address (lower-cased) or a webhook URL; for a user, their email when the row was made. */
+    address: text('address').notNull(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** A plain webhook's Standard Webhooks secret (`whsec_…`), shown once. */
+    signingSecret: text('signing_secret'),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('recipients_user_idx').on(t.userId),
+    uniqueIndex('recipients_address_idx').on(t.kind, t.address).where(sql`user_id is null`),
   ],
 );
 

@@ -189,7 +189,9 @@ export function auditSentence(e: AuditEntry, ctx: SentenceContext): Part[] {
     case 'user.reset_password_cli':
       return ['A password was reset from the command line for ', thing(null, 'user')];
     case 'user.password_reset':
-      return [`${who} set a new password with a reset link`];
+      return [`${who} set a new password with a reset link (signed out everywhere else)`];
+    case 'user.password_reset_requested':
+      return ['Someone asked for a password reset link for ', named(ctx.userName(e.entity_id ?? ''), 'an account'), ' (it went out by email)'];
     case 'session.login':
       return [`${who} signed in`];
     case 'session.logout':

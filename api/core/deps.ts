@@ -71,6 +71,8 @@ export interface AppDeps {
    * its paths (admin/paths.ts) and the server passes this one in, so the API links to a page it does not know.
    */
   invitationPath: string;
+  /** The console page that takes a password reset link's token (admin/paths.ts), for the reset email. */
+  passwordResetPath: string;
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
   /**

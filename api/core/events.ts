@@ -39,6 +39,13 @@ interface PostmortemPublishedEvent {
   now: Date;
 }
 
+interface PasswordResetRequestedEvent {
+  userId: string;
+  /** The one-time link (purpose `reset`) the email carries; its token is signed from this id when the email is made. */
+  linkId: string;
+  now: Date;
+}
+
 /**
  * The port a writer emits through (`deps.events`). Each handler runs in the writer's transaction:
  * what it writes (an outbox row) commits or rolls back with the write itself, so a notification is
@@ -53,4 +60,6 @@ export interface DomainEvents {
   maintenanceReminder(tx: Tx, event: MaintenanceReminderEvent): Promise<void>;
   /** A postmortem was published with `notify`. */
   postmortemPublished(tx: Tx, event: PostmortemPublishedEvent): Promise<void>;
+  /** Someone asked for a password reset link for this user's account: email it to them. */
+  passwordResetRequested(tx: Tx, event: PasswordResetRequestedEvent): Promise<void>;
 }

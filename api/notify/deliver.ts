@@ -6,6 +6,7 @@ import type { AppDeps, DeliveryOptions } from '../core/deps.ts';
 import { personalize } from './email-templates.ts';
 import { randomString } from '../core/ids.ts';
 import { MailError } from './mailer.ts';
+import { composeAccountMail, isAccountMailRef } from './account-mail.ts';
 import { composeEvent, GoneError, type ComposedEvent, type EventKind, type EventRef } from './compose.ts';
 import { confirmUrl, linkKey, signLinkToken, subscriberLinks } from './subscription-links.ts';
 import { isSlackWebhookUrl } from './slack.ts';
@@ -98,6 +99,21 @@ class EventCache {
       if (err instanceof GoneError) return err;
       throw err;
     }
+  }
+}
+
+/** A message to a Herald user (a password reset): composed now, held without SMTP, skipped once it is moot. */
+async function deliverAccountMail(deps: AppDeps, row: OutboxRow): Promise<Outcome> {
+  const [event] = await deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, row.eventId));
+  const message = event && isAccountMailRef(event.content) ? await composeAccountMail(deps, event.content) : null;
+  if (!message) return { id: row.id, result: 'skipped' };
+  if (!deps.mailer) return { id: row.id, result: 'held' };
+  try {
+    await deps.mailer.send(message);
+    return { id: row.id, result: 'sent' };
+  } catch (err) {
+    const permanent = err instanceof MailError && err.permanent;
+    return { id: row.id, result: 'error', permanent, error: (err as Error).message.slice(0, 300), attempts: row.attempts };
   }
 }
 
@@ -255,7 +271,7 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
       return;
     }
     claimed += rows.length;
-    const missing = [...new Set(rows.map((r) => r.subscriberId))].filter((id) => !byId.has(id));
+    const missing = [...new Set(rows.map((r) => r.subscriberId))].filter((id): id is string => id !== null && !byId.has(id));
     if (missing.length) for (const sub of await deps.db.select().from(subscribers).where(inArray(subscribers.id, missing))) byId.set(sub.id, sub);
     queue.push(...rows);
     await yieldToLoop();
@@ -276,7 +292,9 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
   try {
     const lanes = Array.from({ length: Math.max(1, opts.concurrency) }, async () => {
       for (let row = await next(); row; row = await next()) {
-        const outcome = await deliverOne(deps, row, byId.get(row.subscriberId), events, key, deps.clock.now());
+        const outcome = row.recipientId
+          ? await deliverAccountMail(deps, row)
+          : await deliverOne(deps, row, row.subscriberId ? byId.get(row.subscriberId) : undefined, events, key, deps.clock.now());
         done += 1;
         tally[outcome.result] += 1;
         // Row ids and channels only: addresses are personal data and Slack URLs are credentials.
@@ -296,7 +314,7 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
     await release(deps.db, workerId, queue.splice(0).map((r) => r.id), deps.clock.now());
   }
   if (done > 0) {
-    deps.log?.(`outbox: ${done} message(s): ${tally.sent} sent, ${tally.held} held, ${tally.skipped} skipped, ${tally.error - tally.failed} to retry, ${tally.failed} failed`);
+    deps.log?.(`outbox: ${done} ${done === 1 ? 'message' : 'messages'}: ${tally.sent} sent, ${tally.held} held, ${tally.skipped} skipped, ${tally.error - tally.failed} to retry, ${tally.failed} failed`);
   }
   return done;
 }

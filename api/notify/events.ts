@@ -1,6 +1,7 @@
 // notify/'s handlers for the domain events (core/events.ts): each queues outbox rows in the writer's transaction.
 import type { DomainEvents } from '../core/events.ts';
 import { newId } from '../core/ids.ts';
+import { enqueuePasswordReset } from './account-mail.ts';
 import { enqueueComponentUpdate, enqueueForPublishedUpdate, enqueueIncidentEvent, enqueueMaintenanceEvent } from './enqueue.ts';
 
 export const notifyingEvents: DomainEvents = {
@@ -17,5 +18,8 @@ export const notifyingEvents: DomainEvents = {
   },
   async postmortemPublished(tx, event) {
     await enqueueIncidentEvent(tx, { kind: 'postmortem_published', incidentId: event.incident.id, link: event.url }, event.now);
+  },
+  async passwordResetRequested(tx, event) {
+    await enqueuePasswordReset(tx, event.userId, event.linkId, event.now);
   },
 };

@@ -2,7 +2,7 @@
 import { and, count, desc, eq, inArray, lt } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { DELIVERY_STATES, outbox, outboxEvents, subscribers, type DeliveryState } from '../../db/schema.ts';
+import { DELIVERY_STATES, outbox, outboxEvents, recipients, subscribers, users, type DeliveryState } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { write } from '../audit/write.ts';
 import type { AppDeps } from '../core/deps.ts';
@@ -13,13 +13,17 @@ import { composeEvent, GoneError, type EventKind, type EventRef } from './compos
 import { confirmUrl, linkKey, signLinkToken, subscriberLinks } from './subscription-links.ts';
 import { queryParams } from '../http/validate.ts';
 import { displayUrl } from './webhook-transport.ts';
+import { composeAccountMail, isAccountMailRef } from './account-mail.ts';
+import { roleAtLeast } from '../core/vocabulary.ts';
 
 export interface DeliveryOut {
   id: number;
   event_id: string;
   event_kind: string;
   incident_id: string | null;
-  subscriber_id: string;
+  /** A public subscriber's id, or null for a message to a Herald user (then `recipient_id`). */
+  subscriber_id: string | null;
+  recipient_id: string | null;
   channel: 'email' | 'webhook';
   recipient: string;
   state: DeliveryState;
@@ -65,9 +69,22 @@ const selection = {
   incidentId: outboxEvents.incidentId,
   email: subscribers.email,
   url: subscribers.url,
+  /** A Herald user's current address, for their messages (a password reset). */
+  userEmail: users.email,
 };
 
-type Joined = { row: typeof outbox.$inferSelect; kind: string; incidentId: string | null; email: string | null; url: string | null };
+type Joined = { row: typeof outbox.$inferSelect; kind: string; incidentId: string | null; email: string | null; url: string | null; userEmail: string | null };
+
+/** The outbox with whoever each row is for: a subscriber, or a Herald user through their internal recipient. */
+function joined(db: AppDeps['db']) {
+  return db
+    .select(selection)
+    .from(outbox)
+    .innerJoin(outboxEvents, eq(outboxEvents.id, outbox.eventId))
+    .leftJoin(subscribers, eq(subscribers.id, outbox.subscriberId))
+    .leftJoin(recipients, eq(recipients.id, outbox.recipientId))
+    .leftJoin(users, eq(users.id, recipients.userId));
+}
 
 function deliveryJson(j: Joined): DeliveryOut {
   const r = j.row;
@@ -77,8 +94,9 @@ function deliveryJson(j: Joined): DeliveryOut {
     event_kind: j.kind,
     incident_id: j.incidentId,
     subscriber_id: r.subscriberId,
+    recipient_id: r.recipientId,
     channel: r.channel,
-    recipient: r.channel === 'email' ? (j.email ?? '') : displayUrl(j.url ?? ''),
+    recipient: r.recipientId ? (j.userEmail ?? '') : r.channel === 'email' ? (j.email ?? '') : displayUrl(j.url ?? ''),
     state: r.state,
     attempts: r.attempts,
     next_attempt_at: r.state === 'pending' ? iso(r.nextAttemptAt) : null,
@@ -88,11 +106,21 @@ function deliveryJson(j: Joined): DeliveryOut {
   };
 }
 
-/** The email as it was (or would be) sent, for held messages (no SMTP configured) and the log. */
-async function preview(deps: AppDeps, j: Joined): Promise<MessagePreviewOut | null> {
-  if (j.row.channel !== 'email' || !j.email) return null;
+/**
+ * The email as it was (or would be) sent, for held messages (no SMTP configured) and the log. A password reset's
+ * link is in it only for owners: whoever reads it can set the account's password.
+ */
+async function preview(deps: AppDeps, j: Joined, showSecrets: boolean): Promise<MessagePreviewOut | null> {
+  if (j.row.channel !== 'email') return null;
   const [event] = await deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, j.row.eventId));
   if (!event) return null;
+  if (j.row.recipientId) {
+    if (!isAccountMailRef(event.content)) return null;
+    const m = await composeAccountMail(deps, event.content, { showLink: showSecrets });
+    return m ? { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } } : null;
+  }
+  if (!j.email || !j.row.subscriberId) return null;
+  const subscriberId = j.row.subscriberId;
   let composed;
   try {
     composed = await composeEvent(deps, event.kind as EventKind, event.content as EventRef);
@@ -103,9 +131,9 @@ async function preview(deps: AppDeps, j: Joined): Promise<MessagePreviewOut | nu
   if (!composed.email) return null;
   const key = await linkKey(deps.db);
   const now = deps.clock.now();
-  const links = subscriberLinks(composed.page.base, key, j.row.subscriberId, now);
-  const withConfirm = composed.kind === 'subscription_confirmation' ? { ...links, confirm: confirmUrl(composed.page.base, signLinkToken(key, 'confirm', j.row.subscriberId, now)) } : links;
-  const m = personalize(composed.email, composed.page, { eventId: j.row.eventId, subscriberId: j.row.subscriberId, email: j.email, links: withConfirm });
+  const links = subscriberLinks(composed.page.base, key, subscriberId, now);
+  const withConfirm = composed.kind === 'subscription_confirmation' ? { ...links, confirm: confirmUrl(composed.page.base, signLinkToken(key, 'confirm', subscriberId, now)) } : links;
+  const m = personalize(composed.email, composed.page, { eventId: j.row.eventId, subscriberId, email: j.email, links: withConfirm });
   return { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } };
 }
 
@@ -121,11 +149,7 @@ export function outboxRoutes() {
       q.before_id ? lt(outbox.id, q.before_id) : undefined,
     );
     const [rows, byState] = await Promise.all([
-      db
-        .select(selection)
-        .from(outbox)
-        .innerJoin(outboxEvents, eq(outboxEvents.id, outbox.eventId))
-        .innerJoin(subscribers, eq(subscribers.id, outbox.subscriberId))
+      joined(db)
         .where(where)
         .orderBy(desc(outbox.id))
         .limit(q.limit),
@@ -144,14 +168,9 @@ export function outboxRoutes() {
 
   r.get('/outbox/:id{[0-9]+}', requireRole('publisher'), async (c) => {
     const deps = c.get('deps');
-    const [j] = await deps.db
-      .select(selection)
-      .from(outbox)
-      .innerJoin(outboxEvents, eq(outboxEvents.id, outbox.eventId))
-      .innerJoin(subscribers, eq(subscribers.id, outbox.subscriberId))
-      .where(eq(outbox.id, Number(c.req.param('id'))));
+    const [j] = await joined(deps.db).where(eq(outbox.id, Number(c.req.param('id'))));
     if (!j) throw notFound('delivery');
-    const out: DeliveryDetailOut = { ...deliveryJson(j), message: await preview(deps, j) };
+    const out: DeliveryDetailOut = { ...deliveryJson(j), message: await preview(deps, j, roleAtLeast(actorOf(c).role, 'owner')) };
     return c.json(out);
   });
 

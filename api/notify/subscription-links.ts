@@ -1,34 +1,12 @@
 // Signed links for subscribers: confirm (expiring), manage and one-click unsubscribe; HMAC with a key kept in the database.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Executor } from '../../db/client.ts';
-import { subscriptionKeys } from '../../db/schema.ts';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+export { linkKey } from '../core/signing-key.ts';
 
 /** How long a confirmation link works. */
 export const CONFIRM_TTL_MS = 48 * 60 * 60 * 1000;
 
 export type LinkPurpose = 'confirm' | 'manage';
 const PURPOSE_CODE: Record<LinkPurpose, string> = { confirm: 'c', manage: 'm' };
-
-// One key per database: every instance sharing it signs and checks the same links. Kept per
-// executor object so tests with many databases never mix them up.
-const keyCache = new WeakMap<object, Buffer>();
-
-/** The signing key, made on first use (insert-or-ignore, so two instances racing agree on one). */
-export async function linkKey(db: Executor): Promise<Buffer> {
-  const cached = keyCache.get(db);
-  if (cached) return cached;
-  let rows = await db.select().from(subscriptionKeys).limit(1);
-  if (!rows[0]) {
-    await db
-      .insert(subscriptionKeys)
-      .values({ id: 1, secret: randomBytes(32).toString('base64url'), createdAt: new Date() })
-      .onConflictDoNothing();
-    rows = await db.select().from(subscriptionKeys).limit(1);
-  }
-  const key = Buffer.from(rows[0]!.secret, 'base64url');
-  keyCache.set(db, key);
-  return key;
-}
 
 function mac(key: Buffer, payload: string): string {
   return createHmac('sha256', key).update(payload).digest('base64url').slice(0, 32);
