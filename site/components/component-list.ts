@@ -54,7 +54,7 @@ export function componentListHtml(components: ComponentJson[], uptime: Map<strin
   const item = (c: ComponentJson) => {
     const u = uptime.get(c.id);
     const name = `<span class="n">${escapeHtml(c.name)}${c.description ? `<small>${escapeHtml(c.description)}</small>` : ''}</span>`;
-    const bar = u && c.showcase ? `${uptimeBarSvg(u, busy)}<p class="up">${formatUptime(u.uptime)} uptime</p>` : '';
+    const bar = u && c.showcase ? `${uptimeBarSvg(u, busy)}<p class="up">${formatUptime(u.uptime)} uptime${u.since ? ` since ${escapeHtml(u.since.label)}` : ''}</p>` : '';
     return `<li>${name}${status(c.status)}${bar}</li>`;
   };
   let html = `<div class="comps"><p class="legend" aria-hidden="true"><span>${UPTIME_DAYS} days ago</span><span>Today</span></p>`;

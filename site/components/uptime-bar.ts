@@ -82,10 +82,12 @@ export function uptimeBarSvg(uptime: ComponentUptime, busy = false): string {
   flush();
   for (const [cls, d] of quietRuns) cells += `<path${classAttr(cls)} d="${d}"></path>`;
   const firstData = days.find((d) => d.status !== null);
+  // Over the days with data only: a component added on Nov 28 has its uptime since then, and says so.
+  const period = uptime.since ? `since ${uptime.since.label} (${uptime.since.days === 1 ? 'today' : `${uptime.since.days} days`})` : `over ${n} days`;
   const summary =
-    `${formatUptime(uptime.uptime)} uptime over ${n} days, ` +
+    `${formatUptime(uptime.uptime)} uptime ${period}, ` +
     (notable === 0 ? 'no incidents' : `incidents on ${notable} of them`) +
     (listed.length ? ` (without downtime: ${listed.join(', ')})` : '') +
-    (firstData && firstData !== days[0] ? `; no data before ${firstData.label}` : !firstData ? '; no data yet' : '');
+    (!firstData ? '; no data yet' : '');
   return `<svg class="u" viewBox="0 0 ${n} 10" preserveAspectRatio="none"><title>${escapeHtml(summary)}</title>${cells}</svg>`;
 }

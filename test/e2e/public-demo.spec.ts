@@ -31,10 +31,11 @@ test('the demo page: bars with a text for each notable day, the 14 days, mainten
   await expect(page.getByRole('banner').getByRole('link').first()).toHaveText('Acme Cloud');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Partial System Outage');
   const components = page.getByRole('region', { name: 'Components' });
-  await expect(components.getByRole('img', { name: / uptime over \d+ days, / })).toHaveCount(9);
-  // "Email delivery" is 60 days old: its bar says where its data starts, and greys the days before.
+  await expect(components.getByRole('img', { name: / uptime (over 90 days|since [A-Z][a-z]{2} \d+ \(\d+ days\)), / })).toHaveCount(9);
+  // "Email delivery" is 60 days old: its uptime is over its 60 days, says since when, and the days before are grey.
   const email = components.getByRole('listitem').filter({ hasText: 'Email delivery' });
-  await expect(email.getByRole('img')).toHaveAccessibleName(/^\d+\.\d\d% uptime over 90 days, incidents on 1 of them; no data before /);
+  await expect(email.getByRole('img')).toHaveAccessibleName(/^\d+\.\d\d% uptime since [A-Z][a-z]{2} \d+ \(6[01] days\), incidents on 1 of them$/);
+  await expect(email.getByText(/^\d+\.\d\d% uptime since [A-Z][a-z]{2} \d+$/)).toBeVisible();
   // The grey (no data) cells: a colour, with no accessible handle but the bar's summary above.
   await expect(email.getByRole('img').locator('path.x')).toHaveCount(1);
   // A day cell names its date, status, uptime and incident.

@@ -202,6 +202,31 @@ describe('uptime per day', () => {
   });
 });
 
+describe('a component newer than the window', () => {
+  it('has its uptime over the days it has data, and says since when', async () => {
+    // Added at the start of Mar 8 (UTC, the page's zone); one hour down on Mar 9; now is Mar 10, 12:00.
+    const c = await addComponent(t.database.db, { name: 'New', createdAt: at('2026-03-08T00:00:00Z') });
+    await outage(c, 'major_outage', '2026-03-09T06:00:00Z', '2026-03-09T07:00:00Z');
+    const u = (await getUptime(t.deps)).get(c)!;
+    expect(u.since).toEqual({ date: '2026-03-08', label: 'Mar 8', days: 3 });
+    // 60 hours observed, 1 down: not 1 hour in 90 days.
+    expect(u.uptime).toBeCloseTo(1 - 1 / 60, 12);
+    expect(uptimeBarSvg(u)).toContain('<title>98.33% uptime since Mar 8 (3 days), incidents on 1 of them</title>');
+    const list = componentListHtml((await getSummary(t.deps)).components, new Map([[c, u]]));
+    expect(list).toContain('<p class="up">98.33% uptime since Mar 8</p>');
+  });
+
+  it('says nothing of the kind for a component older than the window, and “today” for one added today', async () => {
+    const old = await addComponent(t.database.db, { name: 'Old', createdAt: created });
+    const today = await addComponent(t.database.db, { name: 'Today', createdAt: at('2026-03-10T10:00:00Z') });
+    const all = await getUptime(t.deps);
+    expect(all.get(old)!.since).toBeNull();
+    expect(uptimeBarSvg(all.get(old)!)).toContain('uptime over 90 days');
+    expect(all.get(today)!.since).toEqual({ date: '2026-03-10', label: 'Mar 10', days: 1 });
+    expect(uptimeBarSvg(all.get(today)!)).toContain('100.00% uptime since Mar 10 (today), no incidents');
+  });
+});
+
 describe('formatUptime', () => {
   it('truncates, so any downtime never reads 100%', () => {
     expect(formatUptime(0.99999)).toBe('99.99%');
@@ -217,7 +242,7 @@ describe('the bar SVG', () => {
     const c = await addComponent(t.database.db, { name: 'API', createdAt: at('2026-03-01T12:00:00Z') });
     await outage(c, 'major_outage', '2026-03-08T10:00:00Z', '2026-03-08T12:00:00Z', 'Broken <img src=x onerror=alert(1)> & "quoted"');
     const svg = uptimeBarSvg((await getUptime(t.deps)).get(c)!);
-    expect(svg).toMatch(/^<svg class="u" viewBox="0 0 90 10" preserveAspectRatio="none"><title>99\.\d\d% uptime over 90 days, incidents on 1 of them; no data before Mar 1, 2026<\/title>/);
+    expect(svg).toMatch(/^<svg class="u" viewBox="0 0 90 10" preserveAspectRatio="none"><title>99\.\d\d% uptime since Mar 1 \(10 days\), incidents on 1 of them<\/title>/);
     // The outage's own cell, then the quiet runs, one path per colour: no data (80 days), quiet (7 + 2).
     expect(svg.match(/<path/g)).toHaveLength(3);
     expect(svg).toContain('<path class="x" d="M0 5h80"></path><path d="M80 5h7M88 5h2"></path>');
