@@ -5,7 +5,7 @@ import type { ComponentJson } from '../../api/public/statuspage-types.ts';
 import type { ComponentUptime } from '../../api/public/uptime.ts';
 import { formatUptime, UPTIME_DAYS } from '../../api/public/uptime.ts';
 import { escapeHtml } from '../../api/core/html.ts';
-import { notableDays, uptimeBarSvg } from './uptime-bar.ts';
+import { notableDays, uptimeBarSvg, uptimeDaysListHtml } from './uptime-bar.ts';
 import { COMPONENT_CLASS } from './status-classes.ts';
 import { COMPONENT_STATUS_LABELS } from '../../api/core/vocabulary.ts';
 
@@ -54,7 +54,13 @@ export function componentListHtml(components: ComponentJson[], uptime: Map<strin
   const item = (c: ComponentJson) => {
     const u = uptime.get(c.id);
     const name = `<span class="n">${escapeHtml(c.name)}${c.description ? `<small>${escapeHtml(c.description)}</small>` : ''}</span>`;
-    const bar = u && c.showcase ? `${uptimeBarSvg(u, busy)}<p class="up">${formatUptime(u.uptime)} uptime${u.since ? ` since ${escapeHtml(u.since.label)}` : ''}</p>` : '';
+    let bar = '';
+    if (u && c.showcase) {
+      const line = `${formatUptime(u.uptime)} uptime${u.since ? ` since ${escapeHtml(u.since.label)}` : ''}`;
+      // The days in words, one tap (or Enter) away, with no script: the uptime line opens them.
+      const list = uptimeDaysListHtml(u, busy);
+      bar = `${uptimeBarSvg(u, busy)}${list ? `<details class="up"><summary aria-label="${line}, ${escapeHtml(c.name)}">${line}</summary>${list}</details>` : `<p class="up">${line}</p>`}`;
+    }
     return `<li>${name}${status(c.status)}${bar}</li>`;
   };
   let html = `<div class="comps"><p class="legend" aria-hidden="true"><span>${UPTIME_DAYS} days ago</span><span>Today</span></p>`;

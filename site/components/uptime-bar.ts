@@ -1,13 +1,14 @@
 // One component's 90-day bar as an SVG string: dashed strokes draw one cell per day. Quiet days share one path
 // per colour; each notable day (an incident, or a status other than operational) gets its own, with a <title>
-// (date, status, uptime %, incidents): the tooltip for pointers and the cell's accessible name. The bar's own
-// title sums up the rest (uptime over the window, on how many of its days there were incidents, where data
-// starts) and is the tooltip over quiet days.
+// (date, status, uptime %, incidents): the tooltip for pointers. The bar's own title sums up the rest (uptime over
+// the days with data, on how many of them there were incidents) and is its accessible name. The same days in words
+// are a list (uptimeDaysListHtml) that the component list puts under a disclosure: a tap or a key opens it, where a
+// tooltip needs a pointer.
 //
-// A busy page (many notable days over all its bars) keeps a cell of its own for each day that lost uptime or
-// was not operational, and lists the days that had incidents without downtime in the bar's title instead:
-// those cells are green either way, and fifty bars of per-day titles would outweigh the rest of the page
-// (its budget is 50 KB).
+// A busy page (many notable days over all its bars) keeps a cell of its own, without a title, for each day that
+// lost uptime or was not operational, and lists the days that had incidents without downtime on one line of the list:
+// those cells are green either way, and fifty bars of per-day titles would outweigh the rest of the page (its budget
+// is 50 KB); the list names every such day in words either way.
 //
 // A plain function rather than an Astro component: fifty component instances cost more to render than the
 // rest of the page, and the bench wants the page's render to stay close to an empty page's.
@@ -39,6 +40,39 @@ export function notableDays(uptime: ComponentUptime): number {
   return n;
 }
 
+/** A notable day's status in words: its status and uptime, or just "Operational" when it lost none. */
+function stateText(d: UptimeDay): string {
+  // An operational day with an incident lost no uptime: the status alone says so, and the page stays light.
+  return d.status === 'operational' && d.uptime === 1 ? COMPONENT_STATUS_LABELS.operational : `${COMPONENT_STATUS_LABELS[d.status!]}, ${formatUptime(d.uptime)}`;
+}
+
+/**
+ * The bar's days in words, for a tap or a key rather than a pointer's hover (the cells' titles): a list item for
+ * each notable day, newest first, its incidents linked; on a busy page, counts instead of names, and the days with
+ * incidents but no downtime on one line. Empty when nothing happened.
+ */
+export function uptimeDaysListHtml(uptime: ComponentUptime, busy = false): string {
+  let items = '';
+  const listed: string[] = [];
+  for (let i = uptime.days.length - 1; i >= 0; i--) {
+    const d = uptime.days[i]!;
+    if (quiet(d)) continue;
+    if (busy && withoutDowntime(d)) {
+      listed.push(short(d));
+      continue;
+    }
+    const when = escapeHtml(short(d));
+    const what = !d.incidents.length
+      ? ''
+      : busy
+        ? `. ${incidentText(d, false)}`
+        : `. ${d.incidents.map((x) => `<a href="/incidents/${escapeHtml(x.id)}">${escapeHtml(cut(x.name))}</a>`).join('; ')}`;
+    items += `<li>${when}: ${escapeHtml(stateText(d))}${what}</li>`;
+  }
+  if (listed.length) items += `<li>Incidents without downtime: ${escapeHtml(listed.join(', '))}</li>`;
+  return items ? `<ul>${items}</ul>` : '';
+}
+
 /**
  * The SVG. `busy`: the page has too many notable days for a titled cell each; days with incidents but no
  * downtime are then named in the bar's title, and cells count incidents rather than name them. The
@@ -48,7 +82,6 @@ export function uptimeBarSvg(uptime: ComponentUptime, busy = false): string {
   const days = uptime.days;
   const n = days.length;
   let cells = '';
-  const listed: string[] = [];
   // Quiet runs carry no title of their own, so each colour's runs share one path of several subpaths.
   const quietRuns = new Map<string, string>();
   let run: { x: number; len: number; cls: string } | null = null;
@@ -65,7 +98,6 @@ export function uptimeBarSvg(uptime: ComponentUptime, busy = false): string {
     const listedInTitle = busy && withoutDowntime(d);
     if (!isQuiet) notable++;
     if (isQuiet || listedInTitle) {
-      if (listedInTitle) listed.push(short(d));
       if (run && run.cls === cls) run.len++;
       else {
         flush();
@@ -74,10 +106,9 @@ export function uptimeBarSvg(uptime: ComponentUptime, busy = false): string {
       continue;
     }
     flush();
-    // An operational day with an incident lost no uptime: the status alone says so, and the page stays light.
-    const state = d.status === 'operational' && d.uptime === 1 ? COMPONENT_STATUS_LABELS.operational : `${COMPONENT_STATUS_LABELS[d.status!]}, ${formatUptime(d.uptime)}`;
-    const title = `${short(d)}: ${state}${d.incidents.length ? `. ${incidentText(d, !busy)}` : ''}`;
-    cells += `<path${classAttr(cls)} d="M${i} 5h1"><title>${escapeHtml(title)}</title></path>`;
+    // On a busy page the cell is a colour only: its words are in the list, and fifty bars of titles would be heavy.
+    const title = busy ? '' : `<title>${escapeHtml(`${short(d)}: ${stateText(d)}${d.incidents.length ? `. ${incidentText(d, true)}` : ''}`)}</title>`;
+    cells += `<path${classAttr(cls)} d="M${i} 5h1">${title}</path>`;
   }
   flush();
   for (const [cls, d] of quietRuns) cells += `<path${classAttr(cls)} d="${d}"></path>`;
@@ -87,7 +118,6 @@ export function uptimeBarSvg(uptime: ComponentUptime, busy = false): string {
   const summary =
     `${formatUptime(uptime.uptime)} uptime ${period}, ` +
     (notable === 0 ? 'no incidents' : `incidents on ${notable} of them`) +
-    (listed.length ? ` (without downtime: ${listed.join(', ')})` : '') +
     (!firstData ? '; no data yet' : '');
   return `<svg class="u" viewBox="0 0 ${n} 10" preserveAspectRatio="none"><title>${escapeHtml(summary)}</title>${cells}</svg>`;
 }

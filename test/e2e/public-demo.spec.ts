@@ -63,6 +63,35 @@ test('the demo page: bars with a text for each notable day, the 14 days, mainten
   expect(covered).toBe(14);
 });
 
+test('a bar’s days are one tap or key away, without JavaScript: the uptime line opens them in words', async ({ herald, browser }) => {
+  await demo(herald);
+  // A phone with a touch screen and no script.
+  const phone = await browser.newContext({ baseURL: herald.baseURL, viewport: { width: 360, height: 800 }, hasTouch: true, isMobile: true, javaScriptEnabled: false });
+  const page = await phone.newPage();
+  await page.goto('/');
+  const auth = page.getByRole('region', { name: 'Components' }).getByRole('listitem').filter({ hasText: 'Authentication' });
+  const days = auth.getByRole('list');
+  await expect(days).toBeHidden();
+  await auth.locator('summary').tap();
+  await expect(days.getByRole('listitem')).toHaveText([/^[A-Z][a-z]{2} \d{1,2}: Major outage, \d+\.\d\d%\. Sign-in failures for SSO users$/]);
+  await days.getByRole('link', { name: 'Sign-in failures for SSO users' }).tap();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign-in failures for SSO users');
+  await phone.close();
+
+  // The keyboard: Tab reaches the uptime line, Enter opens it.
+  const desk = await browser.newContext({ baseURL: herald.baseURL });
+  const p2 = await desk.newPage();
+  await p2.goto('/');
+  const search = p2.getByRole('region', { name: 'Components' }).getByRole('listitem').filter({ hasText: 'Search' });
+  const toggle = search.locator('summary');
+  await expect(toggle).toHaveAccessibleName(/^\d+\.\d\d% uptime, Search$/);
+  for (let i = 0; i < 60 && !(await toggle.evaluate((e) => e === document.activeElement)); i++) await p2.keyboard.press('Tab');
+  await expect(toggle).toBeFocused();
+  await p2.keyboard.press('Enter');
+  await expect(search.getByRole('list')).toContainText('Under maintenance');
+  await desk.close();
+});
+
 test('on a 360 px phone the quiet days no longer take a block each', async ({ herald, browser }) => {
   await demo(herald);
   const context = await browser.newContext({ baseURL: herald.baseURL, viewport: { width: 360, height: 800 } });

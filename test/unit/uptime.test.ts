@@ -4,7 +4,7 @@ import { makeTestApp, type TestApp } from '../support/app.ts';
 import { addComponent, addIncident } from '../support/seed-demo.ts';
 import { formatUptime, getUptime, type ComponentUptime } from '../../api/public/uptime.ts';
 import { putSettings } from '../../api/core/settings.ts';
-import { uptimeBarSvg } from '../../site/components/uptime-bar.ts';
+import { uptimeBarSvg, uptimeDaysListHtml } from '../../site/components/uptime-bar.ts';
 import { componentListHtml, NOTABLE_DAYS_BUDGET } from '../../site/components/component-list.ts';
 import { getSummary } from '../../api/public/statuspage-read.ts';
 
@@ -213,7 +213,7 @@ describe('a component newer than the window', () => {
     expect(u.uptime).toBeCloseTo(1 - 1 / 60, 12);
     expect(uptimeBarSvg(u)).toContain('<title>98.33% uptime since Mar 8 (3 days), incidents on 1 of them</title>');
     const list = componentListHtml((await getSummary(t.deps)).components, new Map([[c, u]]));
-    expect(list).toContain('<p class="up">98.33% uptime since Mar 8</p>');
+    expect(list).toContain('<details class="up"><summary>98.33% uptime since Mar 8<span class="vh">, New</span></summary>');
   });
 
   it('says nothing of the kind for a component older than the window, and “today” for one added today', async () => {
@@ -248,11 +248,26 @@ describe('the bar SVG', () => {
     expect(svg).toContain('<path class="x" d="M0 5h80"></path><path d="M80 5h7M88 5h2"></path>');
     expect(svg).toContain('<path class="cr" d="M87 5h1"><title>Mar 8: Major outage, 91.66%. Broken &lt;img src=x onerror=alert(1)&gt; &amp; &quot;…</title></path>');
     expect(svg).not.toContain('<img');
-    // On a busy page a cell counts its incidents rather than naming them.
-    expect(uptimeBarSvg((await getUptime(t.deps)).get(c)!, true)).toContain('<title>Mar 8: Major outage, 91.66%. 1 incident</title>');
+    // On a busy page a cell has no title: the list says it.
+    expect(uptimeBarSvg((await getUptime(t.deps)).get(c)!, true)).toContain('<path class="cr" d="M87 5h1"></path>');
   });
 
-  it('on a busy page, names the days with incidents but no downtime in the bar title instead of a cell each', async () => {
+  it('says the same days in a list, newest first, each incident a link, every name escaped', async () => {
+    const c = await addComponent(t.database.db, { name: 'API', createdAt: created });
+    const a = await outage(c, 'major_outage', '2026-03-08T10:00:00Z', '2026-03-08T12:00:00Z', 'Broken <b> & "quoted"');
+    const b = await outage(c, 'degraded_performance', '2026-03-09T10:00:00Z', '2026-03-09T11:00:00Z', 'Slow');
+    const list = uptimeDaysListHtml((await getUptime(t.deps)).get(c)!);
+    expect(list).toBe(
+      '<ul>' +
+        `<li>Mar 9: Degraded performance, 100.00%. <a href="/incidents/${b}">Slow</a></li>` +
+        `<li>Mar 8: Major outage, 91.66%. <a href="/incidents/${a}">Broken &lt;b&gt; &amp; &quot;quoted&quot;</a></li>` +
+        '</ul>',
+    );
+    const quiet = await addComponent(t.database.db, { name: 'Quiet', createdAt: created });
+    expect(uptimeDaysListHtml((await getUptime(t.deps)).get(quiet)!)).toBe('');
+  });
+
+  it('on a busy page, names the days with incidents but no downtime in the list instead of a cell each', async () => {
     const c = await addComponent(t.database.db, { name: 'API', createdAt: created });
     await outage(c, 'partial_outage', '2026-03-08T10:00:00Z', '2026-03-08T12:00:00Z', 'Slow writes');
     for (const date of ['2026-03-03', '2026-03-05']) {
@@ -272,10 +287,11 @@ describe('the bar SVG', () => {
     expect(calm).toContain('<path d="M82 5h1"><title>Mar 3: Operational. Question on 2026-03-03</title></path>');
 
     const busy = uptimeBarSvg(u, true);
-    expect(busy).toContain('<title>99.97% uptime over 90 days, incidents on 3 of them (without downtime: Mar 3, Mar 5)</title>');
+    expect(busy).toContain('<title>99.97% uptime over 90 days, incidents on 3 of them</title>');
+    expect(uptimeDaysListHtml(u, true)).toBe('<ul><li>Mar 8: Partial outage, 97.50%. 1 incident</li><li>Incidents without downtime: Mar 5, Mar 3</li></ul>');
     // One cell of its own, for the day that lost uptime; the quiet days and the two calm incident days share a path.
-    expect(busy.match(/<title>/g)).toHaveLength(2);
-    expect(busy).toContain('<path class="ma" d="M87 5h1"><title>Mar 8: Partial outage, 97.50%. 1 incident</title></path>');
+    expect(busy.match(/<title>/g)).toHaveLength(1);
+    expect(busy).toContain('<path class="ma" d="M87 5h1"></path>');
     expect(busy).toContain('<path d="M0 5h87M88 5h2"></path>');
   });
 });
@@ -313,7 +329,8 @@ describe('the component list', () => {
     });
     const over = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }));
     expect(cells(over)).toBe(0);
-    expect(over).toContain('incidents on 10 of them (without downtime: Feb 10, Feb 11, Feb 12, Feb 13, Feb 14, Feb 15, Feb 16, Feb 17, Feb 18, Feb 19)');
+    expect(over).toContain('incidents on 10 of them</title>');
+    expect(over).toContain('<li>Incidents without downtime: Feb 19, Feb 18, Feb 17, Feb 16, Feb 15, Feb 14, Feb 13, Feb 12, Feb 11, Feb 10</li>');
     expect(over).toContain('<span class="n">Service 10</span><span class="s ok">Operational</span>');
   });
 });
