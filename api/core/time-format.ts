@@ -180,6 +180,19 @@ export function formatDaysByMonth(days: readonly CivilDate[], loc: TimeLocale, d
     .join(monthSeparator);
 }
 
+/**
+ * "Nov 22 – 25", "22.–25. Nov.", "22 nov. – 1 déc.", "11/22～11/25": a run of days as the language writes a range,
+ * in parts that say which end each belongs to (so a page can mark each end up as a <time>). With `withYear`, both
+ * ends carry their year (a run across New Year). Thin spaces as plain ones, as formatMonthRange does.
+ */
+export function formatDayRangeToParts(first: CivilDate, last: CivilDate, withYear: boolean, loc: TimeLocale = ENGLISH_TIME): { value: string; source: 'startRange' | 'endRange' | 'shared' }[] {
+  const f = withYear
+    ? formatter('Etc/UTC', 'date-short', { year: 'numeric', month: 'short', day: 'numeric' }, loc.intl)
+    : formatter('Etc/UTC', 'daymonth-short', { month: 'short', day: 'numeric' }, loc.intl);
+  const at = (d: CivilDate) => new Date(Date.UTC(d.year, d.month - 1, d.day));
+  return f.formatRangeToParts(at(first), at(last)).map((p) => ({ value: p.value.replace(/\u2009/g, ' '), source: p.source }));
+}
+
 /** "November 2026". */
 export function formatMonth(d: CivilDate, loc: TimeLocale = ENGLISH_TIME): string {
   return formatter('Etc/UTC', 'month', { year: 'numeric', month: 'long' }, loc.intl).format(new Date(Date.UTC(d.year, d.month - 1, 1)));
@@ -255,4 +268,22 @@ export function iso(t: number | Date): string {
 /** The next midnight in `timeZone` after `t`: when day-based content (uptime bars, the last 14 days) changes by itself. */
 export function nextMidnight(t: number, timeZone: string): number {
   return startOfCivilDay(addDays(civilDate(t, timeZone), 1), timeZone);
+}
+
+/**
+ * "Europe/Berlin (GMT+1)", "Europe/Berlin (MEZ)" in German, or "UTC": how a page names the zone its times are in, at
+ * instant `t`, with the zone's short name as the page's times write it.
+ */
+export function formatZone(t: number | Date, timeZone: string, loc: TimeLocale = ENGLISH_TIME): string {
+  const zone = safeTimeZone(timeZone);
+  if (zone === 'Etc/UTC' || zone === 'UTC' || zone === 'Etc/GMT') return 'UTC';
+  const f = formatter(zone, 'zone', { timeZoneName: 'short' }, loc.intl);
+  const short = f.formatToParts(typeof t === 'number' ? new Date(t) : t).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  return short === zone ? zone : `${zone.replace(/_/g, ' ')} (${short})`;
+}
+
+/** "GMT+01:00", "GMT-07:00", "GMT+00:00": a zone's offset from UTC at instant `t`. */
+export function zoneOffsetName(t: number | Date, timeZone: string): string {
+  const f = formatter(safeTimeZone(timeZone), 'offset', { timeZoneName: 'longOffset' });
+  return f.formatToParts(typeof t === 'number' ? new Date(t) : t).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
 }

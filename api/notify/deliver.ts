@@ -6,6 +6,7 @@ import type { AppDeps, DeliveryOptions, MailMessage } from '../core/deps.ts';
 import { messageIdHost, personalize } from './email-templates.ts';
 import { randomString } from '../core/ids.ts';
 import { MailError } from './mailer.ts';
+import { composeAccountMail, isAccountMailRef, type AccountMailRef } from './account-mail.ts';
 import { composeEvent, GoneError, recipientLinks, type ComposedEvent, type EventKind, type EventRef } from './compose.ts';
 import { linkKey } from './subscription-links.ts';
 import { isSlackWebhookUrl } from './slack.ts';
@@ -59,7 +60,12 @@ export interface ComposedInternal {
   webhook: Record<string, unknown>;
 }
 
-type Composed = ComposedEvent | ComposedInternal;
+/** A message to a Herald user (a password reset): composed per message when sent, never cached (its link is its own). */
+interface AccountEvent {
+  account: AccountMailRef;
+}
+
+type Composed = ComposedEvent | ComposedInternal | AccountEvent;
 
 /** The Message-ID and headers of an internal email; pages of one incident and its other messages thread together. */
 export function internalMailMessage(c: ComposedInternal, eventId: string, recipientId: string, to: string): MailMessage {
@@ -106,7 +112,7 @@ export async function claimDue(db: Executor, workerId: string, n: number, now: D
 
 type Outcome = { id: number; result: 'sent' | 'held' | 'skipped' } | { id: number; result: 'error'; permanent: boolean; error: string; attempts: number };
 
-/** The composed form of each event in each subscriber language, made once per run (the markdown rendered once for 10,000 messages). */
+/** The composed form of each event, made once per run (the markdown rendered once for 10,000 messages). */
 class EventCache {
   readonly #items = new Map<string, Promise<Composed | GoneError>>();
   constructor(private readonly deps: AppDeps) {}
@@ -125,7 +131,7 @@ class EventCache {
     const [row] = await this.deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, eventId));
     if (!row) return new GoneError('the event was deleted');
     try {
-      // internal messages (the response team's) are English: one composition whatever the key's language
+      if (isAccountMailRef(row.content)) return { account: row.content };
       if (isInternalRef(row.content)) return await composeInternalEvent(this.deps, row.kind as InternalEventKind, row.content);
       return await composeEvent(this.deps, row.kind as EventKind, row.content as EventRef, language);
     } catch (err) {
@@ -145,8 +151,21 @@ async function deliverInternal(deps: AppDeps, row: OutboxRow, to: RecipientTarge
   const skip = { id: row.id, result: 'skipped' as const };
   if (!to || to.userDisabled) return skip;
   const event = await events.get(row.eventId, null);
-  if (event instanceof GoneError || !('internal' in event)) return skip;
+  if (event instanceof GoneError) return skip;
   const fail = (permanent: boolean, error: string): Outcome => ({ id: row.id, result: 'error', permanent, error, attempts: row.attempts });
+  if ('account' in event) {
+    // A message to a Herald user (a password reset): composed now, to the user's current address; skipped once moot.
+    const message = to.kind === 'email' ? await composeAccountMail(deps, event.account) : null;
+    if (!message) return skip;
+    if (!deps.mailer) return { id: row.id, result: 'held' };
+    try {
+      await deps.mailer.send(message);
+      return { id: row.id, result: 'sent' };
+    } catch (err) {
+      return err instanceof MailError ? fail(err.permanent, err.message) : fail(false, (err as Error).message.slice(0, 300));
+    }
+  }
+  if (!('internal' in event)) return skip;
   if (to.kind === 'email') {
     if (!deps.mailer) return { id: row.id, result: 'held' };
     try {
@@ -172,7 +191,7 @@ async function deliverOne(deps: AppDeps, row: OutboxRow, sub: SubscriberRow | un
   const skip = { id: row.id, result: 'skipped' as const };
   if (!sub) return skip;
   const event = await events.get(row.eventId, sub.language);
-  if (event instanceof GoneError || 'internal' in event) return skip;
+  if (event instanceof GoneError || 'internal' in event || 'account' in event) return skip;
   // Unsubscribed since the event was queued: nothing more goes out. A confirmation goes only to a pending address.
   const wanted: SubscriberState = event.kind === 'subscription_confirmation' ? 'pending' : 'confirmed';
   if (sub.state !== wanted) return skip;
@@ -361,7 +380,7 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
         // Row ids and channels only: addresses are personal data and Slack URLs are credentials.
         if (outcome.result === 'error' && (outcome.permanent || outcome.attempts >= opts.maxAttempts)) {
           tally.failed += 1;
-          deps.log?.(`outbox: message ${outcome.id} failed after ${outcome.attempts} attempt(s): ${outcome.error.replace(/[^\s<>@]+@[^\s<>]+/g, '<address>')}`);
+          deps.log?.(`outbox: message ${outcome.id} failed after ${outcome.attempts} ${outcome.attempts === 1 ? 'attempt' : 'attempts'}: ${outcome.error.replace(/[^\s<>@]+@[^\s<>]+/g, '<address>')}`);
         }
         await recorder.add(outcome);
       }
@@ -375,7 +394,7 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
     await release(deps.db, workerId, queue.splice(0).map((r) => r.id), deps.clock.now());
   }
   if (done > 0) {
-    deps.log?.(`outbox: ${done} message(s): ${tally.sent} sent, ${tally.held} held, ${tally.skipped} skipped, ${tally.error - tally.failed} to retry, ${tally.failed} failed`);
+    deps.log?.(`outbox: ${done} ${done === 1 ? 'message' : 'messages'}: ${tally.sent} sent, ${tally.held} held, ${tally.skipped} skipped, ${tally.error - tally.failed} to retry, ${tally.failed} failed`);
   }
   return done;
 }

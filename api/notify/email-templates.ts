@@ -190,6 +190,39 @@ export function composeConfirmationEmail(page: PageInfo, componentNames: string[
   };
 }
 
+/**
+ * The password reset email to a Herald user (not list mail): one link, and what to do when they did not ask.
+ * `link` is null in a preview for someone who may not see it (only owners read reset links in the delivery log).
+ */
+export function passwordResetMessage(page: PageInfo, to: { name: string; email: string }, link: string | null, linkId: string, ttlMinutes: number): MailMessage {
+  const subject = oneLine(`Reset your password for ${page.pageName}`);
+  const shown = link ?? '(the link is shown to owners only)';
+  const text = [
+    `Hello ${to.name},`,
+    '',
+    `Someone (we hope you) asked to reset the password of your ${page.pageName} console account (${to.email}).`,
+    '',
+    `To choose a new password, open this link within ${ttlMinutes} minutes. It works once:`,
+    shown,
+    '',
+    'Setting a new password signs you out everywhere else. If you did not ask for this, ignore this message: your password stays as it is.',
+    '',
+  ].join('\n');
+  const button = link
+    ? `<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 16px;background:#0b57d0;color:#fff;text-decoration:none;border-radius:4px">Choose a new password</a></p>`
+    : `<p>${escapeHtml(shown)}</p>`;
+  const html = htmlShell(
+    page,
+    subject,
+    `<h1 style="font-size:20px;margin:0 0 16px">Reset your password</h1>` +
+      `<p>Hello ${escapeHtml(to.name)},</p>` +
+      `<p>Someone (we hope you) asked to reset the password of your ${escapeHtml(page.pageName)} console account (${escapeHtml(to.email)}).</p>` +
+      button +
+      `<p style="color:#555;font-size:13px">The link works for ${ttlMinutes} minutes, once. Setting a new password signs you out everywhere else. If you did not ask for this, ignore this message: your password stays as it is.</p>`,
+  );
+  return { to: to.email, subject, text, html, messageId: `reset.${linkId}@${messageIdHost(page.base)}`, headers: { 'Auto-Submitted': 'auto-generated' } };
+}
+
 export interface Recipient {
   eventId: string;
   subscriberId: string;

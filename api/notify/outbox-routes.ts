@@ -13,6 +13,8 @@ import { composeEvent, GoneError, recipientLinks, type EventKind, type EventRef 
 import { linkKey } from './subscription-links.ts';
 import { queryParams } from '../http/validate.ts';
 import { displayUrl } from './webhook-transport.ts';
+import { composeAccountMail, isAccountMailRef } from './account-mail.ts';
+import { roleAtLeast } from '../core/vocabulary.ts';
 import { composeInternalEvent, internalMailMessage } from './deliver.ts';
 import { isInternalRef, type InternalEventKind } from './internal-messages.ts';
 import { recipientLabel } from '../response/internal-recipients.ts';
@@ -128,12 +130,19 @@ function deliveryJson(j: Joined): DeliveryOut {
   };
 }
 
-/** The email as it was (or would be) sent, for held messages (no SMTP configured) and the log. */
-async function preview(deps: AppDeps, j: Joined): Promise<MessagePreviewOut | null> {
+/**
+ * The email as it was (or would be) sent, for held messages (no SMTP configured) and the log. A password reset's
+ * link is in it only for owners: whoever reads it can set the account's password.
+ */
+async function preview(deps: AppDeps, j: Joined, showSecrets: boolean): Promise<MessagePreviewOut | null> {
   if (j.row.channel !== 'email') return null;
   const [event] = await deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, j.row.eventId));
   if (!event) return null;
   if (j.internal) {
+    if (isAccountMailRef(event.content)) {
+      const m = await composeAccountMail(deps, event.content, { showLink: showSecrets });
+      return m ? { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } } : null;
+    }
     if (!isInternalRef(event.content)) return null;
     try {
       const composed = await composeInternalEvent(deps, event.kind as InternalEventKind, event.content);
@@ -194,7 +203,7 @@ export function outboxRoutes() {
     const deps = c.get('deps');
     const [j] = await joined(deps.db).where(eq(outbox.id, Number(c.req.param('id'))));
     if (!j) throw notFound('delivery');
-    const out: DeliveryDetailOut = { ...deliveryJson(j), message: await preview(deps, j) };
+    const out: DeliveryDetailOut = { ...deliveryJson(j), message: await preview(deps, j, roleAtLeast(actorOf(c).role, 'owner')) };
     return c.json(out);
   });
 

@@ -16,6 +16,7 @@ import { enqueueConfirmation } from './enqueue.ts';
 import { hashSecret } from '../identity/sessions.ts';
 import { linkKey, MANAGE_PATH, signLinkToken, verifyLinkToken, type LinkPurpose } from './subscription-links.ts';
 import { assertComponentIds, componentIdsOf, findRecipient } from './recipients.ts';
+import { componentSections } from '../core/component-sections.ts';
 import { displayUrl } from './webhook-transport.ts';
 import { queryParams } from '../http/validate.ts';
 import { getSettings } from '../core/settings.ts';
@@ -201,14 +202,21 @@ function publicSubscriber(row: SubscriberRow, componentIds: string[], settings: 
   };
 }
 
-/** The components a subscriber can choose from, in page order with their group's name. */
-export async function choosableComponents(db: Executor): Promise<{ id: string; name: string; group: string | null }[]> {
-  const rows = await db
-    .select({ id: components.id, name: components.name, group: componentGroups.name, groupPosition: componentGroups.position, position: components.position })
-    .from(components)
-    .leftJoin(componentGroups, eq(componentGroups.id, components.groupId))
-    .orderBy(asc(sql`coalesce(${componentGroups.position}, ${components.position})`), asc(components.position), asc(components.name));
-  return rows.map((r) => ({ id: r.id, name: r.name, group: r.group }));
+/** A component a subscriber can choose, with its group (null when in none). */
+export interface ChoosableComponent {
+  id: string;
+  name: string;
+  group: string | null;
+  group_id: string | null;
+}
+
+/** The components a subscriber can choose from, in the order every picker shows them (core/component-sections.ts). */
+export async function choosableComponents(db: Executor): Promise<ChoosableComponent[]> {
+  const [rows, groups] = await Promise.all([
+    db.select({ id: components.id, name: components.name, group_id: components.groupId, position: components.position }).from(components),
+    db.select({ id: componentGroups.id, name: componentGroups.name, position: componentGroups.position }).from(componentGroups),
+  ]);
+  return componentSections(rows, groups).flatMap((s) => s.items.map((c) => ({ id: c.id, name: c.name, group: s.group?.name ?? null, group_id: s.group?.id ?? null })));
 }
 
 /** The manage page in `language`'s path ("" for the default language, "/de"…). */

@@ -73,6 +73,11 @@ export interface ComponentUptime {
   days: UptimeDay[];
   /** Over the observed part of the window, 0–1; null when nothing was observed. */
   uptime: number | null;
+  /**
+   * When the component's data starts inside the window (it is newer than the window): that day ("Nov 28"), so a
+   * page says "since Nov 28" instead of letting a few hours read as 90 days. Null when it covers the whole window.
+   */
+  since: { date: string; label: string; days: number } | null;
 }
 
 /** A component as the computation needs it. */
@@ -295,10 +300,12 @@ function computeUptime(input: UptimeInput): Map<string, ComponentUptime> {
       }
     }
 
+    const first = observedFrom > windowStart ? dayOf(observedFrom) : -1;
     result.set(c.id, {
       componentId: c.id,
       days,
       uptime: totalObserved > 0 ? Math.max(0, 1 - totalDown / totalObserved) : null,
+      since: first >= 0 && first < n ? { date: keys[first]!, label: labels[first]!.replace(/, \d+$/, ''), days: n - first } : null,
     });
   }
   return result;

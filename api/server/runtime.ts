@@ -24,7 +24,7 @@ export async function createRuntime(config: Config, log: (line: string) => void 
     clock: config.clockOffsetFile ? fileOffsetClock(config.clockOffsetFile) : systemClock,
     events: notifyingEvents,
     publicUrl: config.publicUrl,
-    invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS,
+    invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS,
     trustProxy: config.trustProxy,
     log,
     mailer,

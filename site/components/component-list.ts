@@ -5,8 +5,8 @@ import type { ComponentJson } from '../../api/public/statuspage-types.ts';
 import type { ComponentUptime } from '../../api/public/uptime.ts';
 import { formatUptime, UPTIME_DAYS } from '../../api/public/uptime.ts';
 import { escapeHtml } from '../../api/core/html.ts';
-import type { Locale } from '../../api/core/i18n/locale.ts';
-import { notableDays, uptimeBarSvg } from './uptime-bar.ts';
+import { dayLabel, notableDays, uptimeBarSvg, uptimeDaysListHtml } from './uptime-bar.ts';
+import type { PageLanguage } from './page-language.ts';
 import { COMPONENT_CLASS } from './status-classes.ts';
 
 /** Above this many notable days over all bars the page is busy: see uptime-bar.ts. */
@@ -38,7 +38,8 @@ function entries(components: ComponentJson[]): Entry[] {
 
 const status = (s: ComponentJson['status'], text: string) => `<span class="s ${COMPONENT_CLASS[s]}">${escapeHtml(text)}</span>`;
 
-export function componentListHtml(components: ComponentJson[], uptime: Map<string, ComponentUptime>, loc: Locale): string {
+export function componentListHtml(components: ComponentJson[], uptime: Map<string, ComponentUptime>, lang: PageLanguage): string {
+  const { loc } = lang;
   const list = entries(components);
   if (list.length === 0) return `<p class="empty">${loc.html('home.noComponents')}</p>`;
   // Only the bars this page shows count (hidden and non-showcase components have none).
@@ -54,7 +55,15 @@ export function componentListHtml(components: ComponentJson[], uptime: Map<strin
   const item = (c: ComponentJson) => {
     const u = uptime.get(c.id);
     const name = `<span class="n">${escapeHtml(c.name)}${c.description ? `<small>${escapeHtml(c.description)}</small>` : ''}</span>`;
-    const bar = u && c.showcase ? `${uptimeBarSvg(u, loc, busy)}<p class="up">${loc.html('home.uptime', { percent: formatUptime(u.uptime, loc) })}</p>` : '';
+    let bar = '';
+    if (u && c.showcase) {
+      const percent = formatUptime(u.uptime, loc);
+      const line = u.since ? loc.t('home.uptimeSince', { percent, date: dayLabel(u.since.date, lang) }) : loc.t('home.uptime', { percent });
+      // The days in words, one tap (or Enter) away, with no script: the uptime line opens them.
+      const list = uptimeDaysListHtml(u, lang, busy);
+      const label = escapeHtml(loc.t('uptime.detailsLabel', { uptime: line, component: c.name }));
+      bar = `${uptimeBarSvg(u, lang, busy)}${list ? `<details class="up"><summary aria-label="${label}">${escapeHtml(line)}</summary>${list}</details>` : `<p class="up">${escapeHtml(line)}</p>`}`;
+    }
     return `<li>${name}${status(c.status, loc.componentStatus(c.status))}${bar}</li>`;
   };
   const legend = `<span>${loc.html('home.daysAgo', { count: UPTIME_DAYS })}</span><span>${loc.html('home.today')}</span>`;

@@ -298,10 +298,16 @@ test('times, numbers and durations in the language, in the page time zone (and t
   await expect(page.locator('.month h2').first()).toHaveText(/^(يناير|فبراير|مارس|أبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|نوفمبر|ديسمبر) \d{4}$/);
   await page.context().close();
 
-  // With JavaScript, a reader in another zone (this browser's UTC) reads the times in theirs, in the page's language.
+  // With JavaScript, a reader in another zone (this browser's UTC) still reads the page's zone, and gets theirs as a
+  // hint in the page's language: each time's tooltip, and a sentence after the footer's note on the zone.
   const reader = await newPage(browser, herald.baseURL);
   await reader.goto(`/de/incidents/${a.resolvedId}`);
-  await expect(reader.locator('.facts time').first()).toHaveText(new RegExp(`${germanDate.source}UTC$`));
+  const first = reader.locator('.facts time').first();
+  await expect(first).toHaveText(new RegExp(`${germanDate.source}MES?Z$`));
+  await expect(first).toHaveAttribute('title', new RegExp(`${germanDate.source}UTC \\(Ihre Zeit\\)$`));
+  await expect(reader.locator('#tz-note')).toHaveText(/^Alle Zeitangaben in Europe\/Berlin \(MES?Z\)\. Ihre Zeitzone \((Etc\/)?UTC\) liegt [12] Stunden? zurück – /);
+  await reader.goto('/ja/');
+  await expect(reader.locator('#tz-note')).toContainText(/^時刻はすべて Europe\/Berlin \(.+\) で表示しています。お使いのタイムゾーン（(Etc\/)?UTC）は[12]時間遅れています。/);
   await reader.context().close();
 });
 
