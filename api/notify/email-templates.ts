@@ -5,7 +5,7 @@ import { markdownToText, renderMarkdown } from '../core/markdown.ts';
 import type { MailMessage } from '../core/deps.ts';
 import { formatDateTime } from '../core/time-format.ts';
 import { escapeHtml } from '../core/html.ts';
-import type { Locale } from '../core/i18n/locale.ts';
+import { localeFor, type Locale } from '../core/i18n/locale.ts';
 
 /** What varies per recipient: everything else of a message is composed once per event. */
 export interface RecipientLinks {
@@ -193,8 +193,9 @@ export function composeConfirmationEmail(page: PageInfo, componentNames: string[
 /**
  * The password reset email to a Herald user (not list mail): one link, and what to do when they did not ask.
  * `link` is null in a preview for someone who may not see it (only owners read reset links in the delivery log).
+ * In English, as the console is: it is about a console account, not the public page.
  */
-export function passwordResetMessage(page: PageInfo, to: { name: string; email: string }, link: string | null, linkId: string, ttlMinutes: number): MailMessage {
+export function passwordResetMessage(page: Pick<PageInfo, 'pageName' | 'base' | 'timeZone'>, to: { name: string; email: string }, link: string | null, linkId: string, ttlMinutes: number): MailMessage {
   const subject = oneLine(`Reset your password for ${page.pageName}`);
   const shown = link ?? '(the link is shown to owners only)';
   const text = [
@@ -212,7 +213,7 @@ export function passwordResetMessage(page: PageInfo, to: { name: string; email: 
     ? `<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 16px;background:#0b57d0;color:#fff;text-decoration:none;border-radius:4px">Choose a new password</a></p>`
     : `<p>${escapeHtml(shown)}</p>`;
   const html = htmlShell(
-    page,
+    { ...page, loc: localeFor('en'), pages: '' },
     subject,
     `<h1 style="font-size:20px;margin:0 0 16px">Reset your password</h1>` +
       `<p>Hello ${escapeHtml(to.name)},</p>` +
