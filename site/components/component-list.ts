@@ -61,8 +61,9 @@ export function componentListHtml(components: ComponentJson[], uptime: Map<strin
       const line = u.since ? loc.t('home.uptimeSince', { percent, date: dayLabel(u.since.date, lang) }) : loc.t('home.uptime', { percent });
       // The days in words, one tap (or Enter) away, with no script: the uptime line opens them.
       const list = uptimeDaysListHtml(u, lang, busy);
-      const label = escapeHtml(loc.t('uptime.detailsLabel', { uptime: line, component: c.name }));
-      bar = `${uptimeBarSvg(u, lang, busy)}${list ? `<details class="up"><summary aria-label="${label}">${escapeHtml(line)}</summary>${list}</details>` : `<p class="up">${escapeHtml(line)}</p>`}`;
+      // Its accessible name says whose uptime it is: the line, then the component's name for screen readers only.
+      const whose = `<span class="vh">${loc.html('uptime.forComponent', { component: c.name })}</span>`;
+      bar = `${uptimeBarSvg(u, lang, busy)}${list ? `<details class="up"><summary>${escapeHtml(line)}${whose}</summary>${list}</details>` : `<p class="up">${escapeHtml(line)}</p>`}`;
     }
     return `<li>${name}${status(c.status, loc.componentStatus(c.status))}${bar}</li>`;
   };

@@ -8,7 +8,9 @@
 // A busy page (many notable days over all its bars) keeps a cell of its own, without a title, for each day that
 // lost uptime or was not operational, and lists the days that had incidents without downtime on one line of the list:
 // those cells are green either way, and fifty bars of per-day titles would outweigh the rest of the page (its budget
-// is 50 KB); the list names every such day in words either way.
+// is 50 KB, in the page's heaviest language); the list names every such day in words either way. There the bar has
+// no summary of its own either: a picture for the eye (aria-hidden), its uptime on the line under it and its days in
+// the list, so fifty summaries repeating the line's percentage do not take the room the words of a longer language need.
 //
 // A plain function rather than an Astro component: fifty component instances cost more to render than the
 // rest of the page, and the bench wants the page's render to stay close to an empty page's.
@@ -98,7 +100,8 @@ export function uptimeDaysListHtml(uptime: ComponentUptime, lang: PageLanguage, 
 
 /**
  * The SVG. `busy`: the page has too many notable days for a titled cell each; the cells are then colours only
- * (the list says their days). The component's name is beside the bar in the same list item, so the summary leaves it out.
+ * (the list says their days) and the bar has no summary (the line under it says its uptime). The component's name
+ * is beside the bar in the same list item, so the summary leaves it out.
  */
 export function uptimeBarSvg(uptime: ComponentUptime, lang: PageLanguage, busy = false): string {
   const { loc } = lang;
@@ -139,6 +142,7 @@ export function uptimeBarSvg(uptime: ComponentUptime, lang: PageLanguage, busy =
   }
   flush();
   for (const [cls, d] of quietRuns) cells += `<path${classAttr(cls)} d="${d}"></path>`;
+  if (busy) return `<svg class="u" viewBox="0 0 ${n} 10" preserveAspectRatio="none" aria-hidden="true">${cells}</svg>`;
   const firstData = days.find((d) => d.status !== null);
   const values = {
     percent: formatUptime(uptime.uptime, loc),
