@@ -323,6 +323,32 @@ test('Arabic reads right to left at 360 px: no sideways scroll, the bars run fro
       await shoot(page, `ar-360-${p.name.replace(/\W+/g, '-')}`);
     }
   }
+  // The bars' days in words, opened, and the run of quiet days on one line: right to left, within 360 px.
+  await page.goto('/ar/');
+  const details = page.locator('details.up');
+  await expect(details).not.toHaveCount(0);
+  for (const d of await details.all()) await d.locator('summary').click();
+  await expect(details.first().getByRole('listitem').first()).toBeVisible();
+  const [wide, fits] = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  expect(wide, 'the opened lists fit 360 px').toBeLessThanOrEqual(fits!);
+  // Each line starts at the list's right edge, as Arabic text does, and the uptime line sits at the bar's left end.
+  const edges = await details.first().evaluate((el) => {
+    const ul = el.querySelector('ul')!;
+    const li = ul.querySelector('li')!;
+    const range = document.createRange();
+    range.selectNodeContents(li);
+    const text = range.getBoundingClientRect();
+    const box = ul.getBoundingClientRect();
+    const summary = el.querySelector('summary')!.getBoundingClientRect();
+    const bar = el.parentElement!.querySelector('svg.u')!.getBoundingClientRect();
+    return { textGap: box.right - text.right, summaryLeft: summary.left - bar.left };
+  });
+  expect(edges.textGap).toBeLessThan(16);
+  expect(edges.summaryLeft).toBeLessThan(4);
+  const quietLine = page.locator('.past p.quiet').first();
+  await expect(quietLine).toHaveText(/^لم يُبلَّغ عن أي حوادث في /);
+  await expect(quietLine.locator('time').first()).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\d$/);
+  await shoot(page, 'ar-360-home-days-open');
   // Today's cell (the last day) of the API's bar: at the bar's left end in Arabic, at its right end in English.
   const todayEdge = async (path: string) => {
     await page.goto(path);

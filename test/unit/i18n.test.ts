@@ -22,9 +22,11 @@ import { messages as ja } from '../../api/core/i18n/ja.ts';
 import { messages as ar } from '../../api/core/i18n/ar.ts';
 import type { Message } from '../../api/core/i18n/message.ts';
 import { COMPONENT_STATUS_LABELS, impactLabel, statusLabel } from '../../api/core/vocabulary.ts';
-import { formatCivilDate, formatDateTime, formatDaysByMonth, formatDuration, formatMonthRange } from '../../api/core/time-format.ts';
+import { formatCivilDate, formatDateTime, formatDaysByMonth, formatDuration, formatMonthRange, formatZone } from '../../api/core/time-format.ts';
 import { formatUptime } from '../../api/public/uptime.ts';
-import { pageLanguage } from '../../site/components/page-language.ts';
+import { defaultLanguage, pageLanguage } from '../../site/components/page-language.ts';
+import { pastIncidentsHtml } from '../../site/components/past-incidents.ts';
+import type { RecentHistory } from '../../api/public/history.ts';
 
 const CATALOGUES: Record<string, Partial<Record<MessageKey, Message>>> = { en, de, fr, es, 'pt-BR': ptBR, ja, ar };
 const placeholders = (m: Message) => {
@@ -166,6 +168,39 @@ describe('dates, times, durations and percentages by language, in the page time 
     expect(formatUptime(0.99999, localeFor('de'))).toBe('99,99\u00a0%');
     expect(formatUptime(0.9995, localeFor('fr'))).toBe('99,95\u00a0%');
     expect(formatUptime(null, localeFor('es'))).toBe('sin datos');
+  });
+});
+
+describe('the home page’s quiet days and the page’s zone, by language', () => {
+  /** The last days, newest first, none with an incident: one quiet line for the run. */
+  const quiet = (dates: string[], tag: string) => {
+    const recent = { days: dates.map((date) => ({ date, label: date, items: [] })), truncated: false } as unknown as RecentHistory;
+    const html = pastIncidentsHtml(recent, 'Etc/UTC', defaultLanguage({ language: tag, languages: [] }), new Map());
+    return /<p class="quiet">(.*?)<\/p>/.exec(html)![1];
+  };
+  const run = ['2026-11-25', '2026-11-24', '2026-11-23', '2026-11-22'];
+
+  it('write a run of quiet days as the language writes a range, each end a <time>', () => {
+    expect(quiet(run, 'en')).toBe('No incidents reported Nov <time datetime="2026-11-22">22</time> – <time datetime="2026-11-25">25</time>.');
+    expect(quiet(run, 'de')).toBe('<time datetime="2026-11-22">22</time>.–<time datetime="2026-11-25">25</time>. Nov.: keine Störungen gemeldet.');
+    expect(quiet(run, 'ja')).toBe('<time datetime="2026-11-22">11/22</time>～<time datetime="2026-11-25">11/25</time>：報告された障害はありません。');
+    expect(quiet(run, 'ar')).toBe('لم يُبلَّغ عن أي حوادث في الفترة <time datetime="2026-11-22">22</time>–<time datetime="2026-11-25">25</time> نوفمبر.');
+    expect(quiet(['2026-12-01'], 'en')).toBe('No incidents reported on <time datetime="2026-12-01">Dec 1</time>.');
+    expect(quiet(['2026-12-01'], 'fr')).toBe('Aucun incident signalé le <time datetime="2026-12-01">1 déc.</time>.');
+  });
+
+  it('say the year of each end only when the run crosses New Year', () => {
+    expect(quiet(['2026-01-03', '2026-01-02', '2026-01-01', '2025-12-31'], 'en')).toBe(
+      'No incidents reported <time datetime="2025-12-31">Dec 31, 2025</time> – <time datetime="2026-01-03">Jan 3, 2026</time>.',
+    );
+  });
+
+  it('name the page’s zone with its short name as the language writes it', () => {
+    const t = Date.UTC(2026, 11, 2, 2, 1);
+    expect(formatZone(t, 'Europe/Berlin')).toBe('Europe/Berlin (GMT+1)');
+    expect(formatZone(t, 'Europe/Berlin', localeFor('de'))).toBe('Europe/Berlin (MEZ)');
+    expect(formatZone(t, 'America/Los_Angeles', localeFor('fr'))).toBe('America/Los Angeles (UTC−8)');
+    expect(formatZone(t, 'Etc/UTC', localeFor('ja'))).toBe('UTC');
   });
 });
 
