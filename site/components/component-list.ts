@@ -61,8 +61,9 @@ export function componentListHtml(components: ComponentJson[], uptime: Map<strin
       const line = u.since ? loc.t('home.uptimeSince', { percent, date: dayLabel(u.since.date, lang) }) : loc.t('home.uptime', { percent });
       // The days in words, one tap (or Enter) away, with no script: the uptime line opens them.
       const list = uptimeDaysListHtml(u, lang, busy);
-      // Its accessible name says whose uptime it is: the line, then the component's name for screen readers only.
-      const whose = `<span class="vh">${loc.html('uptime.forComponent', { component: c.name })}</span>`;
+      // Its accessible name says whose uptime it is: the line, then "(API)" for screen readers only (a browser
+      // separates a positioned element's words from the line's with a space; the one here makes sure).
+      const whose = `<span class="vh"> ${loc.html('uptime.forComponent', { component: c.name })}</span>`;
       bar = `${uptimeBarSvg(u, lang, busy)}${list ? `<details class="up"><summary>${escapeHtml(line)}${whose}</summary>${list}</details>` : `<p class="up">${escapeHtml(line)}</p>`}`;
     }
     return `<li>${name}${status(c.status, loc.componentStatus(c.status))}${bar}</li>`;

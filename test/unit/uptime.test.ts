@@ -217,7 +217,7 @@ describe('a component newer than the window', () => {
     expect(u.uptime).toBeCloseTo(1 - 1 / 60, 12);
     expect(uptimeBarSvg(u, en)).toContain('<title>98.33% uptime since Mar 8 (3 days), incidents on 1 of them</title>');
     const list = componentListHtml((await getSummary(t.deps)).components, new Map([[c, u]]), en);
-    expect(list).toContain('<details class="up"><summary>98.33% uptime since Mar 8<span class="vh">, New</span></summary>');
+    expect(list).toContain('<details class="up"><summary>98.33% uptime since Mar 8<span class="vh"> (New)</span></summary>');
   });
 
   it('says nothing of the kind for a component older than the window, and “today” for one added today', async () => {
@@ -336,7 +336,7 @@ describe('the component list', () => {
     const over = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }), en);
     expect(cells(over)).toBe(0);
     expect(over).not.toContain('<title>');
-    expect(over).toContain('<details class="up"><summary>100.00% uptime<span class="vh">, Service 0</span></summary>');
+    expect(over).toContain('<details class="up"><summary>100.00% uptime<span class="vh"> (Service 0)</span></summary>');
     expect(over).toContain('<li>Incidents without downtime: Feb 19, 18, 17, 16, 15, 14, 13, 12, 11, 10</li>');
     expect(over).toContain('<span class="n">Service 10</span><span class="s ok">Operational</span>');
   });

@@ -133,7 +133,7 @@ export const messages: Catalogue = {
     other: '{count} يوم',
   },
   'uptime.withoutDowntimeList': 'حوادث دون توقف: {dates}',
-  'uptime.forComponent': '، {component}',
+  'uptime.forComponent': '({component})',
 
   'past.title': 'الحوادث السابقة',
   'past.quietDay': 'لم يُبلَّغ عن أي حوادث في {date}.',

@@ -95,7 +95,7 @@ export const messages: Catalogue = {
   'uptime.sinceToday': 'heute',
   'uptime.sinceDays': { one: '{count} Tag', other: '{count} Tage' },
   'uptime.withoutDowntimeList': 'Störungen ohne Ausfallzeit: {dates}',
-  'uptime.forComponent': ', {component}',
+  'uptime.forComponent': '({component})',
 
   'past.title': 'Vergangene Störungen',
   'past.quietDay': 'Am {date} wurden keine Störungen gemeldet.',

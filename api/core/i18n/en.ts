@@ -102,7 +102,7 @@ export const messages = {
   'uptime.sinceToday': 'today',
   'uptime.sinceDays': { one: '{count} day', other: '{count} days' },
   'uptime.withoutDowntimeList': 'Incidents without downtime: {dates}',
-  'uptime.forComponent': ', {component}',
+  'uptime.forComponent': '({component})',
 
   // The last 14 days on the home page
   'past.title': 'Past incidents',

@@ -96,7 +96,7 @@ export const messages: Catalogue = {
   'uptime.sinceToday': 'hoy',
   'uptime.sinceDays': { one: '{count} día', other: '{count} días' },
   'uptime.withoutDowntimeList': 'Incidentes sin interrupción: {dates}',
-  'uptime.forComponent': ', {component}',
+  'uptime.forComponent': '({component})',
 
   'past.title': 'Incidentes anteriores',
   'past.quietDay': 'El {date} no se registraron incidentes.',

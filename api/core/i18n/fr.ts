@@ -96,7 +96,7 @@ export const messages: Catalogue = {
   'uptime.sinceToday': 'aujourd’hui',
   'uptime.sinceDays': { one: '{count} jour', other: '{count} jours' },
   'uptime.withoutDowntimeList': 'Incidents sans interruption\u00a0: {dates}',
-  'uptime.forComponent': ', {component}',
+  'uptime.forComponent': '({component})',
 
   'past.title': 'Incidents passés',
   'past.quietDay': 'Aucun incident signalé le {date}.',

@@ -96,7 +96,7 @@ export const messages: Catalogue = {
   'uptime.sinceToday': '本日',
   'uptime.sinceDays': '{count}日間',
   'uptime.withoutDowntimeList': '停止時間のない障害：{dates}',
-  'uptime.forComponent': '、{component}',
+  'uptime.forComponent': '（{component}）',
 
   'past.title': '過去の障害',
   'past.quietDay': '{date}：報告された障害はありません。',

@@ -95,7 +95,7 @@ export const messages: Catalogue = {
   'uptime.sinceToday': 'hoje',
   'uptime.sinceDays': { one: '{count} dia', other: '{count} dias' },
   'uptime.withoutDowntimeList': 'Incidentes sem indisponibilidade: {dates}',
-  'uptime.forComponent': ', {component}',
+  'uptime.forComponent': '({component})',
 
   'past.title': 'Incidentes anteriores',
   'past.quietDay': 'Nenhum incidente registrado em {date}.',
