@@ -350,6 +350,13 @@ test('Arabic reads right to left at 360 px: no sideways scroll, the bars run fro
   const quietLine = page.locator('.past p.quiet').first();
   await expect(quietLine).toHaveText(/^لم يُبلَّغ عن أي حوادث في /);
   await expect(quietLine.locator('time').first()).toHaveAttribute('datetime', /^\d{4}-\d\d-\d\d$/);
+  // A run of days reads from its first day, at the right, to its last, at the left.
+  const run = await page.locator('.past p.quiet', { has: page.locator('time + time, time ~ time') }).first().locator('time').evaluateAll((times) =>
+    times.map((t) => ({ date: t.getAttribute('datetime'), x: t.getBoundingClientRect().left })),
+  );
+  expect(run).toHaveLength(2);
+  expect(run[0]!.date! < run[1]!.date!).toBe(true);
+  expect(run[0]!.x).toBeGreaterThan(run[1]!.x);
   await shoot(page, 'ar-360-home-days-open');
   // Today's cell (the last day) of the API's bar: at the bar's left end in Arabic, at its right end in English.
   const todayEdge = async (path: string) => {
