@@ -1,6 +1,6 @@
 // The import rules of README "Layout", checked by `npm run lint` (dependency-cruiser).
 // Capability folders under api/, lowest first: each may import the ones before it, never one after it.
-const LAYERS = ['core', 'http', 'audit', 'identity', 'components', 'incidents', 'settings', 'maintenance', 'postmortems', 'public', 'notify'];
+const LAYERS = ['core', 'http', 'audit', 'identity', 'components', 'incidents', 'settings', 'maintenance', 'postmortems', 'public', 'alerts', 'response', 'notify'];
 
 const upward = LAYERS.map((layer, i) => ({
   name: `no-upward-from-${layer}`,

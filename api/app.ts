@@ -24,6 +24,9 @@ import { consoleSubscriberRoutes, publicSubscriptionRoutes } from './notify/subs
 import { webhookRoutes } from './notify/webhook-routes.ts';
 import { outboxRoutes } from './notify/outbox-routes.ts';
 import { auditRoutes } from './audit/audit-routes.ts';
+import { alertRoutes } from './alerts/alert-routes.ts';
+import { escalationRoutes } from './response/escalation-routes.ts';
+import { stakeholderRoutes } from './response/stakeholder-routes.ts';
 
 export const DEFAULT_BODY_LIMIT = 256 * 1024;
 
@@ -65,6 +68,9 @@ export function createApp(deps: AppDeps) {
   app.route('/api/v1', webhookRoutes());
   app.route('/api/v1', outboxRoutes());
   app.route('/api/v1', auditRoutes());
+  app.route('/api/v1', alertRoutes());
+  app.route('/api/v1', escalationRoutes());
+  app.route('/api/v1', stakeholderRoutes());
   app.route('/', feedRoutes());
   app.route('/', icalRoutes());
   app.all('/api/*', (c) => c.json(errorBody('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));

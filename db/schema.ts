@@ -56,6 +56,10 @@ export interface AffectedComponent {
   new_status: ComponentStatus;
 }
 
+/** What an API token may do: read, write, or only post alerts. */
+export const TOKEN_SCOPES = ['read', 'write', 'alerts'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
 export const users = sqliteTable('users', {
   id: text('id').primaryKey(),
   email: text('email').notNull().unique(),
@@ -90,7 +94,8 @@ export const apiTokens = sqliteTable(
     userId: text('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    scope: text('scope', { enum: ['read', 'write'] }).notNull(),
+    /** `alerts`: may only post alerts (Alertmanager, Grafana, scripts), nothing else. */
+    scope: text('scope', { enum: TOKEN_SCOPES }).notNull(),
     secretHash: text('secret_hash').notNull(),
     createdAt: ms('created_at').notNull(),
     lastUsedAt: ms('last_used_at'),
@@ -140,6 +145,8 @@ export const components = sqliteTable(
     showcase: flag('showcase').notNull().default(true),
     onlyShowIfDegraded: flag('only_show_if_degraded').notNull().default(false),
     startDate: text('start_date'),
+    /** The status a firing alert mapped to this component sets, restored when it resolves; null: alerts never change it. */
+    alertStatus: text('alert_status', { enum: COMPONENT_STATUSES }),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
   },
@@ -161,6 +168,8 @@ export const incidents = sqliteTable(
     techLeadId: text('tech_lead_id').references(() => users.id, { onDelete: 'set null' }),
     commsLeadId: text('comms_lead_id').references(() => users.id, { onDelete: 'set null' }),
     escalationLevel: integer('escalation_level').notNull().default(0),
+    /** A security incident: calls for escalation, and the console warns before public text names it as one. */
+    security: flag('security').notNull().default(false),
     startedAt: ms('started_at').notNull(),
     identifiedAt: ms('identified_at'),
     monitoringAt: ms('monitoring_at'),
@@ -438,12 +447,91 @@ export const outbox = sqliteTable(
   ],
 );
 
-export const RECIPIENT_KINDS = ['email', 'slack', 'teams', 'discord', 'webhook'] as const;
+/** Incident templates: a saved title, first update, severity and components, picked when opening an incident. */
+export const incidentTemplates = sqliteTable('incident_templates', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  severity: text('severity', { enum: SEVERITIES }).notNull(),
+  /** Component id → the status the incident starts it at. */
+  components: text('components', { mode: 'json' }).$type<Record<string, ComponentStatus>>().notNull(),
+  createdAt: ms('created_at').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});
+
+// ---- The response team: alerts in, people paged (api/alerts/, api/response/) ----
+
+const ALERT_STATUSES = ['firing', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+/** open: not looked at yet; resolved: recovered before anyone decided; the others: what a person decided. */
+export const ALERT_STATES = ['open', 'declared', 'attached', 'dismissed', 'resolved'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
 
 /**
- * Internal recipients of the outbox (never public subscribers): Herald users (a user's messages go to their email as
- * it is when sent, e.g. a password reset link). Shaped as the response team's recipients (escalation contacts,
- * stakeholders, which also carry chat and webhook addresses and a signing secret), so the two meet in one table.
+ * Alerts from Alertmanager, Grafana or a script, keyed by (source, fingerprint): a repeat updates
+ * `lastSeenAt`, a resolution resolves it, a new firing after a resolution is a new occurrence.
+ */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    source: text('source').notNull(),
+    fingerprint: text('fingerprint').notNull(),
+    status: text('status', { enum: ALERT_STATUSES }).notNull(),
+    state: text('state', { enum: ALERT_STATES }).notNull(),
+    title: text('title').notNull(),
+    description: text('description'),
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    annotations: text('annotations', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    severitySuggestion: text('severity_suggestion', { enum: SEVERITIES }),
+    componentIds: text('component_ids', { mode: 'json' }).$type<string[]>().notNull(),
+    url: text('url'),
+    /** When the source says it started firing (Alertmanager's `startsAt`). */
+    startsAt: ms('starts_at'),
+    firstSeenAt: ms('first_seen_at').notNull(),
+    lastSeenAt: ms('last_seen_at').notNull(),
+    resolvedAt: ms('resolved_at'),
+    incidentId: text('incident_id').references(() => incidents.id, { onDelete: 'set null' }),
+    dismissReason: text('dismiss_reason'),
+    decidedBy: text('decided_by').references(() => users.id, { onDelete: 'set null' }),
+    decidedAt: ms('decided_at'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('alerts_source_fingerprint_idx').on(t.source, t.fingerprint),
+    index('alerts_state_idx').on(t.state, t.firstSeenAt),
+    index('alerts_incident_idx').on(t.incidentId),
+  ],
+);
+
+/**
+ * A component status a firing alert set (component automation): the status before, to restore when the
+ * alert resolves, unless someone (an incident) changed the component meanwhile.
+ */
+export const alertComponentHolds = sqliteTable(
+  'alert_component_holds',
+  {
+    alertId: text('alert_id')
+      .notNull()
+      .references(() => alerts.id, { onDelete: 'cascade' }),
+    componentId: text('component_id')
+      .notNull()
+      .references(() => components.id, { onDelete: 'cascade' }),
+    previousStatus: text('previous_status', { enum: COMPONENT_STATUSES }).notNull(),
+    appliedStatus: text('applied_status', { enum: COMPONENT_STATUSES }).notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.alertId, t.componentId] }), index('alert_component_holds_component_idx').on(t.componentId)],
+);
+
+export const RECIPIENT_KINDS = ['email', 'slack', 'teams', 'discord', 'webhook'] as const;
+export type RecipientKind = (typeof RECIPIENT_KINDS)[number];
+
+/**
+ * Internal recipients of the outbox (never public subscribers): escalation contacts, stakeholders and
+ * Herald users (a user's messages go to their email as it is when sent). Kept while messages refer to them.
  */
 export const recipients = sqliteTable(
   'recipients',
@@ -463,15 +551,91 @@ export const recipients = sqliteTable(
   ],
 );
 
-/** Incident templates: a saved title, first update, severity and components, picked when opening an incident. */
-export const incidentTemplates = sqliteTable('incident_templates', {
+/** Who is paged at each level of the escalation path (1 on-call engineer … 4 CTO/VP engineering). */
+export const escalationContacts = sqliteTable(
+  'escalation_contacts',
+  {
+    id: text('id').primaryKey(),
+    level: integer('level').notNull(),
+    position: integer('position').notNull(),
+    recipientId: text('recipient_id')
+      .notNull()
+      .references(() => recipients.id, { onDelete: 'cascade' }),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('escalation_contacts_level_idx').on(t.level, t.position)],
+);
+
+/** Internal stakeholders: they get the internal story of every incident, never public subscriber mail. */
+export const stakeholders = sqliteTable('stakeholders', {
   id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  title: text('title').notNull(),
-  body: text('body').notNull(),
-  severity: text('severity', { enum: SEVERITIES }).notNull(),
-  /** Component id → the status the incident starts it at. */
-  components: text('components', { mode: 'json' }).$type<Record<string, ComponentStatus>>().notNull(),
+  recipientId: text('recipient_id')
+    .notNull()
+    .unique()
+    .references(() => recipients.id, { onDelete: 'cascade' }),
+  name: text('name'),
   createdAt: ms('created_at').notNull(),
-  updatedAt: ms('updated_at').notNull(),
 });
+
+const PAGE_REASONS = ['incident_opened', 'missed_target', 'needs_expertise', 'business_impact', 'security', 'unacknowledged'] as const;
+export type PageReason = (typeof PAGE_REASONS)[number];
+
+/** One page: one contact of one escalation level, told about one incident; acknowledged by a person or by its link. */
+export const pages = sqliteTable(
+  'pages',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    /** 1..4: the escalation path position. */
+    level: integer('level').notNull(),
+    /** Null once the recipient is gone (a deleted user): the page stays on the incident, by its `contact`. */
+    recipientId: text('recipient_id').references(() => recipients.id, { onDelete: 'set null' }),
+    /** The contact as a person reads it, when the page was sent. */
+    contact: text('contact').notNull(),
+    channel: text('channel', { enum: RECIPIENT_KINDS }).notNull(),
+    reason: text('reason', { enum: PAGE_REASONS }),
+    /** The pages of one escalation share it. */
+    batchId: text('batch_id').notNull(),
+    sentAt: ms('sent_at').notNull(),
+    acknowledgedAt: ms('acknowledged_at'),
+    acknowledgedBy: text('acknowledged_by').references(() => users.id, { onDelete: 'set null' }),
+    /** `console` (signed in), `link` (the emailed link) or `token` (an API token). Its message is outbox event `page:<id>`. */
+    acknowledgedVia: text('acknowledged_via'),
+  },
+  (t) => [index('pages_incident_idx').on(t.incidentId, t.level, t.sentAt)],
+);
+
+/** Internal notes on an incident: never public; sent to stakeholders. */
+export const incidentNotes = sqliteTable(
+  'incident_notes',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    authorId: text('author_id').references(() => users.id, { onDelete: 'set null' }),
+    body: text('body').notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [index('incident_notes_incident_idx').on(t.incidentId, t.createdAt)],
+);
+
+/**
+ * Reminders and missed-target notices claimed by the scheduler: the primary key (kind, incident, due
+ * time) is the claim, so each goes out once however many instances run.
+ */
+export const responseReminders = sqliteTable(
+  'response_reminders',
+  {
+    key: text('key').primaryKey(),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    kind: text('kind').notNull(),
+    dueAt: ms('due_at').notNull(),
+    sentAt: ms('sent_at').notNull(),
+  },
+  (t) => [index('response_reminders_incident_idx').on(t.incidentId)],
+);

@@ -26,6 +26,8 @@ export interface IncidentFormValues extends UpdateFormValues {
   tech_lead_id: string;
   comms_lead_id: string;
   startedAt: string;
+  /** A security incident (calls for escalation; the console asks before public text names it). */
+  security: boolean;
 }
 
 const mode = (v: string): PublishMode => (v === 'schedule' || v === 'draft' ? v : 'now');
@@ -51,6 +53,7 @@ export function readIncidentForm(form: FormData): IncidentFormValues {
     tech_lead_id: text(form, 'tech_lead_id'),
     comms_lead_id: text(form, 'comms_lead_id'),
     startedAt: readWallTime(form, 'started_at'),
+    security: checked(form, 'security'),
   };
 }
 
@@ -107,6 +110,7 @@ export function incidentBody(v: IncidentFormValues, timeZone: string, now: Date)
   if (v.stage) body.stage = v.stage;
   if (Object.keys(v.components).length) body.components = v.components;
   for (const role of INCIDENT_ROLE_FIELDS) if (v[role]) body[role] = v[role];
+  if (v.security) body.security = true;
   if (v.startedAt) {
     const at = wallTimeToUtc(v.startedAt, timeZone);
     if (at) body.started_at = at.toISOString();

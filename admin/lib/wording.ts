@@ -15,3 +15,6 @@ export function attemptsText(d: { state: string; attempts: number }): string {
 
 /** "1 needs attention now", "2 need attention now". */
 export const needAttentionText = (n: number): string => `${n} ${n === 1 ? 'needs' : 'need'} attention now`;
+
+/** "1 open alert waits", "3 open alerts wait": the dashboard's line about alerts nobody verified yet. */
+export const openAlertsText = (n: number): string => `${plural(n, 'open alert')} ${n === 1 ? 'waits' : 'wait'}`;

@@ -46,3 +46,30 @@ export function write<T, A extends Actor | null>(deps: Pick<AppDeps, 'db' | 'clo
     return result;
   });
 }
+
+/** A handler's write announces nothing further: the writer's events are handled once, in one place. */
+const NO_FURTHER_EVENTS = new Proxy({} as DomainEvents, {
+  get() {
+    throw new Error('a domain event handler emitted another event: emit it from the write itself');
+  },
+});
+
+/**
+ * The Write of a domain event's handler, in the writer's transaction: what the handler records (pages sent on open)
+ * is audited in it. Its public changes are the writer's business, so it has none of its own.
+ */
+export function writeWithin<A extends Actor | null>(tx: Tx, actor: A, now: Date): Write<A> {
+  return {
+    tx,
+    actor,
+    now,
+    events: NO_FURTHER_EVENTS,
+    async audit(entry, opts) {
+      if (opts?.public) throw new Error('a domain event handler changed the public page: do that in the write itself');
+      await recordAudit(tx, opts?.as === undefined ? actor : opts.as, entry, now);
+    },
+    changedPublic() {
+      throw new Error('a domain event handler changed the public page: do that in the write itself');
+    },
+  };
+}

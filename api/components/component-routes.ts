@@ -24,6 +24,8 @@ export interface ComponentOut {
   showcase: boolean;
   only_show_if_degraded: boolean;
   start_date: string | null;
+  /** The status a firing alert mapped to this component sets (restored when it resolves); null: off. */
+  alert_status: ComponentRow['alertStatus'];
   created_at: string;
   updated_at: string;
 }
@@ -50,6 +52,7 @@ function componentJson(c: ComponentRow): ComponentOut {
     showcase: c.showcase,
     only_show_if_degraded: c.onlyShowIfDegraded,
     start_date: c.startDate,
+    alert_status: c.alertStatus,
     created_at: iso(c.createdAt),
     updated_at: iso(c.updatedAt),
   };
@@ -80,6 +83,9 @@ async function listGroups(db: Executor): Promise<ComponentGroupOut[]> {
   return groups.map((g) => componentGroupJson(g, all.filter((c) => c.groupId === g.id).map((c) => c.id)));
 }
 
+/** What component automation may set: an outage or degradation (never operational or maintenance). */
+const ALERT_SETTABLE_STATUSES = ['degraded_performance', 'partial_outage', 'major_outage'] as const;
+
 const name = oneLine(z.string().trim().min(1, 'Required.').max(200, 'At most 200 characters.'));
 const description = z.string().trim().max(2000, 'At most 2000 characters.').nullable();
 const position = z.number().int().min(0).max(1_000_000);
@@ -98,6 +104,7 @@ const componentFields = {
   showcase: z.boolean().optional(),
   only_show_if_degraded: z.boolean().optional(),
   start_date: startDate.optional(),
+  alert_status: z.enum(ALERT_SETTABLE_STATUSES).nullable().optional(),
 };
 const createComponentSchema = z.object(componentFields).strict();
 const patchComponentSchema = z.object({ ...componentFields, name: name.optional() }).strict();
@@ -169,6 +176,7 @@ export function componentRoutes() {
         showcase: body.showcase ?? true,
         onlyShowIfDegraded: body.only_show_if_degraded ?? false,
         startDate: body.start_date ?? null,
+        alertStatus: body.alert_status ?? null,
         createdAt: now,
         updatedAt: now,
         })
@@ -232,6 +240,7 @@ export function componentRoutes() {
         showcase: body.showcase ?? before.showcase,
         onlyShowIfDegraded: body.only_show_if_degraded ?? before.onlyShowIfDegraded,
         startDate: body.start_date === undefined ? before.startDate : body.start_date,
+        alertStatus: body.alert_status === undefined ? before.alertStatus : body.alert_status,
         updatedAt: now,
       };
       // nothing changed: no write, no audit entry, no cache invalidation

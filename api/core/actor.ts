@@ -1,5 +1,5 @@
 // Who did something: a signed-in user through a session, or an API token (audit entries and domain events name it).
-import type { Role, users } from '../../db/schema.ts';
+import type { Role, TokenScope, users } from '../../db/schema.ts';
 
 export type User = typeof users.$inferSelect;
 
@@ -9,8 +9,8 @@ export interface Actor {
   via: 'session' | 'token';
   sessionId?: string;
   tokenId?: string;
-  /** What the credential may do: a session may write, a token only when its scope is write. */
-  scope: 'read' | 'write';
+  /** What the credential may do: a session may write; a token reads, writes, or only posts alerts. */
+  scope: TokenScope;
 }
 
 /** The cookie that carries a session token (`id.secret`, see identity/sessions.ts). */

@@ -73,6 +73,11 @@ export interface AppDeps {
   invitationPath: string;
   /** The console page that takes a password reset link's token (admin/paths.ts), for the reset email. */
   passwordResetPath: string;
+  /**
+   * The console pages the response team's messages link to (admin/paths.ts, passed in like invitationPath): the page
+   * that takes a page's acknowledge link, and where the incidents are (`<incidents>/<id>`).
+   */
+  responseLinks: { acknowledge: string; incidents: string };
   /** Largest request body accepted, in bytes. */
   bodyLimit?: number;
   /**

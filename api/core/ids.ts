@@ -1,4 +1,5 @@
 // Random identifiers and secrets, from crypto.getRandomValues.
+import { randomBytes } from 'node:crypto';
 
 // Lowercase letters and digits without look-alikes (l, o, 0, 1): 32 symbols, 5 bits each.
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
@@ -20,4 +21,11 @@ export function newId(): string {
 /** A secret of 120 bits, as Lucia recommends for session secrets. */
 export function newSecret(): string {
   return randomString(24);
+}
+
+export const SECRET_PREFIX = 'whsec_';
+
+/** A webhook signing secret as Standard Webhooks writes them: `whsec_` + base64 of 24 random bytes. */
+export function newSigningSecret(): string {
+  return SECRET_PREFIX + randomBytes(24).toString('base64');
 }

@@ -1,7 +1,7 @@
 // Page settings (name, public URL, time zone, logo) and the per-severity targets and cadence.
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { settings, type Impact, type Severity } from '../../db/schema.ts';
+import { ESCALATION_LEVELS, settings, type Impact, type Severity } from '../../db/schema.ts';
 import { newId } from './ids.ts';
 
 export interface SeverityPolicy {
@@ -23,7 +23,28 @@ export interface Settings {
   timeZone: string;
   logoUrl: string | null;
   severities: Record<Severity, SeverityPolicy>;
+  /** An alert's `severity` or `priority` label value (lower-cased) → the severity suggested for it. */
+  alertSeverityMap: Record<string, Severity>;
+  /** An alert whose label `label` equals `value` concerns the component (besides a `component` label naming it). */
+  alertComponentRules: AlertComponentRule[];
+  /** The escalation path's four levels, as this team names them (GET/PUT /api/v1/escalation). */
+  escalationLevelNames: string[];
+  /** Minutes a page may go unacknowledged before the next level is paged; null: never automatically. */
+  ackTimeoutMinutes: Record<Severity, number | null>;
+  /** Opening an incident of this severity pages level 1 at once ("activate the response team"). */
+  pageOnOpen: Record<Severity, boolean>;
+  /** Minutes before the next public update is due that its reminder goes out; 0: only when overdue. */
+  updateReminderMinutes: number;
 }
+
+export interface AlertComponentRule {
+  label: string;
+  value: string;
+  componentId: string;
+}
+
+/** The issue's mapping: critical→P1, high/error→P2, warning→P3, info→P4. */
+const DEFAULT_ALERT_SEVERITY_MAP: Record<string, Severity> = { critical: 'P1', high: 'P2', error: 'P2', warning: 'P3', info: 'P4' };
 
 /** DESIGN.md's table. */
 export const DEFAULT_SEVERITIES: Record<Severity, SeverityPolicy> = {
@@ -39,6 +60,12 @@ const DEFAULT_SETTINGS: Omit<Settings, 'pageId'> = {
   timeZone: 'Etc/UTC',
   logoUrl: null,
   severities: DEFAULT_SEVERITIES,
+  alertSeverityMap: DEFAULT_ALERT_SEVERITY_MAP,
+  alertComponentRules: [],
+  escalationLevelNames: [...ESCALATION_LEVELS],
+  ackTimeoutMinutes: { P1: 5, P2: 15, P3: 60, P4: null },
+  pageOnOpen: { P1: true, P2: true, P3: false, P4: false },
+  updateReminderMinutes: 5,
 };
 
 type SettingKey = keyof Settings;
@@ -55,8 +82,13 @@ export async function getSettings(db: Executor): Promise<Settings> {
     pageId = String(again[0]?.value ?? pageId);
   }
   const merged: Settings = { ...DEFAULT_SETTINGS, pageId: pageId as string };
-  for (const key of ['pageName', 'publicUrl', 'timeZone', 'logoUrl'] as const) {
+  for (const key of ['pageName', 'publicUrl', 'timeZone', 'logoUrl', 'alertSeverityMap', 'alertComponentRules', 'escalationLevelNames', 'updateReminderMinutes'] as const) {
     if (stored.has(key)) (merged[key] as unknown) = stored.get(key);
+  }
+  // per severity, so a severity added to the defaults later still gets its value
+  for (const key of ['ackTimeoutMinutes', 'pageOnOpen'] as const) {
+    const value = stored.get(key);
+    if (value && typeof value === 'object') (merged[key] as unknown) = { ...DEFAULT_SETTINGS[key], ...value };
   }
   const sev = stored.get('severities') as Partial<Record<Severity, Partial<SeverityPolicy>>> | undefined;
   if (sev) {

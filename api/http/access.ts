@@ -7,7 +7,6 @@ import { roleAtLeast } from '../core/vocabulary.ts';
 import { ApiError, forbidden, unauthorized } from './errors.ts';
 import { isSameOriginWrite } from './origin-check.ts';
 
-
 export type AppEnv = { Variables: { deps: AppDeps; actor: Actor | null } };
 
 /** The rule is the vocabulary's; the routes that check a role inline take it from here. */
@@ -27,9 +26,13 @@ export const csrfGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   return next();
 };
 
+const ALERTS_ONLY = 'This API token has alerts scope: it may only post alerts (POST /api/v1/alerts…).';
+
 /** Signed in (any role). */
 export const requireAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!c.get('actor')) throw unauthorized();
+  const actor = c.get('actor');
+  if (!actor) throw unauthorized();
+  if (actor.scope === 'alerts') throw forbidden(ALERTS_ONLY);
   return next();
 };
 
@@ -41,6 +44,7 @@ export function requireRole(min: Role): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const actor = c.get('actor');
     if (!actor) throw unauthorized();
+    if (actor.scope === 'alerts') throw forbidden(ALERTS_ONLY);
     if (!isSafeMethod(c.req.method) && actor.scope !== 'write') {
       throw forbidden('This API token has read scope; writing needs a token with write scope.');
     }
@@ -48,6 +52,18 @@ export function requireRole(min: Role): MiddlewareHandler<AppEnv> {
     return next();
   };
 }
+
+/**
+ * Alert intake: a token with alerts or write scope (or a session), whose user is at least a publisher,
+ * because an alert may set a component's public status (component automation).
+ */
+export const requireAlertIntake: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const actor = c.get('actor');
+  if (!actor) throw unauthorized();
+  if (actor.scope === 'read') throw forbidden('This API token has read scope; posting alerts needs a token with alerts or write scope.');
+  if (!roleAtLeast(actor.role, 'publisher')) throw forbidden(`Posting alerts needs the publisher role or higher; you are ${actor.role}.`);
+  return next();
+};
 
 /** The actor of a route behind requireAuth/requireRole. */
 export function actorOf(c: Context<AppEnv>): Actor {

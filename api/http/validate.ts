@@ -1,6 +1,7 @@
 // zod at the edge: request parts that fail validation become a 400 with field-level messages.
 import { zValidator } from '@hono/zod-validator';
-import type { RefinementCtx, ZodString, ZodTypeAny } from 'zod';
+import type { Context } from 'hono';
+import type { RefinementCtx, z, ZodString, ZodTypeAny } from 'zod';
 import { badRequest } from '../core/errors.ts';
 import { validationError } from './errors.ts';
 
@@ -59,3 +60,21 @@ export const queryParams = <T extends ZodTypeAny>(schema: T) =>
     const field = nulPath(result.data, '');
     if (field) throw badRequest('The query has a NUL character (\\u0000).', { [field]: 'Must not contain a NUL character.' });
   });
+
+/** A JSON body that may be absent (an empty POST means "no options"), validated against `schema`. */
+export async function optionalJson<T extends ZodTypeAny>(c: Context, schema: T): Promise<z.infer<T>> {
+  const text = await c.req.text();
+  let value: unknown = {};
+  if (text.trim()) {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw badRequest('Malformed JSON in request body.');
+    }
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error);
+  const field = nulPath(result.data, '');
+  if (field) throw badRequest('The request has a NUL character (\\u0000) in a text field.', { [field]: 'Must not contain a NUL character.' });
+  return result.data;
+}

@@ -5,7 +5,7 @@ import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeHexLowerCase } from '@oslojs/encoding';
 import { and, eq, isNull, lte, ne } from 'drizzle-orm';
 import type { DB, Executor } from '../../db/client.ts';
-import { apiTokens, sessions, users } from '../../db/schema.ts';
+import { apiTokens, sessions, users, type TokenScope } from '../../db/schema.ts';
 import { newId, newSecret } from '../core/ids.ts';
 import { SESSION_COOKIE, type User } from '../core/actor.ts';
 
@@ -121,7 +121,7 @@ export const TOKEN_PREFIX = 'hrld_';
 
 export async function createApiToken(
   db: Executor,
-  input: { userId: string; name: string; scope: 'read' | 'write' },
+  input: { userId: string; name: string; scope: TokenScope },
   now: Date,
 ): Promise<{ token: string; row: ApiToken }> {
   const id = newId();

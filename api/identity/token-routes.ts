@@ -2,7 +2,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { apiTokens } from '../../db/schema.ts';
+import { TOKEN_SCOPES, apiTokens } from '../../db/schema.ts';
 import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
 import { write } from '../audit/write.ts';
 import { forbidden } from '../http/errors.ts';
@@ -14,7 +14,7 @@ import { jsonBody, oneLine, queryParams } from '../http/validate.ts';
 const createTokenSchema = z
   .object({
     name: oneLine(z.string().trim().min(1, 'Name the token after what uses it.').max(100, 'Use at most 100 characters.')),
-    scope: z.enum(['read', 'write']),
+    scope: z.enum(TOKEN_SCOPES),
   })
   .strict();
 
@@ -76,6 +76,8 @@ export function tokenRoutes() {
     // A leaked token must not be able to mint tokens that outlive its own revocation.
     if (actor.via !== 'session') throw forbidden('Create API tokens while signed in, not with another token.');
     const body = c.req.valid('json');
+    // An alerts token may set component statuses (component automation): a publisher's decision.
+    if (body.scope === 'alerts' && !roleAtLeast(actor.role, 'publisher')) throw forbidden('An alerts token needs the publisher role or higher.');
     const created = await write(c.get('deps'), actor, async (w) => {
       const made = await createApiToken(w.tx, { userId: actor.user.id, name: body.name, scope: body.scope }, w.now);
       await w.audit({ action: 'token.create', entityType: 'api_token', entityId: made.row.id, after: tokenAudit(made.row) });

@@ -1,5 +1,5 @@
 // The admin API's incident shapes: list items with computed dues, detail with updates and the merged timeline.
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { auditLog, components, incidentComponents, incidentUpdates, users, type AffectedComponent, type ComponentStatus } from '../../db/schema.ts';
 import { isClosed } from './incident-status.ts';
@@ -7,7 +7,7 @@ import type { IncidentRow, UpdateRow } from './incident-store.ts';
 import { escalationLevelName, incidentTiming, MAX_ESCALATION_LEVEL } from './incident-timing.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
 import { getSettings, type Settings } from '../core/settings.ts';
-import { INCIDENT_ROLE_LABELS, SEVERITIES, stageLabel, statusLabel, type IncidentRoleField } from '../core/vocabulary.ts';
+import { INCIDENT_ROLE_LABELS, PAGE_REASON_LABELS, SEVERITIES, stageLabel, statusLabel, type IncidentRoleField } from '../core/vocabulary.ts';
 import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
 
 interface AffectedComponentOut {
@@ -33,6 +33,8 @@ export interface IncidentOut {
   tech_lead_name: string | null;
   comms_lead_name: string | null;
   escalation_level: number;
+  /** A security incident (calls for escalation; internal, never shown publicly). */
+  security: boolean;
   /** The current level's name (0 = on-call engineer). */
   escalation_level_name: string;
   /** The next level's name when a target missed since the last escalation calls for escalating, else null. */
@@ -131,6 +133,8 @@ interface UpdateStats {
   drafts: number;
   /** When the escalation level was last raised. */
   escalatedAt: Date | null;
+  /** When the security flag was last set by an edit (null: from the start, or never). */
+  securityAt: Date | null;
 }
 
 async function updateStats(db: Executor, ids: string[]): Promise<Map<string, UpdateStats>> {
@@ -148,14 +152,23 @@ async function updateStats(db: Executor, ids: string[]): Promise<Map<string, Upd
     .from(incidentUpdates)
     .where(inArray(incidentUpdates.incidentId, ids))
     .groupBy(incidentUpdates.incidentId);
-  // Raised levels only: setting a lower level answers nothing.
-  const escalations = await db
-    .select({ incidentId: auditLog.incidentId, at: sql<number | null>`max(${auditLog.at})` })
+  // Raised levels only: setting a lower level answers nothing. And when the security flag was last set.
+  const marks = await db
+    .select({ incidentId: auditLog.incidentId, action: auditLog.action, at: sql<number | null>`max(${auditLog.at})` })
     .from(auditLog)
-    .where(and(inArray(auditLog.incidentId, ids), eq(auditLog.action, 'incident.escalation'), sql`coalesce(json_extract(${auditLog.after}, '$.escalation_level'), 0) > coalesce(json_extract(${auditLog.before}, '$.escalation_level'), 0)`))
-    .groupBy(auditLog.incidentId);
+    .where(
+      and(
+        inArray(auditLog.incidentId, ids),
+        or(
+          and(eq(auditLog.action, 'incident.escalation'), sql`coalesce(json_extract(${auditLog.after}, '$.escalation_level'), 0) > coalesce(json_extract(${auditLog.before}, '$.escalation_level'), 0)`),
+          and(eq(auditLog.action, 'incident.security'), sql`json_extract(${auditLog.after}, '$.security') = 1`),
+        ),
+      ),
+    )
+    .groupBy(auditLog.incidentId, auditLog.action);
   const date = (v: number | null) => (v === null || v === undefined ? null : new Date(Number(v)));
-  const escalatedAt = new Map(escalations.map((e) => [e.incidentId, date(e.at)]));
+  const markAt = (id: string, action: string) => date(marks.find((m) => m.incidentId === id && m.action === action)?.at ?? null);
+  const empty = { respondedAt: null, lastPublishedAt: null, scheduled: 0, nextScheduledAt: null, drafts: 0 };
   for (const r of rows) {
     out.set(r.incidentId, {
       respondedAt: date(r.first),
@@ -163,11 +176,16 @@ async function updateStats(db: Executor, ids: string[]): Promise<Map<string, Upd
       scheduled: Number(r.scheduled ?? 0),
       nextScheduledAt: date(r.nextScheduled),
       drafts: Number(r.drafts ?? 0),
-      escalatedAt: escalatedAt.get(r.incidentId) ?? null,
+      escalatedAt: null,
+      securityAt: null,
     });
   }
-  for (const [id, at] of escalatedAt) {
-    if (id && !out.has(id)) out.set(id, { respondedAt: null, lastPublishedAt: null, scheduled: 0, nextScheduledAt: null, drafts: 0, escalatedAt: at });
+  for (const m of marks) {
+    if (!m.incidentId) continue;
+    const stats = out.get(m.incidentId) ?? { ...empty, escalatedAt: null, securityAt: null };
+    stats.escalatedAt = markAt(m.incidentId, 'incident.escalation');
+    stats.securityAt = markAt(m.incidentId, 'incident.security');
+    out.set(m.incidentId, stats);
   }
   return out;
 }
@@ -209,9 +227,12 @@ function incidentJson(
           closed,
           escalationLevel: row.escalationLevel,
           escalatedAt: stats?.escalatedAt ?? null,
+          security: row.security,
+          securityAt: stats?.securityAt ?? null,
         },
         policy,
         now,
+        settings.escalationLevelNames,
       )
     : null;
   const name = (id: string | null) => (id ? (names.get(id) ?? null) : null);
@@ -231,10 +252,11 @@ function incidentJson(
     tech_lead_name: name(row.techLeadId),
     comms_lead_name: name(row.commsLeadId),
     escalation_level: row.escalationLevel,
-    escalation_level_name: escalationLevelName(row.escalationLevel),
+    security: row.security,
+    escalation_level_name: escalationLevelName(row.escalationLevel, settings.escalationLevelNames),
     escalate_to: timing?.escalateTo ?? null,
     escalated_at: isoOrNull(stats?.escalatedAt),
-    next_escalation_level_name: row.escalationLevel < MAX_ESCALATION_LEVEL ? escalationLevelName(row.escalationLevel + 1) : null,
+    next_escalation_level_name: row.escalationLevel < MAX_ESCALATION_LEVEL ? escalationLevelName(row.escalationLevel + 1, settings.escalationLevelNames) : null,
     next_escalation_at: isoOrNull(timing?.nextEscalationAt),
     started_at: iso(row.startedAt),
     identified_at: isoOrNull(row.identifiedAt),
@@ -297,6 +319,19 @@ const pick = (v: unknown, key: string): unknown =>
   v && typeof v === 'object' && key in v ? (v as Record<string, unknown>)[key] : undefined;
 const text = (v: unknown) => (v === null || v === undefined ? 'none' : String(v));
 
+/** The first line of a note, for a one-line summary. */
+const oneLineText = (v: unknown) => {
+  const t = typeof v === 'string' ? v.trim().split(/\r?\n/)[0] ?? '' : '';
+  return t.length > 140 ? `${t.slice(0, 139)}…` : t;
+};
+
+const REMINDER_SUMMARIES: Record<string, string> = {
+  update_due: 'Reminder sent: the next public update is due soon',
+  update_overdue: 'Reminder sent: the public update is overdue',
+  response_missed: 'Incident commander told: the response target was missed',
+  resolution_missed: 'Incident commander told: the resolution target was missed',
+};
+
 /**
  * One line for a person reading the timeline: statuses and stages by their labels, times in the page's zone and
  * format (`timeZone`), as every other line of the console shows them.
@@ -328,8 +363,40 @@ function eventSummary(action: string, before: unknown, after: unknown, names: Us
     case 'incident.escalation': {
       const level = Number(pick(after, 'escalation_level') ?? 0);
       const previous = Number(pick(before, 'escalation_level') ?? 0);
-      return level > previous ? `Escalated to ${escalationLevelName(level)}` : `Escalation level set to ${escalationLevelName(level)}`;
+      const reason = pick(after, 'reason');
+      const why = typeof reason === 'string' && PAGE_REASON_LABELS[reason] ? `: ${PAGE_REASON_LABELS[reason]}` : '';
+      const name = typeof pick(after, 'level_name') === 'string' ? String(pick(after, 'level_name')) : escalationLevelName(level);
+      if (pick(after, 'automatic')) return `Escalated automatically to ${name}${why}`;
+      return level > previous ? `Escalated to ${name}${why}` : `Escalation level set to ${name}`;
     }
+    case 'incident.page_again': {
+      const reason = pick(after, 'reason');
+      return `Paged ${text(pick(after, 'level_name'))} again${typeof reason === 'string' && PAGE_REASON_LABELS[reason] ? `: ${PAGE_REASON_LABELS[reason]}` : ''}`;
+    }
+    case 'incident.security':
+      return pick(after, 'security') ? 'Marked as a security incident' : 'No longer marked as a security incident';
+    case 'incident.note':
+      return `Internal note: ${oneLineText(pick(after, 'body'))}`;
+    case 'page.sent': {
+      const n = Number(pick(after, 'contacts') ?? 0);
+      const channels = pick(after, 'channels');
+      const via = Array.isArray(channels) && channels.length ? ` by ${channels.join(', ')}` : '';
+      return `Paged ${text(pick(after, 'level_name'))}: ${n} contact${n === 1 ? '' : 's'}${via}`;
+    }
+    case 'page.none':
+      return `Nobody paged at ${text(pick(after, 'level_name'))}: the level has no contacts (Settings → Escalation)`;
+    case 'page.ack':
+      return `Page acknowledged (${text(pick(after, 'level_name'))}${pick(after, 'via') === 'link' ? ', by its link' : ''})`;
+    case 'response.reminder':
+      return REMINDER_SUMMARIES[String(pick(after, 'kind'))] ?? 'Reminder sent';
+    case 'alert.declare':
+      return `Declared from alert: ${text(pick(after, 'title'))}`;
+    case 'alert.attach':
+      return `Alert attached: ${text(pick(after, 'title'))}`;
+    case 'alert.resolve':
+      return `Alert resolved: ${text(pick(after, 'title'))}`;
+    case 'alert.fire':
+      return `Alert firing again: ${text(pick(after, 'title'))}`;
     case 'incident_update.create': {
       const state = pick(after, 'state');
       if (state === 'scheduled') return `Update (${status(pick(after, 'status'))}) scheduled for ${when(pick(after, 'publish_at'))}`;

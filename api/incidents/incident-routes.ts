@@ -1,24 +1,15 @@
-// /api/v1/incidents: list, open, read, edit and escalate incidents; the update routes are mounted from incident-updates.ts.
+// /api/v1/incidents: list, open, read and edit incidents; the update routes are mounted from update-routes.ts (escalating is api/response/'s).
 import { and, desc, eq, inArray, lt, notInArray, or, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { INCIDENT_STATUSES, SEVERITIES, STAGES, incidents } from '../../db/schema.ts';
 import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
 import { write } from '../audit/write.ts';
-import { badRequest, conflict, invalidTransition } from '../core/errors.ts';
+import { badRequest } from '../core/errors.ts';
 import { forbidden } from '../http/errors.ts';
-import { newId } from '../core/ids.ts';
 import { incidentDetailJson, incidentsJson } from './incident-json.ts';
-import { KIND_RULES, isClosed } from './incident-status.ts';
-import {
-  assertComponentsExist,
-  assertUsersExist,
-  createUpdate,
-  findIncident,
-  linkComponents,
-  recomputeNextUpdateDue,
-  type IncidentRow,
-} from './incident-store.ts';
+import { KIND_RULES } from './incident-status.ts';
+import { assertUsersExist, findIncident, openIncident, recomputeNextUpdateDue, type IncidentRow } from './incident-store.ts';
 import { MAX_ESCALATION_LEVEL } from './incident-timing.ts';
 import { incidentUpdateRoutes } from './update-routes.ts';
 import { isoTime, markdown, componentMap, userRef } from './incident-schemas.ts';
@@ -43,6 +34,8 @@ const createIncidentSchema = z
     draft: z.boolean().optional(),
     /** When the incident really began, if earlier than now. */
     started_at: isoTime.optional(),
+    /** A security incident: calls for escalation; the console warns before public text names it. */
+    security: z.boolean().optional(),
   })
   .strict();
 
@@ -56,6 +49,7 @@ const patchIncidentSchema = z
     stage: z.enum(STAGES).optional(),
     escalation_level: z.number().int().min(0).max(MAX_ESCALATION_LEVEL).optional(),
     started_at: isoTime.optional(),
+    security: z.boolean().optional(),
   })
   .strict();
 
@@ -106,41 +100,25 @@ export function incidentRoutes() {
     const deps = c.get('deps');
     const { db, clock } = deps;
     const body = c.req.valid('json');
-    const actor = actorOf(c);
-    if (body.started_at && body.started_at.getTime() > clock.now().getTime()) {
-      throw badRequest('The start time is in the future.', { started_at: 'Must not be in the future.' });
-    }
-    const id = await write(deps, actor, async (w) => {
-      const { tx, now } = w;
-      await assertComponentsExist(tx, body.components);
-      await assertUsersExist(tx, { commander_id: body.commander_id, tech_lead_id: body.tech_lead_id, comms_lead_id: body.comms_lead_id });
-      const policy = (await getSettings(tx)).severities[body.severity];
-      const status = body.status ?? 'investigating';
-      const [row] = await tx
-        .insert(incidents)
-        .values({
-          id: newId(),
-          kind: 'incident',
-          title: body.title,
-          severity: body.severity,
-          status,
-          stage: body.stage ?? 'triage',
-          impact: policy.impact,
-          commanderId: body.commander_id ?? null,
-          techLeadId: body.tech_lead_id ?? null,
-          commsLeadId: body.comms_lead_id ?? null,
-          startedAt: body.started_at ?? now,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning();
-      if (!row) throw new Error('unreachable: insert returned no row');
-      await linkComponents(tx, row.id, Object.keys(body.components ?? {}));
-      await w.audit({ action: 'incident.create', entityType: 'incident', entityId: row.id, incidentId: row.id, after: row });
-      await createUpdate(w, row, { status, body: body.message, components: body.components, notify: body.notify, publishAt: body.publish_at, draft: body.draft });
-      return row.id;
-    });
-    const incident = await findIncident(db, id);
+    const opened = await write(deps, actorOf(c), (w) =>
+      openIncident(w, {
+        title: body.title,
+        severity: body.severity,
+        status: body.status,
+        message: body.message,
+        components: body.components,
+        notify: body.notify,
+        commanderId: body.commander_id,
+        techLeadId: body.tech_lead_id,
+        commsLeadId: body.comms_lead_id,
+        stage: body.stage,
+        security: body.security,
+        publishAt: body.publish_at,
+        draft: body.draft,
+        startedAt: body.started_at,
+      }),
+    );
+    const incident = await findIncident(db, opened.id);
     return c.json(await incidentDetailJson(db, incident, clock.now()), 201);
   });
 
@@ -197,6 +175,10 @@ export function incidentRoutes() {
         after.escalationLevel = body.escalation_level;
         audits.push({ action: 'incident.escalation', before: { escalation_level: before.escalationLevel }, after: { escalation_level: body.escalation_level } });
       }
+      if (body.security !== undefined && body.security !== before.security) {
+        after.security = body.security;
+        audits.push({ action: 'incident.security', before: { security: before.security }, after: { security: body.security } });
+      }
       if (body.started_at !== undefined && body.started_at.getTime() !== before.startedAt.getTime()) {
         after.startedAt = body.started_at;
         audits.push({ action: 'incident.started_at', before: { started_at: before.startedAt.toISOString() }, after: { started_at: body.started_at.toISOString() } });
@@ -215,6 +197,7 @@ export function incidentRoutes() {
           commsLeadId: after.commsLeadId,
           stage: after.stage,
           escalationLevel: after.escalationLevel,
+          security: after.security,
           startedAt: after.startedAt,
           nextUpdateDueAt: after.nextUpdateDueAt,
           updatedAt: now,
@@ -224,22 +207,7 @@ export function incidentRoutes() {
         await w.audit({ action: a.action, entityType: 'incident', entityId: before.id, incidentId: before.id, before: a.before, after: a.after });
       }
       if (publicChange && before.publishedAt) w.changedPublic();
-    });
-    const incident = await findIncident(db, c.req.param('id'));
-    return c.json(await incidentDetailJson(db, incident, clock.now()));
-  });
-
-  r.post('/incidents/:id/escalate', requireRole('publisher'), async (c) => {
-    const deps = c.get('deps');
-    const { db, clock } = deps;
-    await write(deps, actorOf(c), async (w) => {
-      const { tx, now } = w;
-      const before = await findIncident(tx, c.req.param('id'));
-      if (isClosed(before.kind, before.status)) throw invalidTransition('This incident is closed: there is nothing to escalate.');
-      if (before.escalationLevel >= MAX_ESCALATION_LEVEL) throw conflict('This incident is already at the highest escalation level.');
-      const level = before.escalationLevel + 1;
-      await tx.update(incidents).set({ escalationLevel: level, updatedAt: now }).where(eq(incidents.id, before.id));
-      await w.audit({ action: 'incident.escalation', entityType: 'incident', entityId: before.id, incidentId: before.id, before: { escalation_level: before.escalationLevel }, after: { escalation_level: level } });
+      await w.events.incidentChanged(tx, { before, incident: after, actor: w.actor, now });
     });
     const incident = await findIncident(db, c.req.param('id'));
     return c.json(await incidentDetailJson(db, incident, clock.now()));

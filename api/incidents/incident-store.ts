@@ -2,15 +2,17 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../../db/client.ts';
 import {
-components,
-incidentComponents,
-incidents,
-incidentUpdates,
-STAGES,
-users,
-type AffectedComponent,
-type ComponentStatus,
-type Stage,
+  components,
+  incidentComponents,
+  incidents,
+  incidentUpdates,
+  STAGES,
+  users,
+  type AffectedComponent,
+  type ComponentStatus,
+  type IncidentStatus,
+  type Severity,
+  type Stage,
 } from '../../db/schema.ts';
 import type { Actor } from '../core/actor.ts';
 import { roleAtLeast } from '../http/access.ts';
@@ -200,7 +202,7 @@ export async function publishUpdate(w: Write, updateId: string, opts: PublishOpt
     },
     { public: true },
   );
-  await w.events.updatePublished(tx, { incident, update, firstPublish: before.publishedAt === null, actor, now });
+  await w.events.updatePublished(tx, { incident, update, firstPublish: before.publishedAt === null, previous: before, actor, now });
   return { incident, update };
 }
 
@@ -276,4 +278,66 @@ export async function createUpdate(w: Write<Actor>, incident: IncidentRow, input
   }
   await w.audit({ action: 'incident_update.create', entityType: 'incident_update', entityId: row.id, incidentId: incident.id, after: { ...row, publish_at: row.publishAt?.toISOString() ?? null } });
   return row;
+}
+
+export interface NewIncident {
+  title: string;
+  severity: Severity;
+  status?: IncidentStatus;
+  message: string;
+  components?: ComponentChanges;
+  notify?: boolean;
+  commanderId?: string | null;
+  techLeadId?: string | null;
+  commsLeadId?: string | null;
+  stage?: Stage;
+  security?: boolean;
+  /** Publish the first update later; the incident stays private until then. */
+  publishAt?: Date;
+  /** Save the first update as a draft (a publisher's choice; an editor's always is). */
+  draft?: boolean;
+  /** When the incident really began, if earlier than now. */
+  startedAt?: Date;
+}
+
+/**
+ * Opens an incident in the caller's write: the incident, its components, its first update (published, scheduled or
+ * a draft, as decideUpdateState says), the audit entry, and incidentOpened (the response team is activated: page on
+ * open, roles and stakeholders told). The one code path for the console, the API and declaring an alert.
+ */
+export async function openIncident(w: Write<Actor>, input: NewIncident): Promise<IncidentRow> {
+  const { tx, now } = w;
+  if (input.startedAt && input.startedAt.getTime() > now.getTime()) {
+    throw badRequest('The start time is in the future.', { started_at: 'Must not be in the future.' });
+  }
+  await assertComponentsExist(tx, input.components);
+  await assertUsersExist(tx, { commander_id: input.commanderId, tech_lead_id: input.techLeadId, comms_lead_id: input.commsLeadId });
+  const policy = (await getSettings(tx)).severities[input.severity];
+  const status = input.status ?? 'investigating';
+  const [row] = await tx
+    .insert(incidents)
+    .values({
+      id: newId(),
+      kind: 'incident',
+      title: input.title,
+      severity: input.severity,
+      status,
+      stage: input.stage ?? 'triage',
+      impact: policy.impact,
+      commanderId: input.commanderId ?? null,
+      techLeadId: input.techLeadId ?? null,
+      commsLeadId: input.commsLeadId ?? null,
+      security: input.security ?? false,
+      startedAt: input.startedAt ?? now,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  if (!row) throw new Error('unreachable: insert returned no row');
+  await linkComponents(tx, row.id, Object.keys(input.components ?? {}));
+  await w.audit({ action: 'incident.create', entityType: 'incident', entityId: row.id, incidentId: row.id, after: row });
+  await createUpdate(w, row, { status, body: input.message, components: input.components, notify: input.notify, publishAt: input.publishAt, draft: input.draft });
+  const opened = await findIncident(tx, row.id);
+  await w.events.incidentOpened(tx, { incident: opened, actor: w.actor, now });
+  return opened;
 }

@@ -17,6 +17,10 @@ export interface TimingFacts {
   escalationLevel: number;
   /** When the level was last raised, or null: an escalation answers every target missed before it. */
   escalatedAt?: Date | null;
+  /** A security incident: our procedure calls for escalating whenever security is involved. */
+  security?: boolean;
+  /** When the security flag was set, if after the start (it then calls for escalating from that moment). */
+  securityAt?: Date | null;
 }
 
 export interface Timing {
@@ -44,11 +48,11 @@ export const MAX_ESCALATION_LEVEL = ESCALATION_LEVELS.length - 1;
 const plusMinutes = (d: Date, minutes: number) => new Date(d.getTime() + minutes * MINUTE);
 
 /** When the response is due: start + response target (0 means immediately, i.e. at the start). */
-function responseDueAt(startedAt: Date, policy: SeverityPolicy): Date {
+export function responseDueAt(startedAt: Date, policy: SeverityPolicy): Date {
   return plusMinutes(startedAt, policy.responseMinutes);
 }
 
-function resolutionDueAt(startedAt: Date, policy: SeverityPolicy): Date | null {
+export function resolutionDueAt(startedAt: Date, policy: SeverityPolicy): Date | null {
   return policy.resolutionMinutes === null ? null : plusMinutes(startedAt, policy.resolutionMinutes);
 }
 
@@ -70,11 +74,12 @@ function missed(due: Date | null, metAt: Date | null, now: Date): boolean {
  * Every due time and flag for one incident at `now`.
  *
  * Escalation: each missed target (response, resolution) calls for one level above the on-call
- * engineer, and a resolution overdue by a further full resolution window calls for one more. Raising
- * the level answers every target missed before it, so the flag comes back only when the next target
- * is missed, instead of offering the level after next at once. Closed incidents are never flagged.
+ * engineer, and a resolution overdue by a further full resolution window calls for one more. Security
+ * being involved calls for one level more, from when it was flagged. Raising the level answers every call made
+ * before it, so the flag comes back only when the next target is missed, instead of offering the level
+ * after next at once. Closed incidents are never flagged.
  */
-export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: Date): Timing {
+export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: Date, levelNames: readonly string[] = ESCALATION_LEVELS): Timing {
   const responseDue = responseDueAt(facts.startedAt, policy);
   const resolutionDue = resolutionDueAt(facts.startedAt, policy);
   const nextDue = facts.closed || !facts.lastPublishedAt ? null : nextUpdateDueAfter(facts.lastPublishedAt, policy);
@@ -90,11 +95,14 @@ export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: 
     }
   }
   const passed = moments.filter((m) => now.getTime() > m);
+  // Security calls at once, from the moment it was flagged (the start when it was flagged on opening).
+  const securityFrom = facts.security && !facts.closed ? Math.max(facts.startedAt.getTime(), facts.securityAt?.getTime() ?? 0) : null;
+  if (securityFrom !== null && now.getTime() >= securityFrom) passed.push(securityFrom);
   const required = Math.min(passed.length, MAX_ESCALATION_LEVEL);
   const level = Math.max(0, Math.min(facts.escalationLevel, MAX_ESCALATION_LEVEL));
   const since = facts.escalatedAt?.getTime() ?? -Infinity;
-  const missedSinceEscalation = passed.some((m) => m >= since);
-  const escalateTo = level < required && missedSinceEscalation ? (ESCALATION_LEVELS[level + 1] ?? null) : null;
+  const missedSinceEscalation = passed.some((m) => m > since);
+  const escalateTo = level < required && missedSinceEscalation ? escalationLevelName(level + 1, levelNames) : null;
   const upcoming = level < MAX_ESCALATION_LEVEL ? moments.filter((m) => m >= now.getTime()).sort((a, b) => a - b)[0] : undefined;
 
   return {
@@ -110,7 +118,8 @@ export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: 
   };
 }
 
-/** The name of escalation level `level` (0 = on-call engineer). */
-export function escalationLevelName(level: number): string {
-  return ESCALATION_LEVELS[Math.max(0, Math.min(level, MAX_ESCALATION_LEVEL))] ?? ESCALATION_LEVELS[0];
+/** The name of escalation level `level` (0 = on-call engineer), as the team names its levels. */
+export function escalationLevelName(level: number, levelNames: readonly string[] = ESCALATION_LEVELS): string {
+  const i = Math.max(0, Math.min(level, MAX_ESCALATION_LEVEL));
+  return levelNames[i] || ESCALATION_LEVELS[i] || ESCALATION_LEVELS[0];
 }

@@ -1,12 +1,12 @@
 // /api/v1/incidents/:id/updates: post, edit, delete and publish update posts (drafts, scheduled, published).
 import { and, eq, ne } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
-import { z, type ZodTypeAny } from 'zod';
+import { Hono } from 'hono';
+import { z } from 'zod';
 import { STAGES, incidentUpdates } from '../../db/schema.ts';
 import { actorOf, requireRole, roleAtLeast, type AppEnv } from '../http/access.ts';
 import { write } from '../audit/write.ts';
 import { badRequest, conflict } from '../core/errors.ts';
-import { forbidden, validationError } from '../http/errors.ts';
+import { forbidden } from '../http/errors.ts';
 import { componentMap, isoTime, markdown } from './incident-schemas.ts';
 import { incidentsJson, updateOut } from './incident-json.ts';
 import {
@@ -19,7 +19,7 @@ import {
   publishUpdate,
   type UpdateRow,
 } from './incident-store.ts';
-import { jsonBody } from '../http/validate.ts';
+import { jsonBody, optionalJson } from '../http/validate.ts';
 
 const status = z.string().min(1, 'Required.').max(40);
 
@@ -49,22 +49,6 @@ const patchUpdateSchema = z
   .strict();
 
 const publishSchema = z.object({ publish_at: isoTime.optional() }).strict();
-
-/** A JSON body that may be absent (an empty POST means "no options"). */
-async function optionalJson<T extends ZodTypeAny>(c: Context<AppEnv>, schema: T): Promise<z.infer<T>> {
-  const text = await c.req.text();
-  let value: unknown = {};
-  if (text.trim()) {
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw badRequest('Malformed JSON in request body.');
-    }
-  }
-  const result = schema.safeParse(value);
-  if (!result.success) throw validationError(result.error);
-  return result.data;
-}
 
 /** Everything an edit may touch, for the audit log's before/after. */
 const auditable = (u: UpdateRow) => ({

@@ -3,19 +3,20 @@
 // the user's current address and a token signed from the link's id, so no usable link is stored anywhere.
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { oneTimeLinks, outbox, outboxEvents, recipients, users } from '../../db/schema.ts';
+import { oneTimeLinks, outbox, outboxEvents, users } from '../../db/schema.ts';
 import type { AppDeps, MailMessage } from '../core/deps.ts';
 import { newId } from '../core/ids.ts';
 import { getSettings, publicBaseUrl } from '../core/settings.ts';
 import { safeTimeZone } from '../core/time-format.ts';
 import { RESET_TTL_MS, resetToken } from '../identity/password-reset.ts';
 import { linkUrl } from '../identity/one-time-links.ts';
+import { userRecipient } from '../response/internal-recipients.ts';
 import { passwordResetMessage } from './email-templates.ts';
 
-export const PASSWORD_RESET_KIND = 'password_reset';
+const PASSWORD_RESET_KIND = 'password_reset';
 
 /** What the outbox event of a reset email holds: whom, and which link (never the token). */
-interface AccountMailRef {
+export interface AccountMailRef {
   type: 'account';
   userId: string;
   linkId: string;
@@ -25,21 +26,12 @@ export function isAccountMailRef(v: unknown): v is AccountMailRef {
   return !!v && typeof v === 'object' && (v as { type?: unknown }).type === 'account';
 }
 
-/** The user's internal recipient (one per user), made on first use. */
-async function userRecipient(tx: Executor, userId: string, now: Date): Promise<string | null> {
-  const [existing] = await tx.select({ id: recipients.id }).from(recipients).where(eq(recipients.userId, userId));
-  if (existing) return existing.id;
-  const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
-  if (!user) return null;
-  const id = newId();
-  await tx.insert(recipients).values({ id, kind: 'email', address: user.email, userId, createdAt: now });
-  return id;
-}
-
 /** Queues the reset email for `linkId`, once (the event's key is the link). */
 export async function enqueuePasswordReset(tx: Executor, userId: string, linkId: string, now: Date): Promise<void> {
-  const recipientId = await userRecipient(tx, userId, now);
-  if (!recipientId) return;
+  const [user] = await tx.select({ id: users.id, email: users.email }).from(users).where(eq(users.id, userId));
+  if (!user) return;
+  // The user's internal recipient, the one pages and reminders to them use: one per user, made on first use.
+  const recipientId = (await userRecipient(tx, user, now)).id;
   const eventId = newId();
   const content: AccountMailRef = { type: 'account', userId, linkId };
   const inserted = await tx

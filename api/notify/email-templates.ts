@@ -236,7 +236,7 @@ export interface Recipient {
 }
 
 /** The mail host for Message-IDs: the public URL's host name. */
-function messageIdHost(base: string): string {
+export function messageIdHost(base: string): string {
   try {
     return new URL(base).hostname || 'herald.invalid';
   } catch {

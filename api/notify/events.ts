@@ -1,12 +1,15 @@
-// notify/'s handlers for the domain events (core/events.ts): each queues outbox rows in the writer's transaction.
+// notify/'s handlers for the domain events (core/events.ts): each queues outbox rows in the writer's transaction
+// (subscribers' messages here and in enqueue.ts; the response team's in internal-enqueue.ts).
 import type { DomainEvents } from '../core/events.ts';
 import { newId } from '../core/ids.ts';
 import { enqueuePasswordReset } from './account-mail.ts';
 import { enqueueComponentUpdate, enqueueForPublishedUpdate, enqueueIncidentEvent, enqueueMaintenanceEvent } from './enqueue.ts';
+import { onIncidentChanged, onIncidentEscalated, onIncidentOpened, onInternalNote, onReminder, onUpdatePublishedInternally } from './internal-enqueue.ts';
 
 export const notifyingEvents: DomainEvents = {
   async updatePublished(tx, event) {
     await enqueueForPublishedUpdate(tx, event);
+    await onUpdatePublishedInternally(tx, event);
   },
   async componentStatusChanged(tx, event) {
     // Statuspage sends a component_update webhook for every status change, also those made without an
@@ -22,4 +25,10 @@ export const notifyingEvents: DomainEvents = {
   async passwordResetRequested(tx, event) {
     await enqueuePasswordReset(tx, event.userId, event.linkId, event.now);
   },
+  // The response team (api/response/ decides who is paged; the messages are queued here, in the same transaction).
+  incidentOpened: onIncidentOpened,
+  incidentChanged: onIncidentChanged,
+  incidentEscalated: onIncidentEscalated,
+  internalNote: onInternalNote,
+  reminder: onReminder,
 };

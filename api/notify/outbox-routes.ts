@@ -15,16 +15,22 @@ import { queryParams } from '../http/validate.ts';
 import { displayUrl } from './webhook-transport.ts';
 import { composeAccountMail, isAccountMailRef } from './account-mail.ts';
 import { roleAtLeast } from '../core/vocabulary.ts';
+import { composeInternalEvent, internalMailMessage } from './deliver.ts';
+import { isInternalRef, type InternalEventKind } from './internal-messages.ts';
+import { recipientLabel } from '../response/internal-recipients.ts';
 
 export interface DeliveryOut {
   id: number;
   event_id: string;
   event_kind: string;
   incident_id: string | null;
-  /** A public subscriber's id, or null for a message to a Herald user (then `recipient_id`). */
+  /** A public subscriber's id, or null for an internal message (then `recipient_id`). */
   subscriber_id: string | null;
   recipient_id: string | null;
+  /** True for the response team's messages (pages, reminders, stakeholder updates, role assignments). */
+  internal: boolean;
   channel: 'email' | 'webhook';
+  /** The address as shown (URLs masked after their secret part). */
   recipient: string;
   state: DeliveryState;
   attempts: number;
@@ -69,13 +75,23 @@ const selection = {
   incidentId: outboxEvents.incidentId,
   email: subscribers.email,
   url: subscribers.url,
-  /** A Herald user's current address, for their messages (a password reset). */
+  internal: recipients,
+  userName: users.name,
   userEmail: users.email,
 };
 
-type Joined = { row: typeof outbox.$inferSelect; kind: string; incidentId: string | null; email: string | null; url: string | null; userEmail: string | null };
+type Joined = {
+  row: typeof outbox.$inferSelect;
+  kind: string;
+  incidentId: string | null;
+  email: string | null;
+  url: string | null;
+  internal: typeof recipients.$inferSelect | null;
+  userName: string | null;
+  userEmail: string | null;
+};
 
-/** The outbox with whoever each row is for: a subscriber, or a Herald user through their internal recipient. */
+/** The outbox joined with whoever each row is for: a subscriber, or an internal recipient (and its user). */
 function joined(db: AppDeps['db']) {
   return db
     .select(selection)
@@ -84,6 +100,11 @@ function joined(db: AppDeps['db']) {
     .leftJoin(subscribers, eq(subscribers.id, outbox.subscriberId))
     .leftJoin(recipients, eq(recipients.id, outbox.recipientId))
     .leftJoin(users, eq(users.id, recipients.userId));
+}
+
+function recipientText(j: Joined): string {
+  if (j.internal) return recipientLabel({ ...j.internal, address: j.userEmail ?? j.internal.address }, j.userName);
+  return j.row.channel === 'email' ? (j.email ?? '') : displayUrl(j.url ?? '');
 }
 
 function deliveryJson(j: Joined): DeliveryOut {
@@ -95,8 +116,9 @@ function deliveryJson(j: Joined): DeliveryOut {
     incident_id: j.incidentId,
     subscriber_id: r.subscriberId,
     recipient_id: r.recipientId,
+    internal: r.recipientId !== null,
     channel: r.channel,
-    recipient: r.recipientId ? (j.userEmail ?? '') : r.channel === 'email' ? (j.email ?? '') : displayUrl(j.url ?? ''),
+    recipient: recipientText(j),
     state: r.state,
     attempts: r.attempts,
     next_attempt_at: r.state === 'pending' ? iso(r.nextAttemptAt) : null,
@@ -114,13 +136,22 @@ async function preview(deps: AppDeps, j: Joined, showSecrets: boolean): Promise<
   if (j.row.channel !== 'email') return null;
   const [event] = await deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, j.row.eventId));
   if (!event) return null;
-  if (j.row.recipientId) {
-    if (!isAccountMailRef(event.content)) return null;
-    const m = await composeAccountMail(deps, event.content, { showLink: showSecrets });
-    return m ? { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } } : null;
+  if (j.internal) {
+    if (isAccountMailRef(event.content)) {
+      const m = await composeAccountMail(deps, event.content, { showLink: showSecrets });
+      return m ? { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } } : null;
+    }
+    if (!isInternalRef(event.content)) return null;
+    try {
+      const composed = await composeInternalEvent(deps, event.kind as InternalEventKind, event.content);
+      const m = internalMailMessage(composed, j.row.eventId, j.internal.id, j.userEmail ?? j.internal.address);
+      return { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } };
+    } catch (err) {
+      if (err instanceof GoneError) return null;
+      throw err;
+    }
   }
   if (!j.email || !j.row.subscriberId) return null;
-  const subscriberId = j.row.subscriberId;
   let composed;
   try {
     composed = await composeEvent(deps, event.kind as EventKind, event.content as EventRef);
@@ -131,6 +162,7 @@ async function preview(deps: AppDeps, j: Joined, showSecrets: boolean): Promise<
   if (!composed.email) return null;
   const key = await linkKey(deps.db);
   const now = deps.clock.now();
+  const subscriberId = j.row.subscriberId;
   const links = subscriberLinks(composed.page.base, key, subscriberId, now);
   const withConfirm = composed.kind === 'subscription_confirmation' ? { ...links, confirm: confirmUrl(composed.page.base, signLinkToken(key, 'confirm', subscriberId, now)) } : links;
   const m = personalize(composed.email, composed.page, { eventId: j.row.eventId, subscriberId, email: j.email, links: withConfirm });

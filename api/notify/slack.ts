@@ -17,7 +17,13 @@ const slackEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 
 export interface SlackMessage {
   text: string;
-  blocks: ({ type: 'header'; text: { type: 'plain_text'; text: string } } | { type: 'section'; text: { type: 'mrkdwn'; text: string } } | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] })[];
+  blocks: (
+    | { type: 'header'; text: { type: 'plain_text'; text: string } }
+    | { type: 'section'; text: { type: 'mrkdwn'; text: string } }
+    | { type: 'section'; fields: { type: 'mrkdwn'; text: string }[] }
+    | { type: 'context'; elements: { type: 'mrkdwn'; text: string }[] }
+    | { type: 'actions'; elements: { type: 'button'; text: { type: 'plain_text'; text: string }; url: string; style?: 'primary' | 'danger' }[] }
+  )[];
 }
 
 const EMOJI: Record<string, string> = {

@@ -10,8 +10,9 @@ import { iso, isoOrNull } from '../core/iso.ts';
 import { isSlackWebhookUrl } from './slack.ts';
 import { jsonBody, oneLine } from '../http/validate.ts';
 import { assertComponentIds, componentIdsOf, findRecipient } from './recipients.ts';
-import { displayUrl, newSigningSecret } from './webhook-transport.ts';
-import { webhookUrlRefusal } from './webhook-address.ts';
+import { displayUrl } from './webhook-transport.ts';
+import { newSigningSecret } from '../core/ids.ts';
+import { webhookUrlRefusal } from '../core/webhook-address.ts';
 import { badRequest } from '../core/errors.ts';
 
 const urlSchema = z

@@ -1,17 +1,12 @@
 // Sending to a webhook: Standard Webhooks signing and the HTTP POST itself (the outbox worker calls it).
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { checkedLookup, isPrivateAddress, type ResolveHost } from './webhook-address.ts';
+import { checkedLookup, isPrivateAddress, type ResolveHost } from '../core/webhook-address.ts';
 import { isSlackWebhookUrl } from './slack.ts';
 
-const SECRET_PREFIX = 'whsec_';
-
-/** A signing secret as Standard Webhooks writes them: `whsec_` + base64 of 24 random bytes. */
-export function newSigningSecret(): string {
-  return SECRET_PREFIX + randomBytes(24).toString('base64');
-}
+import { SECRET_PREFIX } from '../core/ids.ts';
 
 /** The HMAC key: the base64 after the prefix, decoded (as every Standard Webhooks library does). */
 function secretKey(secret: string): Buffer {

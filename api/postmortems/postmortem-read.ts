@@ -119,7 +119,8 @@ export function timelineEntryText(md: string): string {
 /**
  * The timeline as markdown, oldest first: every published update and the internal events (stage,
  * escalation, severity) from the audit log, marked "(internal)" for the writer to keep or cut.
- * Draft edits, role assignments, postmortem and action item changes are left out; no names.
+ * Draft edits, role assignments, postmortem and action item changes, internal notes, reminders, alerts and the
+ * security flag are left out; no names.
  */
 export async function suggestedTimeline(db: Executor, incident: IncidentRow, now: Date): Promise<string> {
   const [detail, settings] = await Promise.all([incidentDetailJson(db, incident, now), getSettings(db)]);
@@ -130,8 +131,10 @@ export async function suggestedTimeline(db: Executor, incident: IncidentRow, now
     if (entry.type === 'update') {
       lines.push(`- ${when} — ${statusLabel(entry.update.status)}: ${timelineEntryText(entry.update.body)}`);
     } else {
-      // Who held which role is about people, not the incident: left out, as the draft may become public.
-      if (/^(incident_update|postmortem|action_item)\./.test(entry.action) || entry.action === 'incident.role') continue;
+      // Who held which role is about people, not the incident: left out, as the draft may become public. So are
+      // internal notes, reminders, alerts and the security flag: internal by nature, for the writer to add if wanted.
+      if (/^(incident_update|postmortem|action_item|alert|response)\./.test(entry.action)) continue;
+      if (entry.action === 'incident.role' || entry.action === 'incident.note' || entry.action === 'incident.security') continue;
       lines.push(`- ${when} — _(internal)_ ${entry.summary}`);
     }
   }

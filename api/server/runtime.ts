@@ -6,7 +6,7 @@ import { systemClock, type AppDeps } from '../core/deps.ts';
 import { notifyingEvents } from '../notify/events.ts';
 import { fileOffsetClock } from './test-clock.ts';
 import { createSmtpMailer, defaultMailFrom } from '../notify/mailer.ts';
-import { CONSOLE_PATHS } from '../../admin/paths.ts';
+import { CONSOLE_PATHS, RESPONSE_LINKS } from '../../admin/paths.ts';
 
 export interface Runtime {
   config: Config;
@@ -24,7 +24,7 @@ export async function createRuntime(config: Config, log: (line: string) => void 
     clock: config.clockOffsetFile ? fileOffsetClock(config.clockOffsetFile) : systemClock,
     events: notifyingEvents,
     publicUrl: config.publicUrl,
-    invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset,
+    invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS,
     trustProxy: config.trustProxy,
     log,
     mailer,

@@ -12,6 +12,7 @@ import { createLogSink } from './log-sink.ts';
 import { createRuntime } from './runtime.ts';
 import { DEFAULT_JOBS, startScheduler } from './scheduler.ts';
 import { runMaintenanceJobs } from '../maintenance/maintenance-worker.ts';
+import { runResponseJobs } from '../response/response-worker.ts';
 import { deliverOutbox } from '../notify/deliver.ts';
 import { loadStaticFiles } from './static-files.ts';
 
@@ -37,10 +38,11 @@ const preloaded = await preloadAstroModules(join(root, 'dist', 'server'));
 const staticFiles = await loadStaticFiles(join(root, 'dist', 'client'));
 const herald = await createHeraldServer({ runtime, astro, staticFiles, log, logRequests: config.logLevel === 'info' });
 
-// Background work in this process: scheduled updates, maintenance moves, then outbox delivery (claims make it safe with several instances).
+// Background work in this process: scheduled updates, maintenance moves, the response team's escalations and
+// reminders, then outbox delivery (claims make each safe with several instances).
 // Aborted first on shutdown: delivery finishes the batch in flight and claims no other.
 const backgroundStop = new AbortController();
-const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, (deps) => deliverOutbox(deps, backgroundStop.signal)] });
+const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, runResponseJobs, (deps) => deliverOutbox(deps, backgroundStop.signal)] });
 
 const setupLink = await issueSetupLink(runtime.database.db, runtime.deps.clock.now(), config.publicUrl, CONSOLE_PATHS.setup);
 const server = await herald.listen(config.port, config.host);

@@ -1,8 +1,8 @@
 // /api/v1/settings: read (viewer+) and change (owner) the page settings and per-severity targets.
-import { and, eq, ne } from 'drizzle-orm';
+import { and, eq, inArray, ne } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { SEVERITIES, incidents, type Severity } from '../../db/schema.ts';
+import { SEVERITIES, components, incidents, type Severity } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { write } from '../audit/write.ts';
 import { badRequest } from '../core/errors.ts';
@@ -25,6 +25,10 @@ export interface SettingsOut {
   time_zone: string;
   logo_url: string | null;
   severities: Record<Severity, SeverityPolicyOut>;
+  /** Alert label value (`severity` or `priority`) → suggested severity. */
+  alert_severity_map: Record<string, Severity>;
+  /** Alerts with label `label` = `value` concern `component_id`. */
+  alert_component_rules: { label: string; value: string; component_id: string }[];
 }
 
 function settingsJson(s: Settings): SettingsOut {
@@ -33,7 +37,16 @@ function settingsJson(s: Settings): SettingsOut {
     const p = s.severities[sev];
     severities[sev] = { response_minutes: p.responseMinutes, resolution_minutes: p.resolutionMinutes, cadence_minutes: p.cadenceMinutes, impact: p.impact };
   }
-  return { page_id: s.pageId, page_name: s.pageName, public_url: s.publicUrl, time_zone: s.timeZone, logo_url: s.logoUrl, severities };
+  return {
+    page_id: s.pageId,
+    page_name: s.pageName,
+    public_url: s.publicUrl,
+    time_zone: s.timeZone,
+    logo_url: s.logoUrl,
+    severities,
+    alert_severity_map: s.alertSeverityMap,
+    alert_component_rules: s.alertComponentRules.map((r) => ({ label: r.label, value: r.value, component_id: r.componentId })),
+  };
 }
 
 /** True when Intl knows the zone (IANA names such as Europe/Berlin or Etc/UTC). */
@@ -79,6 +92,20 @@ const patchSettingsSchema = z
       .refine((u) => /^https?:\/\/\S+$/i.test(u) || /^\/(?!\/)\S*$/.test(u), 'An http(s) URL or a path starting with /.')
       .nullable(),
     severities: z.object({ P1: policySchema, P2: policySchema, P3: policySchema, P4: policySchema }).partial().strict(),
+    alert_severity_map: z
+      .record(z.string().trim().toLowerCase().min(1).max(100), z.enum(SEVERITIES))
+      .refine((m) => Object.keys(m).length <= 50, 'At most 50 entries.'),
+    alert_component_rules: z
+      .array(
+        z
+          .object({
+            label: z.string().trim().regex(/^[A-Za-z_][A-Za-z0-9_]{0,99}$/, 'A label name, e.g. service or job.'),
+            value: z.string().trim().min(1, 'Required.').max(200),
+            component_id: z.string().min(1, 'Required.').max(100),
+          })
+          .strict(),
+      )
+      .max(200, 'At most 200 rules.'),
   })
   .partial()
   .strict();
@@ -119,6 +146,18 @@ export function settingsRoutes() {
           severities[sev] = next;
         }
         values.severities = severities;
+      }
+      if (body.alert_severity_map !== undefined) values.alertSeverityMap = body.alert_severity_map;
+      if (body.alert_component_rules !== undefined) {
+        const ids = [...new Set(body.alert_component_rules.map((r) => r.component_id))];
+        const found = ids.length ? await tx.select({ id: components.id }).from(components).where(inArray(components.id, ids)) : [];
+        const known = new Set(found.map((f) => f.id));
+        const fields: Record<string, string> = {};
+        body.alert_component_rules.forEach((r, i) => {
+          if (!known.has(r.component_id)) fields[`alert_component_rules.${i}.component_id`] = `No component "${r.component_id}".`;
+        });
+        if (Object.keys(fields).length) throw badRequest('Alert component rules name unknown components.', fields);
+        values.alertComponentRules = body.alert_component_rules.map((r) => ({ label: r.label, value: r.value, componentId: r.component_id }));
       }
       await putSettings(tx, values, now);
       const after = await getSettings(tx);

@@ -23,9 +23,9 @@ describe('components', () => {
     const a = await call('POST', '/api/v1/components', { name: 'API' });
     expect(a.status).toBe(201);
     expect(Object.keys(a.body).sort()).toEqual(
-      ['created_at', 'description', 'group_id', 'id', 'name', 'only_show_if_degraded', 'position', 'showcase', 'start_date', 'status', 'updated_at'].sort(),
+      ['alert_status', 'created_at', 'description', 'group_id', 'id', 'name', 'only_show_if_degraded', 'position', 'showcase', 'start_date', 'status', 'updated_at'].sort(),
     );
-    expect(a.body).toMatchObject({ name: 'API', status: 'operational', group_id: null, position: 0, showcase: true, only_show_if_degraded: false, description: null });
+    expect(a.body).toMatchObject({ name: 'API', status: 'operational', group_id: null, position: 0, showcase: true, only_show_if_degraded: false, description: null, alert_status: null });
     expect(a.body.created_at).toBe('2026-01-01T12:00:00.000Z');
 
     const b = await call('POST', '/api/v1/components', { name: 'Web', description: 'The site', status: 'degraded_performance', showcase: false, only_show_if_degraded: true, start_date: '2025-06-01' });

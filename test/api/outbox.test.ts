@@ -16,7 +16,7 @@ import { enqueueIncidentEvent } from '../../api/notify/enqueue.ts';
 import { json, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
 import { notifyingEvents } from '../../api/notify/events.ts';
-import { CONSOLE_PATHS } from '../../admin/paths.ts';
+import { CONSOLE_PATHS, RESPONSE_LINKS } from '../../admin/paths.ts';
 
 let dir: string;
 let database: Database;
@@ -33,7 +33,7 @@ beforeEach(async () => {
   sink = await startMailSink({ reject: (rcpt) => (rcpt.startsWith('bounce') ? 550 : rcpt.startsWith('busy') ? 451 : null) });
   mailer = createSmtpMailer({ url: sink.url, from: 'status@example.com' });
   const clock = new ManualClock();
-  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, mailer, delivery: { batchSize: 25 } };
+  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS, mailer, delivery: { batchSize: 25 } };
   t = { app: createApp(deps), deps, database, clock, close: () => database.close() };
   owner = await userWithSession(t, 'owner');
 });

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { outbox, subscribers } from '../../db/schema.ts';
 import { deliverDue } from '../../api/notify/deliver.ts';
-import { isPrivateAddress, webhookUrlRefusal } from '../../api/notify/webhook-address.ts';
+import { isPrivateAddress, webhookUrlRefusal } from '../../api/core/webhook-address.ts';
 import { newId } from '../../api/core/ids.ts';
 import { json, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';

@@ -67,6 +67,7 @@ const SELF_SERVICE = new Set([
   'POST /api/v1/tokens', // own API tokens (a viewer's token can still only read)
   'DELETE /api/v1/tokens/:id',
   'POST /api/v1/preview', // renders markdown for the composer; stores nothing
+  'POST /api/v1/pages/:id/ack', // acknowledge a page: any contact paged may be a viewer
 ]);
 
 describe('the route list', () => {
@@ -227,7 +228,54 @@ const LEAST_ROLE: Record<string, Role> = {
   'GET /api/v1/webhooks/:id': 'publisher',
   'POST /api/v1/webhooks': 'publisher',
   'DELETE /api/v1/webhooks/:id': 'publisher',
+  // Alert intake: an alert may set a component's public status (component automation), so a publisher's token.
+  'POST /api/v1/alerts/alertmanager': 'publisher',
+  'POST /api/v1/alerts/grafana': 'publisher',
+  'POST /api/v1/alerts': 'publisher',
+  'GET /api/v1/alerts': 'viewer',
+  'GET /api/v1/alerts/:id': 'viewer',
+  'POST /api/v1/alerts/:id/declare': 'editor',
+  'POST /api/v1/alerts/:id/attach': 'editor',
+  'POST /api/v1/alerts/:id/dismiss': 'editor',
+  // Contacts and stakeholders are personal data and chat URLs credentials: publishers see them, owners set the path.
+  'GET /api/v1/escalation': 'publisher',
+  'PUT /api/v1/escalation': 'owner',
+  'GET /api/v1/incidents/:id/pages': 'viewer',
+  'GET /api/v1/pages/:id': 'viewer',
+  'POST /api/v1/pages/:id/ack': 'viewer',
+  'GET /api/v1/stakeholders': 'publisher',
+  'POST /api/v1/stakeholders': 'publisher',
+  'DELETE /api/v1/stakeholders/:id': 'publisher',
+  'GET /api/v1/incidents/:id/notes': 'viewer',
+  'POST /api/v1/incidents/:id/notes': 'editor',
 };
+
+const INTAKE = new Set(['POST /api/v1/alerts/alertmanager', 'POST /api/v1/alerts/grafana', 'POST /api/v1/alerts']);
+
+describe('an API token with alerts scope', () => {
+  it('may post alerts and nothing else: every other route answers 403, reads included, and nothing is written', async () => {
+    const token = await bearer(t, owner.id, 'alerts');
+    const before = await auditCount();
+    const wrong: string[] = [];
+    for (const r of v1Routes()) {
+      const res = await send(r, token);
+      const body = (await res.json().catch(() => null)) as { error?: { code?: string } } | null;
+      // past the check, the intake routes refuse the empty body as bad input (400), never 401/403
+      if (INTAKE.has(label(r)) ? res.status !== 400 : res.status !== 403 || body?.error?.code !== 'forbidden') wrong.push(`${label(r)} → ${res.status}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('is refused to a user below publisher, and cannot make another token', async () => {
+    const editor = byRole.editor;
+    const res = await t.app.request('/api/v1/tokens', json('POST', { name: 'alerting', scope: 'alerts' }, editor.headers));
+    expect(res.status).toBe(403);
+    const token = await bearer(t, owner.id, 'alerts');
+    const again = await t.app.request('/api/v1/tokens', json('POST', { name: 'more', scope: 'write' }, token));
+    expect(again.status).toBe(403);
+  });
+});
 
 describe('role limits', () => {
   it('has a decision for every mounted route', () => {

@@ -11,7 +11,7 @@ import { putSettings } from '../../api/core/settings.ts';
 import { ManualClock } from '../../api/core/deps.ts';
 import { json, ORIGIN, PUBLIC_URL } from '../support/app.ts';
 import { notifyingEvents } from '../../api/notify/events.ts';
-import { CONSOLE_PATHS } from '../../admin/paths.ts';
+import { CONSOLE_PATHS, RESPONSE_LINKS } from '../../admin/paths.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 let dir: string;
@@ -36,7 +36,7 @@ function adminCreate(args: string[], stdin: string): Promise<{ code: number; std
 }
 
 async function signIn(database: Database, email: string, password: string): Promise<number> {
-  const app = createApp({ db: database.db, clock: new ManualClock(), events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset });
+  const app = createApp({ db: database.db, clock: new ManualClock(), events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS });
   return (await app.request('/api/auth/login', json('POST', { email, password }, ORIGIN))).status;
 }
 

@@ -1,7 +1,7 @@
 // The console's frame: every page loads without a failed request (the favicon included), and its navigation.
 import { consoleSignIn, expect, test } from './fixtures.ts';
 
-const PAGES = ['/admin', '/admin/incidents', '/admin/components', '/admin/maintenance', '/admin/templates', '/admin/subscribers', '/admin/outbox', '/admin/users', '/admin/tokens', '/admin/settings', '/admin/audit', '/admin/action-items', '/admin/account/password'];
+const PAGES = ['/admin', '/admin/incidents', '/admin/alerts', '/admin/components', '/admin/maintenance', '/admin/templates', '/admin/subscribers', '/admin/stakeholders', '/admin/outbox', '/admin/users', '/admin/tokens', '/admin/settings', '/admin/settings/escalation', '/admin/audit', '/admin/action-items', '/admin/account/password'];
 
 test('no console page asks for anything that is not there (the favicon was a 404 on every page)', async ({ page, owner }) => {
   const failed: string[] = [];
@@ -39,6 +39,15 @@ test('the navigation: one line of six entries at 1280 px, groups that open witho
     await nav.getByRole('link', { name: 'Delivery log' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Delivery log');
     await expect(nav.locator('summary.current')).toHaveText(/Subscribers/);
+    // The response team's pages sit in their groups: Alerts under Incidents, the escalation path under Settings.
+    await nav.locator('summary', { hasText: 'Incidents' }).click();
+    await nav.getByRole('link', { name: 'Alerts' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Alerts');
+    await expect(nav.locator('summary.current')).toHaveText(/Incidents/);
+    await nav.locator('summary', { hasText: 'Settings' }).click();
+    await nav.getByRole('link', { name: 'Escalation and paging' }).click();
+    await expect(nav.locator('summary.current')).toHaveText(/Settings/);
+    await expect(nav.getByRole('link', { name: 'Escalation and paging', includeHidden: true })).toHaveAttribute('aria-current', 'page');
     await context.close();
   }
 });
@@ -53,7 +62,25 @@ test('on a 360 px phone a Menu lists every page, with and without JavaScript; Es
     await page.getByText('Menu', { exact: true }).click();
     const menu = page.getByRole('navigation', { name: 'Console' });
     const links = await menu.getByRole('link').allTextContents();
-    expect(links.map((l) => l.trim())).toEqual(['Dashboard', 'All incidents', 'Action items', 'Templates', 'Maintenance', 'Components', 'Email subscribers', 'Webhooks', 'Delivery log', 'Page settings', 'Users', 'API tokens', 'Audit log', 'Public page ↗']);
+    expect(links.map((l) => l.trim())).toEqual([
+      'Dashboard',
+      'All incidents',
+      'Alerts',
+      'Action items',
+      'Templates',
+      'Maintenance',
+      'Components',
+      'Email subscribers',
+      'Webhooks',
+      'Stakeholders',
+      'Delivery log',
+      'Page settings',
+      'Escalation and paging',
+      'Users',
+      'API tokens',
+      'Audit log',
+      'Public page ↗',
+    ]);
     for (const link of await menu.getByRole('link').all()) await expect(link).toBeInViewport();
     if (javaScriptEnabled) {
       await page.keyboard.press('Escape');

@@ -58,7 +58,9 @@ test('action first, then severity; one escalation answers the missed targets and
 
   const notice = page.getByRole('status').filter({ hasText: 'Escalated “Checkout down” to team lead' });
   await expect(notice).toBeVisible();
-  await expect(notice).toContainText('make sure the team lead knows');
+  // Nobody is on the team lead's level of the escalation path: the notice says so.
+  await expect(notice).toContainText('Nobody was paged: the team lead level has no contacts');
+  await expect(notice).toContainText('Make sure the team lead knows');
   // Both of its targets were missed already: nothing will call for the next level by itself.
   await expect(notice).toContainText('No further target can be missed: escalate to the engineering manager only if the incident needs it.');
   // The card no longer offers the next level at once (it used to: both misses called for two levels).
@@ -71,7 +73,8 @@ test('action first, then severity; one escalation answers the missed targets and
 
   // The P2 is within its resolution target (240 min): raising its level says when the next call will come.
   await page.goto(`/admin/incidents/${p2.id}`);
-  await page.getByRole('button', { name: 'Raise escalation level' }).click();
+  await page.getByLabel('Escalate because').selectOption('business_impact');
+  await page.getByRole('button', { name: 'Escalate', exact: true }).click();
   const next = page.getByRole('status').filter({ hasText: 'Escalated to team lead' });
   await expect(next).toContainText(/Next: the resolution target at \d\d:\d\d UTC \(due in 1 h 1[3-5] min\)\. If it is missed, Herald asks you to escalate to the engineering manager/);
   await expect(next).toBeInViewport();

@@ -65,7 +65,7 @@ export async function signedInPage(browser: Browser, baseURL: string, email: str
 }
 
 /** A write API token for a signed-in user. */
-export async function createToken(herald: HeraldProcess, cookie: string, scope: 'read' | 'write' = 'write'): Promise<string> {
+export async function createToken(herald: HeraldProcess, cookie: string, scope: 'read' | 'write' | 'alerts' = 'write'): Promise<string> {
   const res = await fetch(`${herald.baseURL}/api/v1/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: herald.baseURL, cookie },

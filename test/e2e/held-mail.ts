@@ -11,7 +11,8 @@ export async function heldLink(herald: HeraldProcess, owner: Owner, email: strin
   await expect
     .poll(async () => {
       const log = await api<Held>(herald, owner, 'GET', '/api/v1/outbox?limit=50');
-      const row = log.deliveries.find((d) => d.recipient === email);
+      // a subscriber by address; a Herald user (an internal message) as “Name <email>”
+      const row = log.deliveries.find((d) => d.recipient === email || d.recipient.endsWith(`<${email}>`));
       if (!row) return '';
       const one = await api<{ message: { text: string } | null }>(herald, owner, 'GET', `/api/v1/outbox/${row.id}`);
       link = new RegExp(`https?://[^\\s"<>]+${path}\\?token=[^\\s"<>]+`).exec(one.message?.text ?? '')?.[0] ?? '';

@@ -10,7 +10,7 @@ import { newId } from '../../api/core/ids.ts';
 import { createApiToken, createSession } from '../../api/identity/sessions.ts';
 import { SESSION_COOKIE } from '../../api/core/actor.ts';
 import { notifyingEvents } from '../../api/notify/events.ts';
-import { CONSOLE_PATHS } from '../../admin/paths.ts';
+import { CONSOLE_PATHS, RESPONSE_LINKS } from '../../admin/paths.ts';
 
 export const PUBLIC_URL = 'http://127.0.0.1:4321';
 export const ORIGIN = { Origin: PUBLIC_URL };
@@ -70,7 +70,7 @@ export async function makeTestApp(opts: { memory?: boolean; deps?: Partial<AppDe
     database = await openDatabase(`file:${path}`);
   }
   const clock = new ManualClock();
-  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, ...opts.deps };
+  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS, ...opts.deps };
   const app = createApp(deps);
   return {
     app,
@@ -102,7 +102,7 @@ export async function userWithSession(t: TestApp, role: Role, email = `${role}-$
 }
 
 /** An API token for an existing user; returns the Authorization header. */
-export async function bearer(t: TestApp, userId: string, scope: 'read' | 'write'): Promise<Record<string, string>> {
+export async function bearer(t: TestApp, userId: string, scope: 'read' | 'write' | 'alerts'): Promise<Record<string, string>> {
   const { token } = await createApiToken(t.database.db, { userId, name: 'test', scope }, t.clock.now());
   return { Authorization: `Bearer ${token}` };
 }

@@ -132,6 +132,18 @@ describe('escalation', () => {
     expect(incidentTiming(facts({ closed: true, resolvedAt: at(30) }), p2, at(40)).nextEscalationAt).toBeNull();
   });
 
+  test('security calls for one level more, from when it was flagged; an escalation after it answers it', () => {
+    // Flagged from the start: the on-call engineer's level is not enough, with no target missed.
+    expect(incidentTiming(facts({ security: true }), p2, at(5)).escalateTo).toBe('team lead');
+    expect(incidentTiming(facts({ security: true, escalationLevel: 1, escalatedAt: at(6) }), p2, at(7)).escalateTo).toBeNull();
+    // Escalated for a missed response at minute 30, flagged as security at minute 60: the flag calls for one more.
+    const late = facts({ respondedAt: at(20), escalationLevel: 1, escalatedAt: at(30) });
+    expect(incidentTiming(late, p2, at(61)).escalateTo).toBeNull();
+    expect(incidentTiming({ ...late, security: true, securityAt: at(60) }, p2, at(61)).escalateTo).toBe('engineering manager');
+    // Custom level names are used.
+    expect(incidentTiming(facts({ security: true }), p2, at(5), ['Primary', 'Duty lead', 'Head', 'CTO']).escalateTo).toBe('Duty lead');
+  });
+
   test('level names', () => {
     expect(escalationLevelName(0)).toBe('on-call engineer');
     expect(escalationLevelName(3)).toBe('CTO/VP engineering');
