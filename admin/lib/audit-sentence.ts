@@ -2,8 +2,9 @@
 // with “authorId, componentChanges”. Each entry becomes a sentence (parts, so the page can set the incident's or
 // thing's name in emphasis) and, where the entry has a before and an after, the changes as label: old → new.
 import { formatDateTime } from '../../api/core/time-format.ts';
-import { componentStatusLabel, ESCALATION_LEVELS, INCIDENT_ROLE_LABELS, stageLabel, statusLabel } from '../../api/core/vocabulary.ts';
+import { componentStatusLabel, ESCALATION_LEVELS, INCIDENT_ROLE_LABELS, PAGE_REASON_LABELS, stageLabel, statusLabel } from '../../api/core/vocabulary.ts';
 import { FIELD_LABELS } from './field-labels.ts';
+import { plural } from './wording.ts';
 
 /** A sentence as text and names; a name is shown emphasised. */
 export type Part = string | { name: string };
@@ -24,6 +25,8 @@ export interface SentenceContext {
   incidentTitle: string | null;
   /** A user's name by id (roles, owners). */
   userName: (id: string) => string | null;
+  /** A component's name by id (a status an alert set names only the component's id). */
+  componentName?: (id: string) => string | null;
   timeZone: string;
 }
 
@@ -48,7 +51,40 @@ function fieldWords(key: string): string {
 }
 
 /** Fields nobody needs to read about: bookkeeping the database keeps. */
-const QUIET = new Set(['id', 'updatedAt', 'updated_at', 'createdAt', 'created_at', 'position', 'passwordHash', 'secretHash', 'escalation_level']);
+const QUIET = new Set(['id', 'updatedAt', 'updated_at', 'createdAt', 'created_at', 'position', 'passwordHash', 'secretHash', 'escalation_level', 'automatic', 'alert_id', 'alert_title']);
+
+/** Entries whose sentence says all there is: their before and after are not listed again as changes. */
+const SAID = new Set([
+  'incident.escalation',
+  'incident.page_again',
+  'incident.security',
+  'incident.note',
+  'page.sent',
+  'page.none',
+  'page.ack',
+  'response.reminder',
+  'alert.receive',
+  'alert.fire',
+  'alert.resolve',
+  'alert.declare',
+  'alert.attach',
+  'alert.dismiss',
+  'stakeholder.create',
+  'stakeholder.delete',
+]);
+
+/** One item of a list as a person reads it: its label or name, else its words. */
+function itemWords(v: unknown): string {
+  if (typeof v === 'string' || typeof v === 'number') return String(v);
+  if (isRecord(v)) {
+    const named = str(v.label) ?? str(v.name);
+    if (named) return named;
+    return Object.values(v)
+      .filter((x) => typeof x === 'string' || typeof x === 'number')
+      .join(' ');
+  }
+  return '';
+}
 
 function valueWords(key: string, v: unknown, ctx: SentenceContext): string {
   if (v === null || v === undefined || v === '') return 'none';
@@ -60,22 +96,76 @@ function valueWords(key: string, v: unknown, ctx: SentenceContext): string {
   if (typeof v === 'number' && /(At|_at)$/.test(key)) return formatDateTime(new Date(v), ctx.timeZone);
   if (typeof v === 'string') return v.length > 60 ? `“${v.slice(0, 59)}…”` : `“${v}”`;
   if (typeof v === 'number') return String(v);
+  if (Array.isArray(v)) return v.length ? v.map(itemWords).filter(Boolean).join(', ') : 'none';
   return 'changed';
 }
 
-/** What a write changed, in words: “status: Operational → Degraded performance”. */
-export function changeLines(before: unknown, after: unknown, ctx: SentenceContext): string[] {
-  if (!isRecord(before) || !isRecord(after)) return [];
+/** A key of a nested record in words: severities stay "P1", the rest as fields. */
+const pathWords = (path: string[]): string => path.map((k) => (/^P[1-4]$/.test(k) ? k : fieldWords(k))).join(' ');
+
+/** The escalation path's changes: each level's name and contacts, then the timeouts and paging per severity. */
+function escalationLines(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   const out: string[] = [];
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (QUIET.has(key)) continue;
-    const a = before[key];
-    const b = after[key];
-    if (JSON.stringify(a) === JSON.stringify(b)) continue;
-    out.push(`${fieldWords(key)}: ${valueWords(key, a, ctx)} → ${valueWords(key, b, ctx)}`);
+  const levels = (v: unknown) => (Array.isArray(v) ? v.filter(isRecord) : []);
+  const was = levels(before.levels);
+  for (const l of levels(after.levels)) {
+    const old = was.find((x) => x.level === l.level);
+    const name = str(l.name) ?? `level ${String(l.level)}`;
+    if (old && str(old.name) !== str(l.name)) out.push(`level ${String(l.level)} name: “${str(old.name) ?? ''}” → “${name}”`);
+    const contacts = (v: unknown) => (Array.isArray(v) ? v.map(itemWords).filter(Boolean).join(', ') : '') || 'none';
+    if (contacts(old?.contacts) !== contacts(l.contacts)) out.push(`${name} contacts: ${contacts(old?.contacts)} → ${contacts(l.contacts)}`);
+  }
+  const per = (key: string, label: string, words: (v: unknown) => string) => {
+    const a = isRecord(before[key]) ? before[key] : {};
+    const b = isRecord(after[key]) ? after[key] : {};
+    for (const sev of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (JSON.stringify(a[sev]) !== JSON.stringify(b[sev])) out.push(`${label} (${sev}): ${words(a[sev])} → ${words(b[sev])}`);
+    }
+  };
+  per('ack_timeout_minutes', 'acknowledge within', (v) => (typeof v === 'number' ? `${v} min` : 'never climbs by itself'));
+  per('page_on_open', 'page level 1 on open', (v) => (v ? 'yes' : 'no'));
+  if (before.update_reminder_minutes !== after.update_reminder_minutes) {
+    out.push(`update reminder: ${String(before.update_reminder_minutes ?? 'none')} min before → ${String(after.update_reminder_minutes ?? 'none')} min before`);
   }
   return out;
 }
+
+/**
+ * What a write changed, in words: “status: Operational → Degraded performance”; a nested record key by key
+ * (“severities P1 response minutes: 15 → 10”). `action` leaves out what the entry's sentence already says.
+ */
+export function changeLines(before: unknown, after: unknown, ctx: SentenceContext, action?: string): string[] {
+  if (!isRecord(before) || !isRecord(after)) return [];
+  if (action && SAID.has(action)) return [];
+  if (action === 'escalation.update') return escalationLines(before, after);
+  const out: string[] = [];
+  const walk = (a: Record<string, unknown>, b: Record<string, unknown>, path: string[]) => {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
+      if (QUIET.has(key)) continue;
+      const x = a[key];
+      const y = b[key];
+      if (JSON.stringify(x) === JSON.stringify(y)) continue;
+      if (isRecord(x) && isRecord(y)) walk(x, y, [...path, key]);
+      else out.push(`${pathWords([...path, key])}: ${valueWords(key, x, ctx)} → ${valueWords(key, y, ctx)}`);
+    }
+  };
+  walk(before, after, []);
+  return out;
+}
+
+/** “: more expertise needed”, or nothing when no reason was given. */
+const reasonWords = (v: unknown): string => (str(v) && PAGE_REASON_LABELS[str(v)!] ? `: ${PAGE_REASON_LABELS[str(v)!]}` : '');
+
+/** Where an alert came from. */
+const SOURCES: Record<string, string> = { alertmanager: 'Alertmanager', grafana: 'Grafana', generic: 'a script' };
+const sourceWords = (v: unknown): string => SOURCES[String(v)] ?? (str(v) ? String(v) : 'monitoring');
+
+const REMINDER_WORDS: Record<string, string> = {
+  update_due: 'the next public update is due soon',
+  update_overdue: 'the public update is overdue',
+  response_missed: 'the response target was missed',
+  resolution_missed: 'the resolution target was missed',
+};
 
 /** The sentence for one entry. */
 export function auditSentence(e: AuditEntry, ctx: SentenceContext): Part[] {
@@ -102,8 +192,33 @@ export function auditSentence(e: AuditEntry, ctx: SentenceContext): Part[] {
       const person = str(get(after, field));
       return person ? [`${who} made ${ctx.userName(person) ?? 'someone'} ${role} of `, it] : [`${who} left `, it, ` without a ${role}`];
     }
-    case 'incident.escalation':
-      return [`${who} escalated `, it, ` to the ${ESCALATION_LEVELS[Number(get(after, 'escalation_level') ?? 0)] ?? 'next level'}`];
+    case 'incident.escalation': {
+      const level = str(get(after, 'level_name')) ?? ESCALATION_LEVELS[Number(get(after, 'escalation_level') ?? 0)] ?? 'next level';
+      if (get(after, 'automatic')) return ['Herald escalated ', it, ` to the ${level}: nobody acknowledged the page in time`];
+      return [`${who} escalated `, it, ` to the ${level}${reasonWords(get(after, 'reason'))}`];
+    }
+    case 'incident.page_again':
+      return [`${who} paged the ${str(get(after, 'level_name')) ?? 'same level'} again about `, it, reasonWords(get(after, 'reason'))];
+    case 'incident.security':
+      return get(after, 'security') ? [`${who} marked `, it, ' as a security incident'] : [`${who} no longer marks `, it, ' as a security incident'];
+    case 'incident.note': {
+      const body = str(get(after, 'body'))?.trim().split(/\r?\n/)[0] ?? '';
+      return [`${who} wrote an internal note on `, it, body ? `: “${body.length > 80 ? `${body.slice(0, 79)}…` : body}”` : ''];
+    }
+    case 'page.sent': {
+      const channels = get(after, 'channels');
+      const via = Array.isArray(channels) && channels.length ? ` by ${channels.join(' and ')}` : '';
+      return [`${who} paged the ${str(get(after, 'level_name')) ?? 'next level'} about `, it, `: ${plural(Number(get(after, 'contacts') ?? 0), 'contact')}${via}`];
+    }
+    case 'page.none':
+      return ['Nobody was paged about ', it, `: the ${str(get(after, 'level_name')) ?? 'level'} level has no contacts`];
+    case 'page.ack': {
+      const contact = str(get(after, 'contact')) ?? 'a contact';
+      if (get(after, 'via') === 'link' && who === 'Herald') return [`${contact} acknowledged their page about `, it, ' by its link'];
+      return [`${who} acknowledged the page to ${contact} about `, it, get(after, 'via') === 'link' ? ' by its link' : ''];
+    }
+    case 'response.reminder':
+      return [`Herald reminded the ${str(get(after, 'to')) ?? 'team'} about `, it, `: ${REMINDER_WORDS[String(get(after, 'kind'))] ?? 'a reminder'}`];
     case 'incident.started_at':
       return [`${who} set the start of `, it, ` to ${when(get(after, 'started_at'))}`];
     case 'incident_update.create':
@@ -149,6 +264,10 @@ export function auditSentence(e: AuditEntry, ctx: SentenceContext): Part[] {
     case 'component.create':
       return [`${who} added the component `, thing(null, 'component')];
     case 'component.update':
+      if (get(after, 'automatic') && str(get(after, 'alert_title'))) {
+        const name = ctx.componentName?.(e.entity_id ?? '') ?? null;
+        return ['Herald set the component ', name ? { name } : 'a component', ` to ${componentStatusLabel(String(get(after, 'status') ?? ''))} because of the alert `, { name: str(get(after, 'alert_title'))! }];
+      }
       return [`${who} changed the component `, thing(null, 'component')];
     case 'component.delete':
       return [`${who} deleted the component `, thing(null, 'component')];
@@ -204,6 +323,26 @@ export function auditSentence(e: AuditEntry, ctx: SentenceContext): Part[] {
       return [`${who} revoked the API token `, thing(null, 'token')];
     case 'settings.update':
       return [`${who} changed the settings`];
+    case 'escalation.update':
+      return [`${who} changed the escalation path and paging`];
+    case 'stakeholder.create':
+      return [`${who} added the stakeholder `, named(get(after, 'label') ?? get(after, 'address'), 'a stakeholder')];
+    case 'stakeholder.delete':
+      return [`${who} removed the stakeholder `, named(get(before, 'label') ?? get(before, 'address'), 'a stakeholder')];
+    case 'alert.receive':
+      return ['The alert ', named(get(after, 'title'), 'an alert'), ` came in from ${sourceWords(get(after, 'source'))}`, get(after, 'status') === 'resolved' ? ', already resolved' : ''];
+    case 'alert.fire':
+      return ['The alert ', named(get(after, 'title'), 'an alert'), ' fired again'];
+    case 'alert.resolve':
+      return ['The alert ', named(get(after, 'title'), 'an alert'), ` was resolved by ${sourceWords(get(after, 'source'))}`];
+    case 'alert.declare':
+      return [`${who} declared `, it, ' from the alert ', named(get(after, 'title'), 'an alert')];
+    case 'alert.attach':
+      return [`${who} attached the alert `, named(get(after, 'title'), 'an alert'), ' to ', it];
+    case 'alert.dismiss': {
+      const reason = str(get(after, 'reason'));
+      return [`${who} dismissed the alert `, named(get(after, 'title'), 'an alert'), reason ? `: ${reason}` : ' (no reason given)'];
+    }
     case 'subscriber.request':
       return ['Someone asked to subscribe by email (a confirmation email went out)'];
     case 'subscriber.confirm':
