@@ -53,6 +53,20 @@ export const FIELD_LABELS: Record<string, string> = {
   time_zone: 'Time zone',
   logo_url: 'Logo URL',
   body: 'Message',
+  // the response team's forms
+  security: 'Security incident',
+  reason: 'Reason',
+  level: 'Page',
+  kind: 'Kind',
+  address: 'Address',
+  user_id: 'User',
+  incident_id: 'Incident',
+  alert_status: 'When an alert for it fires',
+  alert_severity_map: 'Severity from the severity or priority label',
+  alert_component_rules: 'Components from other labels',
+  ack_timeout_minutes: 'Acknowledge within',
+  page_on_open: 'Page level 1 on open',
+  update_reminder_minutes: 'Remind the communications lead',
 };
 
 /** The form field an API field's error belongs to: `components.<id>` is the components picker. */
