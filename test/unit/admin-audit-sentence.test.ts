@@ -47,6 +47,8 @@ describe('auditSentence', () => {
     // The raw rows' camelCase names never show.
     const all = events.flatMap((e) => changeLines(e.before, e.after, ctx)).join('\n');
     expect(all).not.toMatch(/[a-z][A-Z]/);
+    // nothing that did not change in words (null and absent), nor the incident's own id
+    expect(all).not.toMatch(/none → none|^incident:/m);
   });
 
   it('says what the response team did: alerts, escalation settings, pages, acknowledgements, notes, reminders', async () => {
