@@ -51,7 +51,7 @@ function fieldWords(key: string): string {
 }
 
 /** Fields nobody needs to read about: bookkeeping the database keeps. */
-const QUIET = new Set(['id', 'updatedAt', 'updated_at', 'createdAt', 'created_at', 'position', 'passwordHash', 'secretHash', 'escalation_level', 'automatic', 'alert_id', 'alert_title']);
+const QUIET = new Set(['id', 'updatedAt', 'updated_at', 'createdAt', 'created_at', 'position', 'passwordHash', 'secretHash', 'escalation_level', 'automatic', 'alert_id', 'alert_title', 'incidentId', 'incident_id']);
 
 /** Entries whose sentence says all there is: their before and after are not listed again as changes. */
 const SAID = new Set([
@@ -146,7 +146,12 @@ export function changeLines(before: unknown, after: unknown, ctx: SentenceContex
       const y = b[key];
       if (JSON.stringify(x) === JSON.stringify(y)) continue;
       if (isRecord(x) && isRecord(y)) walk(x, y, [...path, key]);
-      else out.push(`${pathWords([...path, key])}: ${valueWords(key, x, ctx)} → ${valueWords(key, y, ctx)}`);
+      else {
+        const was = valueWords(key, x, ctx);
+        const now = valueWords(key, y, ctx);
+        // null and absent read the same: “none → none” says nothing
+        if (was !== now) out.push(`${pathWords([...path, key])}: ${was} → ${now}`);
+      }
     }
   };
   walk(before, after, []);

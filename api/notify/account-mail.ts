@@ -13,7 +13,7 @@ import { linkUrl } from '../identity/one-time-links.ts';
 import { userRecipient } from '../response/internal-recipients.ts';
 import { passwordResetMessage } from './email-templates.ts';
 
-export const PASSWORD_RESET_KIND = 'password_reset';
+const PASSWORD_RESET_KIND = 'password_reset';
 
 /** What the outbox event of a reset email holds: whom, and which link (never the token). */
 export interface AccountMailRef {
