@@ -305,6 +305,13 @@ async function renewLeases(db: Executor, workerId: string, now: Date, leaseMs: n
     .where(and(eq(outbox.leasedBy, workerId), eq(outbox.state, 'pending')));
 }
 
+/** A claimed row with its subscriber or internal recipient, read at the claim. */
+interface Claimed {
+  row: OutboxRow;
+  sub: SubscriberRow | undefined;
+  to: RecipientTarget | undefined;
+}
+
 /**
  * Delivers what is due until nothing is due (or `limit`/`signal` stops it). Returns how many rows it finished
  * (sent, held, skipped, failed or rescheduled). Bounded: each claim takes rows that are due now, and a rescheduled
@@ -324,9 +331,9 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
   const recorder = new OutcomeRecorder(deps.db, workerId, opts, deps.clock);
   const limit = run.limit ?? Number.POSITIVE_INFINITY;
   const tally: Record<Outcome['result'] | 'failed', number> = { sent: 0, held: 0, skipped: 0, error: 0, failed: 0 };
-  const queue: OutboxRow[] = [];
-  const byId = new Map<string, SubscriberRow>();
-  const toById = new Map<string, RecipientTarget>();
+  // Each claimed row with its subscriber or internal recipient as read at the claim: held only until it is sent,
+  // so a long fan-out does not keep every recipient it has served in memory (a bigger heap, longer pauses).
+  const queue: Claimed[] = [];
   let claimed = 0;
   let done = 0;
   let exhausted = false;
@@ -341,10 +348,12 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
       return;
     }
     claimed += rows.length;
-    const missing = [...new Set(rows.map((r) => r.subscriberId).filter((id): id is string => id !== null))].filter((id) => !byId.has(id));
-    if (missing.length) for (const sub of await deps.db.select().from(subscribers).where(inArray(subscribers.id, missing))) byId.set(sub.id, sub);
+    const byId = new Map<string, SubscriberRow>();
+    const toById = new Map<string, RecipientTarget>();
+    const wanted = [...new Set(rows.map((r) => r.subscriberId).filter((id): id is string => id !== null))];
+    if (wanted.length) for (const sub of await deps.db.select().from(subscribers).where(inArray(subscribers.id, wanted))) byId.set(sub.id, sub);
     // internal recipients (pages, reminders, stakeholder updates), with a user's email as it is now
-    const internal = [...new Set(rows.map((r) => r.recipientId).filter((id): id is string => id !== null))].filter((id) => !toById.has(id));
+    const internal = [...new Set(rows.map((r) => r.recipientId).filter((id): id is string => id !== null))];
     if (internal.length) {
       const found = await deps.db
         .select({ r: recipients, email: users.email, disabledAt: users.disabledAt })
@@ -353,13 +362,13 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
         .where(inArray(recipients.id, internal));
       for (const t of found) toById.set(t.r.id, { ...t.r, userEmail: t.email, userDisabled: t.r.userId !== null && (t.email === null || t.disabledAt !== null) });
     }
-    queue.push(...rows);
+    for (const row of rows) queue.push({ row, sub: row.subscriberId ? byId.get(row.subscriberId) : undefined, to: row.recipientId ? toById.get(row.recipientId) : undefined });
     await yieldToLoop();
   };
   const startRefill = () => (claiming ??= refill().finally(() => (claiming = null)));
 
   /** The next row to send, claiming more when the queue runs low; undefined when the run is over. */
-  const next = async (): Promise<OutboxRow | undefined> => {
+  const next = async (): Promise<Claimed | undefined> => {
     while (!queue.length && !exhausted && claimed < limit && !run.signal?.aborted) await startRefill();
     if (run.signal?.aborted) return undefined;
     if (queue.length < opts.concurrency && !exhausted && claimed < limit) void startRefill().catch(() => undefined);
@@ -371,10 +380,9 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
   heartbeat.unref();
   try {
     const lanes = Array.from({ length: Math.max(1, opts.concurrency) }, async () => {
-      for (let row = await next(); row; row = await next()) {
-        const outcome = row.recipientId
-          ? await deliverInternal(deps, row, toById.get(row.recipientId), events, deps.clock.now())
-          : await deliverOne(deps, row, row.subscriberId ? byId.get(row.subscriberId) : undefined, events, key, deps.clock.now());
+      for (let item = await next(); item; item = await next()) {
+        const { row, sub, to } = item;
+        const outcome = row.recipientId ? await deliverInternal(deps, row, to, events, deps.clock.now()) : await deliverOne(deps, row, sub, events, key, deps.clock.now());
         done += 1;
         tally[outcome.result] += 1;
         // Row ids and channels only: addresses are personal data and Slack URLs are credentials.
@@ -391,7 +399,7 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
     await (claiming as Promise<void> | null)?.catch(() => undefined);
     await recorder.flush();
     // Claimed ahead but never tried (a stop, or a failure above): back to the others now, not after the lease.
-    await release(deps.db, workerId, queue.splice(0).map((r) => r.id), deps.clock.now());
+    await release(deps.db, workerId, queue.splice(0).map((c) => c.row.id), deps.clock.now());
   }
   if (done > 0) {
     deps.log?.(`outbox: ${done} ${done === 1 ? 'message' : 'messages'}: ${tally.sent} sent, ${tally.held} held, ${tally.skipped} skipped, ${tally.error - tally.failed} to retry, ${tally.failed} failed`);

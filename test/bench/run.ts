@@ -116,12 +116,15 @@ async function throughput(work: string): Promise<void> {
 /**
  * (e) The server stays responsive while it delivers: 20,000 confirmed subscribers, one incident published through
  * the API, and while the worker fans it out into an SMTP sink (in this process, on core 1), /healthz and the cached
- * home page under a light load (10 connections: visitors and a monitor, not a saturating benchmark) against the same
- * load before the fan-out.
+ * home page under a light load (10 connections, each pausing 10 ms between requests, about 1,000 requests a second:
+ * visitors and a monitor, not a saturating benchmark, whose latency would be its own queue) against the same load
+ * before the fan-out.
  */
+const LIGHT_PAUSE_MS = 10;
+
 async function fanoutLatency(work: string): Promise<void> {
   const n = option('fanout-subscribers', 20_000);
-  console.log(`\n(e) latency during a ${n.toLocaleString('en')}-recipient fan-out: ${loadTool()}, 10 connections, Herald by \`npm start\``);
+  console.log(`\n(e) latency during a ${n.toLocaleString('en')}-recipient fan-out: ${loadTool()}, 10 connections pausing ${LIGHT_PAUSE_MS} ms between requests, Herald by \`npm start\``);
   const sink = await countingSmtpSink();
   const dbFile = join(work, 'fanout-latency.db');
   const database = await openMigratedDatabase(`file:${dbFile}`);
@@ -142,8 +145,8 @@ async function fanoutLatency(work: string): Promise<void> {
   const seconds = Math.max(2, Math.round(DURATION / 2));
   try {
     await load(`${herald.baseURL}/`, 1, 10);
-    const idleHealth = await load(`${herald.baseURL}/healthz`, seconds, 10);
-    const idleHome = await load(`${herald.baseURL}/`, seconds, 10);
+    const idleHealth = await load(`${herald.baseURL}/healthz`, seconds, 10, [], LIGHT_PAUSE_MS);
+    const idleHome = await load(`${herald.baseURL}/`, seconds, 10, [], LIGHT_PAUSE_MS);
     const res = await fetch(`${herald.baseURL}/api/v1/incidents`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
@@ -153,8 +156,8 @@ async function fanoutLatency(work: string): Promise<void> {
     // Wait for the worker to start sending (bounded), then measure while it works.
     for (let i = 0; i < 100 && sink.accepted === 0; i++) await new Promise((r) => setTimeout(r, 50));
     const before = sink.accepted;
-    const busyHealth = await load(`${herald.baseURL}/healthz`, seconds, 10);
-    const busyHome = await load(`${herald.baseURL}/`, seconds, 10);
+    const busyHealth = await load(`${herald.baseURL}/healthz`, seconds, 10, [], LIGHT_PAUSE_MS);
+    const busyHome = await load(`${herald.baseURL}/`, seconds, 10, [], LIGHT_PAUSE_MS);
     const during = sink.accepted - before;
     const overlapped = sink.accepted < n;
     console.log(`  idle:     /healthz p99 ${idleHealth.p99.toFixed(2)} ms (${idleHealth.rps.toFixed(0)} req/s), / p99 ${idleHome.p99.toFixed(2)} ms (${idleHome.rps.toFixed(0)} req/s)`);

@@ -4,7 +4,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { freePort, ROOT } from '../e2e/herald-process.ts';
@@ -56,20 +56,24 @@ function wrkMs(value: string): number {
   return m[2] === 'us' ? n / 1000 : m[2] === 'ms' ? n : m[2] === 's' ? n * 1000 : n * 60_000;
 }
 
-/** Load on `url` for `seconds` with `connections`, from core 1; `serverPids` are measured for CPU per request. */
-export async function load(url: string, seconds: number, connections: number, serverPids: number[] = []): Promise<Load> {
+/**
+ * Load on `url` for `seconds` with `connections`, from core 1; `serverPids` are measured for CPU per request.
+ * Without `pauseMs` each connection sends its next request as soon as the last is answered (saturating); with it,
+ * each waits that long in between, a steady light load whose latency shows how long requests wait for other work.
+ */
+export async function load(url: string, seconds: number, connections: number, serverPids: number[] = [], pauseMs?: number): Promise<Load> {
   const cpuBefore = cpuTicks(serverPids);
-  const result = await generate(url, seconds, connections);
+  const result = await generate(url, seconds, connections, pauseMs);
   const cpu = ((cpuTicks(serverPids) - cpuBefore) / TICKS_PER_SECOND) * 1e6;
   return { ...result, cpuUsPerRequest: serverPids.length ? cpu / Math.max(1, result.rps * seconds) : Number.NaN };
 }
 
-async function generate(url: string, seconds: number, connections: number): Promise<Omit<Load, 'cpuUsPerRequest'>> {
+async function generate(url: string, seconds: number, connections: number, pauseMs?: number): Promise<Omit<Load, 'cpuUsPerRequest'>> {
   if (!hasWrk) {
-    const r = await autocannon({ url, connections, duration: seconds, pipelining: 1 });
+    const r = await autocannon({ url, connections, duration: seconds, pipelining: 1, ...(pauseMs ? { connectionRate: Math.round(1000 / pauseMs) } : {}) });
     return { rps: r.requests.average, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
   }
-  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', url];
+  const args = ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...(pauseMs ? ['-s', pauseScript(pauseMs)] : []), url];
   const cmd = pinning ? 'taskset' : 'wrk';
   const out = await new Promise<string>((resolve, reject) => {
     const child = spawn(cmd, pinning ? ['-c', '1', 'wrk', ...args] : args, { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -85,6 +89,13 @@ async function generate(url: string, seconds: number, connections: number): Prom
   const errors = non2xx + (socketErrors ? socketErrors.slice(1).reduce((a, x) => a + Number(x), 0) : 0);
   if (!Number.isFinite(rps) || !Number.isFinite(p99)) throw new Error(`could not read wrk's output:\n${out}`);
   return { rps, p99, errors };
+}
+
+/** A wrk script whose delay() makes each connection wait `ms` before its next request. */
+function pauseScript(ms: number): string {
+  const file = join(tmpdir(), `herald-wrk-pause-${ms}.lua`);
+  writeFileSync(file, `function delay()\n  return ${Math.round(ms)}\nend\n`);
+  return file;
 }
 
 /** The pid of the node process under `npm start` (npm's child: the script execs node). */
