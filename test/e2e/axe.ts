@@ -5,9 +5,10 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 
 /** Problems on the page as one line each (`where: rule target`); [] when clean. */
-export async function axeProblems(page: Page, where: string, opts: { include?: string } = {}): Promise<string[]> {
+export async function axeProblems(page: Page, where: string, opts: { include?: string; exclude?: string } = {}): Promise<string[]> {
   const builder = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
   if (opts.include) builder.include(opts.include);
+  if (opts.exclude) builder.exclude(opts.exclude);
   const result = await builder.analyze();
   const lines = result.violations.map((v) => `${where}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   for (const v of result.incomplete) {
