@@ -1,9 +1,11 @@
-// Astro: the public site lives in site/, the admin console's pages in admin/pages are injected under /admin.
+// Astro: the public site lives in site/, the admin console's pages in admin/pages are injected under /admin, and each
+// public page again under /<language>/ for every shipped catalogue (api/core/i18n).
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
+import { LANGUAGE_TAGS } from './api/core/i18n/locale.ts';
 
 const adminPages = fileURLToPath(new URL('./admin/pages/', import.meta.url));
 
@@ -33,12 +35,37 @@ const adminConsole = {
   },
 };
 
+/** The public pages a language serves under its prefix; each page reads its language from the path. */
+const LOCALIZED_PAGES = [
+  ['', 'index.astro'],
+  ['/history', 'history.astro'],
+  ['/incidents/[id]', 'incidents/[id].astro'],
+  ['/incidents/[id]/postmortem', 'incidents/[id]/postmortem.astro'],
+  ['/subscriptions', 'subscriptions/index.astro'],
+  ['/subscriptions/requested', 'subscriptions/requested.astro'],
+  ['/subscriptions/confirm', 'subscriptions/confirm.astro'],
+  ['/subscriptions/manage', 'subscriptions/manage.astro'],
+];
+
+// A literal route per shipped language (not `/[lang]/…`): an address under any other first segment is no route at
+// all, so it gets the cached not-found page instead of a render. Which languages a page offers is a setting.
+const languages = {
+  name: 'herald-languages',
+  hooks: {
+    'astro:config:setup': ({ injectRoute }) => {
+      for (const tag of LANGUAGE_TAGS) {
+        for (const [path, file] of LOCALIZED_PAGES) injectRoute({ pattern: `/${tag}${path}`, entrypoint: `./site/pages/${file}`, prerender: false });
+      }
+    },
+  },
+};
+
 export default defineConfig({
   srcDir: './site',
   publicDir: './site/public',
   output: 'server',
   adapter: node({ mode: 'middleware' }),
-  integrations: [adminConsole],
+  integrations: [adminConsole, languages],
   // Off: behind api/server/server.ts Astro sees every request as http://localhost, so its check would refuse
   // every form post. site/middleware.ts applies the same origin rule as the API, with PUBLIC_URL.
   security: { checkOrigin: false },

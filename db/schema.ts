@@ -107,7 +107,8 @@ export const apiTokens = sqliteTable(
 /** One-time links: the first-run setup link and user invitations. Only a hash of the secret is kept. */
 export const oneTimeLinks = sqliteTable('one_time_links', {
   id: text('id').primaryKey(),
-  purpose: text('purpose', { enum: ['setup', 'invite'] }).notNull(),
+  /** `reset`: a password reset link, emailed to the account's address. */
+  purpose: text('purpose', { enum: ['setup', 'invite', 'reset'] }).notNull(),
   secretHash: text('secret_hash').notNull(),
   userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
   createdAt: ms('created_at').notNull(),
@@ -373,6 +374,8 @@ export const subscribers = sqliteTable(
     unsubscribedAt: ms('unsubscribed_at'),
     /** The last confirmation email asked for (one per few minutes per address, whoever asks). */
     confirmationSentAt: ms('confirmation_sent_at'),
+    /** The language of the page they subscribed on (BCP 47): their emails' language; null is the page's default. */
+    language: text('language'),
   },
   (t) => [index('subscribers_kind_state_idx').on(t.kind, t.state)],
 );

@@ -1,5 +1,6 @@
 // The console's one way to the Hono API: forwards the browser's cookie, carries Set-Cookie back, parses errors.
 import type { AstroGlobal } from 'astro';
+import { FIELD_LABELS, formFieldOf, formMessage, humanize } from './field-labels.ts';
 
 export interface ApiErrorBody {
   code: string;
@@ -136,6 +137,15 @@ export interface FormErrors {
 
 export const noErrors = (): FormErrors => ({ fields: {} });
 
-export function formErrors(error: ApiErrorBody): FormErrors {
-  return { form: error.message, fields: error.fields ?? {} };
+/**
+ * The API's error as the form shows it: a message in the form's words (FIELD_LABELS, never `scheduled_until`), and
+ * each field's problem keyed by the form field it belongs to.
+ */
+export function formErrors(error: ApiErrorBody, labels: Record<string, string> = FIELD_LABELS): FormErrors {
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(error.fields ?? {})) fields[formFieldOf(k)] ??= humanize(v, labels);
+  return { form: formMessage(error, labels), fields };
 }
+
+/** An error with no form to point at (a row's button, a page that failed to load), in words. */
+export const errorText = (error: ApiErrorBody): string => formMessage({ ...error, fields: undefined });

@@ -1,6 +1,6 @@
 // Turning the console's incident and update forms into API bodies (and back into values to re-show on error).
 import { prefixed, raw, text, checked } from './forms.ts';
-import { wallTimeToUtc } from './zoned.ts';
+import { readWallTime, wallTimeToUtc } from './zoned.ts';
 import { INCIDENT_ROLE_FIELDS } from '../../api/core/vocabulary.ts';
 
 export const COMPONENT_PREFIX = 'component:';
@@ -15,7 +15,7 @@ export interface UpdateFormValues {
   notify: boolean;
   components: Record<string, string>;
   mode: PublishMode;
-  /** datetime-local text in the page's time zone, as typed. */
+  /** "YYYY-MM-DDTHH:MM" in the page's time zone, as typed (DateTimeField). */
   publishAt: string;
 }
 
@@ -40,7 +40,7 @@ export function readUpdateForm(form: FormData): UpdateFormValues {
     notify: checked(form, 'notify'),
     components: prefixed(form, COMPONENT_PREFIX),
     mode: mode(text(form, 'mode')),
-    publishAt: text(form, 'publish_at'),
+    publishAt: readWallTime(form, 'publish_at'),
   };
 }
 
@@ -52,7 +52,7 @@ export function readIncidentForm(form: FormData): IncidentFormValues {
     commander_id: text(form, 'commander_id'),
     tech_lead_id: text(form, 'tech_lead_id'),
     comms_lead_id: text(form, 'comms_lead_id'),
-    startedAt: text(form, 'started_at'),
+    startedAt: readWallTime(form, 'started_at'),
     security: checked(form, 'security'),
   };
 }
@@ -117,17 +117,4 @@ export function incidentBody(v: IncidentFormValues, timeZone: string, now: Date)
     else fields.started_at = 'Use a date and time, or leave blank for now.';
   }
   return { body: Object.keys(fields).length ? null : body, fields };
-}
-
-/**
- * API field errors to form field names: "components.<id>" → "components", "publish_at" stays;
- * "message" stays. Unknown keys go to the form-level message.
- */
-export function mapFieldErrors(fields: Record<string, string> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(fields ?? {})) {
-    const key = k.startsWith('components') ? 'components' : k;
-    out[key] ??= v;
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 // The response team in forms: escalation reasons and levels to choose from, contact kinds.
 import type { EscalationOut } from '../../api/response/escalation-settings.ts';
+import { plural } from './wording.ts';
 import { CONTACT_KIND_LABELS, ESCALATION_REASONS, PAGE_REASON_LABELS } from '../../api/core/vocabulary.ts';
 
 const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -19,7 +20,7 @@ export function escalationLevelOptions(e: EscalationOut, escalationLevel: number
   const describe = (level: number, again = false) => {
     const l = e.levels.find((x) => x.level === level);
     const n = l?.contacts.length ?? 0;
-    return { value: String(level), label: `${again ? 'Page again: ' : ''}${level}. ${l?.name ?? `Level ${level}`} (${n ? `${n} contact${n === 1 ? '' : 's'}` : 'no contacts'})` };
+    return { value: String(level), label: `${again ? 'Page again: ' : ''}${level}. ${l?.name ?? `Level ${level}`} (${n ? plural(n, 'contact') : 'no contacts'})` };
   };
   const above = e.levels.filter((l) => l.level > position).map((l) => describe(l.level));
   return [...above, describe(position, true)].filter((o) => Number(o.value) <= 4);

@@ -11,6 +11,7 @@ import { isCacheablePath } from '../public/public-paths.ts';
 import { createPublicRenderer, NOT_FOUND_KEY, type PublicRenderer } from '../server/public-render.ts';
 import { createRuntime } from '../server/runtime.ts';
 import { getSettings, publicBaseUrl } from '../core/settings.ts';
+import { languagePrefix, offeredLanguages } from '../core/i18n/locale.ts';
 
 /** The eight Statuspage v2 documents (API.md). */
 export const V2_DOCUMENTS = [
@@ -41,8 +42,9 @@ export function fileForUrl(url: string): string | null {
   let p = path;
   if (query !== undefined) {
     const page = /^page=([1-9]\d{0,5})$/.exec(query);
-    if (p !== '/history' || !page) return null;
-    p = page[1] === '1' ? '/history' : `/history/page/${page[1]}`;
+    // The history's pages, in the default language or under a language's prefix.
+    if (!/^(?:\/[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)?\/history$/.test(p) || !page) return null;
+    p = page[1] === '1' ? p : `${p}/page/${page[1]}`;
   }
   let decoded: string;
   try {
@@ -153,11 +155,15 @@ export async function exportSite(opts: {
   clientDir: string;
   base: string;
   extraUrls?: string[];
+  /** The path prefixes of the page's further languages ("/de"): their pages and feeds are written too. */
+  languagePrefixes?: string[];
   log?: (line: string) => void;
 }): Promise<ExportResult> {
   const { render, outDir, clientDir, base } = opts;
   const log = opts.log ?? (() => undefined);
-  const queue: string[] = [...SEEDS, ...(opts.extraUrls ?? [])];
+  const prefixes = ['', ...(opts.languagePrefixes ?? [])];
+  const seeds = prefixes.flatMap((pre) => SEEDS.filter((u) => !u.startsWith('/api/') || !pre).map((u) => (pre && u === '/' ? `${pre}/` : `${pre}${u}`)));
+  const queue: string[] = [...seeds, ...(opts.extraUrls ?? [])];
   const seen = new Set<string>(queue);
   const skipped: string[] = [];
   let documents = 0;
@@ -201,8 +207,10 @@ export async function exportSite(opts: {
       const parsed = JSON.parse(Buffer.from(page.body).toString('utf8')) as { components?: { id: string; group?: boolean }[] };
       for (const c of parsed.components ?? []) {
         if (c.group) continue;
-        enqueue(`/components/${c.id}/history.rss`);
-        enqueue(`/components/${c.id}/history.atom`);
+        for (const pre of prefixes) {
+          enqueue(`${pre}/components/${c.id}/history.rss`);
+          enqueue(`${pre}/components/${c.id}/history.atom`);
+        }
       }
     } else if (url === '/api/v2/incidents.json') {
       const parsed = JSON.parse(Buffer.from(page.body).toString('utf8')) as { incidents?: { id: string }[] };
@@ -250,13 +258,15 @@ async function main(): Promise<void> {
   const runtime = await createRuntime(config, () => undefined);
   try {
     const astro = await loadAstroHandler(entryFile(root));
-    const base = publicBaseUrl(await getSettings(runtime.deps.db), config.publicUrl);
+    const settings = await getSettings(runtime.deps.db);
+    const base = publicBaseUrl(settings, config.publicUrl);
     const started = Date.now();
     const result = await exportSite({
       render: createPublicRenderer(runtime, astro),
       outDir,
       clientDir: join(root, 'dist', 'client'),
       base,
+      languagePrefixes: offeredLanguages(settings).slice(1).map((tag) => languagePrefix(settings, tag)),
       log: say,
     });
     say(`exported ${result.documents} documents and ${result.assets} assets to ${outDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -71,6 +71,8 @@ export interface AppDeps {
    * its paths (admin/paths.ts) and the server passes this one in, so the API links to a page it does not know.
    */
   invitationPath: string;
+  /** The console page that takes a password reset link's token (admin/paths.ts), for the reset email. */
+  passwordResetPath: string;
   /**
    * The console pages the response team's messages link to (admin/paths.ts, passed in like invitationPath): the page
    * that takes a page's acknowledge link, and where the incidents are (`<incidents>/<id>`).

@@ -43,6 +43,13 @@ interface PostmortemPublishedEvent {
   now: Date;
 }
 
+interface PasswordResetRequestedEvent {
+  userId: string;
+  /** The one-time link (purpose `reset`) the email carries; its token is signed from this id when the email is made. */
+  linkId: string;
+  now: Date;
+}
+
 export interface IncidentOpenedEvent {
   incident: IncidentRow;
   /** Null when the server opened it. */
@@ -106,6 +113,8 @@ export interface DomainEvents {
   maintenanceReminder(tx: Tx, event: MaintenanceReminderEvent): Promise<void>;
   /** A postmortem was published with `notify`. */
   postmortemPublished(tx: Tx, event: PostmortemPublishedEvent): Promise<void>;
+  /** Someone asked for a password reset link for this user's account: email it to them. */
+  passwordResetRequested(tx: Tx, event: PasswordResetRequestedEvent): Promise<void>;
   /** An incident was opened (by a person, or declared from an alert): page on open, tell roles and stakeholders. */
   incidentOpened(tx: Tx, event: IncidentOpenedEvent): Promise<void>;
   /** An incident's severity, stage, roles or security flag changed. */

@@ -1,8 +1,9 @@
-// Page settings (name, public URL, time zone, logo) and the per-severity targets and cadence.
+// Page settings (name, public URL, time zone, logo, languages) and the per-severity targets and cadence.
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { ESCALATION_LEVELS, settings, type Impact, type Severity } from '../../db/schema.ts';
 import { newId } from './ids.ts';
+import { canonicalLanguage, DEFAULT_LANGUAGE } from './i18n/locale.ts';
 
 export interface SeverityPolicy {
   /** Minutes from start to the first response; 0 means immediate. */
@@ -22,6 +23,10 @@ export interface Settings {
   publicUrl: string | null;
   timeZone: string;
   logoUrl: string | null;
+  /** The language served at `/` (a shipped catalogue's BCP 47 tag). */
+  language: string;
+  /** Further languages, each served under `/<tag>/`; never the default one. */
+  languages: string[];
   severities: Record<Severity, SeverityPolicy>;
   /** An alert's `severity` or `priority` label value (lower-cased) → the severity suggested for it. */
   alertSeverityMap: Record<string, Severity>;
@@ -59,6 +64,8 @@ const DEFAULT_SETTINGS: Omit<Settings, 'pageId'> = {
   publicUrl: null,
   timeZone: 'Etc/UTC',
   logoUrl: null,
+  language: DEFAULT_LANGUAGE,
+  languages: [],
   severities: DEFAULT_SEVERITIES,
   alertSeverityMap: DEFAULT_ALERT_SEVERITY_MAP,
   alertComponentRules: [],
@@ -84,6 +91,17 @@ export async function getSettings(db: Executor): Promise<Settings> {
   const merged: Settings = { ...DEFAULT_SETTINGS, pageId: pageId as string };
   for (const key of ['pageName', 'publicUrl', 'timeZone', 'logoUrl', 'alertSeverityMap', 'alertComponentRules', 'escalationLevelNames', 'updateReminderMinutes'] as const) {
     if (stored.has(key)) (merged[key] as unknown) = stored.get(key);
+  }
+  // Only languages a catalogue ships: one removed from Herald since it was chosen is no longer served.
+  const language = typeof stored.get('language') === 'string' ? canonicalLanguage(stored.get('language') as string) : null;
+  if (language) merged.language = language;
+  const languages = stored.get('languages');
+  if (Array.isArray(languages)) {
+    merged.languages = [];
+    for (const tag of languages) {
+      const known = typeof tag === 'string' ? canonicalLanguage(tag) : null;
+      if (known && known !== merged.language && !merged.languages.includes(known)) merged.languages.push(known);
+    }
   }
   // per severity, so a severity added to the defaults later still gets its value
   for (const key of ['ackTimeoutMinutes', 'pageOnOpen'] as const) {

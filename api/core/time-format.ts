@@ -1,17 +1,32 @@
-// Times and calendar days in the page's time zone: day boundaries for the uptime bars and history, and display text.
+// Times and calendar days in the page's time zone: day boundaries for the uptime bars and history, and display text
+// in a language (Intl does the wording: "Nov 27, 2026, 14:05 UTC", "2. Dezember 2026 um 03:01 MEZ", "2 hours, 15 minutes").
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** Intl formatters are costly to build; pages format hundreds of times per render. */
+/** How a language writes times: what formatting needs from it (api/core/i18n makes one per language). */
+export interface TimeLocale {
+  /** The Intl locale: "en-US", "de", "pt-BR". */
+  intl: string;
+  /** The month in dates: "Nov 27, 2026" (short) or "27. November 2026" (long). */
+  month: 'short' | 'long';
+  /** What a duration under a minute reads as. */
+  lessThanAMinute: string;
+}
+
+/** English as the console and the API's texts write it (the default of every function here). */
+const ENGLISH_TIME: TimeLocale = { intl: 'en-US', month: 'short', lessThanAMinute: 'less than a minute' };
+
+/** Intl formatters are costly to build; pages format hundreds of times per render. Bounded. */
 const formatterCache = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string, key: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const cacheKey = `${timeZone}|${key}`;
+function formatter(timeZone: string, key: string, options: Intl.DateTimeFormatOptions, intl = 'en-US'): Intl.DateTimeFormat {
+  const cacheKey = `${intl}|${timeZone}|${key}`;
   let f = formatterCache.get(cacheKey);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { ...options, timeZone });
+    f = new Intl.DateTimeFormat(intl, { ...options, timeZone });
+    if (formatterCache.size >= 500) formatterCache.clear();
     formatterCache.set(cacheKey, f);
   }
   return f;
@@ -125,59 +140,124 @@ export function monthKey(d: CivilDate): string {
   return `${d.year}-${String(d.month).padStart(2, '0')}`;
 }
 
-/** "Nov 27, 2026" (a civil date, no zone shift: it is already the page's date). */
-export function formatCivilDate(d: CivilDate, style: 'short' | 'long' = 'short'): string {
-  const f = formatter('Etc/UTC', `date-${style}`, {
-    year: 'numeric',
-    month: style === 'long' ? 'long' : 'short',
-    day: 'numeric',
-  });
+/** "Nov 27, 2026" (a civil date, no zone shift: it is already the page's date); the month as the language writes it when long. */
+export function formatCivilDate(d: CivilDate, style: 'short' | 'long' = 'short', loc: TimeLocale = ENGLISH_TIME): string {
+  const month = style === 'long' ? 'long' : loc.month;
+  const f = formatter('Etc/UTC', `date-${month}`, { year: 'numeric', month, day: 'numeric' }, loc.intl);
   return f.format(new Date(Date.UTC(d.year, d.month - 1, d.day)));
 }
 
+/** "Nov 27": a day within a window whose year goes without saying (the uptime bars; short in every language, they are dense). */
+export function formatDayMonth(d: CivilDate, loc: TimeLocale = ENGLISH_TIME): string {
+  return formatter('Etc/UTC', 'daymonth-short', { month: 'short', day: 'numeric' }, loc.intl).format(new Date(Date.UTC(d.year, d.month - 1, d.day)));
+}
+
+/**
+ * Days listed by month, each month named once: "Sep 7, 13, 23; Oct 14" ("7., 13., 23. Sept.; 14. Okt.",
+ * "9月7日、13日、23日、10月14日"). A long list of days reads faster so, and weighs less on a page. The month is
+ * short: these lists are dense (the uptime bars' titles).
+ */
+export function formatDaysByMonth(days: readonly CivilDate[], loc: TimeLocale, daySeparator: string, monthSeparator: string): string {
+  const f = formatter('Etc/UTC', 'daymonth-short', { month: 'short', day: 'numeric' }, loc.intl);
+  const groups: CivilDate[][] = [];
+  for (const d of days) {
+    const last = groups[groups.length - 1];
+    if (last && last[0]!.year === d.year && last[0]!.month === d.month) last.push(d);
+    else groups.push([d]);
+  }
+  const partsOf = (d: CivilDate) => f.formatToParts(new Date(Date.UTC(d.year, d.month - 1, d.day)));
+  return groups
+    .map((group) => {
+      const parts = partsOf(group[0]!);
+      const at = parts.findIndex((p) => p.type === 'day');
+      if (at < 0) return group.map((d) => f.format(new Date(Date.UTC(d.year, d.month - 1, d.day)))).join(daySeparator);
+      // What sticks to the day's number ("7." in German, "7日" in Japanese) goes with each day; the rest stays once.
+      const next = parts[at + 1];
+      const suffix = next?.type === 'literal' ? (/^[^\s]*/.exec(next.value)?.[0] ?? '') : '';
+      const days = group.map((d) => (partsOf(d).find((p) => p.type === 'day')?.value ?? String(d.day)) + suffix).join(daySeparator);
+      return parts.map((p, i) => (i === at ? days : i === at + 1 && suffix ? p.value.slice(suffix.length) : p.value)).join('');
+    })
+    .join(monthSeparator);
+}
+
+/**
+ * "Nov 22 – 25", "22.–25. Nov.", "22 nov. – 1 déc.", "11/22～11/25": a run of days as the language writes a range,
+ * in parts that say which end each belongs to (so a page can mark each end up as a <time>). With `withYear`, both
+ * ends carry their year (a run across New Year). Thin spaces as plain ones, as formatMonthRange does.
+ */
+export function formatDayRangeToParts(first: CivilDate, last: CivilDate, withYear: boolean, loc: TimeLocale = ENGLISH_TIME): { value: string; source: 'startRange' | 'endRange' | 'shared' }[] {
+  const f = withYear
+    ? formatter('Etc/UTC', 'date-short', { year: 'numeric', month: 'short', day: 'numeric' }, loc.intl)
+    : formatter('Etc/UTC', 'daymonth-short', { month: 'short', day: 'numeric' }, loc.intl);
+  const at = (d: CivilDate) => new Date(Date.UTC(d.year, d.month - 1, d.day));
+  return f.formatRangeToParts(at(first), at(last)).map((p) => ({ value: p.value.replace(/\u2009/g, ' '), source: p.source }));
+}
+
 /** "November 2026". */
-export function formatMonth(d: CivilDate): string {
-  return formatter('Etc/UTC', 'month', { year: 'numeric', month: 'long' }).format(new Date(Date.UTC(d.year, d.month - 1, 1)));
+export function formatMonth(d: CivilDate, loc: TimeLocale = ENGLISH_TIME): string {
+  return formatter('Etc/UTC', 'month', { year: 'numeric', month: 'long' }, loc.intl).format(new Date(Date.UTC(d.year, d.month - 1, 1)));
+}
+
+/** "June – September 2026": a run of months, as the language writes a range (the year once when it is one year). */
+export function formatMonthRange(first: CivilDate, last: CivilDate, loc: TimeLocale = ENGLISH_TIME): string {
+  const f = formatter('Etc/UTC', 'month', { year: 'numeric', month: 'long' }, loc.intl);
+  // ICU sets the dash between thin spaces; plain ones read the same and match the page's other ranges.
+  return f.formatRange(new Date(Date.UTC(first.year, first.month - 1, 1)), new Date(Date.UTC(last.year, last.month - 1, 1))).replace(/\u2009/g, ' ');
 }
 
 /** "Nov 27, 2026, 14:05 UTC" in the page's zone, with the zone's short name so no reader has to guess. */
-export function formatDateTime(t: number | Date, timeZone: string): string {
-  const f = formatter(timeZone, 'datetime', {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZoneName: 'short',
-  });
+export function formatDateTime(t: number | Date, timeZone: string, loc: TimeLocale = ENGLISH_TIME): string {
+  const f = formatter(
+    timeZone,
+    `datetime-${loc.month}`,
+    { year: 'numeric', month: loc.month, day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' },
+    loc.intl,
+  );
   return f.format(typeof t === 'number' ? new Date(t) : t);
 }
 
 /** "14:05 UTC": for times on a day that is already shown. */
-export function formatTime(t: number | Date, timeZone: string): string {
-  const f = formatter(timeZone, 'time', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+export function formatTime(t: number | Date, timeZone: string, loc: TimeLocale = ENGLISH_TIME): string {
+  const f = formatter(timeZone, 'time', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }, loc.intl);
   return f.format(typeof t === 'number' ? new Date(t) : t);
 }
 
 /** "Nov 27, 2026" of an instant, in the page's zone. */
-export function formatDate(t: number | Date, timeZone: string): string {
-  return formatCivilDate(civilDate(typeof t === 'number' ? t : t.getTime(), timeZone));
+export function formatDate(t: number | Date, timeZone: string, loc: TimeLocale = ENGLISH_TIME): string {
+  return formatCivilDate(civilDate(typeof t === 'number' ? t : t.getTime(), timeZone), 'short', loc);
 }
 
-/** "2 h 15 min", "3 days 4 h", "12 min", "less than a minute": how long something lasted. */
-export function formatDuration(ms: number): string {
+const unitFormats = new Map<string, { day: Intl.NumberFormat; hour: Intl.NumberFormat; minute: Intl.NumberFormat; list: Intl.ListFormat }>();
+
+function unitFormat(intl: string) {
+  let u = unitFormats.get(intl);
+  if (!u) {
+    const unit = (name: string) => new Intl.NumberFormat(intl, { style: 'unit', unit: name, unitDisplay: 'long' });
+    u = { day: unit('day'), hour: unit('hour'), minute: unit('minute'), list: new Intl.ListFormat(intl, { type: 'unit', style: 'long' }) };
+    if (unitFormats.size >= 50) unitFormats.clear();
+    unitFormats.set(intl, u);
+  }
+  return u;
+}
+
+/**
+ * "2 hours, 15 minutes", "3 days, 4 hours", "12 minutes", "less than a minute": how long something lasted, in the
+ * language's words for the units (Intl). site/public/local-time.js keeps a running one current the same way.
+ */
+export function formatDuration(ms: number, loc: TimeLocale = ENGLISH_TIME): string {
   const m = Math.floor(Math.max(0, ms) / MINUTE);
-  if (m < 1) return 'less than a minute';
+  if (m < 1) return loc.lessThanAMinute;
   const days = Math.floor(m / (24 * 60));
   const hours = Math.floor((m % (24 * 60)) / 60);
   const minutes = m % 60;
+  const u = unitFormat(loc.intl);
   const out: string[] = [];
   // No-break spaces keep each number with its unit when a line wraps.
-  if (days) out.push(days === 1 ? '1\u00a0day' : `${days}\u00a0days`);
-  if (hours) out.push(`${hours}\u00a0h`);
-  if (minutes && !days) out.push(`${minutes}\u00a0min`);
-  return out.join(' ');
+  const keep = (s: string) => s.replace(/ /g, '\u00a0');
+  if (days) out.push(keep(u.day.format(days)));
+  if (hours) out.push(keep(u.hour.format(hours)));
+  if (minutes && !days) out.push(keep(u.minute.format(minutes)));
+  return u.list.format(out);
 }
 
 /** ISO-8601 for `<time datetime>`. */
@@ -188,4 +268,22 @@ export function iso(t: number | Date): string {
 /** The next midnight in `timeZone` after `t`: when day-based content (uptime bars, the last 14 days) changes by itself. */
 export function nextMidnight(t: number, timeZone: string): number {
   return startOfCivilDay(addDays(civilDate(t, timeZone), 1), timeZone);
+}
+
+/**
+ * "Europe/Berlin (GMT+1)", "Europe/Berlin (MEZ)" in German, or "UTC": how a page names the zone its times are in, at
+ * instant `t`, with the zone's short name as the page's times write it.
+ */
+export function formatZone(t: number | Date, timeZone: string, loc: TimeLocale = ENGLISH_TIME): string {
+  const zone = safeTimeZone(timeZone);
+  if (zone === 'Etc/UTC' || zone === 'UTC' || zone === 'Etc/GMT') return 'UTC';
+  const f = formatter(zone, 'zone', { timeZoneName: 'short' }, loc.intl);
+  const short = f.formatToParts(typeof t === 'number' ? new Date(t) : t).find((p) => p.type === 'timeZoneName')?.value ?? zone;
+  return short === zone ? zone : `${zone.replace(/_/g, ' ')} (${short})`;
+}
+
+/** "GMT+01:00", "GMT-07:00", "GMT+00:00": a zone's offset from UTC at instant `t`. */
+export function zoneOffsetName(t: number | Date, timeZone: string): string {
+  const f = formatter(safeTimeZone(timeZone), 'offset', { timeZoneName: 'longOffset' });
+  return f.formatToParts(typeof t === 'number' ? new Date(t) : t).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
 }

@@ -1,4 +1,4 @@
-// /api/auth: sign-in, sign-out, the first owner's setup link and accepting an invitation.
+// /api/auth: sign-in, sign-out, the first owner's setup link, accepting an invitation and resetting a forgotten password.
 import { Hono, type Context } from 'hono';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
@@ -10,10 +10,11 @@ import { countUsers, emailSchema, findUser, findUserByEmail, insertUser, nameSch
 import { write, type Write } from '../audit/write.ts';
 import { ApiError } from '../http/errors.ts';
 import { conflict } from '../core/errors.ts';
-import { attemptSucceeded, beginAttempt, clientAddress, loginKeys, rateLimited } from './login-limits.ts';
+import { attemptSucceeded, beginAttempt, clientAddress, loginKeys, rateLimited, RESET_ACCOUNT_POLICY, RESET_ADDRESS_POLICY, type LimitKey } from './login-limits.ts';
+import { completePasswordReset, requestPasswordReset, usableResetLink } from './password-reset.ts';
 import { consumeOneTimeLink, findOneTimeLink, type LinkPurpose } from './one-time-links.ts';
 import { hashPassword, newPasswordSchema, PASSWORD_MAX_LENGTH, verifyAgainstNothing, verifyPassword } from './passwords.ts';
-import { blankSessionCookie, createSession, invalidateSession, purgeExpiredSessions, sessionCookie } from './sessions.ts';
+import { blankSessionCookie, createSession, hashSecret, invalidateSession, purgeExpiredSessions, sessionCookie } from './sessions.ts';
 import { type User } from '../core/actor.ts';
 import { jsonBody, queryParams } from '../http/validate.ts';
 
@@ -24,6 +25,23 @@ const loginSchema = z.object({
 });
 
 const tokenSchema = z.string().trim().min(1, 'The link is missing its token.').max(200);
+
+const resetRequestSchema = z.object({ email: emailSchema }).strict();
+const resetSchema = z.object({ token: tokenSchema, password: newPasswordSchema }).strict();
+
+/** Who a reset link is for (GET /api/auth/password-reset), so the page can say whose password it sets. */
+export interface ResetLinkOut {
+  email: string;
+  expires_at: string;
+}
+
+/** Reset requests count against the client's address and the address asked for, whether or not it has an account. */
+function resetKeys(email: string, address: string): LimitKey[] {
+  return [
+    { key: `reset-address:${hashSecret(address)}`, policy: RESET_ADDRESS_POLICY },
+    { key: `reset-account:${hashSecret(email.toLowerCase())}`, policy: RESET_ACCOUNT_POLICY },
+  ];
+}
 
 const setupSchema = z.object({ token: tokenSchema, email: emailSchema, name: nameSchema, password: newPasswordSchema }).strict();
 const invitationSchema = z.object({ token: tokenSchema, password: newPasswordSchema, name: nameSchema.optional() }).strict();
@@ -163,6 +181,43 @@ export function authRoutes() {
       );
       await signIn(c, w, after, 'session.login');
       return after;
+    });
+    return c.json(userJson(user));
+  });
+
+  // Forgotten passwords. The request's answer is the same 202 for every address, known or not, active or not; the
+  // link goes by email (held in the outbox without SMTP), works for an hour, once.
+  r.post('/password-reset', jsonBody(resetRequestSchema), async (c) => {
+    const deps = c.get('deps');
+    const { email } = c.req.valid('json');
+    const wait = await beginAttempt(deps.db, resetKeys(email, clientAddress(c)), deps.clock.now());
+    if (wait > 0) throw rateLimited(wait);
+    await write(deps, null, (w) => requestPasswordReset(w, email));
+    return c.json({ requested: true }, 202);
+  });
+
+  // The reset page asks first, so a used or expired link shows a clear message instead of a form.
+  r.get('/password-reset', queryParams(z.object({ token: tokenSchema })), async (c) => {
+    const { db, clock } = c.get('deps');
+    const found = await usableResetLink(db, c.req.valid('query').token, clock.now());
+    if (!found) throw invalidLink();
+    const out: ResetLinkOut = { email: found.user.email, expires_at: found.link.expiresAt.toISOString() };
+    return c.json(out);
+  });
+
+  r.post('/password-reset/confirm', jsonBody(resetSchema), async (c) => {
+    const deps = c.get('deps');
+    const body = c.req.valid('json');
+    if (!(await usableResetLink(deps.db, body.token, deps.clock.now()))) throw invalidLink();
+    const passwordHash = await hashPassword(body.password);
+    const user = await write(deps, null, async (w) => {
+      const found = await usableResetLink(w.tx, body.token, w.now);
+      if (!found) throw invalidLink();
+      const actor = sessionActor(found.user);
+      if (!(await completePasswordReset({ ...w, actor, audit: (entry, opts) => w.audit(entry, { as: actor, ...opts }) }, found.link, found.user.id, passwordHash))) throw invalidLink();
+      // Signed in with the new password at once; every earlier session of the account has ended.
+      await signIn(c, w, found.user, 'session.login');
+      return found.user;
     });
     return c.json(userJson(user));
   });

@@ -22,6 +22,11 @@ export const ACCOUNT_POLICY: FailurePolicy = { limit: 5, windowMs: 15 * MINUTE, 
 /** One address may fail more often (a shared office NAT), but not spray many accounts. */
 export const ADDRESS_POLICY: FailurePolicy = { limit: 20, windowMs: 15 * MINUTE, lockoutMs: 15 * MINUTE };
 
+/** Password reset requests from one client address: a few, then a quarter of an hour's wait. */
+export const RESET_ADDRESS_POLICY: FailurePolicy = { limit: 5, windowMs: 15 * MINUTE, lockoutMs: 15 * MINUTE };
+/** Requests for one email address, from anywhere: a handful an hour (each sends at most one email per 5 minutes). */
+export const RESET_ACCOUNT_POLICY: FailurePolicy = { limit: 5, windowMs: 60 * MINUTE, lockoutMs: 60 * MINUTE };
+
 export interface LimitKey {
   key: string;
   policy: FailurePolicy;

@@ -6,11 +6,11 @@ import { countUsers } from './accounts.ts';
 import { newId, newSecret } from '../core/ids.ts';
 import { hashSecret, secretMatches, splitToken } from './sessions.ts';
 
-export type LinkPurpose = 'setup' | 'invite';
+export type LinkPurpose = 'setup' | 'invite' | 'reset';
 export type OneTimeLink = typeof oneTimeLinks.$inferSelect;
 
 const HOUR = 60 * 60 * 1000;
-export const LINK_TTL_MS: Record<LinkPurpose, number> = { setup: 24 * HOUR, invite: 7 * 24 * HOUR };
+export const LINK_TTL_MS: Record<LinkPurpose, number> = { setup: 24 * HOUR, invite: 7 * 24 * HOUR, reset: HOUR };
 
 /** A link to the page at `path` (the console's, given by whoever serves it) with the token in the query string. */
 export function linkUrl(baseUrl: string, path: string, token: string): string {

@@ -1,13 +1,14 @@
 // The admin API's incident shapes: list items with computed dues, detail with updates and the merged timeline.
-import { asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { auditLog, components, incidentComponents, incidentUpdates, users, type AffectedComponent, type ComponentStatus } from '../../db/schema.ts';
 import { isClosed } from './incident-status.ts';
 import type { IncidentRow, UpdateRow } from './incident-store.ts';
-import { escalationLevelName, incidentTiming } from './incident-timing.ts';
+import { escalationLevelName, incidentTiming, MAX_ESCALATION_LEVEL } from './incident-timing.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
 import { getSettings, type Settings } from '../core/settings.ts';
-import { INCIDENT_ROLE_LABELS, PAGE_REASON_LABELS, type IncidentRoleField } from '../core/vocabulary.ts';
+import { INCIDENT_ROLE_LABELS, PAGE_REASON_LABELS, SEVERITIES, stageLabel, statusLabel, type IncidentRoleField } from '../core/vocabulary.ts';
+import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
 
 interface AffectedComponentOut {
   id: string;
@@ -36,8 +37,14 @@ export interface IncidentOut {
   security: boolean;
   /** The current level's name (0 = on-call engineer). */
   escalation_level_name: string;
-  /** The next level's name when a missed target calls for escalating, else null. */
+  /** The next level's name when a target missed since the last escalation calls for escalating, else null. */
   escalate_to: string | null;
+  /** When the level was last raised (by anyone), or null. */
+  escalated_at: string | null;
+  /** The name of the level above the current one; null at the top. */
+  next_escalation_level_name: string | null;
+  /** When the next target will be missed if nothing changes, calling for the next level; null when none will. */
+  next_escalation_at: string | null;
   started_at: string;
   identified_at: string | null;
   monitoring_at: string | null;
@@ -124,6 +131,10 @@ interface UpdateStats {
   scheduled: number;
   nextScheduledAt: Date | null;
   drafts: number;
+  /** When the escalation level was last raised. */
+  escalatedAt: Date | null;
+  /** When the security flag was last set by an edit (null: from the start, or never). */
+  securityAt: Date | null;
 }
 
 async function updateStats(db: Executor, ids: string[]): Promise<Map<string, UpdateStats>> {
@@ -141,7 +152,23 @@ async function updateStats(db: Executor, ids: string[]): Promise<Map<string, Upd
     .from(incidentUpdates)
     .where(inArray(incidentUpdates.incidentId, ids))
     .groupBy(incidentUpdates.incidentId);
+  // Raised levels only: setting a lower level answers nothing. And when the security flag was last set.
+  const marks = await db
+    .select({ incidentId: auditLog.incidentId, action: auditLog.action, at: sql<number | null>`max(${auditLog.at})` })
+    .from(auditLog)
+    .where(
+      and(
+        inArray(auditLog.incidentId, ids),
+        or(
+          and(eq(auditLog.action, 'incident.escalation'), sql`coalesce(json_extract(${auditLog.after}, '$.escalation_level'), 0) > coalesce(json_extract(${auditLog.before}, '$.escalation_level'), 0)`),
+          and(eq(auditLog.action, 'incident.security'), sql`json_extract(${auditLog.after}, '$.security') = 1`),
+        ),
+      ),
+    )
+    .groupBy(auditLog.incidentId, auditLog.action);
   const date = (v: number | null) => (v === null || v === undefined ? null : new Date(Number(v)));
+  const markAt = (id: string, action: string) => date(marks.find((m) => m.incidentId === id && m.action === action)?.at ?? null);
+  const empty = { respondedAt: null, lastPublishedAt: null, scheduled: 0, nextScheduledAt: null, drafts: 0 };
   for (const r of rows) {
     out.set(r.incidentId, {
       respondedAt: date(r.first),
@@ -149,7 +176,16 @@ async function updateStats(db: Executor, ids: string[]): Promise<Map<string, Upd
       scheduled: Number(r.scheduled ?? 0),
       nextScheduledAt: date(r.nextScheduled),
       drafts: Number(r.drafts ?? 0),
+      escalatedAt: null,
+      securityAt: null,
     });
+  }
+  for (const m of marks) {
+    if (!m.incidentId) continue;
+    const stats = out.get(m.incidentId) ?? { ...empty, escalatedAt: null, securityAt: null };
+    stats.escalatedAt = markAt(m.incidentId, 'incident.escalation');
+    stats.securityAt = markAt(m.incidentId, 'incident.security');
+    out.set(m.incidentId, stats);
   }
   return out;
 }
@@ -190,7 +226,9 @@ function incidentJson(
           resolvedAt: row.resolvedAt,
           closed,
           escalationLevel: row.escalationLevel,
+          escalatedAt: stats?.escalatedAt ?? null,
           security: row.security,
+          securityAt: stats?.securityAt ?? null,
         },
         policy,
         now,
@@ -217,6 +255,9 @@ function incidentJson(
     security: row.security,
     escalation_level_name: escalationLevelName(row.escalationLevel, settings.escalationLevelNames),
     escalate_to: timing?.escalateTo ?? null,
+    escalated_at: isoOrNull(stats?.escalatedAt),
+    next_escalation_level_name: row.escalationLevel < MAX_ESCALATION_LEVEL ? escalationLevelName(row.escalationLevel + 1, settings.escalationLevelNames) : null,
+    next_escalation_at: isoOrNull(timing?.nextEscalationAt),
     started_at: iso(row.startedAt),
     identified_at: isoOrNull(row.identifiedAt),
     monitoring_at: isoOrNull(row.monitoringAt),
@@ -291,20 +332,30 @@ const REMINDER_SUMMARIES: Record<string, string> = {
   resolution_missed: 'Incident commander told: the resolution target was missed',
 };
 
-/** One line for a person reading the timeline. */
-function eventSummary(action: string, before: unknown, after: unknown, names: UserNames): string {
+/**
+ * One line for a person reading the timeline: statuses and stages by their labels, times in the page's zone and
+ * format (`timeZone`), as every other line of the console shows them.
+ */
+function eventSummary(action: string, before: unknown, after: unknown, names: UserNames, timeZone = 'Etc/UTC'): string {
   const person = (v: unknown) => (typeof v === 'string' ? (names.get(v) ?? v) : 'unassigned');
+  const status = (v: unknown) => (typeof v === 'string' ? statusLabel(v) : text(v));
+  const stage = (v: unknown) => (typeof v === 'string' ? stageLabel(v) : text(v));
+  const when = (v: unknown) => {
+    const t = typeof v === 'string' || typeof v === 'number' ? new Date(v) : null;
+    return t && !Number.isNaN(t.getTime()) ? formatDateTime(t, safeTimeZone(timeZone)) : text(v);
+  };
+  const severity = (v: unknown) => (typeof v === 'string' && (SEVERITIES as readonly string[]).includes(v) ? v : text(v));
   switch (action) {
     case 'incident.create':
-      return `Incident opened (${text(pick(after, 'severity'))}, ${text(pick(after, 'status'))})`;
+      return `Incident opened (${severity(pick(after, 'severity'))}, ${status(pick(after, 'status'))})`;
     case 'incident.title':
       return `Title changed to "${text(pick(after, 'title'))}"`;
     case 'incident.severity':
       return `Severity ${text(pick(before, 'severity'))} → ${text(pick(after, 'severity'))}`;
     case 'incident.stage':
-      return `Stage ${text(pick(before, 'stage'))} → ${text(pick(after, 'stage'))}`;
+      return `Stage ${stage(pick(before, 'stage'))} → ${stage(pick(after, 'stage'))}`;
     case 'incident.started_at':
-      return `Start time set to ${text(pick(after, 'started_at'))}`;
+      return `Start time set to ${when(pick(after, 'started_at'))}`;
     case 'incident.role': {
       const field = Object.keys(after && typeof after === 'object' ? after : {})[0] ?? '';
       return `${INCIDENT_ROLE_LABELS[field as IncidentRoleField] ?? field}: ${person(pick(after, field))}`;
@@ -348,17 +399,17 @@ function eventSummary(action: string, before: unknown, after: unknown, names: Us
       return `Alert firing again: ${text(pick(after, 'title'))}`;
     case 'incident_update.create': {
       const state = pick(after, 'state');
-      if (state === 'scheduled') return `Update (${text(pick(after, 'status'))}) scheduled for ${text(pick(after, 'publish_at'))}`;
-      return `Draft update (${text(pick(after, 'status'))}) saved`;
+      if (state === 'scheduled') return `Update (${status(pick(after, 'status'))}) scheduled for ${when(pick(after, 'publish_at'))}`;
+      return `Draft update (${status(pick(after, 'status'))}) saved`;
     }
     case 'incident_update.schedule':
-      return `Update (${text(pick(after, 'status'))}) scheduled for ${text(pick(after, 'publish_at'))}`;
+      return `Update (${status(pick(after, 'status'))}) scheduled for ${when(pick(after, 'publish_at'))}`;
     case 'incident_update.publish':
-      return `Update (${text(pick(after, 'status'))}) published`;
+      return `Update (${status(pick(after, 'status'))}) published`;
     case 'incident_update.edit':
-      return `Update (${text(pick(after, 'status'))}) edited`;
+      return `Update (${status(pick(after, 'status'))}) edited`;
     case 'incident_update.delete':
-      return `Update (${text(pick(before, 'status'))}) deleted`;
+      return `Update (${status(pick(before, 'status'))}) deleted`;
     case 'incident_update.schedule_failed':
       return `Scheduled update could not be published: ${text(pick(after, 'reason'))}`;
     case 'postmortem.save':
@@ -380,7 +431,7 @@ function eventSummary(action: string, before: unknown, after: unknown, names: Us
     case 'maintenance.edit':
       return `Maintenance plan changed (${Object.keys(after && typeof after === 'object' ? after : {}).join(', ')})`;
     case 'maintenance.status':
-      return `Maintenance ${text(pick(before, 'status'))} → ${text(pick(after, 'status'))}${pick(after, 'automatic') ? ' (automatic)' : ''}`;
+      return `Maintenance ${status(pick(before, 'status'))} → ${status(pick(after, 'status'))}${pick(after, 'automatic') ? ' (automatic)' : ''}`;
     case 'maintenance.reminder':
       return 'Maintenance reminder sent';
     case 'maintenance.reminder_skipped':
@@ -393,7 +444,7 @@ function eventSummary(action: string, before: unknown, after: unknown, names: Us
 /** The full incident: list fields, every update, and the timeline. */
 export async function incidentDetailJson(db: Executor, row: IncidentRow, now: Date): Promise<IncidentDetailOut> {
   const [base] = await incidentsJson(db, [row], now);
-  const [updates, events, names] = await Promise.all([
+  const [updates, events, names, settings] = await Promise.all([
     db
       .select()
       .from(incidentUpdates)
@@ -401,6 +452,7 @@ export async function incidentDetailJson(db: Executor, row: IncidentRow, now: Da
       .orderBy(desc(incidentUpdates.displayAt), desc(incidentUpdates.createdAt)),
     db.select().from(auditLog).where(eq(auditLog.incidentId, row.id)).orderBy(asc(auditLog.at), asc(auditLog.id)),
     userNames(db),
+    getSettings(db),
   ]);
   const updatesOut = updates.map((u) => updateJson(u, names));
   const timeline: { sortAt: number; order: number; seq: number; entry: TimelineEntry }[] = [];
@@ -417,7 +469,7 @@ export async function incidentDetailJson(db: Executor, row: IncidentRow, now: Da
         at: iso(e.at),
         id: e.id,
         action: e.action,
-        summary: eventSummary(e.action, e.before, e.after, names),
+        summary: eventSummary(e.action, e.before, e.after, names, settings.timeZone),
         user_id: e.userId,
         user_name: e.userId ? (names.get(e.userId) ?? null) : null,
         entity_type: e.entityType,

@@ -15,8 +15,12 @@ export interface TimingFacts {
   /** True once the incident is closed (resolved, or a completed maintenance). */
   closed: boolean;
   escalationLevel: number;
+  /** When the level was last raised, or null: an escalation answers every target missed before it. */
+  escalatedAt?: Date | null;
   /** A security incident: our procedure calls for escalating whenever security is involved. */
   security?: boolean;
+  /** When the security flag was set, if after the start (it then calls for escalating from that moment). */
+  securityAt?: Date | null;
 }
 
 export interface Timing {
@@ -30,8 +34,13 @@ export interface Timing {
   resolutionMissed: boolean;
   /** The level the missed targets call for (0..3). */
   requiredEscalationLevel: number;
-  /** The next level's name when the incident is below the level its missed targets call for. */
+  /**
+   * The next level's name when the incident is below the level its missed targets call for and a target was missed
+   * since the last escalation (one escalation answers the misses before it: no banner inviting a second click).
+   */
   escalateTo: string | null;
+  /** When the next target will be missed if nothing changes (what calls for the next level), or null. */
+  nextEscalationAt: Date | null;
 }
 
 export const MAX_ESCALATION_LEVEL = ESCALATION_LEVELS.length - 1;
@@ -65,9 +74,10 @@ function missed(due: Date | null, metAt: Date | null, now: Date): boolean {
  * Every due time and flag for one incident at `now`.
  *
  * Escalation: each missed target (response, resolution) calls for one level above the on-call
- * engineer, and a resolution overdue by a further full resolution window calls for one more. So
- * raising the level once answers the flag until the next target is missed, instead of nagging
- * forever. Security being involved calls for one level more. Closed incidents are never flagged.
+ * engineer, and a resolution overdue by a further full resolution window calls for one more. Security
+ * being involved calls for one level more, from when it was flagged. Raising the level answers every call made
+ * before it, so the flag comes back only when the next target is missed, instead of offering the level
+ * after next at once. Closed incidents are never flagged.
  */
 export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: Date, levelNames: readonly string[] = ESCALATION_LEVELS): Timing {
   const responseDue = responseDueAt(facts.startedAt, policy);
@@ -76,19 +86,24 @@ export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: 
   const responseMissed = missed(responseDue, facts.respondedAt, now);
   const resolutionMissed = missed(resolutionDue, facts.closed ? (facts.resolvedAt ?? now) : null, now);
 
-  let required = 0;
+  // The moments targets are (or will be) missed while the incident stays open.
+  const moments: number[] = [];
   if (!facts.closed) {
-    if (responseMissed) required += 1;
-    if (resolutionMissed) required += 1;
-    if (facts.security) required += 1;
+    if (!facts.respondedAt || facts.respondedAt.getTime() > responseDue.getTime()) moments.push(responseDue.getTime());
     if (resolutionDue && policy.resolutionMinutes !== null) {
-      const doubleDue = plusMinutes(resolutionDue, policy.resolutionMinutes);
-      if (now.getTime() > doubleDue.getTime()) required += 1;
+      moments.push(resolutionDue.getTime(), plusMinutes(resolutionDue, policy.resolutionMinutes).getTime());
     }
   }
-  required = Math.min(required, MAX_ESCALATION_LEVEL);
+  const passed = moments.filter((m) => now.getTime() > m);
+  // Security calls at once, from the moment it was flagged (the start when it was flagged on opening).
+  const securityFrom = facts.security && !facts.closed ? Math.max(facts.startedAt.getTime(), facts.securityAt?.getTime() ?? 0) : null;
+  if (securityFrom !== null && now.getTime() >= securityFrom) passed.push(securityFrom);
+  const required = Math.min(passed.length, MAX_ESCALATION_LEVEL);
   const level = Math.max(0, Math.min(facts.escalationLevel, MAX_ESCALATION_LEVEL));
-  const escalateTo = level < required ? escalationLevelName(level + 1, levelNames) : null;
+  const since = facts.escalatedAt?.getTime() ?? -Infinity;
+  const missedSinceEscalation = passed.some((m) => m > since);
+  const escalateTo = level < required && missedSinceEscalation ? escalationLevelName(level + 1, levelNames) : null;
+  const upcoming = level < MAX_ESCALATION_LEVEL ? moments.filter((m) => m >= now.getTime()).sort((a, b) => a - b)[0] : undefined;
 
   return {
     responseDueAt: responseDue,
@@ -99,6 +114,7 @@ export function incidentTiming(facts: TimingFacts, policy: SeverityPolicy, now: 
     resolutionMissed,
     requiredEscalationLevel: required,
     escalateTo,
+    nextEscalationAt: upcoming === undefined ? null : new Date(upcoming),
   };
 }
 

@@ -8,7 +8,9 @@ import { teamsComponentMessage, teamsIncidentMessage, type TeamsMessage } from '
 import { discordComponentMessage, discordIncidentMessage, type DiscordMessage } from './discord.ts';
 import { getIncidentJson, getStatusJson, loadPageContext, type ReadDeps } from '../public/statuspage-read.ts';
 import type { IncidentUpdateJson } from '../public/statuspage-types.ts';
-import { CONFIRM_TTL_MS } from './subscription-links.ts';
+import { CONFIRM_TTL_MS, confirmUrl, signLinkToken, subscriberLinks } from './subscription-links.ts';
+import type { RecipientLinks } from './email-templates.ts';
+import { languagePrefix, localeFor, servedLanguage } from '../core/i18n/locale.ts';
 
 export type EventKind = IncidentEmailKind | 'component_update' | 'subscription_confirmation';
 
@@ -48,9 +50,14 @@ async function webhookPage(deps: ReadDeps): Promise<WebhookPageJson> {
   return { id: page.id, status_indicator: status.indicator, status_description: status.description };
 }
 
-export async function composeEvent(deps: ReadDeps, kind: EventKind, ref: EventRef): Promise<ComposedEvent> {
+/**
+ * `language`: the subscriber's (the page they subscribed on); the message is in it while the page offers it, else in
+ * the page's default language, and its links open the pages in that language.
+ */
+export async function composeEvent(deps: ReadDeps, kind: EventKind, ref: EventRef, language: string | null = null): Promise<ComposedEvent> {
   const ctx = await loadPageContext(deps);
-  const page: PageInfo = { pageName: ctx.page.name, base: ctx.base, timeZone: ctx.timeZone };
+  const tag = servedLanguage(ctx.languages, language);
+  const page: PageInfo = { pageName: ctx.page.name, base: ctx.base, timeZone: ctx.timeZone, loc: localeFor(tag), pages: languagePrefix(ctx.languages, tag) };
 
   if (ref.type === 'confirmation') {
     const names = ref.componentIds.length ? await componentNames(deps.db, ref.componentIds) : [];
@@ -99,6 +106,13 @@ export async function composeEvent(deps: ReadDeps, kind: EventKind, ref: EventRe
     teams: teamsIncidentMessage(page.pageName, incident, update),
     discord: discordIncidentMessage(page.pageName, incident, update),
   };
+}
+
+/** One recipient's links, in the message's language: manage, one-click unsubscribe, and confirm on a confirmation. */
+export function recipientLinks(event: Pick<ComposedEvent, 'kind' | 'page'>, key: Buffer, subscriberId: string, now: Date): RecipientLinks {
+  const { base, pages } = event.page;
+  const links = subscriberLinks(base, key, subscriberId, now, pages);
+  return event.kind === 'subscription_confirmation' ? { ...links, confirm: confirmUrl(base, signLinkToken(key, 'confirm', subscriberId, now), pages) } : links;
 }
 
 async function componentNames(db: DB, ids: string[]): Promise<string[]> {

@@ -6,8 +6,9 @@ import type { AppDeps, DeliveryOptions, MailMessage } from '../core/deps.ts';
 import { messageIdHost, personalize } from './email-templates.ts';
 import { randomString } from '../core/ids.ts';
 import { MailError } from './mailer.ts';
-import { composeEvent, GoneError, type ComposedEvent, type EventKind, type EventRef } from './compose.ts';
-import { confirmUrl, linkKey, signLinkToken, subscriberLinks } from './subscription-links.ts';
+import { composeAccountMail, isAccountMailRef, type AccountMailRef } from './account-mail.ts';
+import { composeEvent, GoneError, recipientLinks, type ComposedEvent, type EventKind, type EventRef } from './compose.ts';
+import { linkKey } from './subscription-links.ts';
 import { detectWebhookFormat } from './chat-formats.ts';
 import { postJson, webhookHeaders } from './webhook-transport.ts';
 import { composeInternal, internalEmail, internalSlack, internalWebhook, isInternalRef, type InternalEmail, type InternalEventKind, type InternalMessage } from './internal-messages.ts';
@@ -63,7 +64,12 @@ export interface ComposedInternal {
   webhook: Record<string, unknown>;
 }
 
-type Composed = ComposedEvent | ComposedInternal;
+/** A message to a Herald user (a password reset): composed per message when sent, never cached (its link is its own). */
+interface AccountEvent {
+  account: AccountMailRef;
+}
+
+type Composed = ComposedEvent | ComposedInternal | AccountEvent;
 
 /** The Message-ID and headers of an internal email; pages of one incident and its other messages thread together. */
 export function internalMailMessage(c: ComposedInternal, eventId: string, recipientId: string, to: string): MailMessage {
@@ -115,21 +121,23 @@ class EventCache {
   readonly #items = new Map<string, Promise<Composed | GoneError>>();
   constructor(private readonly deps: AppDeps) {}
 
-  get(eventId: string): Promise<Composed | GoneError> {
-    let item = this.#items.get(eventId);
+  get(eventId: string, language: string | null): Promise<Composed | GoneError> {
+    const key = `${eventId}|${language ?? ''}`;
+    let item = this.#items.get(key);
     if (!item) {
-      item = this.load(eventId);
-      this.#items.set(eventId, item);
+      item = this.load(eventId, language);
+      this.#items.set(key, item);
     }
     return item;
   }
 
-  private async load(eventId: string): Promise<Composed | GoneError> {
+  private async load(eventId: string, language: string | null): Promise<Composed | GoneError> {
     const [row] = await this.deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, eventId));
     if (!row) return new GoneError('the event was deleted');
     try {
+      if (isAccountMailRef(row.content)) return { account: row.content };
       if (isInternalRef(row.content)) return await composeInternalEvent(this.deps, row.kind as InternalEventKind, row.content);
-      return await composeEvent(this.deps, row.kind as EventKind, row.content as EventRef);
+      return await composeEvent(this.deps, row.kind as EventKind, row.content as EventRef, language);
     } catch (err) {
       if (err instanceof GoneError) return err;
       throw err;
@@ -154,9 +162,22 @@ export async function composeInternalEvent(deps: Pick<AppDeps, 'db' | 'clock' | 
 async function deliverInternal(deps: AppDeps, row: OutboxRow, to: RecipientTarget | undefined, events: EventCache, now: Date): Promise<Outcome> {
   const skip = { id: row.id, result: 'skipped' as const };
   if (!to || to.userDisabled) return skip;
-  const event = await events.get(row.eventId);
-  if (event instanceof GoneError || !('internal' in event)) return skip;
+  const event = await events.get(row.eventId, null);
+  if (event instanceof GoneError) return skip;
   const fail = (permanent: boolean, error: string): Outcome => ({ id: row.id, result: 'error', permanent, error, attempts: row.attempts });
+  if ('account' in event) {
+    // A message to a Herald user (a password reset): composed now, to the user's current address; skipped once moot.
+    const message = to.kind === 'email' ? await composeAccountMail(deps, event.account) : null;
+    if (!message) return skip;
+    if (!deps.mailer) return { id: row.id, result: 'held' };
+    try {
+      await deps.mailer.send(message);
+      return { id: row.id, result: 'sent' };
+    } catch (err) {
+      return err instanceof MailError ? fail(err.permanent, err.message) : fail(false, (err as Error).message.slice(0, 300));
+    }
+  }
+  if (!('internal' in event)) return skip;
   if (to.kind === 'email') {
     if (!deps.mailer) return { id: row.id, result: 'held' };
     try {
@@ -182,19 +203,18 @@ async function deliverInternal(deps: AppDeps, row: OutboxRow, to: RecipientTarge
 async function deliverOne(deps: AppDeps, row: OutboxRow, sub: SubscriberRow | undefined, events: EventCache, key: Buffer, now: Date): Promise<Outcome> {
   const skip = { id: row.id, result: 'skipped' as const };
   if (!sub) return skip;
-  const event = await events.get(row.eventId);
-  if (event instanceof GoneError || 'internal' in event) return skip;
+  const event = await events.get(row.eventId, sub.language);
+  if (event instanceof GoneError || 'internal' in event || 'account' in event) return skip;
   // Unsubscribed since the event was queued: nothing more goes out. A confirmation goes only to a pending address.
   const wanted: SubscriberState = event.kind === 'subscription_confirmation' ? 'pending' : 'confirmed';
   if (sub.state !== wanted) return skip;
-  const links = subscriberLinks(event.page.base, key, sub.id, now);
+  const links = recipientLinks(event, key, sub.id, now);
   const fail = (permanent: boolean, error: string): Outcome => ({ id: row.id, result: 'error', permanent, error, attempts: row.attempts });
 
   if (row.channel === 'email') {
     if (!event.email || !sub.email) return skip;
-    const recipientLinks = event.kind === 'subscription_confirmation' ? { ...links, confirm: confirmUrl(event.page.base, signLinkToken(key, 'confirm', sub.id, now)) } : links;
     if (!deps.mailer) return { id: row.id, result: 'held' };
-    const message = personalize(event.email, event.page, { eventId: row.eventId, subscriberId: sub.id, email: sub.email, links: recipientLinks });
+    const message = personalize(event.email, event.page, { eventId: row.eventId, subscriberId: sub.id, email: sub.email, links });
     try {
       await deps.mailer.send(message);
       return { id: row.id, result: 'sent' };
@@ -384,7 +404,7 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
         // Row ids and channels only: addresses are personal data and Slack URLs are credentials.
         if (outcome.result === 'error' && (outcome.permanent || outcome.attempts >= opts.maxAttempts)) {
           tally.failed += 1;
-          deps.log?.(`outbox: message ${outcome.id} failed after ${outcome.attempts} attempt(s): ${outcome.error.replace(/[^\s<>@]+@[^\s<>]+/g, '<address>')}`);
+          deps.log?.(`outbox: message ${outcome.id} failed after ${outcome.attempts} ${outcome.attempts === 1 ? 'attempt' : 'attempts'}: ${outcome.error.replace(/[^\s<>@]+@[^\s<>]+/g, '<address>')}`);
         }
         await recorder.add(outcome);
       }
@@ -398,7 +418,7 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
     await release(deps.db, workerId, queue.splice(0).map((c) => c.row.id), deps.clock.now());
   }
   if (done > 0) {
-    deps.log?.(`outbox: ${done} message(s): ${tally.sent} sent, ${tally.held} held, ${tally.skipped} skipped, ${tally.error - tally.failed} to retry, ${tally.failed} failed`);
+    deps.log?.(`outbox: ${done} ${done === 1 ? 'message' : 'messages'}: ${tally.sent} sent, ${tally.held} held, ${tally.skipped} skipped, ${tally.error - tally.failed} to retry, ${tally.failed} failed`);
   }
   return done;
 }

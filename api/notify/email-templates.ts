@@ -1,13 +1,14 @@
-// Subscriber emails: text + HTML bodies from sanitized markdown, threading and RFC 8058 unsubscribe headers.
+// Subscriber emails: text + HTML bodies from sanitized markdown, threading and RFC 8058 unsubscribe headers; Herald's
+// words in the subscriber's language (api/core/i18n), what the lead wrote as written.
 import type { AnyIncidentJson, IncidentUpdateJson } from '../public/statuspage-types.ts';
 import { markdownToText, renderMarkdown } from '../core/markdown.ts';
 import type { MailMessage } from '../core/deps.ts';
 import { formatDateTime } from '../core/time-format.ts';
-import { statusLabel } from '../core/vocabulary.ts';
 import { escapeHtml } from '../core/html.ts';
+import { localeFor, type Locale } from '../core/i18n/locale.ts';
 
 /** What varies per recipient: everything else of a message is composed once per event. */
-interface RecipientLinks {
+export interface RecipientLinks {
   /** Manage page: components, unsubscribe. */
   manage: string;
   /** RFC 8058 one-click endpoint for List-Unsubscribe. */
@@ -21,6 +22,10 @@ export interface PageInfo {
   /** Public base URL, no trailing slash. */
   base: string;
   timeZone: string;
+  /** The language the message is in. */
+  loc: Locale;
+  /** Its pages' path prefix: "" for the page's default language, "/ja" for Japanese when that is a further one. */
+  pages: string;
 }
 
 /**
@@ -54,39 +59,26 @@ export type IncidentEmailKind =
   | 'maintenance_reminder'
   | 'postmortem_published';
 
-const HEADLINES: Record<IncidentEmailKind, string> = {
-  incident_created: 'New incident',
-  incident_updated: 'Incident update',
-  incident_resolved: 'Incident resolved',
-  maintenance_scheduled: 'Maintenance scheduled',
-  maintenance_started: 'Maintenance in progress',
-  maintenance_updated: 'Maintenance update',
-  maintenance_completed: 'Maintenance completed',
-  maintenance_reminder: 'Maintenance starting soon',
-  postmortem_published: 'Postmortem published',
-};
-
 const isMaintenance = (kind: IncidentEmailKind) => kind.startsWith('maintenance_');
 
 function footerText(page: PageInfo, links: RecipientLinks): string {
-  return [
-    '--',
-    `You receive this because you subscribed to updates from ${page.pageName}.`,
-    `Manage your subscription or unsubscribe: ${links.manage}`,
-  ].join('\n');
+  const { loc } = page;
+  return ['--', loc.t('email.why', { page: page.pageName }), loc.t('email.viewLink', { label: loc.t('email.manage'), url: links.manage })].join('\n');
 }
 
 function footerHtml(page: PageInfo, links: RecipientLinks): string {
+  const { loc } = page;
   return (
     `<p style="margin:24px 0 0;padding-top:12px;border-top:1px solid #ddd;color:#666;font-size:12px">` +
-    `You receive this because you subscribed to updates from ${escapeHtml(page.pageName)}. ` +
-    `<a href="${escapeHtml(links.manage)}" style="color:#666">Manage your subscription or unsubscribe</a>.</p>`
+    `${loc.html('email.why', { page: page.pageName })} ` +
+    `<a href="${escapeHtml(links.manage)}" style="color:#666">${loc.html('email.manage')}</a>.</p>`
   );
 }
 
 function htmlShell(page: PageInfo, title: string, inner: string): string {
+  const { loc } = page;
   return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<!doctype html><html lang="${escapeHtml(loc.tag)}" dir="${loc.dir}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<title>${escapeHtml(title)}</title></head>` +
     `<body style="margin:0;padding:0;background:#f6f6f6">` +
     `<div style="max-width:600px;margin:0 auto;padding:24px;background:#fff;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#222">` +
@@ -94,6 +86,11 @@ function htmlShell(page: PageInfo, title: string, inner: string): string {
     inner +
     `</div></body></html>`
   );
+}
+
+/** A link to one of our public pages in the message's language (external links, a postmortem elsewhere, stay as they are). */
+function localizedLink(page: PageInfo, url: string): string {
+  return page.pages && url.startsWith(`${page.base}/`) ? `${page.base}${page.pages}${url.slice(page.base.length)}` : url;
 }
 
 export interface IncidentEmailInput {
@@ -109,44 +106,47 @@ export interface IncidentEmailInput {
 /** Incident and maintenance messages. One subject per incident, so mail clients thread by subject too. */
 export function composeIncidentEmail(input: IncidentEmailInput): ComposedEmail {
   const { kind, page, incident, update } = input;
+  const { loc } = page;
   const maintenance = isMaintenance(kind);
-  const subject = oneLine(`[${page.pageName}] ${maintenance ? 'Maintenance: ' : ''}${incident.name}`);
-  const status = statusLabel(update?.status ?? incident.status);
-  const headline = `${HEADLINES[kind]}: ${status}`;
-  const link = input.link ?? incident.shortlink;
-  const linkLabel = kind === 'postmortem_published' ? 'postmortem' : maintenance ? 'maintenance page' : 'incident page';
+  const subject = oneLine(loc.t(maintenance ? 'email.subjectMaintenance' : 'email.subject', { page: page.pageName, name: incident.name }));
+  const status = loc.status(update?.status ?? incident.status);
+  const headline = loc.t('email.headline', { event: loc.t(`email.event.${kind}`), status });
+  const link = localizedLink(page, input.link ?? incident.shortlink);
+  const linkLabel = loc.t(kind === 'postmortem_published' ? 'email.viewPostmortem' : maintenance ? 'email.viewMaintenance' : 'email.viewIncident');
   const components = incident.components.filter((c) => !c.group).map((c) => c.name);
-  const when = update ? formatDateTime(new Date(update.display_at), page.timeZone) : null;
+  const when = update ? formatDateTime(new Date(update.display_at), page.timeZone, loc) : null;
   const window =
     'scheduled_for' in incident && incident.scheduled_for && incident.scheduled_until
-      ? `${formatDateTime(new Date(incident.scheduled_for), page.timeZone)} – ${formatDateTime(new Date(incident.scheduled_until), page.timeZone)}`
+      ? loc.t('time.range', {
+          start: formatDateTime(new Date(incident.scheduled_for), page.timeZone, loc),
+          end: formatDateTime(new Date(incident.scheduled_until), page.timeZone, loc),
+        })
       : null;
   const bodyText = update ? markdownToText(update.body) : '';
   const bodyHtml = update ? renderMarkdown(update.body) : '';
+  const scheduled = window ? loc.t('email.scheduled', { window }) : null;
+  const affected = components.length ? loc.t('email.affected', { components: loc.list(components) }) : null;
+  const posted = when ? loc.t('email.posted', { time: when }) : null;
 
   const textMain = [
     incident.name,
     headline,
     '',
     ...(bodyText ? [bodyText, ''] : []),
-    ...(window ? [`Scheduled: ${window}`] : []),
-    ...(components.length ? [`Affected components: ${components.join(', ')}`] : []),
-    ...(when ? [`Posted ${when}`] : []),
+    ...[scheduled, affected, posted].filter((x): x is string => x !== null),
     '',
-    `View the ${linkLabel}: ${link}`,
+    loc.t('email.viewLink', { label: linkLabel, url: link }),
     '',
   ].join('\n');
 
-  const meta: string[] = [];
-  if (window) meta.push(`<strong>Scheduled:</strong> ${escapeHtml(window)}`);
-  if (components.length) meta.push(`<strong>Affected components:</strong> ${escapeHtml(components.join(', '))}`);
-  if (when) meta.push(`Posted ${escapeHtml(when)}`);
+  const meta = [scheduled, affected, posted].filter((x): x is string => x !== null).map(escapeHtml);
+  // What the lead wrote keeps its own direction inside a right-to-left message (and the other way round).
   const htmlMain =
-    `<h1 style="font-size:20px;margin:0 0 4px">${escapeHtml(incident.name)}</h1>` +
+    `<h1 dir="auto" style="font-size:20px;margin:0 0 4px">${escapeHtml(incident.name)}</h1>` +
     `<p style="margin:0 0 16px;color:#555">${escapeHtml(headline)}</p>` +
-    (bodyHtml ? `<div>${bodyHtml}</div>` : '') +
+    (bodyHtml ? `<div dir="auto">${bodyHtml}</div>` : '') +
     (meta.length ? `<p style="color:#555;font-size:13px">${meta.join('<br>')}</p>` : '') +
-    `<p><a href="${escapeHtml(link)}" style="color:#0b57d0">View the ${linkLabel}</a></p>`;
+    `<p><a href="${escapeHtml(link)}" style="color:#0b57d0">${escapeHtml(linkLabel)}</a></p>`;
 
   return {
     subject,
@@ -164,8 +164,11 @@ export function composeIncidentEmail(input: IncidentEmailInput): ComposedEmail {
 
 /** The double opt-in message: one link, nothing else is sent until it is followed. */
 export function composeConfirmationEmail(page: PageInfo, componentNames: string[], ttlHours: number): ComposedEmail {
-  const subject = oneLine(`Confirm your subscription to updates from ${page.pageName}`);
-  const scope = componentNames.length ? `these components: ${componentNames.join(', ')}` : 'every component';
+  const { loc } = page;
+  const subject = oneLine(loc.t('email.confirm.subject', { page: page.pageName }));
+  const scope = componentNames.length ? loc.t('email.confirm.scopeSome', { components: loc.list(componentNames) }) : loc.t('email.confirm.scopeAll');
+  const asked = loc.t('email.confirm.asked', { page: page.pageName, scope });
+  const ignore = loc.t('email.confirm.ignore');
   return {
     subject,
     threadOf: null,
@@ -173,26 +176,52 @@ export function composeConfirmationEmail(page: PageInfo, componentNames: string[
     listMail: false,
     render(links) {
       const confirm = links.confirm ?? links.manage;
-      const text = [
-        `Someone (we hope you) asked to receive status updates from ${page.pageName} at this address, for ${scope}.`,
-        '',
-        `To confirm, open this link within ${ttlHours} hours:`,
-        confirm,
-        '',
-        'If you did not ask for this, ignore this message: nothing will be sent to you.',
-        '',
-      ].join('\n');
+      const text = [asked, '', loc.t('email.confirm.open', { hours: ttlHours }), confirm, '', ignore, ''].join('\n');
       const html = htmlShell(
         page,
         subject,
-        `<h1 style="font-size:20px;margin:0 0 16px">Confirm your subscription</h1>` +
-          `<p>Someone (we hope you) asked to receive status updates from ${escapeHtml(page.pageName)} at this address, for ${escapeHtml(scope)}.</p>` +
-          `<p><a href="${escapeHtml(confirm)}" style="display:inline-block;padding:10px 16px;background:#0b57d0;color:#fff;text-decoration:none;border-radius:4px">Confirm subscription</a></p>` +
-          `<p style="color:#555;font-size:13px">The link works for ${ttlHours} hours. If you did not ask for this, ignore this message: nothing will be sent to you.</p>`,
+        `<h1 style="font-size:20px;margin:0 0 16px">${loc.html('email.confirm.title')}</h1>` +
+          `<p>${escapeHtml(asked)}</p>` +
+          `<p><a href="${escapeHtml(confirm)}" style="display:inline-block;padding:10px 16px;background:#0b57d0;color:#fff;text-decoration:none;border-radius:4px">${loc.html('email.confirm.button')}</a></p>` +
+          `<p style="color:#555;font-size:13px">${loc.html('email.confirm.works', { hours: ttlHours })} ${escapeHtml(ignore)}</p>`,
       );
       return { text, html };
     },
   };
+}
+
+/**
+ * The password reset email to a Herald user (not list mail): one link, and what to do when they did not ask.
+ * `link` is null in a preview for someone who may not see it (only owners read reset links in the delivery log).
+ * In English, as the console is: it is about a console account, not the public page.
+ */
+export function passwordResetMessage(page: Pick<PageInfo, 'pageName' | 'base' | 'timeZone'>, to: { name: string; email: string }, link: string | null, linkId: string, ttlMinutes: number): MailMessage {
+  const subject = oneLine(`Reset your password for ${page.pageName}`);
+  const shown = link ?? '(the link is shown to owners only)';
+  const text = [
+    `Hello ${to.name},`,
+    '',
+    `Someone (we hope you) asked to reset the password of your ${page.pageName} console account (${to.email}).`,
+    '',
+    `To choose a new password, open this link within ${ttlMinutes} minutes. It works once:`,
+    shown,
+    '',
+    'Setting a new password signs you out everywhere else. If you did not ask for this, ignore this message: your password stays as it is.',
+    '',
+  ].join('\n');
+  const button = link
+    ? `<p><a href="${escapeHtml(link)}" style="display:inline-block;padding:10px 16px;background:#0b57d0;color:#fff;text-decoration:none;border-radius:4px">Choose a new password</a></p>`
+    : `<p>${escapeHtml(shown)}</p>`;
+  const html = htmlShell(
+    { ...page, loc: localeFor('en'), pages: '' },
+    subject,
+    `<h1 style="font-size:20px;margin:0 0 16px">Reset your password</h1>` +
+      `<p>Hello ${escapeHtml(to.name)},</p>` +
+      `<p>Someone (we hope you) asked to reset the password of your ${escapeHtml(page.pageName)} console account (${escapeHtml(to.email)}).</p>` +
+      button +
+      `<p style="color:#555;font-size:13px">The link works for ${ttlMinutes} minutes, once. Setting a new password signs you out everywhere else. If you did not ask for this, ignore this message: your password stays as it is.</p>`,
+  );
+  return { to: to.email, subject, text, html, messageId: `reset.${linkId}@${messageIdHost(page.base)}`, headers: { 'Auto-Submitted': 'auto-generated' } };
 }
 
 export interface Recipient {

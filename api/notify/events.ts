@@ -2,6 +2,7 @@
 // (subscribers' messages here and in enqueue.ts; the response team's in internal-enqueue.ts).
 import type { DomainEvents } from '../core/events.ts';
 import { newId } from '../core/ids.ts';
+import { enqueuePasswordReset } from './account-mail.ts';
 import { enqueueComponentUpdate, enqueueForPublishedUpdate, enqueueIncidentEvent, enqueueMaintenanceEvent } from './enqueue.ts';
 import { onIncidentChanged, onIncidentEscalated, onIncidentOpened, onInternalNote, onReminder, onUpdatePublishedInternally } from './internal-enqueue.ts';
 
@@ -20,6 +21,9 @@ export const notifyingEvents: DomainEvents = {
   },
   async postmortemPublished(tx, event) {
     await enqueueIncidentEvent(tx, { kind: 'postmortem_published', incidentId: event.incident.id, link: event.url }, event.now);
+  },
+  async passwordResetRequested(tx, event) {
+    await enqueuePasswordReset(tx, event.userId, event.linkId, event.now);
   },
   // The response team (api/response/ decides who is paged; the messages are queued here, in the same transaction).
   incidentOpened: onIncidentOpened,

@@ -9,10 +9,12 @@ import type { AppDeps } from '../core/deps.ts';
 import { personalize } from './email-templates.ts';
 import { invalidTransition, notFound } from '../core/errors.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
-import { composeEvent, GoneError, type EventKind, type EventRef } from './compose.ts';
-import { confirmUrl, linkKey, signLinkToken, subscriberLinks } from './subscription-links.ts';
+import { composeEvent, GoneError, recipientLinks, type EventKind, type EventRef } from './compose.ts';
+import { linkKey } from './subscription-links.ts';
 import { queryParams } from '../http/validate.ts';
 import { displayUrl } from './webhook-transport.ts';
+import { composeAccountMail, isAccountMailRef } from './account-mail.ts';
+import { roleAtLeast } from '../core/vocabulary.ts';
 import { composeInternalEvent, internalMailMessage } from './deliver.ts';
 import { isInternalRef, type InternalEventKind } from './internal-messages.ts';
 import { recipientLabel } from '../response/internal-recipients.ts';
@@ -73,6 +75,7 @@ const selection = {
   incidentId: outboxEvents.incidentId,
   email: subscribers.email,
   url: subscribers.url,
+  language: subscribers.language,
   internal: recipients,
   userName: users.name,
   userEmail: users.email,
@@ -84,6 +87,7 @@ type Joined = {
   incidentId: string | null;
   email: string | null;
   url: string | null;
+  language: string | null;
   internal: typeof recipients.$inferSelect | null;
   userName: string | null;
   userEmail: string | null;
@@ -126,12 +130,19 @@ function deliveryJson(j: Joined): DeliveryOut {
   };
 }
 
-/** The email as it was (or would be) sent, for held messages (no SMTP configured) and the log. */
-async function preview(deps: AppDeps, j: Joined): Promise<MessagePreviewOut | null> {
+/**
+ * The email as it was (or would be) sent, for held messages (no SMTP configured) and the log. A password reset's
+ * link is in it only for owners: whoever reads it can set the account's password.
+ */
+async function preview(deps: AppDeps, j: Joined, showSecrets: boolean): Promise<MessagePreviewOut | null> {
   if (j.row.channel !== 'email') return null;
   const [event] = await deps.db.select().from(outboxEvents).where(eq(outboxEvents.id, j.row.eventId));
   if (!event) return null;
   if (j.internal) {
+    if (isAccountMailRef(event.content)) {
+      const m = await composeAccountMail(deps, event.content, { showLink: showSecrets });
+      return m ? { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } } : null;
+    }
     if (!isInternalRef(event.content)) return null;
     try {
       const composed = await composeInternalEvent(deps, event.kind as InternalEventKind, event.content);
@@ -145,7 +156,7 @@ async function preview(deps: AppDeps, j: Joined): Promise<MessagePreviewOut | nu
   if (!j.email || !j.row.subscriberId) return null;
   let composed;
   try {
-    composed = await composeEvent(deps, event.kind as EventKind, event.content as EventRef);
+    composed = await composeEvent(deps, event.kind as EventKind, event.content as EventRef, j.language);
   } catch (err) {
     if (err instanceof GoneError) return null;
     throw err;
@@ -154,9 +165,8 @@ async function preview(deps: AppDeps, j: Joined): Promise<MessagePreviewOut | nu
   const key = await linkKey(deps.db);
   const now = deps.clock.now();
   const subscriberId = j.row.subscriberId;
-  const links = subscriberLinks(composed.page.base, key, subscriberId, now);
-  const withConfirm = composed.kind === 'subscription_confirmation' ? { ...links, confirm: confirmUrl(composed.page.base, signLinkToken(key, 'confirm', subscriberId, now)) } : links;
-  const m = personalize(composed.email, composed.page, { eventId: j.row.eventId, subscriberId, email: j.email, links: withConfirm });
+  const links = recipientLinks(composed, key, subscriberId, now);
+  const m = personalize(composed.email, composed.page, { eventId: j.row.eventId, subscriberId, email: j.email, links });
   return { subject: m.subject, text: m.text, html: m.html, headers: { 'Message-ID': `<${m.messageId}>`, ...m.headers } };
 }
 
@@ -193,7 +203,7 @@ export function outboxRoutes() {
     const deps = c.get('deps');
     const [j] = await joined(deps.db).where(eq(outbox.id, Number(c.req.param('id'))));
     if (!j) throw notFound('delivery');
-    const out: DeliveryDetailOut = { ...deliveryJson(j), message: await preview(deps, j) };
+    const out: DeliveryDetailOut = { ...deliveryJson(j), message: await preview(deps, j, roleAtLeast(actorOf(c).role, 'owner')) };
     return c.json(out);
   });
 

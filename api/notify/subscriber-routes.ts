@@ -16,9 +16,12 @@ import { enqueueConfirmation } from './enqueue.ts';
 import { hashSecret } from '../identity/sessions.ts';
 import { linkKey, MANAGE_PATH, signLinkToken, verifyLinkToken, type LinkPurpose } from './subscription-links.ts';
 import { assertComponentIds, componentIdsOf, findRecipient } from './recipients.ts';
+import { componentSections } from '../core/component-sections.ts';
 import { displayUrl } from './webhook-transport.ts';
 import { queryParams } from '../http/validate.ts';
 import { csvCell } from '../core/csv.ts';
+import { getSettings } from '../core/settings.ts';
+import { canonicalLanguage, languagePrefix, offeredLanguages, servedLanguage, type LanguageSettings } from '../core/i18n/locale.ts';
 
 type SubscriberRow = typeof subscribers.$inferSelect;
 
@@ -36,7 +39,15 @@ const subscribeSchema = z.object({
     .max(254)
     .email('must be an email address'),
   component_ids: z.array(z.string().min(1).max(64)).max(500).default([]),
+  /** The language of the page the form is on (BCP 47): the subscriber's emails are in it. */
+  language: z.string().trim().max(35).optional(),
 });
+
+/** A language the page offers, as the catalogues spell it; null when `tag` names none of them. */
+function offeredLanguage(settings: LanguageSettings, tag: unknown): string | null {
+  const known = typeof tag === 'string' ? canonicalLanguage(tag) : null;
+  return known && offeredLanguages(settings).includes(known) ? known : null;
+}
 
 /** The same answer for every address, known or not, so the endpoint cannot be used to learn who subscribes. */
 const ACCEPTED_MESSAGE = 'If this address is not subscribed yet, a confirmation email is on its way. Follow its link to start receiving updates.';
@@ -87,11 +98,20 @@ function subscribeInput(body: { json: Record<string, unknown> | null; form: Fiel
   if (body.json) {
     const inner = body.json.subscriber;
     const src = inner && typeof inner === 'object' && !Array.isArray(inner) ? (inner as Record<string, unknown>) : body.json;
-    return { email: src.email, component_ids: src.component_ids ?? undefined };
+    return { email: src.email, component_ids: src.component_ids ?? undefined, language: src.language ?? undefined };
   }
   const f = body.form;
   const ids = [...all(f['subscriber[component_ids][]']), ...all(f['subscriber[component_ids]']), ...all(f['component_ids'])].filter(Boolean);
-  return { email: first(f['subscriber[email]']) ?? first(f['email']), component_ids: ids.length ? ids : undefined };
+  return {
+    email: first(f['subscriber[email]']) ?? first(f['email']),
+    component_ids: ids.length ? ids : undefined,
+    language: first(f['subscriber[language]']) ?? first(f['language']),
+  };
+}
+
+/** `language` of a JSON body or a form (the confirm and manage pages send the page's). */
+function languageField(body: { json: Record<string, unknown> | null; form: Fields }): unknown {
+  return body.json ? body.json.language : first(body.form.language);
 }
 
 /** `a•••@example.com`: enough for the audit log to tell entries apart, not to keep an address after removal. */
@@ -111,7 +131,7 @@ async function setComponents(tx: Executor, subscriberId: string, componentIds: s
  * queued; a pending one gets its components updated and a new confirmation unless one went out
  * in the last few minutes; a confirmed one is left alone (a stranger must not change it).
  */
-async function requestSubscription(w: Write, email: string, componentIds: string[]): Promise<void> {
+async function requestSubscription(w: Write, email: string, componentIds: string[], language: string | null = null): Promise<void> {
   const { tx, now } = w;
   const [existing] = await tx.select().from(subscribers).where(eq(subscribers.email, email));
   if (existing?.state === 'confirmed') return;
@@ -128,12 +148,13 @@ async function requestSubscription(w: Write, email: string, componentIds: string
       createdAt: now,
       updatedAt: now,
       confirmationSentAt: now,
+      language,
     });
   } else {
     id = existing.id;
     await tx
       .update(subscribers)
-      .set({ state: 'pending', allComponents: componentIds.length === 0, updatedAt: now, confirmationSentAt: recent ? existing.confirmationSentAt : now })
+      .set({ state: 'pending', allComponents: componentIds.length === 0, updatedAt: now, confirmationSentAt: recent ? existing.confirmationSentAt : now, language })
       .where(eq(subscribers.id, id));
   }
   await setComponents(tx, id, componentIds);
@@ -165,9 +186,11 @@ export interface PublicSubscriber {
   all_components: boolean;
   component_ids: string[];
   confirmed_at: string | null;
+  /** The language of their emails: the one they subscribed in while the page offers it, else the page's default. */
+  language: string;
 }
 
-function publicSubscriber(row: SubscriberRow, componentIds: string[]): PublicSubscriber {
+function publicSubscriber(row: SubscriberRow, componentIds: string[], settings: LanguageSettings): PublicSubscriber {
   return {
     id: row.id,
     kind: row.kind,
@@ -176,23 +199,32 @@ function publicSubscriber(row: SubscriberRow, componentIds: string[]): PublicSub
     all_components: row.allComponents,
     component_ids: row.allComponents ? [] : componentIds,
     confirmed_at: isoOrNull(row.confirmedAt),
+    language: servedLanguage(settings, row.language),
   };
 }
 
-/** The components a subscriber can choose from, in page order with their group's name. */
-export async function choosableComponents(db: Executor): Promise<{ id: string; name: string; group: string | null }[]> {
-  const rows = await db
-    .select({ id: components.id, name: components.name, group: componentGroups.name, groupPosition: componentGroups.position, position: components.position })
-    .from(components)
-    .leftJoin(componentGroups, eq(componentGroups.id, components.groupId))
-    .orderBy(asc(sql`coalesce(${componentGroups.position}, ${components.position})`), asc(components.position), asc(components.name));
-  return rows.map((r) => ({ id: r.id, name: r.name, group: r.group }));
+/** A component a subscriber can choose, with its group (null when in none). */
+export interface ChoosableComponent {
+  id: string;
+  name: string;
+  group: string | null;
+  group_id: string | null;
 }
 
-async function manageUrl(c: Context<AppEnv>, subscriberId: string, query = ''): Promise<string> {
+/** The components a subscriber can choose from, in the order every picker shows them (core/component-sections.ts). */
+export async function choosableComponents(db: Executor): Promise<ChoosableComponent[]> {
+  const [rows, groups] = await Promise.all([
+    db.select({ id: components.id, name: components.name, group_id: components.groupId, position: components.position }).from(components),
+    db.select({ id: componentGroups.id, name: componentGroups.name, position: componentGroups.position }).from(componentGroups),
+  ]);
+  return componentSections(rows, groups).flatMap((s) => s.items.map((c) => ({ id: c.id, name: c.name, group: s.group?.name ?? null, group_id: s.group?.id ?? null })));
+}
+
+/** The manage page in `language`'s path ("" for the default language, "/de"…). */
+async function manageUrl(c: Context<AppEnv>, subscriberId: string, prefix: string, query = ''): Promise<string> {
   const { db, clock } = c.get('deps');
   const token = signLinkToken(await linkKey(db), 'manage', subscriberId, clock.now());
-  return `${MANAGE_PATH}?token=${encodeURIComponent(token)}${query}`;
+  return `${prefix}${MANAGE_PATH}?token=${encodeURIComponent(token)}${query}`;
 }
 
 /** Reads `token` from the query, a JSON body or a form. */
@@ -213,28 +245,40 @@ export function publicSubscriptionRoutes() {
     const keys: LimitKey[] = [{ key: `subscribe:${hashSecret(clientAddress(c))}`, policy: SUBSCRIBE_ADDRESS_POLICY }];
     // Counted before anything else, so a burst of parallel requests cannot slip past the limit.
     const wait = await beginAttempt(db, keys, now);
+    const input = subscribeInput(await readFields(c));
+    const settings = await getSettings(db);
+    // A browser's form comes from a page in one of the page's languages; the answer's pages are in it too.
+    const asked = (input as { language?: unknown }).language;
+    const language = offeredLanguage(settings, asked);
+    const pages = languagePrefix(settings, language ?? servedLanguage(settings, null));
     if (wait > 0) {
-      if (browser) return redirect(c, '/subscriptions?error=rate_limited');
+      if (browser) return redirect(c, `${pages}/subscriptions?error=rate_limited`);
       const seconds = String(Math.ceil(wait / 1000));
       throw new ApiError(429, 'rate_limited', `Too many subscribe requests from this address; try again in ${seconds} s.`, undefined, { 'Retry-After': seconds });
     }
-    const parsed = subscribeSchema.safeParse(subscribeInput(await readFields(c)));
+    const parsed = subscribeSchema.safeParse(input);
     if (!parsed.success) {
-      if (browser) return redirect(c, '/subscriptions?error=invalid_email');
+      if (browser) return redirect(c, `${pages}/subscriptions?error=invalid_email`);
       throw validationError(parsed.error);
+    }
+    // A language the page does not offer: a script is told; a browser (its page changed languages meanwhile) gets the default.
+    if (asked !== undefined && asked !== '' && !language && !browser) {
+      throw badRequest(`The page offers these languages: ${offeredLanguages(settings).join(', ')}.`, {
+        language: `One of the page's languages: ${offeredLanguages(settings).join(', ')}.`,
+      });
     }
     const { email, component_ids } = parsed.data;
     try {
       await write(deps, null, async (w) => {
         const ids = await assertComponentIds(w.tx, component_ids, 'component_ids');
-        await requestSubscription(w, email, ids);
+        await requestSubscription(w, email, ids, language);
       });
     } catch (err) {
-      if (browser && err instanceof ApiError) return redirect(c, '/subscriptions?error=invalid_components');
+      if (browser && err instanceof ApiError) return redirect(c, `${pages}/subscriptions?error=invalid_components`);
       throw err;
     }
-    if (browser) return redirect(c, '/subscriptions/requested');
-    return c.json({ subscriber: { email, component_ids, mode: 'email' }, message: ACCEPTED_MESSAGE }, 202);
+    if (browser) return redirect(c, `${pages}/subscriptions/requested`);
+    return c.json({ subscriber: { email, component_ids, mode: 'email', language: language ?? servedLanguage(settings, null) }, message: ACCEPTED_MESSAGE }, 202);
   });
 
   // The confirm page asks whether its link is good before showing the button (a GET never confirms:
@@ -251,23 +295,28 @@ export function publicSubscriptionRoutes() {
     const { db } = deps;
     const body = await readFields(c);
     const token = tokenOf(c, body);
+    const settings = await getSettings(db);
+    // Confirmed on a page in another of the page's languages: the emails follow that page.
+    const language = offeredLanguage(settings, languageField(body));
     const result = await write(deps, null, async (w) => {
       const { tx, now } = w;
       const found = await subscriberFromToken(tx, 'confirm', token, now);
       if (isTokenError(found)) return found;
+      const next = { language: language ?? found.language };
       if (found.state !== 'confirmed') {
-        await tx.update(subscribers).set({ state: 'confirmed', confirmedAt: now, unsubscribedAt: null, updatedAt: now }).where(eq(subscribers.id, found.id));
+        await tx.update(subscribers).set({ state: 'confirmed', confirmedAt: now, unsubscribedAt: null, updatedAt: now, ...next }).where(eq(subscribers.id, found.id));
         await w.audit({ action: 'subscriber.confirm', entityType: 'subscriber', entityId: found.id, after: { state: 'confirmed' } });
       }
-      return { ...found, state: 'confirmed' as const, confirmedAt: found.confirmedAt ?? now };
+      return { ...found, state: 'confirmed' as const, confirmedAt: found.confirmedAt ?? now, language: found.state !== 'confirmed' ? next.language : found.language };
     });
     if (isTokenError(result)) {
-      if (isBrowserForm(c)) return redirect(c, `/subscriptions/confirm?error=${result.code}`);
+      if (isBrowserForm(c)) return redirect(c, `${languagePrefix(settings, language ?? servedLanguage(settings, null))}/subscriptions/confirm?error=${result.code}`);
       throw new ApiError(400, result.code, result.message);
     }
-    if (isBrowserForm(c)) return redirect(c, await manageUrl(c, result.id, '&confirmed=1'));
+    const pages = languagePrefix(settings, servedLanguage(settings, result.language));
+    if (isBrowserForm(c)) return redirect(c, await manageUrl(c, result.id, pages, '&confirmed=1'));
     const comps = await componentIdsOf(db, [result.id]);
-    return c.json({ subscriber: publicSubscriber(result, comps.get(result.id) ?? []), manage_url: await manageUrl(c, result.id) });
+    return c.json({ subscriber: publicSubscriber(result, comps.get(result.id) ?? [], settings), manage_url: await manageUrl(c, result.id, pages) });
   });
 
   r.get('/subscriptions/manage', async (c) => {
@@ -275,7 +324,8 @@ export function publicSubscriptionRoutes() {
     const found = await subscriberFromToken(db, 'manage', c.req.query('token'), clock.now());
     if (isTokenError(found)) throw new ApiError(400, found.code, found.message);
     const comps = await componentIdsOf(db, [found.id]);
-    return c.json({ subscriber: publicSubscriber(found, comps.get(found.id) ?? []), components: await choosableComponents(db) });
+    const settings = await getSettings(db);
+    return c.json({ subscriber: publicSubscriber(found, comps.get(found.id) ?? [], settings), components: await choosableComponents(db) });
   });
 
   const manage = async (c: Context<AppEnv>) => {
@@ -289,22 +339,31 @@ export function publicSubscriptionRoutes() {
       .object({ all_components: z.boolean().optional(), component_ids: z.array(z.string().min(1).max(64)).max(500).optional() })
       .safeParse(choice);
     if (!parsed.success) throw validationError(parsed.error);
+    const settings = await getSettings(deps.db);
+    // Saved on the page in one of the page's languages: the emails follow it from now on.
+    const language = offeredLanguage(settings, languageField(body));
     const result = await write(deps, null, async (w) => {
       const { tx, now } = w;
       const found = await subscriberFromToken(tx, 'manage', token, now);
       if (isTokenError(found)) return found;
       const ids = parsed.data.all_components ? [] : await assertComponentIds(tx, parsed.data.component_ids ?? [], 'component_ids');
-      await tx.update(subscribers).set({ allComponents: ids.length === 0, updatedAt: now }).where(eq(subscribers.id, found.id));
+      const nextLanguage = language ?? found.language;
+      await tx.update(subscribers).set({ allComponents: ids.length === 0, updatedAt: now, language: nextLanguage }).where(eq(subscribers.id, found.id));
       await setComponents(tx, found.id, ids);
-      await w.audit({ action: 'subscriber.components', entityType: 'subscriber', entityId: found.id, after: { all_components: ids.length === 0, components: ids } });
-      return { row: { ...found, allComponents: ids.length === 0 }, ids };
+      await w.audit({
+        action: 'subscriber.components',
+        entityType: 'subscriber',
+        entityId: found.id,
+        after: { all_components: ids.length === 0, components: ids, language: nextLanguage },
+      });
+      return { row: { ...found, allComponents: ids.length === 0, language: nextLanguage }, ids };
     });
     if (isTokenError(result)) {
-      if (isBrowserForm(c)) return redirect(c, `${MANAGE_PATH}?error=${result.code}`);
+      if (isBrowserForm(c)) return redirect(c, `${languagePrefix(settings, language ?? servedLanguage(settings, null))}${MANAGE_PATH}?error=${result.code}`);
       throw new ApiError(400, result.code, result.message);
     }
-    if (isBrowserForm(c)) return redirect(c, await manageUrl(c, result.row.id, '&saved=1'));
-    return c.json({ subscriber: publicSubscriber(result.row, result.ids) });
+    if (isBrowserForm(c)) return redirect(c, await manageUrl(c, result.row.id, languagePrefix(settings, servedLanguage(settings, result.row.language)), '&saved=1'));
+    return c.json({ subscriber: publicSubscriber(result.row, result.ids, settings) });
   };
   r.put('/subscriptions/manage', manage);
   r.post('/subscriptions/manage', manage);
@@ -314,6 +373,8 @@ export function publicSubscriptionRoutes() {
   r.post('/subscriptions/unsubscribe', async (c) => {
     const body = await readFields(c);
     const token = tokenOf(c, body);
+    const settings = await getSettings(c.get('deps').db);
+    const language = offeredLanguage(settings, languageField(body));
     const result = await write(c.get('deps'), null, async (w) => {
       const found = await subscriberFromToken(w.tx, 'manage', token, w.now);
       if (isTokenError(found)) return found;
@@ -321,15 +382,23 @@ export function publicSubscriptionRoutes() {
       return found;
     });
     if (isTokenError(result)) {
-      if (isBrowserForm(c)) return redirect(c, `${MANAGE_PATH}?error=${result.code}`);
+      if (isBrowserForm(c)) return redirect(c, `${languagePrefix(settings, language ?? servedLanguage(settings, null))}${MANAGE_PATH}?error=${result.code}`);
       throw new ApiError(400, result.code, result.message);
     }
-    if (isBrowserForm(c)) return redirect(c, await manageUrl(c, result.id, '&unsubscribed=1'));
+    // The answer is in the language of the page the button was on.
+    if (isBrowserForm(c)) return redirect(c, await manageUrl(c, result.id, languagePrefix(settings, language ?? servedLanguage(settings, result.language)), '&unsubscribed=1'));
     return c.json({ unsubscribed: true });
   });
 
-  // A person who opens the List-Unsubscribe URL lands on the manage page, where one button unsubscribes.
-  r.get('/subscriptions/unsubscribe', (c) => redirect(c, `${MANAGE_PATH}?token=${encodeURIComponent(c.req.query('token') ?? '')}`));
+  // A person who opens the List-Unsubscribe URL lands on the manage page, where one button unsubscribes (in their language).
+  r.get('/subscriptions/unsubscribe', async (c) => {
+    const { db, clock } = c.get('deps');
+    const token = c.req.query('token') ?? '';
+    const found = await subscriberFromToken(db, 'manage', token, clock.now());
+    const settings = await getSettings(db);
+    const pages = languagePrefix(settings, servedLanguage(settings, isTokenError(found) ? null : found.language));
+    return redirect(c, `${pages}${MANAGE_PATH}?token=${encodeURIComponent(token)}`);
+  });
 
   return r;
 }
@@ -359,6 +428,8 @@ export interface SubscriberOut {
   created_at: string;
   confirmed_at: string | null;
   unsubscribed_at: string | null;
+  /** The language of the page they subscribed on (null: before languages, the page's default). */
+  language: string | null;
 }
 
 function subscriberJson(row: SubscriberRow, componentIds: string[]): SubscriberOut {
@@ -371,6 +442,7 @@ function subscriberJson(row: SubscriberRow, componentIds: string[]): SubscriberO
     created_at: iso(row.createdAt),
     confirmed_at: isoOrNull(row.confirmedAt),
     unsubscribed_at: isoOrNull(row.unsubscribedAt),
+    language: row.language,
   };
 }
 

@@ -50,11 +50,12 @@ const CONFIRM_PATH = '/subscriptions/confirm';
 export const MANAGE_PATH = '/subscriptions/manage';
 const ONE_CLICK_PATH = '/api/v2/subscriptions/unsubscribe';
 
-export function confirmUrl(base: string, token: string): string {
-  return `${base}${CONFIRM_PATH}?token=${encodeURIComponent(token)}`;
+/** `pages`: the language's path prefix ("" for the page's default language, "/ja"…): the pages open in the subscriber's language. */
+export function confirmUrl(base: string, token: string, pages = ''): string {
+  return `${base}${pages}${CONFIRM_PATH}?token=${encodeURIComponent(token)}`;
 }
 
-export function subscriberLinks(base: string, key: Buffer, subscriberId: string, now: Date): SubscriberLinks {
+export function subscriberLinks(base: string, key: Buffer, subscriberId: string, now: Date, pages = ''): SubscriberLinks {
   const token = encodeURIComponent(signLinkToken(key, 'manage', subscriberId, now));
-  return { manage: `${base}${MANAGE_PATH}?token=${token}`, unsubscribe: `${base}${ONE_CLICK_PATH}?token=${token}` };
+  return { manage: `${base}${pages}${MANAGE_PATH}?token=${token}`, unsubscribe: `${base}${ONE_CLICK_PATH}?token=${token}` };
 }

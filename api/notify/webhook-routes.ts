@@ -111,6 +111,7 @@ export function webhookRoutes() {
         updatedAt: now,
         confirmedAt: now,
         unsubscribedAt: null,
+        language: null,
         confirmationSentAt: null,
       };
       await tx.insert(subscribers).values(row);

@@ -6,7 +6,7 @@ import type { AppDeps } from '../core/deps.ts';
 import { incidentDetailJson } from '../incidents/incident-json.ts';
 import { type IncidentRow } from '../incidents/incident-store.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
-import { markdownToText, renderMarkdown } from '../core/markdown.ts';
+import { renderMarkdown } from '../core/markdown.ts';
 import { getSettings, publicBaseUrl } from '../core/settings.ts';
 import { formatDateTime, safeTimeZone } from '../core/time-format.ts';
 import { statusLabel } from '../core/vocabulary.ts';
@@ -98,10 +98,22 @@ export async function getPublishedPostmortems(db: Executor, incidentIds: readonl
   return out;
 }
 
-/** One line of text for a timeline entry: the first line of the update, plain, kept short. */
-function oneLine(md: string, max = 280): string {
-  const text = markdownToText(md).replace(/\s+/g, ' ').trim();
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+const BLOCK_START = /^\s*(?:[-*+]\s|\d+[.)]\s|#{1,6}\s|>|```|~~~|\|)/;
+
+/**
+ * An update's markdown as a timeline entry's text: its first paragraph on the entry's line, everything after it
+ * (lists, further paragraphs) nested under the entry, so a list in an update stays a list instead of running
+ * into one line ("…HTTP 500. - Dashboard is unaffected - Next update…").
+ */
+export function timelineEntryText(md: string): string {
+  const lines = md.replace(/\r\n?/g, '\n').trim().split('\n');
+  const first: string[] = [];
+  while (lines.length && lines[0]!.trim() !== '' && !BLOCK_START.test(lines[0]!)) {
+    first.push(lines.shift()!.trim());
+  }
+  while (lines.length && lines[0]!.trim() === '' && lines.some((l) => l.trim() !== '')) lines.shift();
+  const rest = lines.every((l) => l.trim() === '') ? [] : lines.map((l) => (l.trim() === '' ? '' : `  ${l}`));
+  return [first.join(' '), ...rest].join('\n');
 }
 
 /**
@@ -117,7 +129,7 @@ export async function suggestedTimeline(db: Executor, incident: IncidentRow, now
   for (const entry of [...detail.timeline].reverse()) {
     const when = `**${formatDateTime(new Date(entry.at), zone)}**`;
     if (entry.type === 'update') {
-      lines.push(`- ${when} — ${statusLabel(entry.update.status)}: ${oneLine(entry.update.body)}`);
+      lines.push(`- ${when} — ${statusLabel(entry.update.status)}: ${timelineEntryText(entry.update.body)}`);
     } else {
       // Who held which role is about people, not the incident: left out, as the draft may become public. So are
       // internal notes, reminders, alerts and the security flag: internal by nature, for the writer to add if wanted.

@@ -13,10 +13,12 @@ import {
   dateKey,
   formatCivilDate,
   formatMonth,
+  formatMonthRange,
   monthKey,
   safeTimeZone,
   startOfCivilDay,
   type CivilDate,
+  type TimeLocale,
 } from '../core/time-format.ts';
 
 interface HistoryUpdate {
@@ -43,7 +45,7 @@ export interface HistoryItem {
 interface HistoryDay {
   /** `YYYY-MM-DD` in the page's zone. */
   date: string;
-  /** "Nov 27, 2026". */
+  /** "November 27, 2026", in the language asked for. */
   label: string;
   items: HistoryItem[];
 }
@@ -98,7 +100,7 @@ async function latestUpdates(deps: AppDeps, ids: string[]): Promise<Map<string, 
 }
 
 /** Past incidents and maintenance of the last `days` days (today included), grouped by day, newest first. */
-export async function getRecentHistory(deps: AppDeps, opts: { days?: number; timeZone?: string } = {}): Promise<RecentHistory> {
+export async function getRecentHistory(deps: AppDeps, opts: { days?: number; timeZone?: string; locale?: TimeLocale } = {}): Promise<RecentHistory> {
   const nowDate = deps.clock.now();
   const now = nowDate.getTime();
   const tz = safeTimeZone(opts.timeZone ?? (await getSettings(deps.db)).timeZone);
@@ -120,7 +122,7 @@ export async function getRecentHistory(deps: AppDeps, opts: { days?: number; tim
   const byKey = new Map<string, HistoryDay>();
   for (let i = 0; i < n; i++) {
     const d = addDays(today, -i);
-    const day: HistoryDay = { date: dateKey(d), label: formatCivilDate(d, 'long'), items: [] };
+    const day: HistoryDay = { date: dateKey(d), label: formatCivilDate(d, 'long', opts.locale), items: [] };
     days.push(day);
     byKey.set(day.date, day);
   }
@@ -139,7 +141,7 @@ export async function getRecentHistory(deps: AppDeps, opts: { days?: number; tim
 export interface HistoryMonth {
   /** `YYYY-MM`, or `YYYY-MM..YYYY-MM` for a run of quiet months. */
   key: string;
-  /** "November 2026", or "June – September 2026" for a quiet run. */
+  /** "November 2026", or "June – September 2026" for a quiet run, in the language asked for. */
   label: string;
   items: HistoryItem[];
 }
@@ -151,10 +153,9 @@ export interface HistoryPage {
   months: HistoryMonth[];
 }
 
-function monthRangeLabel(first: CivilDate, last: CivilDate): string {
-  if (monthKey(first) === monthKey(last)) return formatMonth(first);
-  if (first.year === last.year) return `${formatMonth(first).replace(/ \d+$/, '')} – ${formatMonth(last)}`;
-  return `${formatMonth(first)} – ${formatMonth(last)}`;
+function monthRangeLabel(first: CivilDate, last: CivilDate, locale: TimeLocale | undefined): string {
+  if (monthKey(first) === monthKey(last)) return formatMonth(first, locale);
+  return formatMonthRange(first, last, locale);
 }
 
 /**
@@ -164,7 +165,7 @@ function monthRangeLabel(first: CivilDate, last: CivilDate): string {
  */
 export async function getHistoryPage(
   deps: AppDeps,
-  opts: { page?: number; pageSize?: number; timeZone?: string } = {},
+  opts: { page?: number; pageSize?: number; timeZone?: string; locale?: TimeLocale } = {},
 ): Promise<HistoryPage> {
   const nowDate = deps.clock.now();
   const tz = safeTimeZone(opts.timeZone ?? (await getSettings(deps.db)).timeZone);
@@ -204,7 +205,7 @@ export async function getHistoryPage(
     if (quietFrom && quietTo) {
       // Listed newest first: quietFrom is the newer end of the run.
       const k = monthKey(quietFrom) === monthKey(quietTo) ? monthKey(quietFrom) : `${monthKey(quietTo)}..${monthKey(quietFrom)}`;
-      months.push({ key: k, label: monthRangeLabel(quietTo, quietFrom), items: [] });
+      months.push({ key: k, label: monthRangeLabel(quietTo, quietFrom, opts.locale), items: [] });
     }
     quietFrom = quietTo = null;
   };
@@ -215,7 +216,7 @@ export async function getHistoryPage(
     const list = byMonth.get(monthKey(m));
     if (list) {
       flushQuiet();
-      months.push({ key: monthKey(m), label: formatMonth(m), items: list });
+      months.push({ key: monthKey(m), label: formatMonth(m, opts.locale), items: list });
     } else {
       quietFrom ??= m;
       quietTo = m;

@@ -16,6 +16,7 @@ import type { AppDeps } from '../core/deps.ts';
 import { ACTIVE_MAINTENANCE_STATUSES, OPEN_INCIDENT_STATUSES, UPCOMING_MAINTENANCE_STATUSES } from '../core/vocabulary.ts';
 import { getPublishedPostmortems, postmortemUrl } from '../postmortems/postmortem-read.ts';
 import { getSettings, publicBaseUrl } from '../core/settings.ts';
+import type { LanguageSettings } from '../core/i18n/locale.ts';
 import { rollupStatus, worstComponentStatus } from './status-rollup.ts';
 import type {
 AnyIncidentJson,
@@ -44,6 +45,8 @@ export interface PageContext {
   page: PageJson;
   base: string;
   timeZone: string;
+  /** The page's languages (settings `language` and `languages`): feeds, the calendar and emails speak them. */
+  languages: LanguageSettings;
 }
 
 /** Settings plus the content version's time: `page.updated_at` is the time of the latest public change. */
@@ -63,6 +66,7 @@ export async function loadPageContext(deps: ReadDeps): Promise<PageContext> {
     page: { id: s.pageId, name: s.pageName, url: base, time_zone: s.timeZone, updated_at: iso(updatedAt) },
     base,
     timeZone: s.timeZone,
+    languages: { language: s.language, languages: s.languages },
   };
 }
 

@@ -26,6 +26,7 @@ import {
 import { getSettings } from '../core/settings.ts';
 import { COMPONENT_STATUS_RANK, isComponentStatus } from '../core/vocabulary.ts';
 import type { ComponentJson } from './statuspage-types.ts';
+import { DEFAULT_LANGUAGE, localeFor, type Locale } from '../core/i18n/locale.ts';
 import { addDays, civilDate, dateKey, formatCivilDate, safeTimeZone, startOfCivilDay, type CivilDate } from '../core/time-format.ts';
 
 export const UPTIME_DAYS = 90;
@@ -80,6 +81,11 @@ export interface ComponentUptime {
    * `uptime` = 1 − (major_outage + 0.3 × partial_outage) / observedMs, the same time the bars weigh.
    */
   statusMs: Record<ComponentStatus, number>;
+  /**
+   * When the component's data starts inside the window (it is newer than the window): that day ("Nov 28"), so a
+   * page says "since Nov 28" instead of letting a few hours read as 90 days. Null when it covers the whole window.
+   */
+  since: { date: string; label: string; days: number } | null;
 }
 
 /** A component as the computation needs it. */
@@ -344,12 +350,14 @@ function computeUptime(input: UptimeInput): Map<string, ComponentUptime> {
       }
     }
 
+    const first = observedFrom > windowStart ? dayOf(observedFrom) : -1;
     result.set(c.id, {
       componentId: c.id,
       days,
       uptime: totalObserved > 0 ? Math.max(0, 1 - totalDown / totalObserved) : null,
       observedMs: totalObserved,
       statusMs,
+      since: first >= 0 && first < n ? { date: keys[first]!, label: labels[first]!.replace(/, \d+$/, ''), days: n - first } : null,
     });
   }
   return result;
@@ -360,10 +368,11 @@ export function uptimePercent(fraction: number): number {
   return Math.floor(fraction * 10_000 + 1e-9) / 100;
 }
 
-/** "99.98%" (see uptimePercent): what the bars, the badges and the reports all say. */
-export function formatUptime(fraction: number | null): string {
-  if (fraction === null) return 'no data';
-  return `${uptimePercent(fraction).toFixed(2)}%`;
+/** "99.98%" ("99,98 %" in German; see uptimePercent): what the bars, the badges and the reports all say. */
+export function formatUptime(fraction: number | null, loc: Locale = localeFor(DEFAULT_LANGUAGE)): string {
+  if (fraction === null) return loc.t('uptime.noData');
+  const hundredths = Math.floor(fraction * 10_000 + 1e-9);
+  return loc.percent(hundredths / 10_000);
 }
 
 /** Parses a `start_date` (YYYY-MM-DD) as the start of that day in the page's zone. */

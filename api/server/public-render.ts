@@ -1,7 +1,7 @@
 // Renders a public page, feed or /api/v2 document for an anonymous reader: what the page cache keeps and the export writes.
 import { renderAstroPage, type AstroHandler } from './astro-render.ts';
 import type { RenderedPage } from './page-cache.ts';
-import { isBadgePath, isHonoCacheablePath } from '../public/public-paths.ts';
+import { isBadgePath, isHistoryPath, isHonoCacheablePath } from '../public/public-paths.ts';
 import type { Runtime } from './runtime.ts';
 
 /** The not-found page's key: rendered like any public page, answered with 404. */
@@ -53,11 +53,11 @@ export const isReaderTextKey = (key: string): boolean => key.includes('?label=')
  */
 export function publicCacheKey(path: string, query: string): string {
   if (query && isBadgePath(path)) return badgeCacheKey(path, query);
-  if (path !== '/history' || !query) return path;
+  if (!query || !isHistoryPath(path)) return path;
   const page = new URLSearchParams(query).get('page');
   if (page === null || page === '1') return path;
   // Any other spelling is a page that does not exist: one key for all of them (the page answers 404).
-  return /^[1-9]\d{0,5}$/.test(page) ? `/history?page=${page}` : '/history?page=0';
+  return /^[1-9]\d{0,5}$/.test(page) ? `${path}?page=${page}` : `${path}?page=0`;
 }
 
 export type PublicRenderer = (key: string) => Promise<RenderedPage>;

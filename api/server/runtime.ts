@@ -25,7 +25,7 @@ export async function createDeps(config: Config, log: (line: string) => void): P
     clock: config.clockOffsetFile ? fileOffsetClock(config.clockOffsetFile) : systemClock,
     events: notifyingEvents,
     publicUrl: config.publicUrl,
-    invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS,
+    invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS,
     trustProxy: config.trustProxy,
     log,
     mailer,

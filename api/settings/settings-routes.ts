@@ -8,6 +8,7 @@ import { write } from '../audit/write.ts';
 import { badRequest } from '../core/errors.ts';
 import { recomputeNextUpdateDue } from '../incidents/incident-store.ts';
 import { getSettings, putSettings, type Settings, type SeverityPolicy } from '../core/settings.ts';
+import { canonicalLanguage, LANGUAGE_TAGS } from '../core/i18n/locale.ts';
 import { jsonBody, oneLine } from '../http/validate.ts';
 import { SEVERITY_IMPACTS } from '../core/vocabulary.ts';
 
@@ -24,6 +25,12 @@ export interface SettingsOut {
   public_url: string | null;
   time_zone: string;
   logo_url: string | null;
+  /** The language served at `/` (BCP 47). */
+  language: string;
+  /** Further languages, each served under `/<tag>/`. */
+  languages: string[];
+  /** Every language Herald ships a catalogue for: what `language` and `languages` may name. */
+  available_languages: string[];
   severities: Record<Severity, SeverityPolicyOut>;
   /** Alert label value (`severity` or `priority`) → suggested severity. */
   alert_severity_map: Record<string, Severity>;
@@ -43,6 +50,9 @@ function settingsJson(s: Settings): SettingsOut {
     public_url: s.publicUrl,
     time_zone: s.timeZone,
     logo_url: s.logoUrl,
+    language: s.language,
+    languages: s.languages,
+    available_languages: [...LANGUAGE_TAGS],
     severities,
     alert_severity_map: s.alertSeverityMap,
     alert_component_rules: s.alertComponentRules.map((r) => ({ label: r.label, value: r.value, component_id: r.componentId })),
@@ -65,6 +75,17 @@ const httpUrl = z
   .max(2000)
   .url('An absolute http(s) URL.')
   .refine((u) => /^https?:\/\//i.test(u), 'An absolute http(s) URL.');
+
+/** A shipped language, named by its BCP 47 tag in any case ("pt-br" is "pt-BR"). */
+const languageTag = z
+  .string()
+  .trim()
+  .max(35)
+  .transform((tag, ctx) => {
+    const known = canonicalLanguage(tag);
+    if (!known) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `One of the shipped languages: ${LANGUAGE_TAGS.join(', ')}.` });
+    return known ?? tag;
+  });
 
 const WEEK_MINUTES = 7 * 24 * 60;
 const YEAR_MINUTES = 366 * 24 * 60;
@@ -91,6 +112,8 @@ const patchSettingsSchema = z
       .max(2000)
       .refine((u) => /^https?:\/\/\S+$/i.test(u) || /^\/(?!\/)\S*$/.test(u), 'An http(s) URL or a path starting with /.')
       .nullable(),
+    language: languageTag,
+    languages: z.array(languageTag).max(LANGUAGE_TAGS.length * 2),
     severities: z.object({ P1: policySchema, P2: policySchema, P3: policySchema, P4: policySchema }).partial().strict(),
     alert_severity_map: z
       .record(z.string().trim().toLowerCase().min(1).max(100), z.enum(SEVERITIES))
@@ -127,6 +150,12 @@ export function settingsRoutes() {
       if (body.public_url !== undefined) values.publicUrl = body.public_url ? body.public_url.replace(/\/+$/, '') : null;
       if (body.time_zone !== undefined) values.timeZone = body.time_zone;
       if (body.logo_url !== undefined) values.logoUrl = body.logo_url;
+      if (body.language !== undefined) values.language = body.language;
+      if (body.language !== undefined || body.languages !== undefined) {
+        // The default language is served at `/`, so it is never also a further one; a repeat counts once.
+        const language = values.language ?? before.language;
+        values.languages = [...new Set(body.languages ?? before.languages)].filter((tag) => tag !== language);
+      }
       if (body.severities) {
         const severities = { ...before.severities };
         for (const sev of SEVERITIES) {

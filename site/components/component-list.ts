@@ -5,9 +5,9 @@ import type { ComponentJson } from '../../api/public/statuspage-types.ts';
 import type { ComponentUptime } from '../../api/public/uptime.ts';
 import { formatUptime, UPTIME_DAYS } from '../../api/public/uptime.ts';
 import { escapeHtml } from '../../api/core/html.ts';
-import { notableDays, uptimeBarSvg } from './uptime-bar.ts';
+import { dayLabel, notableDays, uptimeBarSvg, uptimeDaysListHtml } from './uptime-bar.ts';
+import type { PageLanguage } from './page-language.ts';
 import { COMPONENT_CLASS } from './status-classes.ts';
-import { COMPONENT_STATUS_LABELS } from '../../api/core/vocabulary.ts';
 
 /** Above this many notable days over all bars the page is busy: see uptime-bar.ts. */
 export const NOTABLE_DAYS_BUDGET = 100;
@@ -36,11 +36,12 @@ function entries(components: ComponentJson[]): Entry[] {
   return out;
 }
 
-const status = (s: ComponentJson['status'], text: string = COMPONENT_STATUS_LABELS[s]) => `<span class="s ${COMPONENT_CLASS[s]}">${escapeHtml(text)}</span>`;
+const status = (s: ComponentJson['status'], text: string) => `<span class="s ${COMPONENT_CLASS[s]}">${escapeHtml(text)}</span>`;
 
-export function componentListHtml(components: ComponentJson[], uptime: Map<string, ComponentUptime>): string {
+export function componentListHtml(components: ComponentJson[], uptime: Map<string, ComponentUptime>, lang: PageLanguage): string {
+  const { loc } = lang;
   const list = entries(components);
-  if (list.length === 0) return '<p class="empty">No components yet.</p>';
+  if (list.length === 0) return `<p class="empty">${loc.html('home.noComponents')}</p>`;
   // Only the bars this page shows count (hidden and non-showcase components have none).
   let notable = 0;
   for (const e of list) {
@@ -54,10 +55,21 @@ export function componentListHtml(components: ComponentJson[], uptime: Map<strin
   const item = (c: ComponentJson) => {
     const u = uptime.get(c.id);
     const name = `<span class="n">${escapeHtml(c.name)}${c.description ? `<small>${escapeHtml(c.description)}</small>` : ''}</span>`;
-    const bar = u && c.showcase ? `${uptimeBarSvg(u, busy)}<p class="up">${formatUptime(u.uptime)} uptime</p>` : '';
-    return `<li>${name}${status(c.status)}${bar}</li>`;
+    let bar = '';
+    if (u && c.showcase) {
+      const percent = formatUptime(u.uptime, loc);
+      const line = u.since ? loc.t('home.uptimeSince', { percent, date: dayLabel(u.since.date, lang) }) : loc.t('home.uptime', { percent });
+      // The days in words, one tap (or Enter) away, with no script: the uptime line opens them.
+      const list = uptimeDaysListHtml(u, lang, busy);
+      // Its accessible name says whose uptime it is: the line, then "(API)" for screen readers only (a browser
+      // separates a positioned element's words from the line's with a space; the one here makes sure).
+      const whose = `<span class="vh"> ${loc.html('uptime.forComponent', { component: c.name })}</span>`;
+      bar = `${uptimeBarSvg(u, lang, busy)}${list ? `<details class="up"><summary>${escapeHtml(line)}${whose}</summary>${list}</details>` : `<p class="up">${escapeHtml(line)}</p>`}`;
+    }
+    return `<li>${name}${status(c.status, loc.componentStatus(c.status))}${bar}</li>`;
   };
-  let html = `<div class="comps"><p class="legend" aria-hidden="true"><span>${UPTIME_DAYS} days ago</span><span>Today</span></p>`;
+  const legend = `<span>${loc.html('home.daysAgo', { count: UPTIME_DAYS })}</span><span>${loc.html('home.today')}</span>`;
+  let html = `<div class="comps"><p class="legend" aria-hidden="true">${legend}</p>`;
   for (const e of list) {
     const items = `<ul class="cl">${e.children.map(item).join('')}</ul>`;
     if (!e.group) {
@@ -65,8 +77,11 @@ export function componentListHtml(components: ComponentJson[], uptime: Map<strin
       continue;
     }
     const affected = e.children.filter((c) => c.status !== 'operational').length;
-    const summary = affected === 0 ? status('operational') : status(e.group.status, `${COMPONENT_STATUS_LABELS[e.group.status]} (${affected} of ${e.children.length})`);
-    html += `<details class="g" open><summary><span class="n">${escapeHtml(e.group.name)}</span>${summary}</summary>${items}</details>`;
+    const summary =
+      affected === 0
+        ? status('operational', loc.componentStatus('operational'))
+        : status(e.group.status, loc.t('home.groupAffected', { status: loc.componentStatus(e.group.status), count: affected, total: e.children.length }));
+    html += `<details class="g" open><summary><span class="n"><bdi>${escapeHtml(e.group.name)}</bdi></span>${summary}</summary>${items}</details>`;
   }
   return `${html}</div>`;
 }

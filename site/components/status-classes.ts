@@ -1,4 +1,5 @@
-// The colour classes of statuses and impacts; every colour on the page comes with words (api/core/vocabulary.ts).
+// The colour classes of statuses and impacts; every colour on the page comes with words (the vocabulary's codes in
+// api/core/vocabulary.ts, said in the page's language by api/core/i18n: loc.componentStatus(code), loc.impact(code)).
 import type { ComponentStatus } from '../../api/core/vocabulary.ts';
 import type { Indicator } from '../../api/public/statuspage-types.ts';
 

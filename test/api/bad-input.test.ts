@@ -193,6 +193,9 @@ const cases: Case[] = [
   { name: 'settings: blank page name', method: 'PATCH', path: () => '/api/v1/settings', body: { page_name: '' }, status: 400, code: 'invalid_input', field: 'page_name', as: 'owner' },
   { name: 'settings: public URL not http', method: 'PATCH', path: () => '/api/v1/settings', body: { public_url: 'ftp://status.example' }, status: 400, code: 'invalid_input', field: 'public_url', as: 'owner' },
   { name: 'settings: logo not a URL', method: 'PATCH', path: () => '/api/v1/settings', body: { logo_url: 'javascript:alert(1)' }, status: 400, code: 'invalid_input', field: 'logo_url', as: 'owner' },
+  { name: 'settings: a language Herald does not ship', method: 'PATCH', path: () => '/api/v1/settings', body: { page_name: 'Fine', language: 'tlh' }, status: 400, code: 'invalid_input', field: 'language', as: 'owner' },
+  { name: 'settings: a further language Herald does not ship', method: 'PATCH', path: () => '/api/v1/settings', body: { languages: ['de', 'xx-YY'] }, status: 400, code: 'invalid_input', field: 'languages.1', as: 'owner' },
+  { name: 'settings: languages not a list', method: 'PATCH', path: () => '/api/v1/settings', body: { languages: 'de' }, status: 400, code: 'invalid_input', field: 'languages', as: 'owner' },
   {
     name: 'settings: unknown impact',
     method: 'PATCH',

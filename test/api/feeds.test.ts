@@ -241,3 +241,52 @@ describe('feedLinks', () => {
     expect(feedLinks('https://status.example', { componentId: 'abc' })[0]?.href).toBe('https://status.example/components/abc/history.rss');
   });
 });
+
+describe('feeds in the page languages', () => {
+  async function offer(language: string, languages: string[]): Promise<void> {
+    const owner = await userWithSession(t, 'owner');
+    const res = await t.app.request('/api/v1/settings', json('PATCH', { language, languages, time_zone: 'Europe/Berlin' }, owner.headers));
+    expect(res.status).toBe(200);
+  }
+
+  it('/de/history.rss and /de/history.atom: Herald’s words in German, the lead’s as written, links to the German pages', async () => {
+    const s = await seed();
+    await offer('en', ['de']);
+    const { xml, feed } = await fetchFeed('/de/history.rss');
+    expect(xml).toContain('<language>de</language>');
+    expect(feed.title).toBe('Status von Herald');
+    expect(feed.description).toBe('Störungen und Wartungsarbeiten von Herald');
+    expect(feed.link).toBe(`${PUBLIC_URL}/de/`);
+    expect(feed.feedUrl).toBe(`${PUBLIC_URL}/de/history.rss`);
+    const open = feed.items[0]!;
+    expect(open.title).toBe('API errors');
+    expect(open.link).toBe(`${PUBLIC_URL}/de/incidents/${s.open}`);
+    expect(open.content).toContain('<strong>Ursache gefunden</strong> — 1. Januar 2026 um 12:40 MEZ');
+    expect(open.content).toContain('API: Betriebsbereit → Schwerer Ausfall');
+    expect(open.content).toContain('Looking into <strong>errors</strong>.');
+    expect(feed.items[1]?.content).toContain('<strong>Geplant</strong> 2. Januar 2026 um 13:00 MEZ – 2. Januar 2026 um 15:00 MEZ');
+    // The default language's feed is unchanged, apart from the zone.
+    expect((await fetchFeed('/history.rss')).feed.title).toBe('Herald status');
+
+    const atom = await fetchFeed('/de/history.atom');
+    expect(atom.xml).toContain('<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de">');
+    expect(atom.xml).toContain('<summary type="text">Ursache gefunden: Found the cause.</summary>');
+    const component = await fetchFeed(`/de/components/${s.api}/history.atom`);
+    expect(component.feed.title).toBe('Status von Herald: API');
+  });
+
+  it('a language the page does not offer leads to the default language’s feed for now, its own prefix for good; no other is a feed', async () => {
+    await seed();
+    await offer('de', ['ja']);
+    const gone = await t.app.request('/fr/history.rss');
+    expect(gone.status).toBe(302);
+    expect(gone.headers.get('location')).toBe('/history.rss');
+    expect((await t.app.request('/xx/history.rss')).status).toBe(404);
+    const home = await t.app.request('/de/history.atom');
+    expect(home.status).toBe(301);
+    expect(home.headers.get('location')).toBe('/history.atom');
+    // The default is now German: the feed at / speaks it, Japanese has its own.
+    expect((await fetchFeed('/history.rss')).feed.title).toBe('Status von Herald');
+    expect((await fetchFeed('/ja/history.rss')).feed.title).toBe('Herald ステータス');
+  });
+});

@@ -87,3 +87,26 @@ describe('/maintenance.ics', () => {
     expect(await events()).toHaveLength(0);
   });
 });
+
+describe('/<lang>/maintenance.ics', () => {
+  it('describes each window in the page language, with the same UIDs and links to the language’s pages', async () => {
+    const owner = await userWithSession(t, 'owner');
+    expect((await t.app.request('/api/v1/settings', json('PATCH', { languages: ['fr'] }, owner.headers))).status).toBe(200);
+    const comp = await t.app.request('/api/v1/components', json('POST', { name: 'Database' }, publisher.headers));
+    const componentId = ((await comp.json()) as { id: string }).id;
+    const a = await schedule('Database upgrade', 2, 4, 'We upgrade **Postgres**.', [componentId]);
+    const res = await t.app.request('/fr/maintenance.ics');
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain('X-WR-CALNAME:Maintenances de Herald');
+    expect(body).toContain('PRODID:-//Herald//status page//FR');
+    const [event] = Object.values(ical.sync.parseICS(body)).filter((c): c is VEvent => !!c && typeof c === 'object' && 'type' in c && c.type === 'VEVENT');
+    expect(event?.uid).toBe(`maintenance-${a}@${new URL(PUBLIC_URL).host}`);
+    expect(text(event?.summary)).toBe('Maintenance\u00a0: Database upgrade');
+    expect(text(event?.description)).toContain('État\u00a0: Planifiée');
+    expect(text(event?.description)).toContain('Composants concernés\u00a0: Database');
+    expect(text(event?.description)).toContain('We upgrade Postgres.');
+    expect(text(event?.url)).toBe(`${PUBLIC_URL}/fr/incidents/${a}`);
+    expect((await t.app.request('/ja/maintenance.ics')).headers.get('location')).toBe('/maintenance.ics');
+  });
+});

@@ -153,11 +153,25 @@ describe('the incident lifecycle', () => {
     expect([...times].sort((a, b) => b - a)).toEqual(times);
     expect(timeline[0]).toMatchObject({ type: 'update', at: plus(3), update: { status: 'identified' } });
     const summaries = timeline.filter((e) => e.type === 'event').map((e) => e.summary);
-    expect(summaries).toContain('Stage triage → investigate');
+    expect(summaries).toContain('Stage Triage → Investigate');
     expect(summaries).toContain('Technical lead: owner user');
     expect(summaries).toContain('Escalated to team lead');
-    expect(summaries).toContain('Incident opened (P2, investigating)');
+    expect(summaries).toContain('Incident opened (P2, Investigating)');
     expect(timeline.filter((e) => e.type === 'update')).toHaveLength(2);
+  });
+
+  test("the timeline's times read in the page's zone and format, like every other line", async () => {
+    expect((await call('PATCH', '/api/v1/settings', { time_zone: 'Europe/Berlin' }, owner.headers)).status).toBe(200);
+    const opened = await call('POST', '/api/v1/incidents', { title: 'Slow', severity: 'P2', message: 'Looking.' });
+    const id = opened.body.id;
+    // The clock is 2026-01-01 12:00 UTC: 13:00 in Berlin; the update goes out 30 minutes later.
+    await call('POST', `/api/v1/incidents/${id}/updates`, { status: 'monitoring', message: 'Watching.', publish_at: plus(30) });
+    await call('PATCH', `/api/v1/incidents/${id}`, { started_at: plus(-15) });
+    const detail = await call('GET', `/api/v1/incidents/${id}`);
+    const summaries = (detail.body.timeline as { type: string; summary?: string }[]).filter((e) => e.type === 'event').map((e) => e.summary);
+    expect(summaries).toContain('Update (Monitoring) scheduled for Jan 1, 2026, 13:30 GMT+1');
+    expect(summaries).toContain('Start time set to Jan 1, 2026, 12:45 GMT+1');
+    expect(summaries.join('\n')).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
   });
 });
 

@@ -21,7 +21,7 @@ const START = Date.UTC(2026, 0, 1, 12);
 /** An app on a database file we know, so a test can "restart" the server on the same file. */
 async function openApp(path: string, clock: ManualClock): Promise<TestApp> {
   const database: Database = await openMigratedDatabase(`file:${path}`);
-  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS };
+  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS };
   return { app: createApp(deps), deps, database, clock, close: () => database.close() };
 }
 

@@ -58,7 +58,7 @@ async function fanOut(deps: AppDeps, n: number): Promise<string[]> {
 
 describe('the event loop during a fan-out', () => {
   it('gets turns while the worker goes through messages that never wait for the network (held email)', async () => {
-    const deps: AppDeps = { db: database.db, clock: new ManualClock(), events: notifyingEvents, publicUrl: 'http://127.0.0.1:4321', invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS };
+    const deps: AppDeps = { db: database.db, clock: new ManualClock(), events: notifyingEvents, publicUrl: 'http://127.0.0.1:4321', invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS };
     await fanOut(deps, 600);
     let turns = 0;
     let running = true;
@@ -81,7 +81,7 @@ describe('the event loop during a fan-out', () => {
 describe('a worker killed mid fan-out', () => {
   it('sends at most in-flight + one unrecorded group twice, and its rows come back after one short lease', async () => {
     sink = await startMailSink();
-    const deps: AppDeps = { db: database.db, clock: systemClock, events: notifyingEvents, publicUrl: 'http://127.0.0.1:4321', invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS };
+    const deps: AppDeps = { db: database.db, clock: systemClock, events: notifyingEvents, publicUrl: 'http://127.0.0.1:4321', invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS };
     const emails = await fanOut(deps, 400);
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/outbox-worker.ts'), `file:${join(dir, 'test.db')}`, sink.url], {
       cwd: ROOT,

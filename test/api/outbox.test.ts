@@ -33,7 +33,7 @@ beforeEach(async () => {
   sink = await startMailSink({ reject: (rcpt) => (rcpt.startsWith('bounce') ? 550 : rcpt.startsWith('busy') ? 451 : null) });
   mailer = createSmtpMailer({ url: sink.url, from: 'status@example.com' });
   const clock = new ManualClock();
-  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS, mailer, delivery: { batchSize: 25 } };
+  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS, mailer, delivery: { batchSize: 25 } };
   t = { app: createApp(deps), deps, database, clock, close: () => database.close() };
   owner = await userWithSession(t, 'owner');
 });
@@ -179,7 +179,7 @@ describe('retries', () => {
     await openIncident();
     const logs: string[] = [];
     await deliverDue({ ...t.deps, log: (line) => logs.push(line) });
-    expect(logs.some((l) => /^outbox: message \d+ failed after 1 attempt\(s\): SMTP 550/.test(l))).toBe(true);
+    expect(logs.some((l) => /^outbox: message \d+ failed after 1 attempt: SMTP 550/.test(l))).toBe(true);
     expect(logs.join('\n')).not.toContain('bounce0@example.com');
     const [row] = await t.database.db.select().from(outbox);
     expect(row).toMatchObject({ state: 'failed', attempts: 1 });

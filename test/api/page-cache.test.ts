@@ -368,7 +368,7 @@ describe('what anonymous clients can make the cache do', () => {
       res.end(`<!doctype html><p>${text}</p>`);
     };
     if (path === '/') return page(200, 'home');
-    if (path === '/history') return page(/page=(?!1\b)/.test(url) && !/page=2$/.test(url) ? 404 : 200, `history ${url}`);
+    if (path === '/history' || path === '/de/history') return page(/page=(?!1\b)/.test(url) && !/page=2$/.test(url) ? 404 : 200, `history ${url}`);
     if (path === '/incidents/known') return page(200, 'known incident');
     if (path === '/404') return page(404, 'not found');
     next?.();
@@ -410,6 +410,9 @@ describe('what anonymous clients can make the cache do', () => {
       await rawGet(base, `/history${q}`);
     }
     expect(rendered.filter((u) => u.startsWith('/history'))).toEqual(['/history', '/history?page=2', '/history?page=0']);
+    // The same in another language's history: its page number kept, under its own keys.
+    for (const q of ['?page=2&cb=1', '?cb=2&page=2', '?page=1', '?page=x']) await rawGet(base, `/de/history${q}`);
+    expect(rendered.filter((u) => u.startsWith('/de/history'))).toEqual(['/de/history?page=2', '/de/history', '/de/history?page=0']);
   });
 
   it('renders a made-up address once, keeps such answers apart, and never lets them push out a page', async () => {

@@ -44,7 +44,7 @@ beforeEach(async () => {
   hook = await startWebhookReceiver();
   slack = await startWebhookReceiver();
   const clock = new ManualClock();
-  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS, mailer, webhooks: { allowPrivate: true } };
+  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS, mailer, webhooks: { allowPrivate: true } };
   t = { app: createApp(deps), deps, database, clock, close: () => database.close() };
   owner = await userWithSession(t, 'owner', 'olive@example.com');
   publisher = await userWithSession(t, 'publisher', 'pat@example.com');

@@ -57,7 +57,8 @@ describe('postmortem drafts', () => {
     expect(pm.state).toBe('none');
     expect(pm.can_publish).toBe(true);
     const lines = pm.timeline.split('\n');
-    expect(lines.some((l) => l.includes('Investigating') && l.includes('We are investigating errors.'))).toBe(true);
+    // The update's markdown is kept: the timeline is markdown too.
+    expect(lines.some((l) => l.includes('Investigating') && l.includes('We are **investigating** errors.'))).toBe(true);
     expect(lines.some((l) => l.includes('Identified') && l.includes('bad deploy'))).toBe(true);
     expect(lines.at(-1)).toContain('Resolved');
     expect(lines.some((l) => l.includes('(internal)'))).toBe(true);

@@ -38,7 +38,7 @@ beforeEach(async () => {
   sink = await startMailSink();
   mailer = createSmtpMailer({ url: sink.url, from: 'status@example.com' });
   const clock = new ManualClock(T0);
-  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS, mailer, webhooks: { allowPrivate: true } };
+  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS, mailer, webhooks: { allowPrivate: true } };
   t = { app: createApp(deps), deps, database, clock, close: () => database.close() };
   owner = await userWithSession(t, 'owner', 'olive@example.com');
   comms = await userWithSession(t, 'publisher', 'comms@example.com');

@@ -6,6 +6,8 @@ import { json, makeTestApp, userWithSession, type TestApp, type TestUser } from 
 import { getSummary } from '../../api/public/statuspage-read.ts';
 import { getUptime } from '../../api/public/uptime.ts';
 import { componentListHtml } from '../../site/components/component-list.ts';
+import { defaultLanguage } from '../../site/components/page-language.ts';
+import { getSettings } from '../../api/core/settings.ts';
 import type { UptimeReport } from '../../api/reports/uptime-report.ts';
 
 const H = 3_600_000;
@@ -34,9 +36,10 @@ async function report(query: string, headers: Record<string, string> = viewer.he
 /** Component name → the uptime text under its bar on the home page ("99.90%"). */
 async function barsOnTheHomePage(): Promise<Map<string, string>> {
   const summary = await getSummary(t.deps);
-  const html = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }));
+  const html = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }), defaultLanguage(await getSettings(t.database.db)));
   const out = new Map<string, string>();
-  for (const m of html.matchAll(/<li><span class="n">([^<]*)(?:<small>[^<]*<\/small>)?<\/span>.*?<p class="up">([^<]*) uptime<\/p><\/li>/g)) out.set(m[1]!, m[2]!);
+  // "99.90% uptime" (or "… uptime since Mar 8"), in a <p> or as the summary of the days in words
+  for (const m of html.matchAll(/<li><span class="n">([^<]*)(?:<small>[^<]*<\/small>)?<\/span>.*?class="up">(?:<summary>)?([^<\s]+) uptime/g)) out.set(m[1]!, m[2]!);
   return out;
 }
 

@@ -353,3 +353,109 @@ describe('console', () => {
     expect((await t.app.request(`/api/v1/subscribers/${victim.id}`, { headers: owner.headers })).status).toBe(404);
   });
 });
+
+describe('the language of a subscriber’s emails', () => {
+  async function offer(languages: string[], language = 'en'): Promise<void> {
+    expect((await t.app.request('/api/v1/settings', json('PATCH', { language, languages }, owner.headers))).status).toBe(200);
+  }
+  const languageOf = async (email: string) => (await t.database.db.select().from(subscribers).where(eq(subscribers.email, email)))[0]?.language;
+
+  it('is the page’s they subscribed on: kept with them, and their messages and links speak it', async () => {
+    await offer(['de', 'ar']);
+    const res = await t.app.request('/api/v2/subscribers.json', json('POST', { subscriber: { email: 'anna@example.com', language: 'de' } }));
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as { subscriber: { language: string } }).subscriber.language).toBe('de');
+    expect(await languageOf('anna@example.com')).toBe('de');
+    await deliverDue(t.deps);
+    const [confirmation] = await sink.to('anna@example.com');
+    expect(confirmation?.subject).toBe('Bitte bestätigen Sie Ihr Abonnement der Benachrichtigungen von Herald');
+    const confirmLink = linkIn(confirmation!, '/de/subscriptions/confirm');
+    const confirmed = await t.app.request('/api/v2/subscriptions/confirm', json('POST', { token: tokenOf(confirmLink) }));
+    const body = (await confirmed.json()) as { subscriber: { language: string }; manage_url: string };
+    expect(body.subscriber.language).toBe('de');
+    expect(body.manage_url).toMatch(/^\/de\/subscriptions\/manage\?token=/);
+    sink.clear();
+
+    const incident = await openIncident({ message: 'Checkout **fails** for some cards.' });
+    await deliverDue(t.deps);
+    const [news] = await sink.to('anna@example.com');
+    expect(news?.subject).toBe('[Herald] Checkout errors');
+    expect(news?.text).toContain('Neue Störung: Wird untersucht');
+    expect(news?.text).toContain(`Zur Störung: ${PUBLIC_URL}/de/incidents/${incident}`);
+    expect(news?.text).toContain('Sie erhalten diese E-Mail, weil Sie Benachrichtigungen von Herald abonniert haben.');
+    expect(news?.html).toContain('<html lang="de" dir="ltr">');
+    expect(news?.html).toContain('Checkout <strong>fails</strong> for some cards.');
+    // The one-click endpoint is the API's, the same in every language; a person who opens it lands on their language's page.
+    expect(rawHeader(news!, 'List-Unsubscribe')).toContain(`${PUBLIC_URL}/api/v2/subscriptions/unsubscribe?token=`);
+    const opened = await t.app.request(`/api/v2/subscriptions/unsubscribe?token=${tokenOf(linkIn(news!, '/de/subscriptions/manage'))}`);
+    expect(opened.headers.get('location')).toMatch(/^\/de\/subscriptions\/manage\?token=/);
+  });
+
+  it('Arabic messages run right to left; a subscriber whose language the page stopped offering gets the default', async () => {
+    await offer(['ar']);
+    expect((await t.app.request('/api/v2/subscribers.json', json('POST', { subscriber: { email: 'omar@example.com', language: 'ar' } }))).status).toBe(202);
+    await deliverDue(t.deps);
+    const [ar] = await sink.to('omar@example.com');
+    expect(ar?.subject).toBe('أكِّد اشتراكك في تحديثات Herald');
+    expect(ar?.html).toContain('<html lang="ar" dir="rtl">');
+    const res = await t.app.request('/api/v2/subscriptions/confirm', json('POST', { token: tokenOf(linkIn(ar!, '/ar/subscriptions/confirm')) }));
+    expect(res.status).toBe(200);
+    sink.clear();
+    await offer([]);
+    await openIncident({});
+    await deliverDue(t.deps);
+    const [news] = await sink.to('omar@example.com');
+    expect(news?.text).toContain('New incident: Investigating');
+    expect(news?.text).toMatch(new RegExp(`${PUBLIC_URL.replace(/[.]/g, '\\.')}/subscriptions/manage\\?token=`));
+    expect(await languageOf('omar@example.com')).toBe('ar');
+  });
+
+  it('a browser form carries the page’s language: the row keeps it, and the answer is that language’s page', async () => {
+    await offer(['ja']);
+    const res = await t.app.request('/api/v2/subscribers.json', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', ...ORIGIN },
+      body: 'subscriber%5Bemail%5D=kenji%40example.com&subscriber%5Blanguage%5D=ja',
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/ja/subscriptions/requested');
+    expect(await languageOf('kenji@example.com')).toBe('ja');
+    const bad = await t.app.request('/api/v2/subscribers.json', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', ...ORIGIN },
+      body: 'subscriber%5Bemail%5D=nope&subscriber%5Blanguage%5D=ja',
+    });
+    expect(bad.headers.get('location')).toBe('/ja/subscriptions?error=invalid_email');
+  });
+
+  it('saving the manage page in another of the page’s languages switches the emails to it', async () => {
+    await offer(['de', 'fr']);
+    await subscribeAndConfirm('lea@example.com');
+    expect(await languageOf('lea@example.com')).toBeNull();
+    const incident = await openIncident({});
+    await deliverDue(t.deps);
+    const manage = linkIn((await sink.to('lea@example.com'))[0]!, '/subscriptions/manage');
+    const saved = await t.app.request('/api/v2/subscriptions/manage', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', ...ORIGIN },
+      body: `token=${encodeURIComponent(tokenOf(manage))}&components=all&language=fr`,
+    });
+    expect(saved.headers.get('location')).toMatch(/^\/fr\/subscriptions\/manage\?token=.*&saved=1$/);
+    expect(await languageOf('lea@example.com')).toBe('fr');
+    sink.clear();
+    await postUpdate(incident, { status: 'resolved', message: 'Fixed.' });
+    await deliverDue(t.deps);
+    expect((await sink.to('lea@example.com'))[0]?.text).toContain('Incident résolu\u00a0: Résolu');
+  });
+
+  it('refuses a language the page does not offer with a 400 on the field, and no row', async () => {
+    await offer(['de']);
+    for (const language of ['fr', 'klingon', 42]) {
+      const res = await t.app.request('/api/v2/subscribers.json', json('POST', { subscriber: { email: 'x@example.com', language } }));
+      expect(res.status, String(language)).toBe(400);
+      const { error } = (await res.json()) as { error: { fields: Record<string, string> } };
+      expect(Object.keys(error.fields)).toEqual(['language']);
+    }
+    expect(await t.database.db.select().from(subscribers)).toHaveLength(0);
+  });
+});

@@ -36,7 +36,7 @@ function adminCreate(args: string[], stdin: string): Promise<{ code: number; std
 }
 
 async function signIn(database: Database, email: string, password: string): Promise<number> {
-  const app = createApp({ db: database.db, clock: new ManualClock(), events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS });
+  const app = createApp({ db: database.db, clock: new ManualClock(), events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS });
   return (await app.request('/api/auth/login', json('POST', { email, password }, ORIGIN))).status;
 }
 

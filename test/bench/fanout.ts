@@ -64,7 +64,7 @@ export async function fanoutBench(verdict: Verdict, opts: { subscribers?: number
   const database = await openMigratedDatabase(`file:${join(work, 'fanout.db')}`);
   const mailer = createSmtpMailer({ url: sink.url, from: FROM });
   try {
-    const deps: AppDeps = { db: database.db, clock: systemClock, events: notifyingEvents, publicUrl: 'https://status.example.com', invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS, mailer };
+    const deps: AppDeps = { db: database.db, clock: systemClock, events: notifyingEvents, publicUrl: 'https://status.example.com', invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS, mailer };
     const app = createApp(deps);
     const now = new Date();
     const emails = Array.from({ length: n }, (_, i) => `subscriber${i}@example.com`);

@@ -3,6 +3,7 @@ import type { DB } from '../../db/client.ts';
 import { componentGroups, components, incidentComponents, incidents, incidentUpdates, type Impact, type Severity } from '../../db/schema.ts';
 import { bumpContentVersion } from '../../api/audit/audit.ts';
 import { putSettings } from '../../api/core/settings.ts';
+import { DEFAULT_LANGUAGE, LANGUAGE_TAGS } from '../../api/core/i18n/locale.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -46,7 +47,8 @@ export async function seedHistory(db: DB, opts: HistorySeed): Promise<void> {
   const span = opts.years * 365 * DAY;
 
   await db.transaction(async (tx) => {
-    await putSettings(tx, { pageName: 'Bench Cloud' }, opts.now);
+    // Every shipped language on offer: each page carries its alternates and switcher, and the bench weighs each home page.
+    await putSettings(tx, { pageName: 'Bench Cloud', languages: LANGUAGE_TAGS.filter((t) => t !== DEFAULT_LANGUAGE) }, opts.now);
     await tx.insert(componentGroups).values(groupIds.map((gid, i) => ({ id: gid, name: `Region ${i + 1}`, position: i, createdAt: new Date(now - span), updatedAt: new Date(now - span) })));
     await tx.insert(components).values(
       componentIds.map((cid, i) => ({

@@ -64,8 +64,8 @@ test('editing or deleting a published update asks for confirmation and is audite
   await page.getByLabel(/Delete this update from the public page/).check();
   await page.getByRole('button', { name: 'Delete update' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Update deleted.' })).toBeVisible();
-  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Update (identified) deleted');
-  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Update (investigating) edited');
+  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Update (Identified) deleted');
+  await expect(page.getByRole('region', { name: 'Timeline' })).toContainText('Update (Investigating) edited');
 
   const audit = await api<{ events: { action: string }[] }>(herald, owner, 'GET', `/api/v1/audit?incident_id=${incident.id}&action=incident_update.`);
   expect(audit.events.map((e) => e.action)).toEqual(expect.arrayContaining(['incident_update.edit', 'incident_update.delete']));

@@ -2,6 +2,7 @@
 // checking the public page, the feed and /api/v2/incidents.json after every step.
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { api, consoleSignIn, expect, test, type HeraldProcess, type Owner } from './fixtures.ts';
+import { fillDateTime } from './forms.ts';
 
 interface V2Incident {
   id: string;
@@ -52,7 +53,7 @@ async function postUpdate(page: Page, status: string, message: string, changes: 
   await composer.getByLabel('Public status').selectOption(status);
   for (const [id, s] of Object.entries(changes)) await componentSelect(composer, id).selectOption(s);
   await composer.getByLabel('Message (public)').fill(message);
-  await composer.getByRole('button', { name: 'Post update' }).click();
+  await composer.getByRole('button', { name: 'Publish update' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Update published.' })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Next update due' })).toBeVisible();
 }
@@ -92,8 +93,8 @@ async function runFlow(page: Page, request: APIRequestContext, herald: HeraldPro
   await composer.getByLabel('Message (public)').fill('Checkout success rate is back to normal for an hour.');
   await composer.getByLabel('Schedule for').check();
   // The server runs on the real clock here: a time a few seconds from now, taken just before submitting.
-  await composer.getByLabel(/^Time \(/).fill(wallUtc(new Date(Date.now() + 12_000)));
-  await composer.getByRole('button', { name: 'Post update' }).click();
+  await fillDateTime(composer, 'Publish at', wallUtc(new Date(Date.now() + 12_000)));
+  await composer.getByRole('button', { name: /^Schedule for/ }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Update scheduled.' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Waiting to go out' })).toBeVisible();
   await expect(async () => {
@@ -104,9 +105,11 @@ async function runFlow(page: Page, request: APIRequestContext, herald: HeraldPro
   }).toPass();
   await expectPublic(request, incidentId, title, 'back to normal for an hour', 'monitoring', {});
 
-  // Resolve: components back to operational, the duration, and the postmortem question.
+  // Resolve (folded, confirmed with a tick): components back to operational, the duration, and the postmortem question.
+  await page.getByText('Resolve this incident…').click();
   await page.getByLabel('Resolution message (public)').fill('Checkout is fully restored. We will publish a postmortem.');
   await expect(page.getByLabel(/Return affected components to operational/)).toBeChecked();
+  await page.getByLabel('Yes, it is over: publish the resolution').check();
   await page.getByRole('button', { name: 'Resolve incident' }).click();
   const resolved = page.getByRole('status').filter({ hasText: 'Resolved' });
   await expect(resolved).toContainText(/Resolved after (less than a minute|\d)/);

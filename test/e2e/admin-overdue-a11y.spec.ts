@@ -50,7 +50,7 @@ test('an overdue update and a missed target show on the dashboard; escalating is
     await expect(card.getByRole('status')).toContainText('UPDATE OVERDUE');
   }).toPass();
   await expect(card).toContainText(/OVERDUE by 1 min( \d+ s)?\)/);
-  await expect(page.getByRole('heading', { name: /Open incidents/ })).toContainText('need attention now');
+  await expect(page.getByRole('heading', { name: /Open incidents/ })).toContainText('1 needs attention now');
   await expect(card).not.toContainText('escalate to');
 
   // 62 minutes: the one-hour resolution target is missed too; escalate to the next level.
@@ -90,7 +90,7 @@ test('axe-core finds no violations on the dashboard, the incident page and its c
     await expect(composer.locator('[data-md-preview]').getByRole('strong')).toHaveText('backlog');
     await check(`composer with preview (${scheme})`, '#composer');
     await composer.getByLabel('Message (public)').fill('');
-    await composer.getByRole('button', { name: 'Post update' }).click();
+    await composer.getByRole('button', { name: 'Publish update' }).click();
     // A field's error has no role of its own (it is the field's description).
     await expect(composer.locator('.field-error').first()).toBeVisible();
     await check(`composer with errors (${scheme})`, '#composer');

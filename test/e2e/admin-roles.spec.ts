@@ -22,7 +22,7 @@ test('an editor drafts; only a publisher makes it public', async ({ browser, her
   await page.goto(`/admin/incidents/${id}`);
   const composer = page.getByRole('region', { name: 'Post an update' });
   await expect(composer.getByText('You are an editor')).toBeVisible();
-  await expect(composer.getByRole('button', { name: 'Post update' })).toHaveCount(0);
+  await expect(composer.getByRole('button', { name: 'Publish update' })).toHaveCount(0);
   await composer.getByLabel('Public status').selectOption('identified');
   await composer.getByLabel('Message (public)').fill('Draft by the editor: the search index is rebuilding.');
   await composer.getByRole('button', { name: 'Save draft' }).click();

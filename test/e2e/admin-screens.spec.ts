@@ -1,6 +1,7 @@
 // The console's other screens, as an owner uses them: tokens (shown once), users (invitation link), templates
 // (picked when opening an incident), settings (errors next to the fields), components, and the audit log filters.
 import { api, consoleSignIn, expect, test } from './fixtures.ts';
+import { navTo } from './forms.ts';
 
 test('tokens, users, templates, settings, components and the audit log', async ({ page, herald, owner, request }) => {
   await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Primary database' });
@@ -34,7 +35,7 @@ test('tokens, users, templates, settings, components and the audit log', async (
   expect((await request.get('/api/v1/incidents', { headers: { authorization: `Bearer ${token}` } })).status()).toBe(401);
 
   // Invite a user: the one-time link is shown, and it works.
-  await page.getByRole('link', { name: 'Users' }).click();
+  await navTo(page, 'Settings', 'Users');
   const addUser = page.getByRole('region', { name: 'Add a user' });
   await addUser.getByLabel('Email').fill('pat@example.com');
   await addUser.getByLabel('Name').fill('Pat Publisher');
@@ -53,7 +54,7 @@ test('tokens, users, templates, settings, components and the audit log', async (
   await invitee.close();
 
   // A template, then an incident opened from it.
-  await page.getByRole('link', { name: 'Templates' }).click();
+  await navTo(page, 'Incidents', 'Templates');
   await page.getByLabel('Template name').fill('Database down');
   await page.getByLabel('Incident title').fill('Database unavailable');
   await page.getByLabel('Severity').selectOption('P1');
@@ -68,7 +69,7 @@ test('tokens, users, templates, settings, components and the audit log', async (
   await expect(page.getByRole('status').filter({ hasText: 'Incident opened.' })).toBeVisible();
 
   // Settings: a bad value is refused next to its field and what was typed stays.
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await navTo(page, 'Settings', 'Page settings');
   await page.getByLabel('Page name').fill('Acme status');
   await page.getByLabel('P2 cadence target, minutes').fill('0');
   await page.getByRole('button', { name: 'Save settings' }).click();
@@ -104,11 +105,12 @@ test('tokens, users, templates, settings, components and the audit log', async (
   expect(await order()).toEqual(['Beta', 'Alpha', 'Primary database']);
   await page.getByRole('checkbox', { name: /^Delete Alpha and its history/ }).check();
   await page.getByRole('button', { name: 'Delete component' }).click();
-  await expect(page).toHaveURL(/\/admin\/components\?saved=1$/);
+  await expect(page).toHaveURL(/\/admin\/components\?saved=component-deleted$/);
+  await expect(page.getByRole('status')).toHaveText('Component deleted.');
   expect(await order()).toEqual(['Beta', 'Primary database']);
 
   // The audit log has every write, and filters by user and by kind.
-  await page.getByRole('link', { name: 'Audit log' }).click();
+  await navTo(page, 'Settings', 'Audit log');
   await page.getByLabel('User').selectOption({ label: 'Pat Publisher' });
   await page.getByRole('button', { name: 'Filter' }).click();
   await expect(page.locator('tbody')).toContainText('user.accept_invitation');

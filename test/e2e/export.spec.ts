@@ -45,6 +45,8 @@ function runExport(dir: string, env: Record<string, string | undefined>): Promis
 }
 
 test('the exported site works from a static file server', async ({ herald, owner, page }) => {
+  // A further language: its pages and feeds are exported beside the default language's.
+  await api(herald, owner, 'PATCH', '/api/v1/settings', { languages: ['de'] });
   const component = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/components', { name: 'Payments API' });
   const active = await api<{ id: string }>(herald, owner, 'POST', '/api/v1/incidents', {
     title: 'Card payments are declined',
@@ -64,6 +66,10 @@ test('the exported site works from a static file server', async ({ herald, owner
   for (const file of ['index.html', 'history/index.html', `incidents/${active.id}/index.html`, `incidents/${old.id}/index.html`, 'history.rss', 'history.atom', 'api/v2/summary.json', 'api/v2/incidents/unresolved.json', '404.html', `components/${component.id}/history.rss`]) {
     expect(existsSync(join(root, file)), file).toBe(true);
   }
+  for (const file of ['de/index.html', 'de/history/index.html', `de/incidents/${active.id}/index.html`, 'de/history.rss', 'de/maintenance.ics', `de/components/${component.id}/history.atom`]) {
+    expect(existsSync(join(root, file)), file).toBe(true);
+  }
+  expect(readFileSync(join(root, '404.html'), 'utf8')).toContain('Page not found');
   expect(readFileSync(join(root, 'api/v2/incidents/unresolved.json'), 'utf8')).toBe(await (await fetch(`${herald.baseURL}/api/v2/incidents/unresolved.json`)).text());
 
   site = await serveFolder(root);
@@ -81,7 +87,7 @@ test('the exported site works from a static file server', async ({ herald, owner
 
   // Every internal link and asset on these pages resolves on the static host.
   const checked = new Set<string>();
-  for (const path of ['/', '/history/', `/incidents/${active.id}/`, `/incidents/${old.id}/`]) {
+  for (const path of ['/', '/history/', `/incidents/${active.id}/`, `/incidents/${old.id}/`, '/de/', `/de/incidents/${active.id}/`]) {
     await page.goto(base + path);
     const urls = await page.evaluate(() =>
       [...document.querySelectorAll<HTMLAnchorElement | HTMLLinkElement>('a[href], link[href]')]
@@ -97,6 +103,10 @@ test('the exported site works from a static file server', async ({ herald, owner
     }
   }
   expect(checked.size).toBeGreaterThan(5);
+  await page.goto(`${base}/de/`);
+  await expect(page.getByRole('heading', { level: 2, name: 'Aktuelle Störungen' })).toBeVisible();
+  await page.getByRole('navigation', { name: 'Sprache' }).getByRole('link', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: 'Active incidents' })).toBeVisible();
 
   const parser = new Parser();
   const rss = await parser.parseString(await (await fetch(`${base}/history.rss`)).text());

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createOwner, expect, OWNER, test, type HeraldProcess } from './fixtures.ts';
+import { fillDateTime } from './forms.ts';
 import { startHerald } from './herald-process.ts';
 
 const HOUR = 3_600_000;
@@ -70,8 +71,8 @@ test('maintenance: scheduled, reminded, started and completed by the worker acro
     await page.getByRole('textbox', { name: /^Title/ }).fill('Payments database upgrade');
     await page.getByLabel('Payments API').check();
     await page.getByLabel('Dashboard').check();
-    await page.getByLabel(/^Starts/).fill(wall(t0 + 2 * HOUR));
-    await page.getByLabel(/^Ends/).fill(wall(t0 + 4 * HOUR));
+    await fillDateTime(page, 'Starts', wall(t0 + 2 * HOUR));
+    await fillDateTime(page, 'Ends', wall(t0 + 4 * HOUR));
     await expect(page.getByLabel('Start automatically at the start time')).toBeChecked();
     await expect(page.getByLabel('Complete automatically at the end time')).toBeChecked();
     await page.getByLabel('Remind subscribers').selectOption('60');

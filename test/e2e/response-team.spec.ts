@@ -88,7 +88,11 @@ async function declareAndEscalate(page: Page, title: string, component: string) 
   await page.getByLabel('Escalate because').selectOption('needs_expertise');
   await expect(page.getByLabel('Page', { exact: true })).toHaveValue('2');
   await page.getByRole('button', { name: 'Escalate', exact: true }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Escalated' })).toBeVisible();
+  // what happened, to whom, and what Herald does next by itself
+  const notice = page.getByRole('status').filter({ hasText: 'Escalated to team lead' });
+  await expect(notice).toBeVisible();
+  await expect(notice).toContainText(/Paged lead@example\.com at \d\d:\d\d( UTC)?\./);
+  await expect(notice).toContainText(/If nobody acknowledges by \d\d:\d\d( UTC)? \(due in [^)]+\), Herald pages the engineering manager by itself\./);
   await expect(timeline).toContainText('Escalated to team lead: more expertise needed');
   await expect(timeline).toContainText('Paged team lead: 1 contact by email');
   await expect(page.locator('#pages')).toContainText('lead@example.com');
@@ -110,6 +114,7 @@ for (const js of [true, false]) {
     await escalationPath(herald, owner, [
       { level: 1, contacts: [{ kind: 'email', address: 'oncall@example.com' }] },
       { level: 2, contacts: [{ kind: 'email', address: 'lead@example.com' }] },
+      { level: 3, contacts: [{ kind: 'email', address: 'manager@example.com' }] },
     ]);
     const title = `Checkout probe failing (${js ? 'with' : 'without'} JavaScript)`;
     await postAlert(herald, token, title, `checkout-${js ? 'js' : 'nojs'}`, 'critical', component);
@@ -215,7 +220,7 @@ test('axe-core finds no violations on the alerts, alert, escalation settings, st
   // the composer warns before public text of a security incident names it as one
   await page.goto(`/admin/incidents/${incident.id}`);
   await page.locator('#composer').getByLabel('Message (public)').fill('We found the breach and closed it.');
-  await page.locator('#composer').getByRole('button', { name: 'Post update' }).click();
+  await page.locator('#composer').getByRole('button', { name: 'Publish update' }).click();
   await expect(page.locator('#composer').getByRole('alert').last()).toContainText('“breach”');
   await expect(page.locator('#composer').getByLabel('Message (public)')).toHaveValue('We found the breach and closed it.');
   // the internal note choice: the same composer, nothing public

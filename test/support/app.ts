@@ -70,7 +70,7 @@ export async function makeTestApp(opts: { memory?: boolean; deps?: Partial<AppDe
     database = await openDatabase(`file:${path}`);
   }
   const clock = new ManualClock();
-  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS, ...opts.deps };
+  const deps: AppDeps = { db: database.db, clock, events: notifyingEvents, publicUrl: PUBLIC_URL, invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS, ...opts.deps };
   const app = createApp(deps);
   return {
     app,

@@ -10,7 +10,7 @@ import { createSmtpMailer } from '../../api/notify/mailer.ts';
 const [databaseUrl, smtpUrl] = process.argv.slice(2);
 const database = await openDatabase(databaseUrl!);
 const mailer = createSmtpMailer({ url: smtpUrl!, from: 'status@example.com' });
-const deps: AppDeps = { db: database.db, clock: systemClock, events: notifyingEvents, publicUrl: 'http://127.0.0.1:4321', invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS, mailer };
+const deps: AppDeps = { db: database.db, clock: systemClock, events: notifyingEvents, publicUrl: 'http://127.0.0.1:4321', invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS, mailer };
 process.stdout.write('worker ready\n');
 await deliverDue(deps, { workerId: 'doomed' });
 mailer.close();

@@ -15,7 +15,7 @@ if (!file || !nowArg) {
 }
 const database = await openMigratedDatabase(`file:${file}`);
 const errors: string[] = [];
-const deps: AppDeps = { db: database.db, clock: new ManualClock(Number(nowArg)), events: notifyingEvents, publicUrl: 'http://127.0.0.1:4321', invitationPath: CONSOLE_PATHS.invitation, responseLinks: RESPONSE_LINKS, log: (l) => errors.push(l) };
+const deps: AppDeps = { db: database.db, clock: new ManualClock(Number(nowArg)), events: notifyingEvents, publicUrl: 'http://127.0.0.1:4321', invitationPath: CONSOLE_PATHS.invitation, passwordResetPath: CONSOLE_PATHS.passwordReset, responseLinks: RESPONSE_LINKS, log: (l) => errors.push(l) };
 const scheduler = startScheduler(deps, { intervalMs: 0, jobs: jobsArg === 'response' ? [runResponseJobs] : DEFAULT_JOBS });
 // Say "ready", then wait for "go" on stdin, so that several of these start ticking at the same moment.
 process.stdout.write('ready\n');

@@ -1,10 +1,10 @@
 // The console's form plumbing: time zones in datetime-local fields, form → API bodies, ordering helpers.
 import { describe, expect, it } from 'vitest';
 import { utcToWallTime, wallTimeToUtc } from '../../admin/lib/zoned.ts';
-import { incidentBody, mapFieldErrors, readIncidentForm, readUpdateForm, updateBody } from '../../admin/lib/incident-form.ts';
+import { incidentBody, readIncidentForm, readUpdateForm, updateBody } from '../../admin/lib/incident-form.ts';
+import { formErrors } from '../../admin/lib/api.ts';
 import { moveOne } from '../../admin/lib/reorder.ts';
-import { isOpen, worstFirst } from '../../admin/lib/incidents.ts';
-import { changedFields } from '../../admin/lib/audit.ts';
+import { actionFirst, isOpen } from '../../admin/lib/incidents.ts';
 import { safeNext } from '../../admin/lib/page.ts';
 
 const now = new Date(Date.UTC(2026, 0, 15, 12, 0, 0));
@@ -62,7 +62,7 @@ describe('incident and update forms', () => {
   });
 
   it('maps API field errors to form fields', () => {
-    expect(mapFieldErrors({ 'components.x': 'No component "x".', message: 'Required.' })).toEqual({ components: 'No component "x".', message: 'Required.' });
+    expect(formErrors({ code: 'invalid_input', message: 'x', fields: { 'components.x': 'No component "x".', message: 'Required.' } }).fields).toEqual({ components: 'No component "x".', message: 'Required.' });
   });
 });
 
@@ -74,24 +74,23 @@ describe('ordering', () => {
     expect(moveOne(['a', 'b', 'c'], 'z', 'down')).toEqual(['a', 'b', 'c']);
   });
 
-  it('puts the worst incident first: severity, then the oldest', () => {
+  it('puts what needs action first (overdue, missed), then severity, then the oldest', () => {
+    const calm = { update_overdue: false, response_missed: false, resolution_missed: false, escalate_to: null };
     const list = [
-      { title: 'p2 new', severity: 'P2' as const, started_at: '2026-01-01T12:00:00Z' },
-      { title: 'p1 new', severity: 'P1' as const, started_at: '2026-01-01T12:00:00Z' },
-      { title: 'p1 old', severity: 'P1' as const, started_at: '2026-01-01T10:00:00Z' },
-      { title: 'p4', severity: 'P4' as const, started_at: '2026-01-01T09:00:00Z' },
+      { ...calm, title: 'p2 new', severity: 'P2' as const, started_at: '2026-01-01T12:00:00Z' },
+      { ...calm, title: 'p1 new', severity: 'P1' as const, started_at: '2026-01-01T12:00:00Z' },
+      { ...calm, title: 'p1 old', severity: 'P1' as const, started_at: '2026-01-01T10:00:00Z' },
+      { ...calm, title: 'p4', severity: 'P4' as const, started_at: '2026-01-01T09:00:00Z' },
+      { ...calm, title: 'p3 overdue', severity: 'P3' as const, started_at: '2026-01-01T12:00:00Z', update_overdue: true },
+      { ...calm, title: 'p2 missed', severity: 'P2' as const, started_at: '2026-01-01T12:00:00Z', resolution_missed: true },
     ];
-    expect(worstFirst(list).map((i) => i.title)).toEqual(['p1 old', 'p1 new', 'p2 new', 'p4']);
+    expect(actionFirst(list).map((i) => i.title)).toEqual(['p2 missed', 'p3 overdue', 'p1 old', 'p1 new', 'p2 new', 'p4']);
     expect(isOpen({ kind: 'incident', status: 'monitoring' })).toBe(true);
     expect(isOpen({ kind: 'incident', status: 'resolved' })).toBe(false);
   });
 });
 
 describe('small helpers', () => {
-  it('lists the fields an audited write changed', () => {
-    expect(changedFields({ a: 1, b: 2, updatedAt: 1 }, { a: 1, b: 3, c: 4, updatedAt: 2 })).toEqual(['b', 'c']);
-    expect(changedFields(null, { a: 1 })).toEqual([]);
-  });
   it('only returns to console paths after sign-in', () => {
     expect(safeNext('/admin/incidents/x')).toBe('/admin/incidents/x');
     expect(safeNext('https://evil.example')).toBe('/admin');

@@ -17,6 +17,15 @@ describe('fileForUrl', () => {
     expect(fileForUrl('/_astro/a.B1.css')).toBe('_astro/a.B1.css');
   });
 
+  it('puts a further language’s pages under its tag, history pages included', () => {
+    expect(fileForUrl('/de/')).toBe('de/index.html');
+    expect(fileForUrl('/pt-BR/history?page=1')).toBe('pt-BR/history/index.html');
+    expect(fileForUrl('/pt-BR/history?page=2')).toBe('pt-BR/history/page/2/index.html');
+    expect(fileForUrl('/ja/incidents/abc/postmortem')).toBe('ja/incidents/abc/postmortem/index.html');
+    expect(fileForUrl('/ar/maintenance.ics')).toBe('ar/maintenance.ics');
+    expect(fileForUrl('/de/incidents/abc?page=2')).toBeNull();
+  });
+
   it('refuses what a static host cannot tell apart or what escapes the folder', () => {
     expect(fileForUrl('/?x=1')).toBeNull();
     expect(fileForUrl('/history?page=abc')).toBeNull();

@@ -114,6 +114,36 @@ describe('escalation', () => {
     expect(incidentTiming(late, p2, at(10_000)).requiredEscalationLevel).toBe(3);
   });
 
+  test('one escalation answers every target missed before it; the next level waits for the next miss', () => {
+    // Response and resolution both missed (required: level 2); the level goes 0 → 1 at minute 250.
+    const late = facts({ respondedAt: at(20) });
+    expect(incidentTiming(late, p2, at(250)).escalateTo).toBe('team lead');
+    const escalated = { ...late, escalationLevel: 1, escalatedAt: at(250) };
+    // Before: the banner offered engineering manager at once, inviting a second click.
+    expect(incidentTiming(escalated, p2, at(251)).escalateTo).toBeNull();
+    expect(incidentTiming(escalated, p2, at(251)).nextEscalationAt).toEqual(at(480));
+    expect(incidentTiming(escalated, p2, at(481)).escalateTo).toBe('engineering manager');
+  });
+
+  test('what happens next: the next target that will be missed, none once at the top or resolved', () => {
+    expect(incidentTiming(facts(), p2, at(10)).nextEscalationAt).toEqual(at(240));
+    expect(incidentTiming(facts({ respondedAt: null }), p2, at(10)).nextEscalationAt).toEqual(at(15));
+    expect(incidentTiming(facts({ escalationLevel: 3 }), p2, at(10)).nextEscalationAt).toBeNull();
+    expect(incidentTiming(facts({ closed: true, resolvedAt: at(30) }), p2, at(40)).nextEscalationAt).toBeNull();
+  });
+
+  test('security calls for one level more, from when it was flagged; an escalation after it answers it', () => {
+    // Flagged from the start: the on-call engineer's level is not enough, with no target missed.
+    expect(incidentTiming(facts({ security: true }), p2, at(5)).escalateTo).toBe('team lead');
+    expect(incidentTiming(facts({ security: true, escalationLevel: 1, escalatedAt: at(6) }), p2, at(7)).escalateTo).toBeNull();
+    // Escalated for a missed response at minute 30, flagged as security at minute 60: the flag calls for one more.
+    const late = facts({ respondedAt: at(20), escalationLevel: 1, escalatedAt: at(30) });
+    expect(incidentTiming(late, p2, at(61)).escalateTo).toBeNull();
+    expect(incidentTiming({ ...late, security: true, securityAt: at(60) }, p2, at(61)).escalateTo).toBe('engineering manager');
+    // Custom level names are used.
+    expect(incidentTiming(facts({ security: true }), p2, at(5), ['Primary', 'Duty lead', 'Head', 'CTO']).escalateTo).toBe('Duty lead');
+  });
+
   test('level names', () => {
     expect(escalationLevelName(0)).toBe('on-call engineer');
     expect(escalationLevelName(3)).toBe('CTO/VP engineering');

@@ -7,6 +7,7 @@ import { maskEmail } from '../../api/notify/subscriber-routes.ts';
 import { csvCell } from '../../api/core/csv.ts';
 import { CONFIRM_TTL_MS, signLinkToken, verifyLinkToken } from '../../api/notify/subscription-links.ts';
 import type { AnyIncidentJson } from '../../api/public/statuspage-types.ts';
+import { localeFor } from '../../api/core/i18n/locale.ts';
 import { signWebhook } from '../../api/notify/webhook-transport.ts';
 import type { IncidentRow, UpdateRow } from '../../api/incidents/incident-store.ts';
 
@@ -55,7 +56,7 @@ describe('email headers', () => {
       components: [],
       incident_updates: [],
     } as unknown as AnyIncidentJson;
-    const page = { pageName: 'Acme', base: 'https://status.example.com', timeZone: 'Etc/UTC' };
+    const page = { pageName: 'Acme', base: 'https://status.example.com', timeZone: 'Etc/UTC', loc: localeFor('en'), pages: '' };
     const email = composeIncidentEmail({ kind: 'incident_updated', page, incident, update: null });
     const links = { manage: 'https://status.example.com/m', unsubscribe: 'https://status.example.com/u' };
     const m = personalize(email, page, { eventId: 'ev1', subscriberId: 'sub1', email: 'a@example.com', links });

@@ -4,9 +4,13 @@ import { makeTestApp, type TestApp } from '../support/app.ts';
 import { addComponent, addIncident } from '../support/seed-demo.ts';
 import { formatUptime, getUptime, type ComponentUptime } from '../../api/public/uptime.ts';
 import { putSettings } from '../../api/core/settings.ts';
-import { uptimeBarSvg } from '../../site/components/uptime-bar.ts';
+import { uptimeBarSvg, uptimeDaysListHtml } from '../../site/components/uptime-bar.ts';
 import { componentListHtml, NOTABLE_DAYS_BUDGET } from '../../site/components/component-list.ts';
 import { getSummary } from '../../api/public/statuspage-read.ts';
+import { defaultLanguage } from '../../site/components/page-language.ts';
+
+/** The bars and lists as the page in English at / writes them. */
+const en = defaultLanguage({ language: 'en', languages: [] });
 
 const H = 3_600_000;
 const DAY = 24 * H;
@@ -202,6 +206,31 @@ describe('uptime per day', () => {
   });
 });
 
+describe('a component newer than the window', () => {
+  it('has its uptime over the days it has data, and says since when', async () => {
+    // Added at the start of Mar 8 (UTC, the page's zone); one hour down on Mar 9; now is Mar 10, 12:00.
+    const c = await addComponent(t.database.db, { name: 'New', createdAt: at('2026-03-08T00:00:00Z') });
+    await outage(c, 'major_outage', '2026-03-09T06:00:00Z', '2026-03-09T07:00:00Z');
+    const u = (await getUptime(t.deps)).get(c)!;
+    expect(u.since).toEqual({ date: '2026-03-08', label: 'Mar 8', days: 3 });
+    // 60 hours observed, 1 down: not 1 hour in 90 days.
+    expect(u.uptime).toBeCloseTo(1 - 1 / 60, 12);
+    expect(uptimeBarSvg(u, en)).toContain('<title>98.33% uptime since Mar 8 (3 days), incidents on 1 of them</title>');
+    const list = componentListHtml((await getSummary(t.deps)).components, new Map([[c, u]]), en);
+    expect(list).toContain('<details class="up"><summary>98.33% uptime since Mar 8<span class="vh"> (New)</span></summary>');
+  });
+
+  it('says nothing of the kind for a component older than the window, and “today” for one added today', async () => {
+    const old = await addComponent(t.database.db, { name: 'Old', createdAt: created });
+    const today = await addComponent(t.database.db, { name: 'Today', createdAt: at('2026-03-10T10:00:00Z') });
+    const all = await getUptime(t.deps);
+    expect(all.get(old)!.since).toBeNull();
+    expect(uptimeBarSvg(all.get(old)!, en)).toContain('uptime over 90 days');
+    expect(all.get(today)!.since).toEqual({ date: '2026-03-10', label: 'Mar 10', days: 1 });
+    expect(uptimeBarSvg(all.get(today)!, en)).toContain('100.00% uptime since Mar 10 (today), no incidents');
+  });
+});
+
 describe('formatUptime', () => {
   it('truncates, so any downtime never reads 100%', () => {
     expect(formatUptime(0.99999)).toBe('99.99%');
@@ -216,18 +245,33 @@ describe('the bar SVG', () => {
   it('draws quiet runs as one stroke each, a titled stroke per notable day, and escapes every name', async () => {
     const c = await addComponent(t.database.db, { name: 'API', createdAt: at('2026-03-01T12:00:00Z') });
     await outage(c, 'major_outage', '2026-03-08T10:00:00Z', '2026-03-08T12:00:00Z', 'Broken <img src=x onerror=alert(1)> & "quoted"');
-    const svg = uptimeBarSvg((await getUptime(t.deps)).get(c)!);
-    expect(svg).toMatch(/^<svg class="u" viewBox="0 0 90 10" preserveAspectRatio="none"><title>99\.\d\d% uptime over 90 days, incidents on 1 of them; no data before Mar 1, 2026<\/title>/);
+    const svg = uptimeBarSvg((await getUptime(t.deps)).get(c)!, en);
+    expect(svg).toMatch(/^<svg class="u" viewBox="0 0 90 10" preserveAspectRatio="none"><title>99\.\d\d% uptime since Mar 1 \(10 days\), incidents on 1 of them<\/title>/);
     // The outage's own cell, then the quiet runs, one path per colour: no data (80 days), quiet (7 + 2).
     expect(svg.match(/<path/g)).toHaveLength(3);
     expect(svg).toContain('<path class="x" d="M0 5h80"></path><path d="M80 5h7M88 5h2"></path>');
     expect(svg).toContain('<path class="cr" d="M87 5h1"><title>Mar 8: Major outage, 91.66%. Broken &lt;img src=x onerror=alert(1)&gt; &amp; &quot;…</title></path>');
     expect(svg).not.toContain('<img');
-    // On a busy page a cell counts its incidents rather than naming them.
-    expect(uptimeBarSvg((await getUptime(t.deps)).get(c)!, true)).toContain('<title>Mar 8: Major outage, 91.66%. 1 incident</title>');
+    // On a busy page a cell has no title: the list says it.
+    expect(uptimeBarSvg((await getUptime(t.deps)).get(c)!, en, true)).toContain('<path class="cr" d="M87 5h1"></path>');
   });
 
-  it('on a busy page, names the days with incidents but no downtime in the bar title instead of a cell each', async () => {
+  it('says the same days in a list, newest first, each incident a link, every name escaped', async () => {
+    const c = await addComponent(t.database.db, { name: 'API', createdAt: created });
+    const a = await outage(c, 'major_outage', '2026-03-08T10:00:00Z', '2026-03-08T12:00:00Z', 'Broken <b> & "quoted"');
+    const b = await outage(c, 'degraded_performance', '2026-03-09T10:00:00Z', '2026-03-09T11:00:00Z', 'Slow');
+    const list = uptimeDaysListHtml((await getUptime(t.deps)).get(c)!, en);
+    expect(list).toBe(
+      '<ul>' +
+        `<li>Mar 9: Degraded performance. <a href="/incidents/${b}"><bdi>Slow</bdi></a></li>` +
+        `<li>Mar 8: Major outage, 91.66%. <a href="/incidents/${a}"><bdi>Broken &lt;b&gt; &amp; &quot;quoted&quot;</bdi></a></li>` +
+        '</ul>',
+    );
+    const quiet = await addComponent(t.database.db, { name: 'Quiet', createdAt: created });
+    expect(uptimeDaysListHtml((await getUptime(t.deps)).get(quiet)!, en)).toBe('');
+  });
+
+  it('on a busy page, names the days with incidents but no downtime in the list instead of a cell each', async () => {
     const c = await addComponent(t.database.db, { name: 'API', createdAt: created });
     await outage(c, 'partial_outage', '2026-03-08T10:00:00Z', '2026-03-08T12:00:00Z', 'Slow writes');
     for (const date of ['2026-03-03', '2026-03-05']) {
@@ -242,15 +286,18 @@ describe('the bar SVG', () => {
       });
     }
     const u = (await getUptime(t.deps)).get(c)!;
-    const calm = uptimeBarSvg(u);
+    const calm = uptimeBarSvg(u, en);
     expect(calm.match(/<title>/g)).toHaveLength(4);
     expect(calm).toContain('<path d="M82 5h1"><title>Mar 3: Operational. Question on 2026-03-03</title></path>');
 
-    const busy = uptimeBarSvg(u, true);
-    expect(busy).toContain('<title>99.97% uptime over 90 days, incidents on 3 of them (without downtime: Mar 3, Mar 5)</title>');
+    // Busy, the bar is a picture only: its uptime is on the line under it, its days in the list.
+    const busy = uptimeBarSvg(u, en, true);
+    expect(busy).toMatch(/^<svg class="u" viewBox="0 0 90 10" preserveAspectRatio="none" aria-hidden="true"><path/);
+    expect(busy).not.toContain('<title>');
+    // The calm days on one line, the month named once, newest first like the rest of the list.
+    expect(uptimeDaysListHtml(u, en, true)).toBe('<ul><li>Mar 8: Partial outage, 97.50%. 1 incident</li><li>Incidents without downtime: Mar 5, 3</li></ul>');
     // One cell of its own, for the day that lost uptime; the quiet days and the two calm incident days share a path.
-    expect(busy.match(/<title>/g)).toHaveLength(2);
-    expect(busy).toContain('<path class="ma" d="M87 5h1"><title>Mar 8: Partial outage, 97.50%. 1 incident</title></path>');
+    expect(busy).toContain('<path class="ma" d="M87 5h1"></path>');
     expect(busy).toContain('<path d="M0 5h87M88 5h2"></path>');
   });
 });
@@ -273,7 +320,7 @@ describe('the component list', () => {
     }
     const summary = await getSummary(t.deps);
     const cells = (html: string) => (html.match(/<path[^>]*><title>/g) ?? []).length;
-    const atBudget = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }));
+    const atBudget = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }), en);
     expect(cells(atBudget)).toBe(NOTABLE_DAYS_BUDGET);
     expect(atBudget).toContain('<title>Feb 10: Operational. Incident 0</title>');
 
@@ -286,9 +333,11 @@ describe('the component list', () => {
       componentIds: [ids[10]!],
       updates: [{ status: 'resolved', body: 'done', at: at('2026-03-01T10:00:00Z') }],
     });
-    const over = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }));
+    const over = componentListHtml(summary.components, await getUptime(t.deps, { components: summary.components }), en);
     expect(cells(over)).toBe(0);
-    expect(over).toContain('incidents on 10 of them (without downtime: Feb 10, Feb 11, Feb 12, Feb 13, Feb 14, Feb 15, Feb 16, Feb 17, Feb 18, Feb 19)');
+    expect(over).not.toContain('<title>');
+    expect(over).toContain('<details class="up"><summary>100.00% uptime<span class="vh"> (Service 0)</span></summary>');
+    expect(over).toContain('<li>Incidents without downtime: Feb 19, 18, 17, 16, 15, 14, 13, 12, 11, 10</li>');
     expect(over).toContain('<span class="n">Service 10</span><span class="s ok">Operational</span>');
   });
 });

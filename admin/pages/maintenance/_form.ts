@@ -1,7 +1,7 @@
 // The maintenance form's values: read from a post, turned into the API's body (times in the page's zone → UTC), and back from the API.
 import type { MaintenanceOut } from '../../../api/maintenance/maintenance-routes.ts';
 import { all, checked, raw, text } from '../../lib/forms.ts';
-import { utcToWallTime, wallTimeToUtc } from '../../lib/zoned.ts';
+import { readWallTime, utcToWallTime, wallTimeToUtc } from '../../lib/zoned.ts';
 
 export interface MaintenanceFormValues {
   title: string;
@@ -63,8 +63,8 @@ export function readMaintenanceForm(form: FormData): MaintenanceFormValues {
     title: text(form, 'title'),
     message: raw(form, 'message'),
     components: all(form, 'components'),
-    scheduledFor: text(form, 'scheduled_for'),
-    scheduledUntil: text(form, 'scheduled_until'),
+    scheduledFor: readWallTime(form, 'scheduled_for'),
+    scheduledUntil: readWallTime(form, 'scheduled_until'),
     autoStart: checked(form, 'auto_start'),
     autoComplete: checked(form, 'auto_complete'),
     remind: text(form, 'remind_before_minutes'),
