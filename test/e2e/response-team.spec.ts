@@ -185,8 +185,17 @@ test('pages by email and signed webhook; acknowledged through the emailed link (
   const search = await api<{ escalation_level: number; timeline: { summary: string }[] }>(herald, owner, 'GET', `/api/v1/incidents/${second.id}`);
   expect(search.escalation_level).toBe(1);
   expect(search.timeline.map((e) => e.summary)).toContain('Escalated automatically to team lead: the previous level did not acknowledge in time');
-  // more ticks pass: still one page to the second level
-  await new Promise((r) => setTimeout(r, 2500));
+  // more of the scheduler's ticks pass (each publishes a scheduled update only when its time has come, and runs
+  // the response team's jobs after it): still one page to the second level
+  for (const step of [1, 2]) {
+    const due = new Date(Date.now() + 16 * 60_000 + 1000).toISOString();
+    const update = await api<{ id: string }>(herald, owner, 'POST', `/api/v1/incidents/${second.id}/updates`, { status: 'investigating', message: `Still looking (${step}).`, publish_at: due, notify: false });
+    await expect
+      .poll(async () => (await api<{ updates: { id: string; state: string }[] }>(herald, owner, 'GET', `/api/v1/incidents/${second.id}`)).updates.find((u) => u.id === update.id)?.state)
+      .toBe('published');
+  }
+  const secondPages = await api<{ contact: string }[]>(herald, owner, 'GET', `/api/v1/incidents/${second.id}/pages`);
+  expect(secondPages.filter((p) => p.contact === 'second@example.com')).toHaveLength(1);
   expect((await sink.to('second@example.com')).filter((m) => (m.subject ?? '').includes('Search results empty'))).toHaveLength(1);
 });
 
