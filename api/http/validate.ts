@@ -1,7 +1,7 @@
 // zod at the edge: request parts that fail validation become a 400 with field-level messages.
 import { zValidator } from '@hono/zod-validator';
 import type { Context } from 'hono';
-import type { RefinementCtx, z, ZodString, ZodTypeAny } from 'zod';
+import { z, type RefinementCtx, type ZodString, type ZodTypeAny } from 'zod';
 import { badRequest } from '../core/errors.ts';
 import { validationError } from './errors.ts';
 
@@ -28,6 +28,20 @@ function checkLine(value: string, ctx: RefinementCtx): void {
  * field's own schema, so its length limits and messages stay where they are.
  */
 export const oneLine = <T extends ZodString>(schema: T) => schema.superRefine(checkLine);
+
+/** A webhook URL: absolute http(s), no credentials in it (where it may point is checked by core/webhook-address.ts). */
+export const webhookUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  }, 'An absolute http:// or https:// URL without credentials.');
 
 /** The first string in a JSON value holding NUL, as a field path (`title`, `subscriber.email`), or null. */
 function nulPath(value: unknown, path: string, depth = 0): string | null {

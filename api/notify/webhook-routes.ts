@@ -9,29 +9,16 @@ import { newId } from '../core/ids.ts';
 import { iso, isoOrNull } from '../core/iso.ts';
 import { detectWebhookFormat } from './chat-formats.ts';
 import { WEBHOOK_FORMATS, type WebhookFormat } from '../core/vocabulary.ts';
-import { jsonBody, oneLine } from '../http/validate.ts';
+import { jsonBody, oneLine, webhookUrl } from '../http/validate.ts';
 import { assertComponentIds, componentIdsOf, findRecipient } from './recipients.ts';
 import { displayUrl } from './webhook-transport.ts';
 import { newSigningSecret } from '../core/ids.ts';
 import { webhookUrlRefusal } from '../core/webhook-address.ts';
 import { badRequest } from '../core/errors.ts';
 
-const urlSchema = z
-  .string()
-  .trim()
-  .max(2000)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
-    } catch {
-      return false;
-    }
-  }, 'must be an absolute http:// or https:// URL without credentials');
-
 const createSchema = z
   .object({
-    url: urlSchema,
+    url: webhookUrl,
     components: z.array(z.string().min(1).max(64)).max(500).optional(),
     description: oneLine(z.string().trim().max(200)).optional(),
     /** What the receiver gets; by default told from the URL (Slack, Teams and Discord URLs get their own message). */

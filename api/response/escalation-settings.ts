@@ -6,7 +6,8 @@ import { ESCALATION_LEVELS, RECIPIENT_KINDS, escalationContacts, users, type Rec
 import { badRequest } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { getSettings, putSettings, type Settings } from '../core/settings.ts';
-import { addressRecipient, emailAddress, maskedUrl, recipientLabel, recipientsWithNames, userRecipient, webhookUrl, type RecipientRow } from './internal-recipients.ts';
+import { addressRecipient, emailAddress, maskedUrl, recipientLabel, recipientsWithNames, userRecipient, type RecipientRow } from './internal-recipients.ts';
+import { webhookUrl } from '../http/validate.ts';
 
 /** Levels are numbered as the path reads: 1 on-call engineer … 4 CTO/VP engineering. */
 const LEVELS = [1, 2, 3, 4] as const;

@@ -19,19 +19,6 @@ export const KIND_LABELS: Record<RecipientKind | 'user', string> = {
 /** An email address, lower-cased: what a recipient row holds. */
 export const emailAddress = z.string().trim().toLowerCase().max(254).email('An email address, e.g. oncall@example.com.');
 
-/** A webhook URL: absolute http(s), no credentials in it. */
-export const webhookUrl = z
-  .string()
-  .trim()
-  .max(2000)
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
-    } catch {
-      return false;
-    }
-  }, 'An absolute http:// or https:// URL without credentials.');
 
 /**
  * A chat or webhook URL for people to read: the origin and the first path segment. The rest of such URLs is

@@ -6,7 +6,8 @@ import { RECIPIENT_KINDS, recipients, stakeholders } from '../../db/schema.ts';
 import { conflict, notFound } from '../core/errors.ts';
 import { newId } from '../core/ids.ts';
 import { iso } from '../core/iso.ts';
-import { addressRecipient, emailAddress, maskedUrl, recipientLabel, webhookUrl, type RecipientRow } from './internal-recipients.ts';
+import { addressRecipient, emailAddress, maskedUrl, recipientLabel, type RecipientRow } from './internal-recipients.ts';
+import { webhookUrl } from '../http/validate.ts';
 
 export const createStakeholderSchema = z
   .object({
