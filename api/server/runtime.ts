@@ -15,8 +15,7 @@ export interface Runtime {
   app: App;
 }
 
-/** The migrated database and the deps every part of the server works with (the HTTP app, the background jobs). */
-export async function createDeps(config: Config, log: (line: string) => void): Promise<{ database: Database; deps: AppDeps }> {
+export async function createRuntime(config: Config, log: (line: string) => void = (line) => console.log(line)): Promise<Runtime> {
   const database = await openMigratedDatabase(config.databaseUrl, config.databaseAuthToken);
   // No SMTP_URL: email stays in the outbox as held, shown in the console (the default works unconfigured).
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom ?? defaultMailFrom(config.publicUrl) }) : undefined;
@@ -32,10 +31,5 @@ export async function createDeps(config: Config, log: (line: string) => void): P
     delivery: { maxAttempts: config.deliveryMaxAttempts },
     webhooks: { allowPrivate: config.webhookAllowPrivate },
   };
-  return { database, deps };
-}
-
-export async function createRuntime(config: Config, log: (line: string) => void = (line) => console.log(line)): Promise<Runtime> {
-  const { database, deps } = await createDeps(config, log);
   return { config, database, deps, app: createApp(deps) };
 }

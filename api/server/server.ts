@@ -13,7 +13,7 @@ import { createRuntime } from './runtime.ts';
 import { DEFAULT_JOBS, startScheduler } from './scheduler.ts';
 import { runMaintenanceJobs } from '../maintenance/maintenance-worker.ts';
 import { runResponseJobs } from '../response/response-worker.ts';
-import { startDelivery } from './delivery-thread.ts';
+import { deliverOutbox } from '../notify/deliver.ts';
 import { loadStaticFiles } from './static-files.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -38,10 +38,11 @@ const preloaded = await preloadAstroModules(join(root, 'dist', 'server'));
 const staticFiles = await loadStaticFiles(join(root, 'dist', 'client'));
 const herald = await createHeraldServer({ runtime, astro, staticFiles, log, logRequests: config.logLevel === 'info' });
 
-// Background work: scheduled updates, maintenance moves, the response team's escalations and reminders in this
-// process; outbox delivery on a thread of its own (claims make each safe with several instances).
-const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, runResponseJobs] });
-const delivery = startDelivery(config, runtime.deps, log);
+// Background work in this process: scheduled updates, maintenance moves, the response team's escalations and
+// reminders, then outbox delivery (claims make each safe with several instances).
+// Aborted first on shutdown: delivery finishes the batch in flight and claims no other.
+const backgroundStop = new AbortController();
+const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, runResponseJobs, (deps) => deliverOutbox(deps, backgroundStop.signal)] });
 
 const setupLink = await issueSetupLink(runtime.database.db, runtime.deps.clock.now(), config.publicUrl, CONSOLE_PATHS.setup);
 const server = await herald.listen(config.port, config.host);
@@ -65,11 +66,9 @@ async function shutdown(signal: string): Promise<void> {
   say(`${signal}: finishing in-flight requests`);
   // Hard stop if something hangs: a supervisor's next signal would be a SIGKILL anyway.
   setTimeout(() => process.exit(1), 15_000).unref();
-  // Delivery first: it finishes the sends in flight and claims no more while requests finish.
-  const delivered = delivery.stop();
+  backgroundStop.abort();
   await herald.close(10_000);
   await scheduler.stop();
-  await delivered;
   runtime.deps.mailer?.close();
   runtime.database.close();
   say('stopped');
