@@ -1,7 +1,8 @@
 // The one way a console page takes a form post (Post/Redirect/Get): read the form, run the action it names, then
 // send that action's redirect, or render the page again with the status the action chose.
 import type { AstroGlobal } from 'astro';
-import { readForm, text } from './forms.ts';
+import { checked, CONFIRM_FIRST, readForm, text } from './forms.ts';
+import { errorText, type ConsoleApi } from './api.ts';
 
 /**
  * What an action answers: a Response to send instead of the page (the redirect after a write that worked), the
@@ -43,4 +44,19 @@ export async function handleForm(astro: Pick<AstroGlobal, 'request' | 'response'
   if (typeof outcome === 'number') astro.response.status = outcome;
   await reload?.();
   return null;
+}
+
+/**
+ * The action of a ticked delete (a ConfirmAction panel): without the tick, or when the API refuses, `fail` gets the
+ * panel's message and the page renders with 400; otherwise DELETE `path` and go to `done`.
+ */
+export async function confirmedDelete(api: ConsoleApi, form: FormData, path: string, done: string, fail: (message: string) => void): Promise<Response | number> {
+  if (!checked(form, 'confirm')) {
+    fail(CONFIRM_FIRST);
+    return 400;
+  }
+  const r = await api.delete(path);
+  if (r.ok) return api.redirect(done);
+  fail(errorText(r.error));
+  return 400;
 }
