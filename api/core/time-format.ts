@@ -152,6 +152,18 @@ export function formatDayMonth(d: CivilDate, loc: TimeLocale = ENGLISH_TIME): st
   return formatter('Etc/UTC', 'daymonth-short', { month: 'short', day: 'numeric' }, loc.intl).format(new Date(Date.UTC(d.year, d.month - 1, d.day)));
 }
 
+/** A formatter's parts per civil date, kept: the uptime bars of 50 components list the same 90 days again and again
+ * (formatToParts per day was most of a busy home page's formatting time). Bounded by the days a page can show. */
+const partsCaches = new WeakMap<Intl.DateTimeFormat, Map<number, Intl.DateTimeFormatPart[]>>();
+function partsCache(f: Intl.DateTimeFormat): Map<number, Intl.DateTimeFormatPart[]> {
+  let parts = partsCaches.get(f);
+  if (!parts || parts.size > 2_000) {
+    parts = new Map();
+    partsCaches.set(f, parts);
+  }
+  return parts;
+}
+
 /**
  * Days listed by month, each month named once: "Sep 7, 13, 23; Oct 14" ("7., 13., 23. Sept.; 14. Okt.",
  * "9月7日、13日、23日、10月14日"). A long list of days reads faster so, and weighs less on a page. The month is
@@ -165,17 +177,26 @@ export function formatDaysByMonth(days: readonly CivilDate[], loc: TimeLocale, d
     if (last && last[0]!.year === d.year && last[0]!.month === d.month) last.push(d);
     else groups.push([d]);
   }
-  const partsOf = (d: CivilDate) => f.formatToParts(new Date(Date.UTC(d.year, d.month - 1, d.day)));
+  const parts = partsCache(f);
+  const partsOf = (d: CivilDate) => {
+    const key = d.year * 400 + d.month * 32 + d.day;
+    let p = parts.get(key);
+    if (!p) {
+      p = f.formatToParts(new Date(Date.UTC(d.year, d.month - 1, d.day)));
+      parts.set(key, p);
+    }
+    return p;
+  };
   return groups
     .map((group) => {
-      const parts = partsOf(group[0]!);
-      const at = parts.findIndex((p) => p.type === 'day');
+      const first = partsOf(group[0]!);
+      const at = first.findIndex((p) => p.type === 'day');
       if (at < 0) return group.map((d) => f.format(new Date(Date.UTC(d.year, d.month - 1, d.day)))).join(daySeparator);
       // What sticks to the day's number ("7." in German, "7日" in Japanese) goes with each day; the rest stays once.
-      const next = parts[at + 1];
+      const next = first[at + 1];
       const suffix = next?.type === 'literal' ? (/^[^\s]*/.exec(next.value)?.[0] ?? '') : '';
       const days = group.map((d) => (partsOf(d).find((p) => p.type === 'day')?.value ?? String(d.day)) + suffix).join(daySeparator);
-      return parts.map((p, i) => (i === at ? days : i === at + 1 && suffix ? p.value.slice(suffix.length) : p.value)).join('');
+      return first.map((p, i) => (i === at ? days : i === at + 1 && suffix ? p.value.slice(suffix.length) : p.value)).join('');
     })
     .join(monthSeparator);
 }
