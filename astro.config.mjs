@@ -60,11 +60,31 @@ const languages = {
   },
 };
 
+/**
+ * @astrojs/node in middleware mode, with our own server entry (api/server/astro-entry.ts says why): the adapter's
+ * settings and build steps as they are, only the module the build wraps into dist/server/entry.mjs is ours.
+ */
+function nodeMiddleware() {
+  const adapter = node({ mode: 'middleware' });
+  const configDone = adapter.hooks['astro:config:done'];
+  return {
+    ...adapter,
+    hooks: {
+      ...adapter.hooks,
+      'astro:config:done': (params) =>
+        configDone({
+          ...params,
+          setAdapter: (a) => params.setAdapter({ ...a, serverEntrypoint: new URL('./api/server/astro-entry.ts', import.meta.url), exports: ['handler'] }),
+        }),
+    },
+  };
+}
+
 export default defineConfig({
   srcDir: './site',
   publicDir: './site/public',
   output: 'server',
-  adapter: node({ mode: 'middleware' }),
+  adapter: nodeMiddleware(),
   integrations: [adminConsole, languages],
   // Off: behind api/server/server.ts Astro sees every request as http://localhost, so its check would refuse
   // every form post. site/middleware.ts applies the same origin rule as the API, with PUBLIC_URL.
