@@ -1,7 +1,9 @@
-// Log lines to stdout, buffered and written off the event loop: the request path only appends to a string; every
-// `flushMs` (or as soon as `chunkBytes` are pending) the text is handed to one write on libuv's thread pool, and lines
-// that arrive meanwhile wait for the next. A slow reader of the log (a full pipe to a supervisor) then delays the
-// log, never the requests; and at thousands of requests a second one write carries hundreds of lines.
+// Log lines to stdout, buffered and written off the event loop: the request path only copies its line's bytes into a
+// buffer; every `flushMs` (or as soon as `chunkBytes` are pending) the bytes are handed to one write on libuv's
+// thread pool, and lines that arrive meanwhile wait for the next. A slow reader of the log (a full pipe to a
+// supervisor) then delays the log, never the requests; and at thousands of requests a second one write carries
+// hundreds of lines. The bytes live outside V8's heap: held lines are no work for the garbage collector (a string
+// of pending lines would survive, and be copied by, every young-generation collection until its write).
 import { write as fsWrite, writeSync } from 'node:fs';
 
 export interface LogSink {
@@ -32,20 +34,30 @@ export function createLogSink(opts: LogSinkOptions = {}): LogSink {
   const flushMs = opts.flushMs ?? 50;
   const chunkBytes = opts.chunkBytes ?? 64 * 1024;
   let timer: NodeJS.Timeout | null = null;
-  let pending = '';
+  /** Filled chunks waiting, then the one being filled (`used` bytes of it). */
+  let full: Buffer[] = [];
+  let current = Buffer.allocUnsafe(chunkBytes);
+  let used = 0;
+  let pendingBytes = 0;
   let writing = false;
   let scheduled = false;
   let dropped = 0;
   const idle: (() => void)[] = [];
 
-  const takePending = (): string => {
-    let text = pending;
-    pending = '';
+  /** Everything pending as one buffer (the chunk being filled goes with it: a write may still be reading it). */
+  const takePending = (): Buffer | null => {
+    if (used > 0) full.push(current.subarray(0, used));
     if (dropped > 0) {
-      text += `log: ${dropped} line(s) dropped: the log's reader was slower than the server\n`;
+      full.push(Buffer.from(`log: ${dropped} line(s) dropped: the log's reader was slower than the server\n`));
       dropped = 0;
     }
-    return text;
+    const parts = full;
+    if (used > 0) current = Buffer.allocUnsafe(chunkBytes);
+    full = [];
+    used = 0;
+    pendingBytes = 0;
+    if (!parts.length) return null;
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   };
 
   const writeOut = (buffer: Buffer, offset: number): void => {
@@ -65,7 +77,7 @@ export function createLogSink(opts: LogSinkOptions = {}): LogSink {
         return;
       }
       writing = false;
-      if (pending) schedule();
+      if (pendingBytes || dropped) schedule();
       else for (const done of idle.splice(0)) done();
     });
   };
@@ -76,15 +88,17 @@ export function createLogSink(opts: LogSinkOptions = {}): LogSink {
       clearTimeout(timer);
       timer = null;
     }
-    if (writing || !pending) return;
+    if (writing) return;
+    const buffer = takePending();
+    if (!buffer) return;
     writing = true;
-    writeOut(Buffer.from(takePending()), 0);
+    writeOut(buffer, 0);
   };
 
   /** Soon: at once when a chunk is pending, else after flushMs (unref'd: the shutdown drains what is left). */
   const schedule = () => {
     if (scheduled) return;
-    if (pending.length >= chunkBytes) {
+    if (pendingBytes >= chunkBytes) {
       scheduled = true;
       setImmediate(start);
     } else if (!timer) {
@@ -94,20 +108,38 @@ export function createLogSink(opts: LogSinkOptions = {}): LogSink {
   };
 
   const sink = ((line: string) => {
-    if (pending.length >= maxPending) {
+    if (pendingBytes >= maxPending) {
       dropped += 1;
       return;
     }
-    pending += line + '\n';
+    // At most three bytes per UTF-16 unit, and the newline.
+    const worst = line.length * 3 + 1;
+    if (worst > chunkBytes - used) {
+      if (used > 0) {
+        full.push(current.subarray(0, used));
+        current = Buffer.allocUnsafe(chunkBytes);
+        used = 0;
+      }
+      if (worst > chunkBytes) {
+        const bytes = Buffer.from(`${line}\n`);
+        full.push(bytes);
+        pendingBytes += bytes.length;
+        if (!writing) schedule();
+        return;
+      }
+    }
+    const n = current.write(line, used);
+    current[used + n] = 0x0a;
+    used += n + 1;
+    pendingBytes += n + 1;
     if (!writing) schedule();
   }) as LogSink;
 
   sink.flush = () => {
     // A write in flight finishes on its own; what is pending goes now, in order after it only if it started first,
     // which is what a shutdown needs: every line out before the exit.
-    const text = takePending();
-    if (!text) return;
-    const buffer = Buffer.from(text);
+    const buffer = takePending();
+    if (!buffer) return;
     for (let offset = 0, tries = 0; offset < buffer.length && tries < 1000; tries++) {
       try {
         offset += writeSync(fd, buffer, offset, buffer.length - offset);
@@ -118,7 +150,7 @@ export function createLogSink(opts: LogSinkOptions = {}): LogSink {
   };
   sink.drain = () =>
     new Promise<void>((resolve) => {
-      if (!writing && !pending) return resolve();
+      if (!writing && !pendingBytes && !dropped) return resolve();
       idle.push(resolve);
       if (!writing) {
         scheduled = true;

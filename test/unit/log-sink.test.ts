@@ -55,6 +55,14 @@ describe('the log sink', () => {
     expect(text.startsWith(lines(1)[0]!)).toBe(true);
   });
 
+  it('keeps every byte of non-ASCII lines and of lines longer than a chunk, in order', async () => {
+    const sink = createLogSink({ fd, chunkBytes: 256 });
+    const sent = ['GET /ja/ 200 0.1ms 障害', 'é'.repeat(100), `error ${'x'.repeat(1000)}`, 'GET /ar/ 200 0.2ms 🚨', ...lines(50)];
+    for (const line of sent) sink(line);
+    await sink.drain();
+    expect(readFileSync(file, 'utf8')).toBe(sent.join('\n') + '\n');
+  });
+
   it('flush writes what is pending at once (the last lines before an exit)', () => {
     const sink = createLogSink({ fd });
     sink('stopped');
