@@ -1,7 +1,7 @@
 // Sending email: a nodemailer SMTP transport (pooled connections) from SMTP_URL and MAIL_FROM.
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
-import type { Mailer } from '../core/deps.ts';
+import type { Mailer, MailMessage } from '../core/deps.ts';
 
 /** Why a send failed: `permanent` (a 5xx answer) is not retried, anything else is. */
 export class MailError extends Error {
@@ -38,6 +38,89 @@ export function defaultMailFrom(publicUrl: string): string {
   return `Herald <status@${domain}>`;
 }
 
+const ASCII = /^[\x20-\x7e]*$/;
+/** A bare address nodemailer would pass on as it is: ASCII, no display name, nothing to quote. */
+const PLAIN_ADDRESS = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+$/;
+
+/** RFC 2047 encoded words (UTF-8, base64), each at most 75 characters, never splitting a character. */
+function encodeWords(value: string): string {
+  const words: string[] = [];
+  let chunk = '';
+  for (const ch of value) {
+    // 39 bytes of UTF-8 are 52 characters of base64: with `=?UTF-8?B?`, `?=` and a header name, under 78.
+    if (Buffer.byteLength(chunk + ch) > 39) {
+      words.push(chunk);
+      chunk = '';
+    }
+    chunk += ch;
+  }
+  if (chunk) words.push(chunk);
+  return words.map((w) => `=?UTF-8?B?${Buffer.from(w).toString('base64')}?=`).join('\r\n ');
+}
+
+/** A header's value: as it is when it is short ASCII; else encoded words for the text, the `<…>` part left as it is. */
+function headerValue(value: string): string {
+  const line = value.replace(/[\r\n]+/g, ' ');
+  if (ASCII.test(line) && line.length <= 900) return line;
+  const angle = /^(.*?)\s*(<[\x21-\x7e]*>)$/.exec(line);
+  return angle ? `${angle[1] ? `${encodeWords(angle[1])} ` : ''}${angle[2]}` : encodeWords(line);
+}
+
+/** `Name <addr>` or `addr` split for the envelope; null when the address needs more than this (nodemailer then). */
+function parseFrom(from: string): { header: string; address: string } | null {
+  const m = /^\s*(?:"?([^"<>]*?)"?\s*)?<([^<>\s]+)>\s*$/.exec(from) ?? /^\s*()([^<>\s]+)\s*$/.exec(from);
+  if (!m || !PLAIN_ADDRESS.test(m[2]!)) return null;
+  const name = m[1]?.trim() ?? '';
+  if (!name) return { header: m[2]!, address: m[2]! };
+  const phrase = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~ -]+$/.test(name) ? name : ASCII.test(name) ? `"${name.replace(/["\\]/g, '\\$&')}"` : encodeWords(name);
+  return { header: `${phrase} <${m[2]}>`, address: m[2]! };
+}
+
+const base64Body = (text: string) =>
+  Buffer.from(text.replace(/\r?\n/g, '\r\n'))
+    .toString('base64')
+    .replace(/.{76}(?=.)/g, '$&\r\n');
+
+/**
+ * The message as SMTP carries it: headers, then the text and HTML as multipart/alternative in base64. Built as one
+ * string: nodemailer's MIME tree (a stream pipeline per part, each creating an AbortController and, at its end, a
+ * DOMException) and its write per line were most of a fan-out's CPU, and long stretches of the event loop that
+ * requests waited behind (test/bench, part (e)). Null when an address needs more care than this gives it (a display
+ * name on the recipient, an address outside ASCII): nodemailer builds that one.
+ */
+export function buildMime(from: { header: string }, message: MailMessage, date: Date): string | null {
+  if (!PLAIN_ADDRESS.test(message.to)) return null;
+  const boundary = `--_herald_${message.messageId.replace(/[^A-Za-z0-9]/g, '').slice(-24)}_${date.getTime().toString(36)}`;
+  const lines = [
+    `From: ${from.header}`,
+    `To: ${message.to}`,
+    `Subject: ${headerValue(message.subject)}`,
+    `Message-ID: <${message.messageId}>`,
+    `Date: ${date.toUTCString().replace(/GMT$/, '+0000')}`,
+    'MIME-Version: 1.0',
+  ];
+  for (const [name, value] of Object.entries(message.headers)) {
+    if (/^[A-Za-z0-9-]+$/.test(name)) lines.push(`${name}: ${headerValue(value)}`);
+  }
+  lines.push(
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Body(message.text),
+    `--${boundary}`,
+    'Content-Type: text/html; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Body(message.html),
+    `--${boundary}--`,
+    '',
+  );
+  return lines.join('\r\n');
+}
+
 /**
  * A pooled SMTP mailer. Pooling matters for fan-out: one connection per message spends most of its
  * time in TCP and SMTP handshakes (see test/bench/fanout.ts).
@@ -65,18 +148,23 @@ export function createSmtpMailer(opts: SmtpMailerOptions): Mailer {
     socketTimeout: 60_000,
   };
   const transport = nodemailer.createTransport(options);
+  const from = parseFrom(opts.from);
   return {
     async send(message) {
       try {
-        await transport.sendMail({
-          from: opts.from,
-          to: message.to,
-          subject: message.subject,
-          text: message.text,
-          html: message.html,
-          messageId: `<${message.messageId}>`,
-          headers: message.headers,
-        });
+        const raw = from ? buildMime(from, message, new Date()) : null;
+        if (raw && from) await transport.sendMail({ envelope: { from: from.address, to: message.to }, raw });
+        else {
+          await transport.sendMail({
+            from: opts.from,
+            to: message.to,
+            subject: message.subject,
+            text: message.text,
+            html: message.html,
+            messageId: `<${message.messageId}>`,
+            headers: message.headers,
+          });
+        }
       } catch (err) {
         const e = err as SmtpErrorShape;
         const code = e.responseCode ?? 0;
