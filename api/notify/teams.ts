@@ -107,9 +107,16 @@ export function teamsIncidentMessage(pageName: string, incident: AnyIncidentJson
       card(impactStyle(incident.impact, status), pageName, clip(incident.name, 300), body, [{ title: `View on ${clip(pageName, 80)}`, url: incident.shortlink }]),
     );
   };
-  let text = clip(update ? markdownToText(update.body) : '', MAX_TEXT);
+  return fitted(update ? markdownToText(update.body) : '', build);
+}
+
+/**
+ * The card `build` makes with as much of `text` as fits Teams' size limit: multi-byte text (and escapes) can outgrow
+ * it at fewer characters than MAX_TEXT, so the text is cut further until the card fits.
+ */
+function fitted(full: string, build: (text: string) => TeamsMessage): TeamsMessage {
+  let text = clip(full, MAX_TEXT);
   let message = build(text);
-  // Multi-byte text (and escapes) can outgrow the limit at fewer characters: cut more until it fits.
   while (bytes(message) > TEAMS_MAX_BYTES && text) {
     const next = Math.floor(text.length * 0.8);
     text = next < 2 ? '' : clip(text, next);
@@ -141,12 +148,5 @@ export function teamsTeamMessage(m: TeamNotice): TeamsMessage {
     const links = m.actions.map((a) => ({ title: clip(a.label, 80), url: a.url }));
     return envelope(card(m.urgent ? 'attention' : 'emphasis', `${m.page.name} · internal`, clip(m.subject, 300), body, links));
   };
-  let text = clip(m.body ? markdownToText(m.body) : '', MAX_TEXT);
-  let message = build(text);
-  while (bytes(message) > TEAMS_MAX_BYTES && text) {
-    const next = Math.floor(text.length * 0.8);
-    text = next < 2 ? '' : clip(text, next);
-    message = build(text);
-  }
-  return message;
+  return fitted(m.body ? markdownToText(m.body) : '', build);
 }
