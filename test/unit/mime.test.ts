@@ -46,6 +46,17 @@ describe('buildMime', () => {
     expect(mail.text?.trim()).toBe('日本語の本文\n二行目');
   });
 
+  it('wraps long bodies in base64 lines of at most 76 characters that decode to the text', async () => {
+    const text = Array.from({ length: 60 }, (_, i) => `Zeile ${i}: Störung behoben — 障害は解消されました.`).join('\n');
+    const raw = buildMime({ header: 'status@example.com' }, message({ text, html: `<p>${text}</p>` }), at)!;
+    const bodyLines = raw.split('\r\n').filter((line) => /^[A-Za-z0-9+/=]{20,}$/.test(line));
+    expect(bodyLines.length).toBeGreaterThan(20);
+    expect(bodyLines.every((line) => line.length <= 76)).toBe(true);
+    const mail = await simpleParser(raw);
+    expect(mail.text?.trim()).toBe(text);
+    expect(mail.html).toContain('障害は解消されました.');
+  });
+
   it('keeps header injection out: a line break in a value stays in that header', async () => {
     const raw = buildMime({ header: 'Status <status@example.com>' }, message({ subject: 'Down\r\nBcc: victim@example.com' }), at)!;
     const mail = await simpleParser(raw);
