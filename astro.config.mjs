@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build as esbuild } from 'esbuild';
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import { LANGUAGE_TAGS } from './api/core/i18n/locale.ts';
@@ -80,12 +81,34 @@ function nodeMiddleware() {
   };
 }
 
+/**
+ * Outbox delivery runs on a worker thread (api/server/delivery-thread.ts), which loads plain JavaScript: its entry and
+ * our modules it imports are bundled into dist/server/delivery-worker.mjs with every build (packages stay imports).
+ */
+const deliveryWorker = {
+  name: 'herald-delivery-worker',
+  hooks: {
+    'astro:build:done': async () => {
+      await esbuild({
+        entryPoints: [fileURLToPath(new URL('./api/server/delivery-worker.ts', import.meta.url))],
+        outfile: fileURLToPath(new URL('./dist/server/delivery-worker.mjs', import.meta.url)),
+        bundle: true,
+        packages: 'external',
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        logLevel: 'warning',
+      });
+    },
+  },
+};
+
 export default defineConfig({
   srcDir: './site',
   publicDir: './site/public',
   output: 'server',
   adapter: nodeMiddleware(),
-  integrations: [adminConsole, languages],
+  integrations: [adminConsole, languages, deliveryWorker],
   // Off: behind api/server/server.ts Astro sees every request as http://localhost, so its check would refuse
   // every form post. site/middleware.ts applies the same origin rule as the API, with PUBLIC_URL.
   security: { checkOrigin: false },

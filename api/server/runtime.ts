@@ -17,9 +17,15 @@ export interface Runtime {
 
 export async function createRuntime(config: Config, log: (line: string) => void = (line) => console.log(line)): Promise<Runtime> {
   const database = await openMigratedDatabase(config.databaseUrl, config.databaseAuthToken);
+  const deps = createDeps(config, database, log);
+  return { config, database, deps, app: createApp(deps) };
+}
+
+/** What the app and the background jobs work with, on an open database (the server's, or the delivery thread's own). */
+export function createDeps(config: Config, database: Database, log: (line: string) => void): AppDeps {
   // No SMTP_URL: email stays in the outbox as held, shown in the console (the default works unconfigured).
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom ?? defaultMailFrom(config.publicUrl) }) : undefined;
-  const deps: AppDeps = {
+  return {
     db: database.db,
     clock: config.clockOffsetFile ? fileOffsetClock(config.clockOffsetFile) : systemClock,
     events: notifyingEvents,
@@ -31,5 +37,4 @@ export async function createRuntime(config: Config, log: (line: string) => void 
     delivery: { maxAttempts: config.deliveryMaxAttempts },
     webhooks: { allowPrivate: config.webhookAllowPrivate },
   };
-  return { config, database, deps, app: createApp(deps) };
 }

@@ -15,6 +15,7 @@ import { runMaintenanceJobs } from '../maintenance/maintenance-worker.ts';
 import { runResponseJobs } from '../response/response-worker.ts';
 import { deliverOutbox } from '../notify/deliver.ts';
 import { loadStaticFiles } from './static-files.ts';
+import { canDeliverOnThread, deliveryWorkerFile, startDeliveryThread } from './delivery-thread.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -39,10 +40,13 @@ const staticFiles = await loadStaticFiles(join(root, 'dist', 'client'));
 const herald = await createHeraldServer({ runtime, astro, staticFiles, log, logRequests: config.logLevel === 'info' });
 
 // Background work in this process: scheduled updates, maintenance moves, the response team's escalations and
-// reminders, then outbox delivery (claims make each safe with several instances).
-// Aborted first on shutdown: delivery finishes the batch in flight and claims no other.
+// reminders, and outbox delivery, on a thread of its own unless the database is in memory (claims make each safe
+// with several instances). Delivery is stopped first on shutdown: it finishes the sends in flight and claims no more.
 const backgroundStop = new AbortController();
-const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, runResponseJobs, (deps) => deliverOutbox(deps, backgroundStop.signal)] });
+const workerFile = deliveryWorkerFile(root);
+const deliveryThread = canDeliverOnThread(config, workerFile) ? startDeliveryThread(config, log, workerFile) : null;
+const deliverHere = deliveryThread ? [] : [(deps: typeof runtime.deps) => deliverOutbox(deps, backgroundStop.signal)];
+const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, runResponseJobs, ...deliverHere] });
 
 const setupLink = await issueSetupLink(runtime.database.db, runtime.deps.clock.now(), config.publicUrl, CONSOLE_PATHS.setup);
 const server = await herald.listen(config.port, config.host);
@@ -67,8 +71,10 @@ async function shutdown(signal: string): Promise<void> {
   // Hard stop if something hangs: a supervisor's next signal would be a SIGKILL anyway.
   setTimeout(() => process.exit(1), 15_000).unref();
   backgroundStop.abort();
+  const deliveryStopped = deliveryThread?.stop();
   await herald.close(10_000);
   await scheduler.stop();
+  await deliveryStopped;
   runtime.deps.mailer?.close();
   runtime.database.close();
   say('stopped');

@@ -1,7 +1,7 @@
 // `npm start` under a supervisor: SIGTERM or SIGINT to the npm process (what Docker and systemd send) stops the
 // server gracefully: the port closes, a request in flight is answered, and no process is left behind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,4 +159,31 @@ test('Ctrl-C in a terminal (SIGINT to npm and the server at once) still ends it 
   for (let i = 0; i < 200 && tree.some(alive); i++) await new Promise((r) => setTimeout(r, 25));
   expect(tree.filter(alive)).toEqual([]);
   expect(output()).toContain('stopped');
+});
+
+/** The nice value of each thread of `pid` (Linux /proc/<pid>/task/<tid>/stat, field 19). */
+function threadNiceValues(pid: number): number[] {
+  const dir = `/proc/${pid}/task`;
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((tid) => {
+    try {
+      const stat = readFileSync(`${dir}/${tid}/stat`, 'utf8');
+      return [Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+    } catch {
+      return []; // the thread ended meanwhile
+    }
+  });
+}
+
+test('outbox delivery runs on a thread of its own at the lowest priority, and stops with the server', async () => {
+  test.skip(process.platform !== 'linux', 'thread priorities are read from /proc');
+  test.setTimeout(90_000);
+  const { npm, exited } = await startNpm();
+  const server = descendants(npm.pid!).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('server.ts'));
+  expect(server).toBeDefined();
+  // The server's own threads keep the default priority; the delivery thread alone is at 19.
+  await expect.poll(() => threadNiceValues(server!).filter((n) => n === 19).length).toBe(1);
+  expect(threadNiceValues(server!).filter((n) => n !== 19 && n !== 0)).toEqual([]);
+  process.kill(npm.pid!, 'SIGTERM');
+  expect(await exited).toBe(0);
 });
