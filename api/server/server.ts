@@ -40,8 +40,9 @@ const staticFiles = await loadStaticFiles(join(root, 'dist', 'client'));
 const herald = await createHeraldServer({ runtime, astro, staticFiles, log, logRequests: config.logLevel === 'info' });
 
 // Background work in this process: scheduled updates, maintenance moves, the response team's escalations and
-// reminders, and outbox delivery, on a thread of its own unless the database is in memory (claims make each safe
-// with several instances). Delivery is stopped first on shutdown: it finishes the sends in flight and claims no more.
+// reminders, and outbox delivery, on a thread of its own where it can have one (canDeliverOnThread says when; claims
+// make each safe with several instances). Delivery is stopped first on shutdown: it finishes the sends in flight and
+// claims no more.
 const backgroundStop = new AbortController();
 const workerFile = deliveryWorkerFile(root);
 const deliveryThread = canDeliverOnThread(config, workerFile) ? startDeliveryThread(config, log, workerFile) : null;
