@@ -341,7 +341,7 @@ export const contentVersion = sqliteTable('content_version', {
 // ---- Subscriptions and notifications (api/notify/subscriber-routes.ts, api/notify/webhook-routes.ts, api/notify/outbox.ts) ----
 
 const SUBSCRIBER_KINDS = ['email', 'webhook'] as const;
-export type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];
+type SubscriberKind = (typeof SUBSCRIBER_KINDS)[number];
 export const SUBSCRIBER_STATES = ['pending', 'confirmed', 'unsubscribed'] as const;
 export type SubscriberState = (typeof SUBSCRIBER_STATES)[number];
 /** What a webhook receives: Statuspage's signed JSON, or a chat service's own message. */
@@ -414,9 +414,30 @@ export const outboxEvents = sqliteTable(
     incidentId: text('incident_id'),
     content: text('content', { mode: 'json' }).notNull(),
     createdAt: ms('created_at').notNull(),
+    /**
+     * Who is still to get a row, while a large audience is being written in chunks (api/notify/enqueue.ts): the
+     * subscribers matching the event's audience past the last one written. Null once every row is written.
+     */
+    expansion: text('expansion', { mode: 'json' }).$type<OutboxExpansion>(),
   },
-  (t) => [index('outbox_events_incident_idx').on(t.incidentId)],
+  (t) => [index('outbox_events_incident_idx').on(t.incidentId), index('outbox_events_expanding_idx').on(t.createdAt).where(sql`expansion is not null`)],
 );
+
+/** An event's audience: the subscribers in `state` on `channels`, all of them or those of `componentIds`. */
+export interface OutboxAudience {
+  state: SubscriberState;
+  channels: SubscriberKind[];
+  /** Only this subscriber (a confirmation). */
+  onlySubscriberId?: string;
+  /** Subscribers to all components always; the others when one of theirs is here (none: only the former). */
+  componentIds: string[];
+}
+
+export interface OutboxExpansion {
+  audience: OutboxAudience;
+  /** The id of the last subscriber whose row is written (subscribers are taken in id order). */
+  after: string;
+}
 
 export const DELIVERY_STATES = ['pending', 'sent', 'failed', 'held', 'skipped'] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];

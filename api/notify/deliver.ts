@@ -15,6 +15,7 @@ import { composeInternal, internalEmail, internalSlack, internalWebhook, isInter
 import type { SlackMessage } from './slack.ts';
 import { teamsTeamMessage, type TeamsMessage } from './teams.ts';
 import { discordTeamMessage, type DiscordMessage } from './discord.ts';
+import { expandAudiences } from './enqueue.ts';
 
 export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
   maxAttempts: 8,
@@ -259,6 +260,8 @@ class OutcomeRecorder {
     private readonly workerId: string,
     private readonly opts: DeliveryOptions,
     private readonly clock: AppDeps['clock'],
+    /** The rows this worker holds: a row leaves it once its outcome is written. */
+    private readonly held: Set<number>,
   ) {}
 
   /** Adds one outcome; when a group is full, writes it (and gives the event loop a turn) before resolving. */
@@ -273,6 +276,7 @@ class OutcomeRecorder {
     this.#pending = [];
     this.#writing = this.#writing.then(async () => {
       if (group.length) await record(this.db, this.workerId, group, this.clock.now(), this.opts);
+      for (const o of group) this.held.delete(o.id);
       await yieldToLoop();
     });
     return this.#writing;
@@ -315,12 +319,15 @@ async function release(db: Executor, workerId: string, ids: number[], now: Date)
     .where(and(inArray(outbox.id, ids), eq(outbox.leasedBy, workerId)));
 }
 
-/** Extends the lease of every row this worker still holds (claimed, not yet recorded). */
-async function renewLeases(db: Executor, workerId: string, now: Date, leaseMs: number): Promise<void> {
-  await db
+/**
+ * Extends the lease of the rows this worker still holds (claimed, not yet recorded), found by their ids: a few
+ * dozen primary-key lookups. (By `leased_by` alone, SQLite walked every pending row of a fan-out to find them.)
+ */
+export function renewLeases(db: Executor, workerId: string, ids: number[], now: Date, leaseMs: number) {
+  return db
     .update(outbox)
     .set({ leaseUntil: new Date(now.getTime() + leaseMs) })
-    .where(and(eq(outbox.leasedBy, workerId), eq(outbox.state, 'pending')));
+    .where(and(inArray(outbox.id, ids), eq(outbox.leasedBy, workerId), eq(outbox.state, 'pending')));
 }
 
 /** A claimed row with its subscriber or internal recipient, read at the claim. */
@@ -338,6 +345,8 @@ interface Claimed {
  * while the run lasts; on `signal`, sends in flight finish and are recorded, and rows not yet tried are released.
  */
 export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Promise<number> {
+  // A large audience's rows beyond the publishing transaction's first chunk.
+  if (!run.signal?.aborted) await expandAudiences(deps.db, yieldToLoop);
   // The common case, every second on an idle page: nothing due. A read answers it without taking
   // the database's write lock, which a claim (an UPDATE, even one matching nothing) would.
   const [anyDue] = await deps.db.select({ id: outbox.id }).from(outbox).where(dueCondition(deps.clock.now())).limit(1);
@@ -346,7 +355,8 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
   const workerId = run.workerId ?? `w-${randomString(10)}`;
   const events = new EventCache(deps);
   const key = await linkKey(deps.db);
-  const recorder = new OutcomeRecorder(deps.db, workerId, opts, deps.clock);
+  const held = new Set<number>();
+  const recorder = new OutcomeRecorder(deps.db, workerId, opts, deps.clock, held);
   const limit = run.limit ?? Number.POSITIVE_INFINITY;
   const tally: Record<Outcome['result'] | 'failed', number> = { sent: 0, held: 0, skipped: 0, error: 0, failed: 0 };
   // Each claimed row with its subscriber or internal recipient as read at the claim: held only until it is sent,
@@ -366,6 +376,7 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
       return;
     }
     claimed += rows.length;
+    for (const row of rows) held.add(row.id);
     const byId = new Map<string, SubscriberRow>();
     const toById = new Map<string, RecipientTarget>();
     const wanted = [...new Set(rows.map((r) => r.subscriberId).filter((id): id is string => id !== null))];
@@ -394,7 +405,9 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
   };
 
   // A live worker keeps its rows; a dead one's come back to others after one lease.
-  const heartbeat = setInterval(() => void renewLeases(deps.db, workerId, deps.clock.now(), opts.leaseMs).catch(() => undefined), Math.max(1000, Math.floor(opts.leaseMs / 3)));
+  const heartbeat = setInterval(() => {
+    if (held.size) void renewLeases(deps.db, workerId, [...held], deps.clock.now(), opts.leaseMs).catch(() => undefined);
+  }, Math.max(1000, Math.floor(opts.leaseMs / 3)));
   heartbeat.unref();
   try {
     const lanes = Array.from({ length: Math.max(1, opts.concurrency) }, async () => {
@@ -417,7 +430,9 @@ export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Pr
     await (claiming as Promise<void> | null)?.catch(() => undefined);
     await recorder.flush();
     // Claimed ahead but never tried (a stop, or a failure above): back to the others now, not after the lease.
-    await release(deps.db, workerId, queue.splice(0).map((c) => c.row.id), deps.clock.now());
+    const unsent = queue.splice(0).map((c) => c.row.id);
+    await release(deps.db, workerId, unsent, deps.clock.now());
+    for (const id of unsent) held.delete(id);
   }
   if (done > 0) {
     deps.log?.(`outbox: ${done} ${done === 1 ? 'message' : 'messages'}: ${tally.sent} sent, ${tally.held} held, ${tally.skipped} skipped, ${tally.error - tally.failed} to retry, ${tally.failed} failed`);
@@ -450,7 +465,7 @@ export async function pruneOutbox(db: Executor, now: Date, retentionMs = OUTBOX_
     await yieldToLoop();
     if (gone.rowsAffected < PRUNE_CHUNK) break;
   }
-  await db.run(sql`DELETE FROM outbox_events WHERE created_at <= ${cutoff.getTime()} AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = outbox_events.id)`);
+  await db.run(sql`DELETE FROM outbox_events WHERE created_at <= ${cutoff.getTime()} AND expansion IS NULL AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = outbox_events.id)`);
   return deleted;
 }
 

@@ -3,16 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { count, eq, sql } from 'drizzle-orm';
+import type { InArgs } from '@libsql/client';
 import { openDatabase, openMigratedDatabase, type Database } from '../../db/client.ts';
-import { outbox, outboxEvents, subscribers } from '../../db/schema.ts';
+import { outbox, outboxEvents, subscriberComponents, subscribers } from '../../db/schema.ts';
 import { createApp } from '../../api/app.ts';
 import { ManualClock, type AppDeps } from '../../api/core/deps.ts';
 import { newId } from '../../api/core/ids.ts';
 import { createSmtpMailer } from '../../api/notify/mailer.ts';
 import { type Mailer } from '../../api/core/deps.ts';
-import { backoffMs, claimDue, DEFAULT_DELIVERY_OPTIONS, deliverDue, deliverOutbox, OUTBOX_RETENTION_MS, pruneOutbox } from '../../api/notify/deliver.ts';
-import { enqueueIncidentEvent } from '../../api/notify/enqueue.ts';
+import { backoffMs, claimDue, DEFAULT_DELIVERY_OPTIONS, deliverDue, deliverOutbox, OUTBOX_RETENTION_MS, pruneOutbox, renewLeases } from '../../api/notify/deliver.ts';
+import { chunkBoundary, chunkInsert, enqueueIncidentEvent, EXPANSION_CHUNK } from '../../api/notify/enqueue.ts';
 import { json, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
 import { notifyingEvents } from '../../api/notify/events.ts';
@@ -85,7 +86,7 @@ async function states(): Promise<Record<string, number>> {
 }
 
 describe('fan-out', () => {
-  it('writes one row per recipient in the publishing transaction, and a second enqueue of the event adds none', async () => {
+  it('writes one row per recipient in the publishing transaction (a small audience), and a second enqueue of the event adds none', async () => {
     await confirmedSubscribers(50);
     const id = await openIncident();
     expect(await states()).toEqual({ pending: 50 });
@@ -146,6 +147,120 @@ describe('fan-out', () => {
     expect(a + b).toBe(300);
     expectExactlyOnce(emails);
     expect(await states()).toEqual({ sent: 300 });
+  });
+});
+
+describe('a large audience', () => {
+  /** Delivery without SMTP: every message is held, which shows who got a row without sending thousands of emails. */
+  const holding = (): AppDeps => ({ ...t.deps, mailer: undefined });
+
+  it('the publishing transaction writes the first chunk; the worker writes the rest, one row per subscriber', async () => {
+    const n = 2 * EXPANSION_CHUNK + 234;
+    await confirmedSubscribers(n);
+    await openIncident();
+    // The publish held the server's thread for one chunk's INSERT, not the whole audience's.
+    expect(await states()).toEqual({ pending: EXPANSION_CHUNK });
+    const [event] = await t.database.db.select().from(outboxEvents);
+    expect(event!.expansion).not.toBeNull();
+    expect(await deliverDue(holding())).toBe(n);
+    expect(await states()).toEqual({ held: n });
+    const perSubscriber = await t.database.db.select({ subscriberId: outbox.subscriberId, rows: count() }).from(outbox).groupBy(outbox.subscriberId).having(sql`count(*) > 1`);
+    expect(perSubscriber).toEqual([]);
+    const [done] = await t.database.db.select().from(outboxEvents);
+    expect(done!.expansion).toBeNull();
+  });
+
+  it('keeps the audience across chunks: only subscribers of the affected component, and not those who left meanwhile', async () => {
+    const [api, web] = await Promise.all(
+      ['API', 'Website'].map(async (name) => {
+        const res = await t.app.request('/api/v1/components', json('POST', { name }, owner.headers));
+        expect(res.status).toBe(201);
+        return ((await res.json()) as { id: string }).id;
+      }),
+    );
+    const now = t.clock.now();
+    const ids = { api: [] as string[], web: [] as string[] };
+    for (const [key, componentId] of [['api', api!], ['web', web!]] as const) {
+      for (let i = 0; i < EXPANSION_CHUNK + 100; i += 200) {
+        const rows = Array.from({ length: Math.min(200, EXPANSION_CHUNK + 100 - i) }, (_, k) => ({ id: newId(), kind: 'email' as const, email: `${key}${i + k}@example.com`, state: 'confirmed' as const, allComponents: false, createdAt: now, updatedAt: now, confirmedAt: now }));
+        await t.database.db.insert(subscribers).values(rows);
+        await t.database.db.insert(subscriberComponents).values(rows.map((r) => ({ subscriberId: r.id, componentId })));
+        ids[key].push(...rows.map((r) => r.id));
+      }
+    }
+    const res = await t.app.request('/api/v1/incidents', json('POST', { title: 'API errors', severity: 'P2', message: 'Errors.', components: { [api!]: 'partial_outage' } }, owner.headers));
+    expect(res.status).toBe(201);
+    // Someone the publishing transaction did not reach unsubscribes before the worker gets to them.
+    const written = new Set((await t.database.db.select({ id: outbox.subscriberId }).from(outbox)).map((r) => r.id));
+    const leaver = ids.api.find((id) => !written.has(id))!;
+    await t.database.db.update(subscribers).set({ state: 'unsubscribed', unsubscribedAt: now }).where(eq(subscribers.id, leaver));
+
+    await deliverDue(holding());
+    const reached = new Set((await t.database.db.select({ id: outbox.subscriberId }).from(outbox).where(eq(outbox.channel, 'email'))).map((r) => r.id));
+    expect(reached.size).toBe(ids.api.length - 1);
+    expect(ids.api.filter((id) => id !== leaver).every((id) => reached.has(id))).toBe(true);
+    expect(reached.has(leaver)).toBe(false);
+    expect(ids.web.some((id) => reached.has(id))).toBe(false);
+  });
+
+  it('two instances writing the rest at once: every subscriber gets one row, and both finish', async () => {
+    const n = 3 * EXPANSION_CHUNK + 17;
+    await confirmedSubscribers(n);
+    await openIncident();
+    const second = await openDatabase(`file:${join(dir, 'test.db')}`);
+    extra.push(second);
+    const [a, b] = await Promise.all([deliverDue(holding(), { workerId: 'a' }), deliverDue({ ...holding(), db: second.db }, { workerId: 'b' })]);
+    expect(a + b).toBe(n);
+    expect(await states()).toEqual({ held: n });
+    const [event] = await t.database.db.select().from(outboxEvents);
+    expect(event!.expansion).toBeNull();
+  });
+  it('each chunk walks the subscribers from its cursor by primary key, never reading and sorting the whole audience', async () => {
+    await confirmedSubscribers(300);
+    const audience = { state: 'confirmed' as const, channels: ['email' as const, 'webhook' as const], componentIds: [] };
+    const plans = await Promise.all(
+      [chunkBoundary(audience, 'm'), chunkInsert('e', audience, 'm', 't', 0)].map(async (query) => (await t.database.db.all<{ detail: string }>(sql`EXPLAIN QUERY PLAN ${query}`)).map((r) => r.detail).join('\n')),
+    );
+    for (const plan of plans) {
+      expect(plan).toMatch(/sqlite_autoindex_subscribers_1 \(id>\?/);
+      expect(plan).not.toMatch(/TEMP B-TREE|subscribers_kind_state_idx/);
+    }
+  });
+});
+
+describe('leases', () => {
+  it('a live worker renews the lease of the rows it holds, and only those', async () => {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    const slow = await startMailSink({ gate: () => opened });
+    const slowMailer = createSmtpMailer({ url: slow.url, from: 'status@example.com' });
+    extra.push(slowMailer, { close: () => void slow.close() });
+    await confirmedSubscribers(4);
+    await openIncident();
+    const [other] = await claimDue(t.database.db, 'other', 1, t.clock.now(), 60_000);
+    const leaseMs = 3000;
+    const run = deliverDue({ ...t.deps, mailer: slowMailer, delivery: { leaseMs, batchSize: 1, concurrency: 1 } }, { workerId: 'live' });
+    // The first message waits in the sink; the clock moves on; the heartbeat moves the lease with it.
+    await expect.poll(() => slow.rcpt.length === 0 && t.database.db.select().from(outbox).where(eq(outbox.leasedBy, 'live')).then((rows) => rows.length), { timeout: 30_000 }).toBeGreaterThan(0);
+    const claimedUntil = t.clock.now().getTime() + leaseMs;
+    t.clock.advance(10_000);
+    await expect
+      .poll(async () => (await t.database.db.select({ until: outbox.leaseUntil }).from(outbox).where(eq(outbox.leasedBy, 'live'))).map((r) => r.until!.getTime()), { timeout: 30_000, interval: 100 })
+      .toSatisfy((until: number[]) => until.length > 0 && until.every((u) => u === claimedUntil + 10_000));
+    const [stillOther] = await t.database.db.select().from(outbox).where(eq(outbox.id, other!.id));
+    expect(stillOther!.leaseUntil!.getTime()).toBe(other!.leaseUntil!.getTime());
+    open();
+    expect(await run).toBe(3);
+  });
+
+  it('renews by primary key, never walking the pending rows of a fan-out', async () => {
+    await confirmedSubscribers(300);
+    await openIncident();
+    const query = renewLeases(t.database.db, 'w', [1, 2, 3], t.clock.now(), 30_000).toSQL();
+    const plan = await t.database.client.execute({ sql: `EXPLAIN QUERY PLAN ${query.sql}`, args: query.params as InArgs });
+    const detail = plan.rows.map((r) => String(r.detail)).join('\n');
+    expect(detail).toMatch(/INTEGER PRIMARY KEY/);
+    expect(detail).not.toMatch(/outbox_due_idx|SCAN outbox/);
   });
 });
 

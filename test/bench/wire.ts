@@ -48,6 +48,15 @@ export function pinServer(pid: number): void {
   execFileSync('taskset', ['-a', '-p', '-c', '0', String(pid)], { stdio: 'ignore' });
 }
 
+/**
+ * Pins a process and all its threads to core 1 (the load side): the bench's own process when it plays a part of
+ * the load, such as the SMTP server taking a fan-out, so that it never takes the server's core. `null` undoes it.
+ */
+export function pinLoadSide(pid: number, core: 1 | null = 1): void {
+  if (!pinning) return;
+  execFileSync('taskset', ['-a', '-p', '-c', core === null ? `0-${availableParallelism() - 1}` : String(core), String(pid)], { stdio: 'ignore' });
+}
+
 /** wrk's "1.23ms", "850.00us", "1.02s" as ms. */
 function wrkMs(value: string): number {
   const m = /^([\d.]+)(us|ms|s|m)$/.exec(value.trim());

@@ -19,7 +19,14 @@ export interface MailSink {
   onMessage?: (count: number) => void;
 }
 
-export async function startMailSink(opts: { reject?: (rcpt: string) => number | null } = {}): Promise<MailSink> {
+export interface MailSinkOptions {
+  /** An SMTP code to refuse a recipient with, or null to take it. */
+  reject?: (rcpt: string) => number | null;
+  /** Awaited before each message is acknowledged: a test holds the sender mid-send with it. */
+  gate?: () => Promise<void>;
+}
+
+export async function startMailSink(opts: MailSinkOptions = {}): Promise<MailSink> {
   const raw: Buffer[] = [];
   const rcpt: string[][] = [];
   let sink: MailSink;
@@ -46,10 +53,14 @@ export async function startMailSink(opts: { reject?: (rcpt: string) => number | 
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        raw.push(Buffer.concat(chunks));
-        rcpt.push(session.envelope.rcptTo.map((a) => a.address.toLowerCase()));
-        callback();
-        sink.onMessage?.(raw.length);
+        const accept = () => {
+          raw.push(Buffer.concat(chunks));
+          rcpt.push(session.envelope.rcptTo.map((a) => a.address.toLowerCase()));
+          callback();
+          sink.onMessage?.(raw.length);
+        };
+        if (opts.gate) void opts.gate().then(accept);
+        else accept();
       });
     },
   });
