@@ -346,7 +346,7 @@ interface Claimed {
  */
 export async function deliverDue(deps: AppDeps, run: DeliverRunOptions = {}): Promise<number> {
   // A large audience's rows beyond the publishing transaction's first chunk.
-  if (!run.signal?.aborted) await expandAudiences(deps.db, yieldToLoop);
+  await expandAudiences(deps.db, yieldToLoop, run.signal);
   // The common case, every second on an idle page: nothing due. A read answers it without taking
   // the database's write lock, which a claim (an UPDATE, even one matching nothing) would.
   const [anyDue] = await deps.db.select({ id: outbox.id }).from(outbox).where(dueCondition(deps.clock.now())).limit(1);

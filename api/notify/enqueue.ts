@@ -109,12 +109,13 @@ const CHUNKS_PER_RUN = 200;
 /**
  * The delivery worker's side: writes the remaining rows of events whose audience was too large for the publishing
  * transaction, oldest event first, a chunk per transaction with a turn for the event loop between chunks.
- * Each chunk moves the event's cursor only if no other worker moved it meanwhile. Returns the rows written.
+ * Each chunk moves the event's cursor only if no other worker moved it meanwhile; `signal` (a stopping server) ends
+ * the run between chunks. Returns the rows written.
  */
-export async function expandAudiences(db: DB, yieldToLoop: () => Promise<void>): Promise<number> {
+export async function expandAudiences(db: DB, yieldToLoop: () => Promise<void>, signal?: AbortSignal): Promise<number> {
   let written = 0;
   let chunks = 0;
-  while (chunks < CHUNKS_PER_RUN) {
+  while (chunks < CHUNKS_PER_RUN && !signal?.aborted) {
     const [event] = await db
       .select({ id: outboxEvents.id, expansion: outboxEvents.expansion, createdAt: outboxEvents.createdAt })
       .from(outboxEvents)
