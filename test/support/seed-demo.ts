@@ -210,7 +210,10 @@ export async function seedDemo(db: DB, now: Date = new Date()): Promise<DemoIds>
 
   // History: resolved incidents and a completed maintenance spread over the 90-day window.
   const past = async (daysAgo: number, hours: number, title: string, impact: Impact, comp: string, worst: ComponentStatus, body: string) => {
-    const start = ago(daysAgo * DAY - 3 * HOUR);
+    // At 09:00 UTC of that day, whatever the time now: an incident of a few hours then stays within its day in the
+    // page's zone (UTC), where one started at "now minus N days" crossed midnight in the evening (on two days' bars).
+    const day = ago(daysAgo * DAY);
+    const start = new Date(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate(), 9));
     const end = new Date(start.getTime() + hours * HOUR);
     return addIncident(db, {
       title,
