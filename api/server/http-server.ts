@@ -163,7 +163,11 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
     return toAstro(incoming, outgoing, method);
   }
 
-  /** One line per request: the path only (query strings can carry one-time tokens), status and time in 0.1 ms. */
+  /**
+   * One line per request: the path only (query strings can carry one-time tokens), status and time in 0.1 ms. A hit
+   * (answerHit) says `hit` in place of the time: it is written from memory in microseconds, and timing it took two
+   * clock reads and the number's formatting, 2% of the hit's CPU.
+   */
   function logLine(method: string, path: string, status: number, started: number): void {
     const tenths = Math.round((performance.now() - started) * 10);
     log(`${method} ${path} ${status} ${(tenths / 10) | 0}.${tenths % 10}ms`);
@@ -224,10 +228,9 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
       if (!body) return false;
       cacheControl = body.status < 500 ? PUBLIC_CACHE_CONTROL : PRIVATE_CACHE_CONTROL;
     }
-    const started = opts.logRequests ? performance.now() : 0;
     const h = req.headers;
     const status = writeFromBody(body, method, h['accept-encoding'], h['if-none-match'], res, cacheControl);
-    if (opts.logRequests) logLine(method, path, status, started);
+    if (opts.logRequests) log(`${method} ${path} ${status} hit`);
     return true;
   }
 

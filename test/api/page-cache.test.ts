@@ -259,6 +259,7 @@ describe('the listener with its cache, on a real database', () => {
   let base: string;
   let auth: Record<string, string>;
   let assets: string;
+  const logged: string[] = [];
 
   beforeAll(async () => {
     t = await makeTestApp();
@@ -273,8 +274,8 @@ describe('the listener with its cache, on a real database', () => {
       runtime: { config, database: t.database, deps: t.deps, app: t.app },
       astro: null,
       staticFiles: await loadStaticFiles(assets),
-      log: () => undefined,
-      logRequests: false,
+      log: (line) => logged.push(line),
+      logRequests: true,
       pollMs: 100,
     });
     const listening = await server.listen(0, '127.0.0.1');
@@ -343,6 +344,16 @@ describe('the listener with its cache, on a real database', () => {
     const res = await fetch(`${base}/api/v1/components`, { headers: auth });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('logs a line per request: the path without its query, the status, and a render time or `hit` from memory', async () => {
+    logged.length = 0;
+    await rawGet(base, '/api/v2/incidents.json?token=s3cret');
+    await rawGet(base, '/api/v2/incidents.json?token=s3cret');
+    await rawGet(base, '/favicon.svg');
+    expect(logged).toHaveLength(3);
+    expect(logged[0]).toMatch(/^GET \/api\/v2\/incidents\.json 200 \d+\.\dms$/);
+    expect(logged.slice(1)).toEqual(['GET /api/v2/incidents.json 200 hit', 'GET /favicon.svg 200 hit']);
   });
 
   it('answers unknown /api paths with the JSON 404 and never caches them', async () => {

@@ -46,7 +46,7 @@ describe('the log sink', () => {
   });
 
   it('holds a bounded amount when the reader is behind, and says how many lines it dropped', async () => {
-    const sink = createLogSink({ fd, maxPendingBytes: 10_000 });
+    const sink = createLogSink({ fd, maxPendingChars: 10_000 });
     for (const line of lines(1000)) sink(line);
     await sink.drain();
     const text = readFileSync(file, 'utf8');
@@ -56,7 +56,7 @@ describe('the log sink', () => {
   });
 
   it('keeps every byte of non-ASCII lines and of lines longer than a chunk, in order', async () => {
-    const sink = createLogSink({ fd, chunkBytes: 256 });
+    const sink = createLogSink({ fd, chunkChars: 256 });
     const sent = ['GET /ja/ 200 0.1ms 障害', 'é'.repeat(100), `error ${'x'.repeat(1000)}`, 'GET /ar/ 200 0.2ms 🚨', ...lines(50)];
     for (const line of sent) sink(line);
     await sink.drain();
