@@ -34,8 +34,8 @@ const option = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
 };
-/** (a): seconds each server is measured per path, in pairs of 6 s runs. */
-const DURATION = option('duration', 18);
+/** (a): seconds each server is measured per path, in pairs of 10 s runs. */
+const DURATION = option('duration', 30);
 /** (e): seconds of light load before and during the fan-out. */
 const FANOUT_SECONDS = option('fanout-seconds', 4);
 const CONNECTIONS = option('connections', 100);
@@ -84,12 +84,13 @@ async function throughput(work: string): Promise<void> {
       // falls on both sides alike; each server runs alone while measured.
       await load(baseline.baseURL + path, 1, CONNECTIONS);
       await load(herald.baseURL + path, 1, CONNECTIONS);
-      // Rounds of 6 s, in pairs run back to back (A B, then B A): each pair saw the same neighbours, so its ratio is
+      // Rounds of 10 s, in pairs run back to back (A B, then B A): each pair saw the same neighbours, so its ratio is
       // judged, and the median over the pairs is the verdict (a burst of someone else's work spoils one pair, not it).
       // Not shorter: wrk opening 100 connections at once costs some of the first requests of every run 100–200 ms,
       // against either server alike (none of it with 10 connections), and within 2 s that start alone was the p99
-      // (bare node:http's p99 over 2 s runs ranged 5–100 ms; over 8 s runs 4–9 ms, Herald's the same).
-      const each = 6;
+      // (bare node:http's p99 over 2 s runs ranged 5–100 ms; over 8 s runs 4–9 ms, Herald's the same; the ratios of
+      // 6 s runs still went from 0.80 to 1.35 between bench runs).
+      const each = 10;
       const rounds = Math.max(2, Math.round(DURATION / each));
       const runs: { bare: Load[]; herald: Load[] } = { bare: [], herald: [] };
       for (let r = 0; r < rounds; r++) {
