@@ -186,7 +186,7 @@ async function fanoutLatency(work: string): Promise<void> {
     console.log(`  fan-out:  /healthz p99 ${busyHealth.p99.toFixed(2)} ms (${busyHealth.rps.toFixed(0)} req/s), / p99 ${busyHome.p99.toFixed(2)} ms (${busyHome.rps.toFixed(0)} req/s)`);
     console.log(`  ${during.toLocaleString('en')} messages accepted while measuring; ${overlapped ? 'the fan-out was still running at the end' : 'the fan-out finished before the end (use more subscribers)'}`);
     for (let i = 0; i < 1200 && sink.accepted < n; i++) await new Promise((r) => setTimeout(r, 100));
-    verdict(`publishing to ${n.toLocaleString('en')} subscribers ≤ notifying no one + 50 ms`, `+${(published - quiet).toFixed(1)} ms`, published - quiet <= 50);
+    verdict(`publishing to ${n.toLocaleString('en')} subscribers ≤ notifying no one + 50 ms`, `${published - quiet >= 0 ? '+' : '−'}${Math.abs(published - quiet).toFixed(1)} ms`, published - quiet <= 50);
     verdict('during the fan-out, /healthz p99 < 50 ms', `${busyHealth.p99.toFixed(2)} ms`, busyHealth.p99 < 50 && busyHealth.errors === 0 && during > 0);
     verdict('during the fan-out, cached GET / p99 ≤ 2× idle', `${(busyHome.p99 / Math.max(0.05, idleHome.p99)).toFixed(2)}× (${busyHome.p99.toFixed(2)} vs ${idleHome.p99.toFixed(2)} ms)`, busyHome.p99 <= 2 * Math.max(0.05, idleHome.p99) && busyHome.errors === 0);
     verdict('the fan-out completed, each subscriber once', `${sink.accepted.toLocaleString('en')} of ${n.toLocaleString('en')}`, sink.accepted === n && sink.distinct === n);
