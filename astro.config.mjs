@@ -82,16 +82,16 @@ function nodeMiddleware() {
 }
 
 /**
- * Outbox delivery runs on a worker thread (api/server/delivery-thread.ts), which loads plain JavaScript: its entry and
- * our modules it imports are bundled into dist/server/delivery-worker.mjs with every build (packages stay imports).
+ * Background jobs run on a worker thread (api/server/background-thread.ts), which loads plain JavaScript: its entry and
+ * our modules it imports are bundled into dist/server/background-worker.mjs with every build (packages stay imports).
  */
-const deliveryWorker = {
-  name: 'herald-delivery-worker',
+const backgroundWorker = {
+  name: 'herald-background-worker',
   hooks: {
     'astro:build:done': async () => {
       await esbuild({
-        entryPoints: [fileURLToPath(new URL('./api/server/delivery-worker.ts', import.meta.url))],
-        outfile: fileURLToPath(new URL('./dist/server/delivery-worker.mjs', import.meta.url)),
+        entryPoints: [fileURLToPath(new URL('./api/server/background-worker.ts', import.meta.url))],
+        outfile: fileURLToPath(new URL('./dist/server/background-worker.mjs', import.meta.url)),
         bundle: true,
         packages: 'external',
         platform: 'node',
@@ -108,7 +108,7 @@ export default defineConfig({
   publicDir: './site/public',
   output: 'server',
   adapter: nodeMiddleware(),
-  integrations: [adminConsole, languages, deliveryWorker],
+  integrations: [adminConsole, languages, backgroundWorker],
   // Off: behind api/server/server.ts Astro sees every request as http://localhost, so its check would refuse
   // every form post. site/middleware.ts applies the same origin rule as the API, with PUBLIC_URL.
   security: { checkOrigin: false },

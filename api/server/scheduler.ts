@@ -5,6 +5,8 @@ import { write } from '../audit/write.ts';
 import type { AppDeps } from '../core/deps.ts';
 import { DomainError } from '../core/errors.ts';
 import { publishUpdate } from '../incidents/incident-store.ts';
+import { runMaintenanceJobs } from '../maintenance/maintenance-worker.ts';
+import { runResponseJobs } from '../response/response-worker.ts';
 
 /** One kind of background work; returns how many things it did (for logs and tests). */
 export type Job = (deps: AppDeps) => Promise<number>;
@@ -67,6 +69,9 @@ const publishDueUpdates: Job = async (deps) => {
 };
 
 export const DEFAULT_JOBS: Job[] = [publishDueUpdates];
+
+/** Every background job but delivery, in order: scheduled updates, maintenance moves, the response team's escalations and reminders. */
+export const BACKGROUND_JOBS: Job[] = [...DEFAULT_JOBS, runMaintenanceJobs, runResponseJobs];
 
 export function startScheduler(deps: AppDeps, opts: SchedulerOptions = {}): Scheduler {
   const jobs = opts.jobs ?? DEFAULT_JOBS;

@@ -10,12 +10,10 @@ import { issueSetupLink } from '../identity/one-time-links.ts';
 import { CONSOLE_PATHS } from '../../admin/paths.ts';
 import { createLogSink } from './log-sink.ts';
 import { createRuntime } from './runtime.ts';
-import { DEFAULT_JOBS, startScheduler } from './scheduler.ts';
-import { runMaintenanceJobs } from '../maintenance/maintenance-worker.ts';
-import { runResponseJobs } from '../response/response-worker.ts';
+import { BACKGROUND_JOBS, startScheduler } from './scheduler.ts';
 import { deliverOutbox } from '../notify/deliver.ts';
 import { loadStaticFiles } from './static-files.ts';
-import { canDeliverOnThread, deliveryWorkerFile, startDeliveryThread } from './delivery-thread.ts';
+import { backgroundWorkerFile, canRunOnThread, startBackgroundThread } from './background-thread.ts';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -40,14 +38,13 @@ const staticFiles = await loadStaticFiles(join(root, 'dist', 'client'));
 const herald = await createHeraldServer({ runtime, astro, staticFiles, log, logRequests: config.logLevel === 'info' });
 
 // Background work in this process: scheduled updates, maintenance moves, the response team's escalations and
-// reminders, and outbox delivery, on a thread of its own where it can have one (canDeliverOnThread says when; claims
-// make each safe with several instances). Delivery is stopped first on shutdown: it finishes the sends in flight and
-// claims no more.
+// reminders, and outbox delivery, on a thread of its own where it can have one (canRunOnThread says when; claims
+// make each safe with several instances), else on this event loop. It is stopped first on shutdown: delivery
+// finishes the sends in flight and claims no more.
 const backgroundStop = new AbortController();
-const workerFile = deliveryWorkerFile(root);
-const deliveryThread = canDeliverOnThread(config, workerFile) ? startDeliveryThread(config, log, workerFile) : null;
-const deliverHere = deliveryThread ? [] : [(deps: typeof runtime.deps) => deliverOutbox(deps, backgroundStop.signal)];
-const scheduler = startScheduler(runtime.deps, { jobs: [...DEFAULT_JOBS, runMaintenanceJobs, runResponseJobs, ...deliverHere] });
+const workerFile = backgroundWorkerFile(root);
+const backgroundThread = canRunOnThread(config, workerFile) ? startBackgroundThread(config, log, workerFile) : null;
+const scheduler = backgroundThread ? null : startScheduler(runtime.deps, { jobs: [...BACKGROUND_JOBS, (deps) => deliverOutbox(deps, backgroundStop.signal)] });
 
 const setupLink = await issueSetupLink(runtime.database.db, runtime.deps.clock.now(), config.publicUrl, CONSOLE_PATHS.setup);
 const server = await herald.listen(config.port, config.host);
@@ -72,10 +69,10 @@ async function shutdown(signal: string): Promise<void> {
   // Hard stop if something hangs: a supervisor's next signal would be a SIGKILL anyway.
   setTimeout(() => process.exit(1), 15_000).unref();
   backgroundStop.abort();
-  const deliveryStopped = deliveryThread?.stop();
+  const threadStopped = backgroundThread?.stop();
   await herald.close(10_000);
-  await scheduler.stop();
-  await deliveryStopped;
+  await scheduler?.stop();
+  await threadStopped;
   runtime.deps.mailer?.close();
   runtime.database.close();
   say('stopped');
