@@ -16,7 +16,25 @@ setGetEnv((key) => process.env[key]);
 /** No error page is prerendered here; never fetch one over the network. */
 const noPrerenderedErrorPage = async () => new Response(null, { status: 404 });
 
+/**
+ * The loader once, its promise kept (a failed load is tried again next time). Astro calls `import()` for the page's
+ * module and for the actions module on every render; even for a module long loaded, each such call asks the module
+ * loader's resolve hooks, and `npm start` registers tsx's, which answer from a thread of their own: two round trips
+ * between threads in every uncached render.
+ */
+function once<T>(load: () => Promise<T> | T): () => Promise<T> {
+  let kept: Promise<T> | null = null;
+  return () =>
+    (kept ??= Promise.resolve(load()).catch((err: unknown) => {
+      kept = null;
+      throw err;
+    }));
+}
+
 export function createExports(manifest: SSRManifest): { handler: AstroHandler } {
+  if (manifest.pageMap) for (const [component, load] of manifest.pageMap) manifest.pageMap.set(component, once(load));
+  if (manifest.actions) manifest.actions = once(manifest.actions);
+  if (manifest.middleware) manifest.middleware = once(manifest.middleware);
   const app = new NodeApp(manifest, true);
   const logger = app.getAdapterLogger();
   const handler: AstroHandler = async (req: IncomingMessage, res: ServerResponse, next, locals) => {
