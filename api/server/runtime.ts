@@ -21,7 +21,7 @@ export async function createRuntime(config: Config, log: (line: string) => void 
   return { config, database, deps, app: createApp(deps) };
 }
 
-/** What the app and the background jobs work with, on an open database (the server's, or the delivery thread's own). */
+/** What the app and the background jobs work with, on an open database (the server's, or the background thread's own). */
 export function createDeps(config: Config, database: Database, log: (line: string) => void): AppDeps {
   // No SMTP_URL: email stays in the outbox as held, shown in the console (the default works unconfigured).
   const mailer = config.smtpUrl ? createSmtpMailer({ url: config.smtpUrl, from: config.mailFrom ?? defaultMailFrom(config.publicUrl) }) : undefined;
