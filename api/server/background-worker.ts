@@ -1,6 +1,6 @@
 // The background thread's entry (started by background-thread.ts): scheduled updates, maintenance moves, the response
 // team's escalations and reminders, and outbox delivery, on their own event loop, heap and database connection, at
-// the lowest CPU priority, so that neither a fan-out nor a job's queries ever hold a page request.
+// the lowest CPU priority, so that page requests do not wait behind a fan-out or a job's queries.
 import { execFile } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';

@@ -17,11 +17,10 @@ test('publishes a scheduled update whose time has come, and delivers its email',
     const publisher = await userWithSession(t, 'publisher');
     const call = caller(() => t, () => publisher.headers);
     // The test app's clock stands still at its own start; the thread runs on the real time, later than any of it.
-    const at = t.clock.now().getTime();
     const now = t.clock.now();
     await t.database.db.insert(subscribers).values({ id: newId(), kind: 'email', email: 'reader@example.com', state: 'confirmed', allComponents: true, createdAt: now, updatedAt: now, confirmedAt: now });
     const opened = await call('POST', '/api/v1/incidents', { title: 'Slow checkout', severity: 'P2', message: 'Looking.' });
-    const scheduled = await call('POST', `/api/v1/incidents/${opened.body.id}/updates`, { status: 'monitoring', message: 'A fix is rolling out.', publish_at: new Date(at + 10 * 60_000).toISOString() });
+    const scheduled = await call('POST', `/api/v1/incidents/${opened.body.id}/updates`, { status: 'monitoring', message: 'A fix is rolling out.', publish_at: new Date(now.getTime() + 10 * 60_000).toISOString() });
     expect(scheduled.body.state).toBe('scheduled');
 
     const file = (await t.database.client.execute('PRAGMA database_list')).rows.find((r) => r.name === 'main')?.file;
