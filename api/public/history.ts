@@ -2,9 +2,10 @@
 //
 // Both read only the slice they show, newest first through `incidents_started_idx`, so their cost
 // follows the page size and never the size of the whole history.
-import { and, desc, gte, isNotNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, gte, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { AppDeps } from '../core/deps.ts';
 import { incidents, incidentUpdates } from '../../db/schema.ts';
+import { packedRows } from '../../db/packed-rows.ts';
 import { getSettings } from '../core/settings.ts';
 import {
   addDays,
@@ -64,17 +65,33 @@ export const RECENT_DAYS = 14;
 export const RECENT_LIMIT = 10;
 export const HISTORY_PAGE_SIZE = 20;
 
-const itemColumns = {
-  id: incidents.id,
-  kind: incidents.kind,
-  name: incidents.title,
-  impact: incidents.impact,
-  status: incidents.status,
-  startedAt: incidents.startedAt,
-  resolvedAt: incidents.resolvedAt,
-  scheduledFor: incidents.scheduledFor,
-  scheduledUntil: incidents.scheduledUntil,
-};
+/** An item as SQLite packs it (readItems): the columns of `HistoryItem` in order, times in epoch milliseconds. */
+type PackedItem = [string, HistoryItem['kind'], string, string, string, number, number | null, number | null, number | null];
+
+/**
+ * The incidents and maintenance `where` selects, newest first, `limit` of them from `offset`: one query through
+ * `incidents_started_idx`, its rows packed (db/packed-rows.ts; as rows, the driver's share was the largest single
+ * part of /history's render on the bench seed).
+ */
+async function readItems(deps: AppDeps, where: SQL | undefined, limit: number, offset = 0): Promise<HistoryItem[]> {
+  const rows = await packedRows<PackedItem>(deps.db, sql`
+    select json_group_array(json_array(id, kind, title, impact, status, started_at, resolved_at, scheduled_for, scheduled_until)) as rows
+    from (select id, kind, title, impact, status, started_at, resolved_at, scheduled_for, scheduled_until from ${incidents} where ${where} order by ${incidents.startedAt} desc, ${incidents.id} desc limit ${limit} offset ${offset})`);
+  const at = (t: number | null) => (t === null ? null : new Date(t));
+  const items = rows.map(([id, kind, name, impact, status, startedAt, resolvedAt, scheduledFor, scheduledUntil]): HistoryItem => ({
+    id,
+    kind,
+    name,
+    impact,
+    status,
+    startedAt: new Date(startedAt),
+    resolvedAt: at(resolvedAt),
+    scheduledFor: at(scheduledFor),
+    scheduledUntil: at(scheduledUntil),
+  }));
+  // An aggregate's input order is not promised by SQL: the subquery's order, restored.
+  return items.sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}
 
 /** Public and already happened: published, and not a maintenance still waiting for its window. */
 function pastAndPublic(now: Date) {
@@ -85,17 +102,17 @@ function pastAndPublic(now: Date) {
   );
 }
 
-/** The newest published update of each incident: one row per incident, found through incident_updates_incident_idx. */
+/** The newest published update of each incident: one per incident, found through incident_updates_incident_idx, packed as readItems' are. */
 async function latestUpdates(deps: AppDeps, ids: string[]): Promise<Map<string, HistoryUpdate>> {
   const out = new Map<string, HistoryUpdate>();
   if (ids.length === 0) return out;
-  const rows = await deps.db.all<{ incidentId: string; status: string; body: string; displayAt: number }>(sql`
-    select u.incident_id as incidentId, u.status as status, u.body as body, u.display_at as displayAt
+  const rows = await packedRows<[string, string, string, number]>(deps.db, sql`
+    select json_group_array(json_array(u.incident_id, u.status, u.body, u.display_at)) as rows
     from json_each(${JSON.stringify(ids)}) j
     join ${incidentUpdates} u on u.id = (
       select l.id from ${incidentUpdates} l where l.incident_id = j.value and l.state = 'published'
       order by l.display_at desc, l.id desc limit 1)`);
-  for (const r of rows) out.set(r.incidentId, { status: r.status, body: r.body, displayAt: new Date(Number(r.displayAt)) });
+  for (const [incidentId, status, body, displayAt] of rows) out.set(incidentId, { status, body, displayAt: new Date(displayAt) });
   return out;
 }
 
@@ -108,12 +125,7 @@ export async function getRecentHistory(deps: AppDeps, opts: { days?: number; tim
   const today = civilDate(now, tz);
   const from = new Date(startOfCivilDay(addDays(today, -(n - 1)), tz));
 
-  const rows = await deps.db
-    .select(itemColumns)
-    .from(incidents)
-    .where(and(pastAndPublic(nowDate), gte(incidents.startedAt, from)))
-    .orderBy(desc(incidents.startedAt), desc(incidents.id))
-    .limit(RECENT_LIMIT + 1);
+  const rows = await readItems(deps, and(pastAndPublic(nowDate), gte(incidents.startedAt, from)), RECENT_LIMIT + 1);
   const truncated = rows.length > RECENT_LIMIT;
   const shown = rows.slice(0, RECENT_LIMIT);
   const latest = await latestUpdates(deps, shown.map((r) => r.id));
@@ -172,13 +184,7 @@ export async function getHistoryPage(
   const page = Math.max(1, Math.floor(opts.page ?? 1));
   const size = Math.max(1, Math.floor(opts.pageSize ?? HISTORY_PAGE_SIZE));
 
-  const rows = await deps.db
-    .select(itemColumns)
-    .from(incidents)
-    .where(pastAndPublic(nowDate))
-    .orderBy(desc(incidents.startedAt), desc(incidents.id))
-    .limit(size + 1)
-    .offset((page - 1) * size);
+  const rows = await readItems(deps, pastAndPublic(nowDate), size + 1, (page - 1) * size);
   const hasNext = rows.length > size;
   const items: HistoryItem[] = rows.slice(0, size);
 

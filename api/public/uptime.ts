@@ -23,6 +23,7 @@ import {
   incidentUpdates,
   type ComponentStatus,
 } from '../../db/schema.ts';
+import { packedRows } from '../../db/packed-rows.ts';
 import { getSettings } from '../core/settings.ts';
 import { COMPONENT_STATUS_RANK, isComponentStatus } from '../core/vocabulary.ts';
 import type { ComponentJson } from './statuspage-types.ts';
@@ -382,16 +383,10 @@ function startDateInstant(startDate: string | null, timeZone: string): number | 
   return startOfCivilDay({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }, timeZone);
 }
 
-/** Reads a JSON array that SQLite built (json_group_array), or [] when there were no rows. */
-function jsonRows<T>(value: unknown): T[] {
-  return typeof value === 'string' ? (JSON.parse(value) as T[]) : [];
-}
-
 /**
  * Loads what the window needs and computes every component's bar. Each query goes through an index and touches
- * only what overlaps the window, so the cost follows the last 90 days, never the whole history. SQLite packs
- * each query's rows into one JSON array: the driver's per-row cost was most of this function's time (measured on
- * the bench seed: 1.7 ms for the ~300 incident rows of 90 days, 0.36 ms as one JSON value).
+ * only what overlaps the window, so the cost follows the last 90 days, never the whole history. The rows come
+ * packed (db/packed-rows.ts): as rows, the driver's per-row cost was most of this function's time.
  */
 export async function getUptime(
   deps: Pick<AppDeps, 'db' | 'clock'>,
@@ -412,7 +407,7 @@ export async function getUptime(
 
   type IncidentRow = [id: string, title: string, kind: 'incident' | 'maintenance', status: string, startedAt: number, resolvedAt: number | null, componentIds: string[]];
   type ChangeRow = [incidentId: string, at: number, code: unknown, from: unknown, to: unknown];
-  const [componentRows, [incidentJson], [changeJson]] = await Promise.all([
+  const [componentRows, incidentRows, changeRows] = await Promise.all([
     // The home page has them already (summary.json's list); anything else reads them here.
     opts.components
       ? opts.components
@@ -429,7 +424,7 @@ export async function getUptime(
           .from(components),
     // Published and overlapping the window: started in it, ended in it, or still open. SQLite answers the OR
     // from incidents_started_idx and incidents_resolved_idx (a multi-index OR), never by scanning history.
-    db.all<{ rows: unknown }>(sql`
+    packedRows<IncidentRow>(db, sql`
       select json_group_array(json_array(i.id, i.title, i.kind, i.status, i.started_at, i.resolved_at,
                json((select json_group_array(c.component_id) from ${incidentComponents} c where c.incident_id = i.id)))) as rows
       from ${incidents} i
@@ -437,7 +432,7 @@ export async function getUptime(
     // Status changes shown in the window, from published updates of published incidents (json_each unpacks
     // `affected_components`); incident_updates_changes_idx holds only updates that changed a component. Earlier
     // changes add nothing: the status before the window's first change is that change's old status.
-    db.all<{ rows: unknown }>(sql`
+    packedRows<ChangeRow>(db, sql`
       select json_group_array(json_array(u.incident_id, u.display_at, json_extract(j.value, '$.code'),
                json_extract(j.value, '$.old_status'), json_extract(j.value, '$.new_status'))) as rows
       from ${incidentUpdates} u join ${incidents} i on i.id = u.incident_id, json_each(u.affected_components) j
@@ -448,14 +443,14 @@ export async function getUptime(
   // An incident's components: its links, plus any its updates changed without a link (older data).
   const changed = new Map<string, string[]>();
   const changes: StatusChange[] = [];
-  for (const [incidentId, at, code, from, to] of jsonRows<ChangeRow>(changeJson?.rows)) {
+  for (const [incidentId, at, code, from, to] of changeRows) {
     if (typeof code !== 'string' || !isComponentStatus(from) || !isComponentStatus(to)) continue;
     changes.push({ at, componentId: code, from, to });
     const list = changed.get(incidentId);
     if (list) list.push(code);
     else changed.set(incidentId, [code]);
   }
-  const uptimeIncidents: UptimeIncident[] = jsonRows<IncidentRow>(incidentJson?.rows).map(([id, name, kind, status, startedAt, resolvedAt, linked]) => {
+  const uptimeIncidents: UptimeIncident[] = incidentRows.map(([id, name, kind, status, startedAt, resolvedAt, linked]) => {
     const more = changed.get(id);
     return {
       id,

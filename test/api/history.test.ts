@@ -92,6 +92,17 @@ describe('history pages', () => {
     expect(page.months[0]).toMatchObject({ key: '2026-03', items: [{ name: 'Late February in UTC' }] });
   });
 
+  it('lists incidents that started at the same instant once each, newest id first, across pages, with every time as stored', async () => {
+    const at = NOW - 2 * DAY;
+    const ids = [await resolved('Same A', at), await resolved('Same B', at), await resolved('Same C', at)];
+    const maintenanceId = await resolved('Window', at - DAY, { kind: 'maintenance' });
+    const listed = [];
+    for (let p = 1; p <= 2; p++) for (const m of (await getHistoryPage(t.deps, { page: p, pageSize: 2 })).months) listed.push(...m.items);
+    expect(listed.map((i) => i.id)).toEqual([...[...ids].sort().reverse(), maintenanceId]);
+    expect(listed[0]).toMatchObject({ kind: 'incident', impact: 'minor', status: 'resolved', startedAt: new Date(at), resolvedAt: new Date(at + H), scheduledFor: null, scheduledUntil: null });
+    expect(listed[3]).toMatchObject({ kind: 'maintenance', name: 'Window', status: 'completed', scheduledFor: new Date(at - DAY) });
+  });
+
   it('shows an empty page of history as the current month, quiet', async () => {
     const page = await getHistoryPage(t.deps, {});
     expect(page).toMatchObject({ page: 1, hasPrevious: false, hasNext: false, months: [{ key: '2026-03', items: [] }] });
