@@ -18,7 +18,7 @@ import { subscribers, users } from '../../db/schema.ts';
 import { newId } from '../../api/core/ids.ts';
 import { createApiToken } from '../../api/identity/sessions.ts';
 import { seedDemo } from '../support/seed-demo.ts';
-import { seedHistory } from './seed-history.ts';
+import { seedHistory, seedSettings } from './seed-history.ts';
 import { fanoutBench } from './fanout.ts';
 import type { RenderResult } from './render-times.ts';
 import { loadAstroHandler } from '../../api/server/astro-render.ts';
@@ -224,6 +224,10 @@ async function historyScale(work: string): Promise<void> {
   const emptyUrl = `file:${join(work, 'empty.db')}`;
   // The same components with no history at all: isolates what history (not the component list) costs.
   const componentsUrl = `file:${join(work, 'components.db')}`;
+  // The same page settings (its languages) with nothing else: what the target compares against.
+  const empty = await openMigratedDatabase(emptyUrl);
+  await seedSettings(empty.db, new Date());
+  empty.close();
   const componentsOnly = await openMigratedDatabase(componentsUrl);
   await seedHistory(componentsOnly.db, { incidents: 0, updatesPerIncident: 0, components: COMPONENTS, years: 10, now: new Date() });
   componentsOnly.close();
@@ -240,7 +244,7 @@ async function historyScale(work: string): Promise<void> {
   // Renders go straight to the renderer the cache calls on a miss, in a fresh process (render-times.ts says how
   // and why): every call there is an uncached render.
   const databases = [
-    { name: 'empty database', url: emptyUrl },
+    { name: 'empty database (the same settings)', url: emptyUrl },
     { name: `${COMPONENTS} components, no history`, url: componentsUrl },
     { name: 'seeded database', url: seededUrl },
   ];

@@ -1,5 +1,5 @@
 // Bulk seeding for the history-scale benchmark: N incidents with M updates each and K components, in big transactions.
-import type { DB } from '../../db/client.ts';
+import type { DB, Executor } from '../../db/client.ts';
 import { componentGroups, components, incidentComponents, incidents, incidentUpdates, type Impact, type Severity } from '../../db/schema.ts';
 import { bumpContentVersion } from '../../api/audit/audit.ts';
 import { putSettings } from '../../api/core/settings.ts';
@@ -39,6 +39,15 @@ async function insertChunked<T>(rows: T[], columns: number, insert: (chunk: T[])
   for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
 }
 
+/**
+ * The bench page's settings. Every shipped language is on offer: each page carries its alternates and switcher, and
+ * the bench weighs each home page. The empty database of (b) gets them too, so that its ratios compare the same page
+ * with and without history.
+ */
+export async function seedSettings(db: Executor, now: Date): Promise<void> {
+  await putSettings(db, { pageName: 'Bench Cloud', languages: LANGUAGE_TAGS.filter((t) => t !== DEFAULT_LANGUAGE) }, now);
+}
+
 export async function seedHistory(db: DB, opts: HistorySeed): Promise<void> {
   const rand = prng(42);
   const now = opts.now.getTime();
@@ -47,8 +56,7 @@ export async function seedHistory(db: DB, opts: HistorySeed): Promise<void> {
   const span = opts.years * 365 * DAY;
 
   await db.transaction(async (tx) => {
-    // Every shipped language on offer: each page carries its alternates and switcher, and the bench weighs each home page.
-    await putSettings(tx, { pageName: 'Bench Cloud', languages: LANGUAGE_TAGS.filter((t) => t !== DEFAULT_LANGUAGE) }, opts.now);
+    await seedSettings(tx, opts.now);
     await tx.insert(componentGroups).values(groupIds.map((gid, i) => ({ id: gid, name: `Region ${i + 1}`, position: i, createdAt: new Date(now - span), updatedAt: new Date(now - span) })));
     await tx.insert(components).values(
       componentIds.map((cid, i) => ({
