@@ -1,6 +1,6 @@
 // The scheduler job for the response team: the next level paged when nobody acknowledged in time, update reminders
 // and missed-target notices, each exactly once however many instances run.
-import { and, eq, inArray, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import { incidentUpdates, incidents, responseReminders, users } from '../../db/schema.ts';
 import type { AppDeps } from '../core/deps.ts';
 import { DomainError } from '../core/errors.ts';
@@ -8,7 +8,7 @@ import type { ReminderKind } from '../core/events.ts';
 import { getSettings, type Settings } from '../core/settings.ts';
 import { write } from '../audit/write.ts';
 import type { Tx } from '../../db/client.ts';
-import type { IncidentRow } from '../incidents/incident-store.ts';
+import { OPEN_INCIDENTS, type IncidentRow } from '../incidents/incident-store.ts';
 import { resolutionDueAt, responseDueAt } from '../incidents/incident-timing.ts';
 import { MAX_PAGE_LEVEL, levelContacts } from './escalation-settings.ts';
 import { escalateIncident, levelPageState } from './paging.ts';
@@ -17,10 +17,7 @@ const MINUTE = 60_000;
 
 /** Open incidents (not maintenance), the only ones anyone is paged or reminded about. */
 async function openIncidents(deps: AppDeps): Promise<IncidentRow[]> {
-  return deps.db
-    .select()
-    .from(incidents)
-    .where(and(eq(incidents.kind, 'incident'), ne(incidents.status, 'resolved')));
+  return deps.db.select().from(incidents).where(OPEN_INCIDENTS);
 }
 
 /**

@@ -1,12 +1,12 @@
 // /api/v1/settings: read (viewer+) and change (owner) the page settings and per-severity targets.
-import { and, eq, inArray, ne } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { SEVERITIES, components, incidents, type Severity } from '../../db/schema.ts';
 import { actorOf, requireRole, type AppEnv } from '../http/access.ts';
 import { write } from '../audit/write.ts';
 import { badRequest } from '../core/errors.ts';
-import { recomputeNextUpdateDue } from '../incidents/incident-store.ts';
+import { OPEN_INCIDENTS, recomputeNextUpdateDue } from '../incidents/incident-store.ts';
 import { getSettings, putSettings, type Settings, type SeverityPolicy } from '../core/settings.ts';
 import { canonicalLanguage, LANGUAGE_TAGS } from '../core/i18n/locale.ts';
 import { jsonBody, oneLine } from '../http/validate.ts';
@@ -192,10 +192,7 @@ export function settingsRoutes() {
       const after = await getSettings(tx);
       // Stored next-update-due times follow a cadence change, for anything that reads the column.
       if (values.severities) {
-        const open = await tx
-          .select()
-          .from(incidents)
-          .where(and(eq(incidents.kind, 'incident'), ne(incidents.status, 'resolved')));
+        const open = await tx.select().from(incidents).where(OPEN_INCIDENTS);
         for (const incident of open) {
           const due = await recomputeNextUpdateDue(tx, incident);
           await tx.update(incidents).set({ nextUpdateDueAt: due }).where(eq(incidents.id, incident.id));

@@ -8,14 +8,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { eq, like } from 'drizzle-orm';
+import type { InArgs } from '@libsql/client';
 import { openMigratedDatabase, type Database } from '../../db/client.ts';
-import { auditLog, outbox, outboxEvents, pages } from '../../db/schema.ts';
+import { auditLog, incidents, outbox, outboxEvents, pages } from '../../db/schema.ts';
 import { createApp } from '../../api/app.ts';
 import { ManualClock, type AppDeps, type Mailer } from '../../api/core/deps.ts';
 import { createSmtpMailer } from '../../api/notify/mailer.ts';
 import { deliverDue } from '../../api/notify/deliver.ts';
 import { notifyingEvents } from '../../api/notify/events.ts';
 import { runResponseJobs } from '../../api/response/response-worker.ts';
+import { OPEN_INCIDENTS } from '../../api/incidents/incident-store.ts';
 import { CONSOLE_PATHS, RESPONSE_LINKS } from '../../admin/paths.ts';
 import { json, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
@@ -180,6 +182,15 @@ async function twoProcesses(file: string, now: number): Promise<number> {
   expect(results.flatMap((r) => r.errors)).toEqual([]);
   return results.reduce((n, r) => n + r.published, 0);
 }
+
+describe('the job on a long history', () => {
+  test('finds the open incidents by kind and status through their index, never walking every incident ever made', async () => {
+    const query = t.database.db.select().from(incidents).where(OPEN_INCIDENTS).toSQL();
+    const plan = await t.database.client.execute({ sql: `EXPLAIN QUERY PLAN ${query.sql}`, args: query.params as InArgs });
+    const detail = plan.rows.map((r) => String(r.detail)).join('\n');
+    expect(detail).toMatch(/incidents_kind_status_idx \(kind=\? AND status=\?\)/);
+  });
+});
 
 describe('two server processes on one database', () => {
   test('each reminder and each automatic escalation happens once', async () => {
