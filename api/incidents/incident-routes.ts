@@ -1,5 +1,5 @@
 // /api/v1/incidents: list, open, read and edit incidents; the update routes are mounted from update-routes.ts (escalating is api/response/'s).
-import { and, desc, eq, inArray, lt, notInArray, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { INCIDENT_STATUSES, SEVERITIES, STAGES, incidents } from '../../db/schema.ts';
@@ -8,8 +8,9 @@ import { write } from '../audit/write.ts';
 import { badRequest } from '../core/errors.ts';
 import { forbidden } from '../http/errors.ts';
 import { incidentDetailJson, incidentsJson } from './incident-json.ts';
-import { KIND_RULES } from './incident-status.ts';
-import { assertUsersExist, findIncident, openIncident, recomputeNextUpdateDue, type IncidentRow } from './incident-store.ts';
+import { KIND_RULES, type Kind } from './incident-status.ts';
+import type { DB } from '../../db/client.ts';
+import { assertUsersExist, findIncident, openIncident, openOf, recomputeNextUpdateDue, type IncidentRow } from './incident-store.ts';
 import { MAX_ESCALATION_LEVEL } from './incident-timing.ts';
 import { incidentUpdateRoutes } from './update-routes.ts';
 import { isoTime, markdown, componentMap, userRef } from './incident-schemas.ts';
@@ -69,28 +70,38 @@ const ROLE_FIELDS = [
 
 const CLOSED_STATUSES = Object.values(KIND_RULES).map((r) => r.closed);
 
+/** A page of the console's incident list, newest first, `limit + 1` rows (the extra one says a next page exists). */
+export function incidentListQuery(db: DB, q: { kind?: Kind; status: 'open' | 'resolved' | 'all'; limit: number }, cursor?: { startedAt: Date; id: string }) {
+  const where: SQL[] = [];
+  if (q.kind) where.push(eq(incidents.kind, q.kind));
+  // Each kind's open statuses by name, over incidents_kind_status_idx: NOT IN the closed ones walked the whole
+  // history newest first looking for a page of open incidents (the dashboard asks for up to 100 of them).
+  if (q.status === 'open') where.push(q.kind ? openOf(q.kind) : or(openOf('incident'), openOf('maintenance'))!);
+  if (q.status === 'resolved') where.push(inArray(incidents.status, CLOSED_STATUSES));
+  if (cursor) where.push(or(lt(incidents.startedAt, cursor.startedAt), and(eq(incidents.startedAt, cursor.startedAt), lt(incidents.id, cursor.id)))!);
+  // The open ones are few: found by status, then sorted. Ordered by the start time's index, SQLite would walk that
+  // through the whole history instead; the unary plus keeps it from choosing it.
+  const started = q.status === 'open' ? sql`+${incidents.startedAt}` : incidents.startedAt;
+  return db
+    .select()
+    .from(incidents)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(started), desc(incidents.id))
+    .limit(q.limit + 1);
+}
+
 export function incidentRoutes() {
   const r = new Hono<AppEnv>();
 
   r.get('/incidents', requireRole('viewer'), queryParams(listSchema), async (c) => {
     const { db, clock } = c.get('deps');
     const q = c.req.valid('query');
-    const where: SQL[] = [];
-    if (q.kind) where.push(eq(incidents.kind, q.kind));
-    if (q.status === 'open') where.push(notInArray(incidents.status, CLOSED_STATUSES));
-    if (q.status === 'resolved') where.push(inArray(incidents.status, CLOSED_STATUSES));
+    let cursor: { startedAt: Date; id: string } | undefined;
     if (q.before) {
-      const [cursor] = await db.select({ startedAt: incidents.startedAt, id: incidents.id }).from(incidents).where(eq(incidents.id, q.before));
+      [cursor] = await db.select({ startedAt: incidents.startedAt, id: incidents.id }).from(incidents).where(eq(incidents.id, q.before));
       if (!cursor) throw badRequest('Unknown cursor.', { before: `No incident "${q.before}".` });
-      const older = or(lt(incidents.startedAt, cursor.startedAt), and(eq(incidents.startedAt, cursor.startedAt), lt(incidents.id, cursor.id)));
-      if (older) where.push(older);
     }
-    const rows = await db
-      .select()
-      .from(incidents)
-      .where(where.length ? and(...where) : undefined)
-      .orderBy(desc(incidents.startedAt), desc(incidents.id))
-      .limit(q.limit + 1);
+    const rows = await incidentListQuery(db, q, cursor);
     const page = rows.slice(0, q.limit);
     const items = await incidentsJson(db, page, clock.now());
     return c.json({ incidents: items, next_before: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null });

@@ -1,7 +1,9 @@
 // Incidents and updates through the API: open, update, resolve, drafts, publishing, edits, escalation, lists, settings.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { readContentVersion } from '../../api/audit/audit.ts';
+import type { InArgs } from '@libsql/client';
 import { auditLog } from '../../db/schema.ts';
+import { incidentListQuery } from '../../api/incidents/incident-routes.ts';
 import { caller, makeTestApp, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 
 const MIN = 60_000;
@@ -347,7 +349,11 @@ describe('listing', () => {
     expect(all.body.next_before).toBeNull();
 
     const open = await call('GET', '/api/v1/incidents?status=open');
-    expect(open.body.incidents).toHaveLength(4);
+    expect(open.body.incidents.map((i: { id: string }) => i.id)).toEqual([ids[4], ids[3], ids[2], ids[0]]);
+    const openPage = await call('GET', '/api/v1/incidents?status=open&kind=incident&limit=2');
+    expect(openPage.body.incidents.map((i: { id: string }) => i.id)).toEqual([ids[4], ids[3]]);
+    const openRest = await call('GET', `/api/v1/incidents?status=open&kind=incident&limit=2&before=${openPage.body.next_before}`);
+    expect(openRest.body.incidents.map((i: { id: string }) => i.id)).toEqual([ids[2], ids[0]]);
     const resolved = await call('GET', '/api/v1/incidents?status=resolved');
     expect(resolved.body.incidents.map((i: { id: string }) => i.id)).toEqual([ids[1]]);
     expect((await call('GET', '/api/v1/incidents?kind=maintenance')).body.incidents).toEqual([]);
@@ -363,6 +369,16 @@ describe('listing', () => {
     expect((await call('GET', '/api/v1/incidents?status=closed')).status).toBe(400);
     expect((await call('GET', '/api/v1/incidents?limit=0')).status).toBe(400);
     expect((await call('GET', '/api/v1/incidents?before=nope')).status).toBe(400);
+  });
+
+  test('the open list is found by status, never by walking the history newest first (the dashboard asks for it on every load)', async () => {
+    for (const q of [{ kind: 'incident', status: 'open', limit: 100 }, { status: 'open', limit: 50 }] as const) {
+      const query = incidentListQuery(t.database.db, q).toSQL();
+      const plan = await t.database.client.execute({ sql: `EXPLAIN QUERY PLAN ${query.sql}`, args: query.params as InArgs });
+      const detail = plan.rows.map((r) => String(r.detail)).join('\n');
+      expect(detail).toMatch(/incidents_kind_status_idx \(kind=\? AND status=\?\)/);
+      expect(detail).not.toMatch(/incidents_(kind_)?started_idx/);
+    }
   });
 
   test('unknown incident is a JSON 404', async () => {
