@@ -6,6 +6,8 @@ import { outbox, subscribers } from '../../db/schema.ts';
 import { createSmtpMailer } from '../../api/notify/mailer.ts';
 import { type Mailer } from '../../api/core/deps.ts';
 import { deliverDue } from '../../api/notify/deliver.ts';
+import { subscriberListQuery } from '../../api/notify/subscriber-routes.ts';
+import type { InArgs } from '@libsql/client';
 import { json, makeTestApp, ORIGIN, PUBLIC_URL, userWithSession, type TestApp, type TestUser } from '../support/app.ts';
 import { startMailSink, type MailSink } from '../support/mail-sink.ts';
 
@@ -339,6 +341,9 @@ describe('console', () => {
       { component_id: api, name: 'API', subscribers: 1, reached: 2 },
       expect.objectContaining({ name: 'Website', subscribers: 0, reached: 1 }),
     ]);
+    expect(body.subscribers.map((s) => s.email)).toEqual(['+b@example.com', 'a@example.com', 'pending@example.com']);
+    const confirmed = (await (await t.app.request('/api/v1/subscribers?state=confirmed&limit=1&offset=1', { headers: publisher.headers })).json()) as typeof body;
+    expect([confirmed.total, confirmed.subscribers.map((s) => s.email)]).toEqual([2, ['a@example.com']]);
     const csv = await t.app.request('/api/v1/subscribers.csv', { headers: publisher.headers });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).trim().split('\r\n');
@@ -351,6 +356,18 @@ describe('console', () => {
     expect((await t.app.request(`/api/v1/subscribers/${victim.id}`, { method: 'DELETE', headers: viewer.headers })).status).toBe(403);
     expect((await t.app.request(`/api/v1/subscribers/${victim.id}`, { method: 'DELETE', headers: owner.headers })).status).toBe(204);
     expect((await t.app.request(`/api/v1/subscribers/${victim.id}`, { headers: owner.headers })).status).toBe(404);
+  });
+});
+
+describe('the console list on a large audience', () => {
+  it('walks the addresses in order along their index and stops at the page, with or without a state, never sorting everyone', async () => {
+    for (const q of [{ limit: 100, offset: 0 }, { state: 'confirmed' as const, limit: 100, offset: 200 }, { q: 'example', limit: 50, offset: 0 }]) {
+      const query = subscriberListQuery(t.database.db, q).toSQL();
+      const plan = await t.database.client.execute({ sql: `EXPLAIN QUERY PLAN ${query.sql}`, args: query.params as InArgs });
+      const detail = plan.rows.map((r) => String(r.detail)).join('\n');
+      expect(detail).toMatch(/subscribers_kind_email_idx \(kind=\?\)/);
+      expect(detail).not.toMatch(/TEMP B-TREE/);
+    }
   });
 });
 

@@ -1,0 +1,1 @@
+CREATE INDEX `subscribers_kind_email_idx` ON `subscribers` (`kind`,`email`);
