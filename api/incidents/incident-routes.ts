@@ -8,7 +8,7 @@ import { write } from '../audit/write.ts';
 import { badRequest } from '../core/errors.ts';
 import { forbidden } from '../http/errors.ts';
 import { incidentDetailJson, incidentsJson } from './incident-json.ts';
-import { KIND_RULES, type Kind } from './incident-status.ts';
+import { KIND_RULES } from './incident-status.ts';
 import type { DB } from '../../db/client.ts';
 import { assertUsersExist, findIncident, openIncident, openOf, recomputeNextUpdateDue, type IncidentRow } from './incident-store.ts';
 import { MAX_ESCALATION_LEVEL } from './incident-timing.ts';
@@ -71,12 +71,12 @@ const ROLE_FIELDS = [
 const CLOSED_STATUSES = Object.values(KIND_RULES).map((r) => r.closed);
 
 /** A page of the console's incident list, newest first, `limit + 1` rows (the extra one says a next page exists). */
-export function incidentListQuery(db: DB, q: { kind?: Kind; status: 'open' | 'resolved' | 'all'; limit: number }, cursor?: { startedAt: Date; id: string }) {
+export function incidentListQuery(db: DB, q: Pick<z.infer<typeof listSchema>, 'kind' | 'status' | 'limit'>, cursor?: { startedAt: Date; id: string }) {
   const where: SQL[] = [];
-  if (q.kind) where.push(eq(incidents.kind, q.kind));
-  // Each kind's open statuses by name, over incidents_kind_status_idx: NOT IN the closed ones walked the whole
-  // history newest first looking for a page of open incidents (the dashboard asks for up to 100 of them).
+  // Each kind's open statuses by name (openOf, the kind included), over incidents_kind_status_idx: NOT IN the closed
+  // ones walked the whole history newest first looking for a page of open incidents (the dashboard asks for up to 100).
   if (q.status === 'open') where.push(q.kind ? openOf(q.kind) : or(openOf('incident'), openOf('maintenance'))!);
+  else if (q.kind) where.push(eq(incidents.kind, q.kind));
   if (q.status === 'resolved') where.push(inArray(incidents.status, CLOSED_STATUSES));
   if (cursor) where.push(or(lt(incidents.startedAt, cursor.startedAt), and(eq(incidents.startedAt, cursor.startedAt), lt(incidents.id, cursor.id)))!);
   // The open ones are few: found by status, then sorted. Ordered by the start time's index, SQLite would walk that
