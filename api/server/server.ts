@@ -14,6 +14,10 @@ import { BACKGROUND_JOBS, startScheduler } from './scheduler.ts';
 import { deliverOutbox } from '../notify/deliver.ts';
 import { loadStaticFiles } from './static-files.ts';
 import { backgroundWorkerFile, canRunOnThread, startBackgroundThread } from './background-thread.ts';
+import { keepTickShape } from './tick-shape.ts';
+
+// Before anything schedules a tick: requests keep their speed after the server has idled (tick-shape.ts).
+keepTickShape();
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
