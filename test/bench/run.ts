@@ -34,8 +34,14 @@ const option = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
 };
-/** (a): seconds each server is measured per path, in pairs of 10 s runs. */
+/** (a): seconds each server is measured per path in runs of LONG_SECONDS (its p99s), besides the short pairs. */
 const DURATION = option('duration', 30);
+const LONG_SECONDS = 10;
+/** (a): short alternating pairs per path, for the req/s verdict with the long ones. */
+const SHORT_PAIRS = option('short-pairs', 10);
+const SHORT_SECONDS = 3;
+/** (a) with a second bare server in Herald's place: the instrument's own spread on this host. */
+const CALIBRATE = flag('calibrate');
 /** (e): seconds of light load before and during the fan-out. */
 const FANOUT_SECONDS = option('fanout-seconds', 4);
 const CONNECTIONS = option('connections', 100);
@@ -59,7 +65,7 @@ const median = (xs: number[]) => {
 
 /** (a) Cached answers against the wire's limit: bare node:http serving the same bytes and headers, same pinning. */
 async function throughput(work: string): Promise<void> {
-  console.log(`\n(a) throughput from the cache: ${CONNECTIONS} connections, ${loadTool()}, Herald by \`npm start\` (request log on)`);
+  console.log(`\n(a) throughput from the cache: ${CONNECTIONS} connections, ${loadTool()}, Herald by \`npm start\` (request log on)${CALIBRATE ? "; calibrating: a second bare server in Herald's place" : ""}`);
   const dbFile = join(work, 'load.db');
   const seeded = await openMigratedDatabase(`file:${dbFile}`);
   await seedDemo(seeded.db);
@@ -77,44 +83,55 @@ async function throughput(work: string): Promise<void> {
     console.log(`  ${path}: ${pages[path]!.status}, ${kb(pages[path]!.body.length)}, headers: ${Object.keys(pages[path]!.headers).join(', ')}`);
   }
   const baseline = await startBaseline(work, pages);
-  for (const pid of [...herald.pids, ...baseline.pids]) pinServer(pid);
+  // --calibrate: a second bare server in Herald's place, measured the same way. Its ratios show what this host's
+  // noise alone makes of two identical servers.
+  const other = CALIBRATE ? await startBaseline(work, pages, 'pages-2.json') : null;
+  const subject = other ? { name: 'bare (again)', baseURL: other.baseURL, pids: other.pids } : { name: 'Herald', baseURL: herald.baseURL, pids: herald.pids };
+  for (const pid of [...herald.pids, ...baseline.pids, ...(other?.pids ?? [])]) pinServer(pid);
   try {
     for (const path of paths) {
-      // Warm both (JIT), then alternate short runs (A B B A ...) so that a neighbour's load on this shared machine
-      // falls on both sides alike; each server runs alone while measured.
+      // Warm both (JIT), then alternate runs (A B, then B A) so that a neighbour's load on this shared machine falls
+      // on both sides alike; each server runs alone while measured, and each pair's ratio is judged.
       await load(baseline.baseURL + path, 1, CONNECTIONS);
-      await load(herald.baseURL + path, 1, CONNECTIONS);
-      // Rounds of 10 s, in pairs run back to back (A B, then B A): each pair saw the same neighbours, so its ratio is
-      // judged, and the median over the pairs is the verdict (a burst of someone else's work spoils one pair, not it).
-      // Not shorter: wrk opening 100 connections at once costs some of the first requests of every run 100–200 ms,
-      // against either server alike (none of it with 10 connections), and within 2 s that start alone was the p99
-      // (bare node:http's p99 over 2 s runs ranged 5–100 ms; over 8 s runs 4–9 ms, Herald's the same; the ratios of
-      // 6 s runs still went from 0.80 to 1.35 between bench runs).
-      const each = 10;
-      const rounds = Math.max(2, Math.round(DURATION / each));
-      const runs: { bare: Load[]; herald: Load[] } = { bare: [], herald: [] };
-      for (let r = 0; r < rounds; r++) {
-        const order = r % 2 === 0 ? (['bare', 'herald'] as const) : (['herald', 'bare'] as const);
-        for (const which of order) runs[which].push(await load((which === 'bare' ? baseline.baseURL : herald.baseURL) + path, each, CONNECTIONS, which === 'bare' ? baseline.pids : herald.pids));
-      }
+      await load(subject.baseURL + path, 1, CONNECTIONS);
+      const pairs = async (count: number, seconds: number) => {
+        const runs: { bare: Load[]; subject: Load[] } = { bare: [], subject: [] };
+        for (let r = 0; r < count; r++) {
+          const order = r % 2 === 0 ? (['bare', 'subject'] as const) : (['subject', 'bare'] as const);
+          for (const which of order) runs[which].push(await load((which === 'bare' ? baseline : subject).baseURL + path, seconds, CONNECTIONS, (which === 'bare' ? baseline : subject).pids));
+        }
+        return runs;
+      };
+      // p99 from pairs of 10 s runs: wrk opening its 100 connections holds some first requests 100–200 ms against
+      // either server, and within 3 s that start alone was the p99 (bare node:http's p99 over 3 s runs ranged 6–107 ms,
+      // over 10 s runs 5–7 ms). The median over the pairs is the verdict (a burst of someone else's work spoils one
+      // pair, not it).
+      const long = await pairs(Math.max(1, Math.round(DURATION / LONG_SECONDS)), LONG_SECONDS);
+      // req/s from those and from many short pairs: this host's speed drifts by ±20% from one run to the next, for
+      // either server alike, so a handful of pairs decides nothing (one server's 3 s runs: 15,169–24,808 req/s).
+      const short = await pairs(SHORT_PAIRS, SHORT_SECONDS);
+      const bare = [...long.bare, ...short.bare];
+      const mine = [...long.subject, ...short.subject];
       const sum = (xs: Load[]): Load => ({
         rps: median(xs.map((x) => x.rps)),
         p99: median(xs.map((x) => x.p99)),
         errors: xs.reduce((a, x) => a + x.errors, 0),
         cpuUsPerRequest: median(xs.map((x) => x.cpuUsPerRequest)),
       });
-      const b = sum(runs.bare);
-      const h = sum(runs.herald);
-      const rpsRatio = median(runs.herald.map((x, i) => x.rps / runs.bare[i]!.rps));
-      const p99Ratio = median(runs.herald.map((x, i) => x.p99 / Math.max(0.05, runs.bare[i]!.p99)));
-      console.log(`  GET ${path} (${rounds} pairs of ${each} s runs; medians)`);
-      console.log(`    bare node:http  ${b.rps.toFixed(0).padStart(7)} req/s   p99 ${b.p99.toFixed(2)} ms   errors ${b.errors}   CPU ${b.cpuUsPerRequest.toFixed(1)} µs/request`);
-      console.log(`    Herald          ${h.rps.toFixed(0).padStart(7)} req/s   p99 ${h.p99.toFixed(2)} ms   errors ${h.errors}   CPU ${h.cpuUsPerRequest.toFixed(1)} µs/request`);
-      console.log(`    per-pair req/s ratios ${runs.herald.map((x, i) => (x.rps / runs.bare[i]!.rps).toFixed(2)).join(' ')}`);
+      const b = sum(bare);
+      const h = sum(mine);
+      const rpsRatios = mine.map((x, i) => x.rps / bare[i]!.rps);
+      const rpsRatio = median(rpsRatios);
+      const p99Ratio = median(long.subject.map((x, i) => x.p99 / Math.max(0.05, long.bare[i]!.p99)));
+      console.log(`  GET ${path} (${long.bare.length} pairs of ${LONG_SECONDS} s runs and ${SHORT_PAIRS} of ${SHORT_SECONDS} s; medians, p99 of the ${LONG_SECONDS} s runs)`);
+      console.log(`    bare node:http  ${b.rps.toFixed(0).padStart(7)} req/s   p99 ${median(long.bare.map((x) => x.p99)).toFixed(2)} ms   errors ${b.errors}   CPU ${b.cpuUsPerRequest.toFixed(1)} µs/request`);
+      console.log(`    ${subject.name.padEnd(15)} ${h.rps.toFixed(0).padStart(7)} req/s   p99 ${median(long.subject.map((x) => x.p99)).toFixed(2)} ms   errors ${h.errors}   CPU ${h.cpuUsPerRequest.toFixed(1)} µs/request`);
+      console.log(`    per-pair req/s ratios ${rpsRatios.map((x) => x.toFixed(2)).join(' ')}`);
       verdict(`GET ${path} req/s ratio ≥ 0.90`, rpsRatio.toFixed(2), rpsRatio >= 0.9 && h.errors === 0);
       verdict(`GET ${path} p99 ratio ≤ 1.2`, p99Ratio.toFixed(2), p99Ratio <= 1.2);
     }
   } finally {
+    await other?.stop();
     await baseline.stop();
     await herald.stop();
   }

@@ -175,8 +175,8 @@ export function capture(url: string): Promise<Captured> {
 }
 
 /** The ceiling: test/bench/baseline-server.ts answering `pages` (path → captured answer), pinned like Herald. */
-export async function startBaseline(work: string, pages: Record<string, Captured>): Promise<StartedServer & { child: ChildProcess }> {
-  const file = join(work, 'pages.json');
+export async function startBaseline(work: string, pages: Record<string, Captured>, name = 'pages.json'): Promise<StartedServer & { child: ChildProcess }> {
+  const file = join(work, name);
   writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(pages).map(([p, c]) => [p, { headers: c.headers, body: c.body.toString('base64') }]))));
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/baseline-server.ts'), String(port), file], { stdio: ['ignore', 'pipe', 'inherit'] });
