@@ -22,11 +22,22 @@ export interface StoredBody {
   prepared: Map<string, PreparedHeaders>;
 }
 
+/**
+ * One answer's headers twice: as a record for a Response, and as node:http's flat list (`[name, value, ...]`) for
+ * `writeHead` on the hot path. Every flat list has the same shape (an array of strings), where records of different
+ * key sets made node:http's header loop load through a polymorphic cache (in a profile, not in req/s alone), and it
+ * needs no `for...in` with an own-property check per header.
+ */
+interface Prepared {
+  record: Record<string, string>;
+  flat: string[];
+}
+
 interface PreparedHeaders {
-  identity: Record<string, string>;
-  gzip: Record<string, string> | null;
-  br: Record<string, string> | null;
-  notModified: Record<Encoding, Record<string, string>>;
+  identity: Prepared;
+  gzip: Prepared | null;
+  br: Prepared | null;
+  notModified: Record<Encoding, Prepared>;
 }
 
 const COMPRESSIBLE = /^(?:text\/|application\/(?:json|javascript|xml|rss\+xml|atom\+xml|manifest\+json|ld\+json)|image\/svg\+xml)/i;
@@ -116,6 +127,21 @@ function matchesIfNoneMatch(ifNoneMatch: string | undefined, body: StoredBody): 
   return false;
 }
 
+/**
+ * A request header read from node:http's raw list, for the hot path: the first read of `req.headers` makes node:http
+ * build that object, lower-casing and sorting every header the client sent, for two values. Repeated lines are joined
+ * with ", ", as node:http joins Accept-Encoding and If-None-Match. `name` is lower-case.
+ */
+export function rawHeader(raw: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < raw.length - 1; i += 2) {
+    const field = raw[i]!;
+    if (field.length !== name.length || field.toLowerCase() !== name) continue;
+    value = value === undefined ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
+  }
+  return value;
+}
+
 export interface RequestFacts {
   method: string;
   acceptEncoding: string | undefined;
@@ -124,7 +150,7 @@ export interface RequestFacts {
 
 function prepare(body: StoredBody, cacheControl: string): PreparedHeaders {
   const compressible = body.gzip !== null || body.br !== null;
-  const make = (encoding: Encoding, bytes: Buffer | null, notModified: boolean): Record<string, string> => {
+  const make = (encoding: Encoding, bytes: Buffer | null, notModified: boolean): Prepared => {
     // Built by assignment, never by spreading or deleting: V8 keeps such objects in its fast shape.
     const h: Record<string, string> = {};
     for (const [name, value] of Object.entries(body.headers)) if (!(notModified && name === 'content-type')) h[name] = value;
@@ -135,7 +161,7 @@ function prepare(body: StoredBody, cacheControl: string): PreparedHeaders {
       if (encoding !== 'identity') h['content-encoding'] = encoding;
       h['content-length'] = String(bytes.length);
     }
-    return h;
+    return { record: h, flat: Object.entries(h).flat() };
   };
   return {
     identity: make('identity', body.identity, false),
@@ -162,11 +188,11 @@ export function writeFromBody(body: StoredBody, method: string, acceptEncoding: 
   const prepared = preparedFor(body, cacheControl);
   const encoding = acceptEncoding === undefined ? 'identity' : chooseEncoding(acceptEncoding, body);
   if (ifNoneMatch !== undefined && body.status === 200 && matchesIfNoneMatch(ifNoneMatch, body)) {
-    res.writeHead(304, prepared.notModified[encoding]);
+    res.writeHead(304, prepared.notModified[encoding].flat);
     res.end();
     return 304;
   }
-  res.writeHead(body.status, encoding === 'br' ? prepared.br! : encoding === 'gzip' ? prepared.gzip! : prepared.identity);
+  res.writeHead(body.status, (encoding === 'br' ? prepared.br! : encoding === 'gzip' ? prepared.gzip! : prepared.identity).flat);
   if (method === 'HEAD') res.end();
   else res.end(encoding === 'br' ? body.br! : encoding === 'gzip' ? body.gzip! : body.identity);
   return body.status;
@@ -177,10 +203,10 @@ export function answerFromBody(body: StoredBody, req: RequestFacts, cacheControl
   const prepared = preparedFor(body, cacheControl);
   const encoding = chooseEncoding(req.acceptEncoding, body);
   if (body.status === 200 && matchesIfNoneMatch(req.ifNoneMatch, body)) {
-    return new Response(null, { status: 304, headers: prepared.notModified[encoding] });
+    return new Response(null, { status: 304, headers: prepared.notModified[encoding].record });
   }
   const bytes = encoding === 'br' ? body.br! : encoding === 'gzip' ? body.gzip! : body.identity;
-  const headers = encoding === 'br' ? prepared.br! : encoding === 'gzip' ? prepared.gzip! : prepared.identity;
+  const headers = (encoding === 'br' ? prepared.br! : encoding === 'gzip' ? prepared.gzip! : prepared.identity).record;
   // Buffer is a Uint8Array; the DOM typings only want to be told its buffer is a plain ArrayBuffer.
   return new Response(req.method === 'HEAD' ? null : (bytes as Uint8Array<ArrayBuffer>), { status: body.status, headers });
 }

@@ -5,7 +5,7 @@ import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { readContentVersion } from '../audit/audit.ts';
 import type { AstroHandler } from './astro-render.ts';
-import { answerFromBody, writeFromBody, type RequestFacts, type StoredBody } from './http-body.ts';
+import { answerFromBody, rawHeader, writeFromBody, type RequestFacts, type StoredBody } from './http-body.ts';
 import { PageCache, RenderQueueFull } from './page-cache.ts';
 import { createPublicRenderer, isReaderTextKey, NOT_FOUND_KEY, publicCacheKey } from './public-render.ts';
 import { isCacheablePath, isHonoPath } from '../public/public-paths.ts';
@@ -228,10 +228,25 @@ export async function createHeraldServer(opts: HeraldServerOptions): Promise<Her
       if (!body) return false;
       cacheControl = body.status < 500 ? PUBLIC_CACHE_CONTROL : PRIVATE_CACHE_CONTROL;
     }
-    const h = req.headers;
-    const status = writeFromBody(body, method, h['accept-encoding'], h['if-none-match'], res, cacheControl);
-    if (opts.logRequests) log(`${method} ${path} ${status} hit`);
+    const sent = req.rawHeaders;
+    const status = writeFromBody(body, method, rawHeader(sent, 'accept-encoding'), rawHeader(sent, 'if-none-match'), res, cacheControl);
+    if (opts.logRequests) log(hitLine(method, path, status));
     return true;
+  }
+
+  // The last hit's log line, reused while method, path and status repeat (a page in demand): nothing is built.
+  let lastMethod = '';
+  let lastPath = '';
+  let lastStatus = 0;
+  let lastLine = '';
+  function hitLine(method: string, path: string, status: number): string {
+    if (status !== lastStatus || path !== lastPath || method !== lastMethod) {
+      lastMethod = method;
+      lastPath = path;
+      lastStatus = status;
+      lastLine = `${method} ${path} ${status} hit`;
+    }
+    return lastLine;
   }
 
   let server: Server | null = null;

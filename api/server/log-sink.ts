@@ -1,10 +1,12 @@
-// Log lines to stdout, held and written off the event loop: the request path only appends its line to a pending string;
-// every `flushMs` (or as soon as `chunkChars` are pending) the text is encoded once and handed to one write on
+// Log lines to stdout, held and written off the event loop: the request path only pushes its line onto a list; every
+// `flushMs` (or as soon as `chunkChars` are pending) the list is joined and encoded once and handed to one write on
 // libuv's thread pool, and lines that arrive meanwhile wait for the next. A slow reader of the log (a full pipe to a
 // supervisor) then delays the log, never the requests; and at thousands of requests a second one write carries
-// hundreds of lines. Appending to a string is V8 linking two strings (a rope, flattened once at the write); copying
-// each line into a Buffer as it came cost more (a validated call into C++ per line): 34.2 against 32.8 µs of CPU per
-// cached GET / on the same host, where the bare node:http server took 30.2 (test/bench/log-cost.ts).
+// hundreds of lines. A list, not a growing string: appending made two rope nodes per line, all alive until the write
+// for the young-generation collector to copy, where a push makes none, and a cache hit's line is one string reused
+// (http-server.ts). With both, Herald's cached summary.json went from 0.88-0.92 to 0.93-0.96 of bare node:http's
+// requests per second (three interleaved 20 s rounds each, test/bench/wire.ts). Copying each line into a Buffer as it
+// came cost more than either (a validated call into C++ per line).
 import { write as fsWrite, writeSync } from 'node:fs';
 
 export interface LogSink {
@@ -35,8 +37,9 @@ export function createLogSink(opts: LogSinkOptions = {}): LogSink {
   const flushMs = opts.flushMs ?? 50;
   const chunkChars = opts.chunkChars ?? 64 * 1024;
   let timer: NodeJS.Timeout | null = null;
-  /** The lines not yet handed to a write, each with its newline. */
-  let pending = '';
+  /** The lines not yet handed to a write, and their length in UTF-16 units with a newline each. */
+  let pending: string[] = [];
+  let pendingChars = 0;
   let writing = false;
   let scheduled = false;
   let dropped = 0;
@@ -45,12 +48,14 @@ export function createLogSink(opts: LogSinkOptions = {}): LogSink {
   /** Everything pending as bytes, and nothing pending after. */
   const takePending = (): Buffer | null => {
     if (dropped > 0) {
-      pending += `log: ${dropped} line(s) dropped: the log's reader was slower than the server\n`;
+      pending.push(`log: ${dropped} line(s) dropped: the log's reader was slower than the server`);
       dropped = 0;
     }
-    if (!pending) return null;
-    const buffer = Buffer.from(pending);
-    pending = '';
+    if (!pending.length) return null;
+    pending.push('');
+    const buffer = Buffer.from(pending.join('\n'));
+    pending = [];
+    pendingChars = 0;
     return buffer;
   };
 
@@ -71,7 +76,7 @@ export function createLogSink(opts: LogSinkOptions = {}): LogSink {
         return;
       }
       writing = false;
-      if (pending || dropped) schedule();
+      if (pending.length || dropped) schedule();
       else for (const done of idle.splice(0)) done();
     });
   };
@@ -92,7 +97,7 @@ export function createLogSink(opts: LogSinkOptions = {}): LogSink {
   /** Soon: at once when a chunk is pending, else after flushMs (unref'd: the shutdown drains what is left). */
   const schedule = () => {
     if (scheduled) return;
-    if (pending.length >= chunkChars) {
+    if (pendingChars >= chunkChars) {
       scheduled = true;
       setImmediate(start);
     } else if (!timer) {
@@ -102,11 +107,12 @@ export function createLogSink(opts: LogSinkOptions = {}): LogSink {
   };
 
   const sink = ((line: string) => {
-    if (pending.length >= maxPending) {
+    if (pendingChars >= maxPending) {
       dropped += 1;
       return;
     }
-    pending += line + '\n';
+    pending.push(line);
+    pendingChars += line.length + 1;
     if (!writing) schedule();
   }) as LogSink;
 
@@ -125,7 +131,7 @@ export function createLogSink(opts: LogSinkOptions = {}): LogSink {
   };
   sink.drain = () =>
     new Promise<void>((resolve) => {
-      if (!writing && !pending && !dropped) return resolve();
+      if (!writing && !pending.length && !dropped) return resolve();
       idle.push(resolve);
       if (!writing) {
         scheduled = true;

@@ -4,11 +4,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bumpContentVersion } from '../../api/audit/audit.ts';
-import { answerFromBody, chooseEncoding, storeBody } from '../../api/server/http-body.ts';
+import { answerFromBody, chooseEncoding, rawHeader, storeBody } from '../../api/server/http-body.ts';
 import { createHeraldServer, type HeraldServer } from '../../api/server/http-server.ts';
 import { PageCache, type RenderedPage } from '../../api/server/page-cache.ts';
 import { readConfig } from '../../api/server/config.ts';
@@ -56,6 +56,13 @@ describe('answers from a stored body', () => {
     const notModified = answerFromBody(body, facts({ inm: etag }), 'x');
     expect(notModified.headers.get('etag')).toBe(etag);
     expect(await notModified.text()).toBe('');
+  });
+
+  it("reads a request header from node:http's raw list in any case, repeated lines joined as node:http joins them", () => {
+    const raw = ['Host', 'example.test', 'ACCEPT-ENCODING', 'identity;q=0', 'X-Other', 'gzip', 'accept-encoding', 'br'];
+    expect(rawHeader(raw, 'accept-encoding')).toBe('identity;q=0, br');
+    expect(rawHeader(raw, 'if-none-match')).toBeUndefined();
+    expect(rawHeader(['If-None-Match', '"a"'], 'if-none-match')).toBe('"a"');
   });
 
   it('negotiates brotli, gzip or identity from Accept-Encoding, q-values included', async () => {
@@ -304,6 +311,27 @@ describe('the listener with its cache, on a real database', () => {
     expect(server.cache.stats().renders).toBe(1);
   });
 
+  it('answers a hit by headers sent in any case and over several lines, as node:http would read them', async () => {
+    const { headers } = await rawGet(base, '/api/v2/summary.json');
+    const etag = String(headers.etag);
+    // Raw bytes: node's own client would merge or refuse such lines before they left.
+    const send = (lines: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(new URL(base).port), '127.0.0.1');
+        let text = '';
+        socket.setEncoding('latin1');
+        socket.on('data', (c: string) => (text += c));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+        socket.write(['GET /api/v2/summary.json HTTP/1.1', 'Host: x', ...lines, 'Connection: close', '', ''].join('\r\n'));
+      });
+    const gz = await send(['ACCEPT-ENCODING: br;q=0', 'accept-encoding: gzip']);
+    expect(gz).toMatch(/^HTTP\/1\.1 200/);
+    expect(gz).toMatch(/\r\ncontent-encoding: gzip\r\n/i);
+    expect(await send(['If-None-Match: "something-else"', 'IF-NONE-MATCH: ' + etag])).toMatch(/^HTTP\/1\.1 304/);
+    expect(await send(['If-None-Match: "something-else"'])).toMatch(/^HTTP\/1\.1 200/);
+  });
+
   it('shows a write made through this server in its very next answer', async () => {
     const before = JSON.parse((await rawGet(base, '/api/v2/components.json')).body.toString()) as { components: unknown[] };
     const res = await fetch(`${base}/api/v1/components`, json('POST', { name: 'Checkout API' }, auth));
@@ -350,10 +378,13 @@ describe('the listener with its cache, on a real database', () => {
     logged.length = 0;
     await rawGet(base, '/api/v2/incidents.json?token=s3cret');
     await rawGet(base, '/api/v2/incidents.json?token=s3cret');
+    const icon = await rawGet(base, '/favicon.svg');
+    // A hit's line is reused while method, path and status repeat: each change makes its own.
+    await rawGet(base, '/favicon.svg', { 'if-none-match': String(icon.headers.etag) });
     await rawGet(base, '/favicon.svg');
-    expect(logged).toHaveLength(3);
+    expect(logged).toHaveLength(5);
     expect(logged[0]).toMatch(/^GET \/api\/v2\/incidents\.json 200 \d+\.\dms$/);
-    expect(logged.slice(1)).toEqual(['GET /api/v2/incidents.json 200 hit', 'GET /favicon.svg 200 hit']);
+    expect(logged.slice(1)).toEqual(['GET /api/v2/incidents.json 200 hit', 'GET /favicon.svg 200 hit', 'GET /favicon.svg 304 hit', 'GET /favicon.svg 200 hit']);
   });
 
   it('answers unknown /api paths with the JSON 404 and never caches them', async () => {
