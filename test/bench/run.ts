@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { openMigratedDatabase } from '../../db/client.ts';
 import { ensureBuilt } from '../../api/server/build.ts';
 import { ROOT } from '../e2e/herald-process.ts';
-import { capture, loadTool, load, npmStart, pinLoadSide, pinServer, startBaseline, type Captured, type Load } from './wire.ts';
+import { capture, interleavedLoad, loadTool, load, npmStart, pinLoadSide, pinServer, startBaseline, type Captured, type Load } from './wire.ts';
 import { countingSmtpSink } from './smtp-sink.ts';
 import { subscribers, users } from '../../db/schema.ts';
 import { newId } from '../../api/core/ids.ts';
@@ -34,12 +34,12 @@ const option = (name: string, fallback: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
 };
-/** (a): seconds each server is measured per path in runs of LONG_SECONDS (its p99s), besides the short pairs. */
+/** (a): seconds each server is measured alone per path, in alternating runs of LONG_SECONDS: the p99s. */
 const DURATION = option('duration', 30);
 const LONG_SECONDS = 10;
-/** (a): short alternating pairs per path, for the req/s verdict with the long ones. */
-const SHORT_PAIRS = option('short-pairs', 10);
-const SHORT_SECONDS = 3;
+/** (a): seconds each server runs per path in interleaved slices (wire.ts, interleavedLoad), in rounds of 20 s: req/s. */
+const INTERLEAVED = option('interleaved', 40);
+const ROUND_SECONDS = 20;
 /** (a) with a second bare server in Herald's place: the instrument's own spread on this host. */
 const CALIBRATE = flag('calibrate');
 /** (e): seconds of light load before and during the fan-out. */
@@ -107,27 +107,28 @@ async function throughput(work: string): Promise<void> {
       // over 10 s runs 5–7 ms). The median over the pairs is the verdict (a burst of someone else's work spoils one
       // pair, not it).
       const long = await pairs(Math.max(1, Math.round(DURATION / LONG_SECONDS)), LONG_SECONDS);
-      // req/s from those and from many short pairs: this host's speed drifts by ±20% from one run to the next, for
-      // either server alike, so a handful of pairs decides nothing (one server's 3 s runs: 15,169–24,808 req/s).
-      const short = await pairs(SHORT_PAIRS, SHORT_SECONDS);
-      const bare = [...long.bare, ...short.bare];
-      const mine = [...long.subject, ...short.subject];
-      const sum = (xs: Load[], longRuns: Load[]): Load => ({
-        rps: median(xs.map((x) => x.rps)),
-        p99: median(longRuns.map((x) => x.p99)),
-        errors: xs.reduce((a, x) => a + x.errors, 0),
-        cpuUsPerRequest: median(xs.map((x) => x.cpuUsPerRequest)),
-      });
-      const b = sum(bare, long.bare);
-      const h = sum(mine, long.subject);
-      const rpsRatios = mine.map((x, i) => x.rps / bare[i]!.rps);
-      const rpsRatio = median(rpsRatios);
+      // req/s from both servers loaded at once and run in turns of a quarter second: both see this host's same swings,
+      // which alternating runs could not even out (per-pair ratios of 0.60–1.36 between a server and itself).
+      const rounds: [number, number][] = [];
+      let errors = 0;
+      for (let r = 0; r < Math.max(1, Math.round(INTERLEAVED / ROUND_SECONDS)); r++) {
+        const round = await interleavedLoad([{ url: baseline.baseURL + path, pids: baseline.pids }, { url: subject.baseURL + path, pids: subject.pids }], ROUND_SECONDS, CONNECTIONS);
+        rounds.push(round.rps);
+        errors += round.errors;
+      }
+      const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+      const bareRps = mean(rounds.map(([b]) => b));
+      const mineRps = mean(rounds.map(([, m]) => m));
+      const rpsRatio = mineRps / bareRps;
+      const p99 = (runs: Load[]) => median(runs.map((x) => x.p99));
+      const cpu = (runs: Load[]) => median(runs.map((x) => x.cpuUsPerRequest));
       const p99Ratio = median(long.subject.map((x, i) => x.p99 / Math.max(0.05, long.bare[i]!.p99)));
-      console.log(`  GET ${path} (${long.bare.length} pairs of ${LONG_SECONDS} s runs and ${SHORT_PAIRS} of ${SHORT_SECONDS} s; medians, p99 of the ${LONG_SECONDS} s runs)`);
-      console.log(`    bare node:http  ${b.rps.toFixed(0).padStart(7)} req/s   p99 ${b.p99.toFixed(2)} ms   errors ${b.errors}   CPU ${b.cpuUsPerRequest.toFixed(1)} µs/request`);
-      console.log(`    ${subject.name.padEnd(15)} ${h.rps.toFixed(0).padStart(7)} req/s   p99 ${h.p99.toFixed(2)} ms   errors ${h.errors}   CPU ${h.cpuUsPerRequest.toFixed(1)} µs/request`);
-      console.log(`    per-pair req/s ratios ${rpsRatios.map((x) => x.toFixed(2)).join(' ')}`);
-      verdict(`GET ${path} req/s ratio ≥ 0.90`, rpsRatio.toFixed(2), rpsRatio >= 0.9 && h.errors === 0);
+      errors += [...long.bare, ...long.subject].reduce((a, x) => a + x.errors, 0);
+      console.log(`  GET ${path} (req/s: ${rounds.length} rounds of ${ROUND_SECONDS} s each, interleaved; p99 and CPU: medians of ${long.bare.length} alternating pairs of ${LONG_SECONDS} s runs)`);
+      console.log(`    bare node:http  ${bareRps.toFixed(0).padStart(7)} req/s   p99 ${p99(long.bare).toFixed(2)} ms   CPU ${cpu(long.bare).toFixed(1)} µs/request`);
+      console.log(`    ${subject.name.padEnd(15)} ${mineRps.toFixed(0).padStart(7)} req/s   p99 ${p99(long.subject).toFixed(2)} ms   CPU ${cpu(long.subject).toFixed(1)} µs/request   errors ${errors}`);
+      console.log(`    req/s ratio per round ${rounds.map(([b, m]) => (m / b).toFixed(3)).join(' ')}; p99 ratio per pair ${long.subject.map((x, i) => (x.p99 / Math.max(0.05, long.bare[i]!.p99)).toFixed(2)).join(' ')}`);
+      verdict(`GET ${path} req/s ratio ≥ 0.90`, rpsRatio.toFixed(2), rpsRatio >= 0.9 && errors === 0);
       verdict(`GET ${path} p99 ratio ≤ 1.2`, p99Ratio.toFixed(2), p99Ratio <= 1.2);
     }
   } finally {
