@@ -35,7 +35,7 @@ const option = (name: string, fallback: number) => {
   return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
 };
 /** (a): seconds each server is measured alone per path, in alternating runs of LONG_SECONDS: the p99s. */
-const DURATION = option('duration', 30);
+const DURATION = option('duration', 50);
 const LONG_SECONDS = 10;
 /** (a): seconds each server runs per path in interleaved slices (wire.ts, interleavedLoad), in rounds of 20 s: req/s. */
 const INTERLEAVED = option('interleaved', 40);
