@@ -50,11 +50,11 @@ export interface HeraldServer {
 }
 
 function facts(incoming: IncomingMessage): RequestFacts {
-  const h = incoming.headers;
+  const sent = incoming.rawHeaders;
   return {
     method: incoming.method ?? 'GET',
-    acceptEncoding: h['accept-encoding'],
-    ifNoneMatch: h['if-none-match'],
+    acceptEncoding: rawHeader(sent, 'accept-encoding'),
+    ifNoneMatch: rawHeader(sent, 'if-none-match'),
   };
 }
 
