@@ -8,6 +8,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { freePort, ROOT } from '../e2e/herald-process.ts';
+import { startNodeFlags } from '../support/start-flags.ts';
 
 export interface Load {
   rps: number;
@@ -222,12 +223,16 @@ export function capture(url: string): Promise<Captured> {
   });
 }
 
-/** The ceiling: test/bench/baseline-server.ts answering `pages` (path → captured answer), pinned like Herald. */
+/**
+ * The ceiling: test/bench/baseline-server.ts answering `pages` (path → captured answer), pinned like Herald, on node
+ * with the flags `npm start` gives Herald (V8's settings are the runtime's, not Herald's code: the README's section
+ * on (a) says what each one keeps from happening to any node:http server).
+ */
 export async function startBaseline(work: string, pages: Record<string, Captured>, name = 'pages.json'): Promise<StartedServer & { child: ChildProcess }> {
   const file = join(work, name);
   writeFileSync(file, JSON.stringify(Object.fromEntries(Object.entries(pages).map(([p, c]) => [p, { headers: c.headers, body: c.body.toString('base64') }]))));
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench/baseline-server.ts'), String(port), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...startNodeFlags(), '--import', 'tsx', join(ROOT, 'test/bench/baseline-server.ts'), String(port), file], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout!.setEncoding('utf8').on('data', (c: string) => c.includes('ready') && resolve());
     child.once('exit', () => reject(new Error('the baseline server exited')));
