@@ -225,8 +225,8 @@ export function capture(url: string): Promise<Captured> {
 
 /**
  * The ceiling: test/bench/baseline-server.ts answering `pages` (path → captured answer), pinned like Herald, on node
- * with the flags `npm start` gives Herald (V8's settings are the runtime's, not Herald's code: the README's section
- * on (a) says what each one keeps from happening to any node:http server).
+ * with the flags `npm start` gives Herald: they set up the runtime, not Herald's code (the README says why each is
+ * there), and the ceiling is node:http at its best.
  */
 export async function startBaseline(work: string, pages: Record<string, Captured>, name = 'pages.json'): Promise<StartedServer & { child: ChildProcess }> {
   const file = join(work, name);

@@ -1,7 +1,7 @@
 // Why `npm start` runs node with --no-allocation-site-pretenuring, on the Node that runs the tests. V8 tenures an
 // allocation site (makes its objects in the old generation from then on, for the life of the process) when a
 // young-generation collection finds most of the site's recent objects alive while the new space is at its full
-// size. Under load, one collection that catches a burst of process.nextTick's tick objects still queued is enough.
+// size. Under load, one young collection that finds a burst of process.nextTick's tick objects alive is enough.
 // Every tick object is then made old, and holds the young objects it points to (its arguments: streams, requests,
 // responses) alive through every young collection until the next full one. test/support/pretenure-probe.ts makes
 // that burst and reports where the next tick objects are made.
@@ -32,7 +32,7 @@ describe('allocation-site pretenuring', () => {
     expect(await madeYoung(startNodeFlags())).toEqual([true, true, true, true, true]);
   });
 
-  it('without the flag, that burst tenures the tick-object literal: later tick objects are made old', async () => {
+  it('without the flag, that burst tenures process.nextTick’s allocation sites: later tick objects are made old', async () => {
     const answers = await madeYoung(startNodeFlags().filter((f) => f !== FLAG));
     expect(answers).toContain(false);
   });
